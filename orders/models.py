@@ -1,0 +1,309 @@
+"""The practice menu (文明实践菜单) and the resident's orders (点单 → 接单 → 评单)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from stations.models import Town, Village
+from volunteers.models import Team, Volunteer
+
+
+class TargetGroup(models.TextChoices):
+    """People with special needs that targeted services (定向服务) are for."""
+
+    ELDERLY_ALONE = "elderly_alone", _("独居老人")
+    LEFT_BEHIND_CHILDREN = "left_behind_children", _("留守儿童")
+    DISABLED = "disabled", _("残疾人")
+    NEEDY_FAMILIES = "needy_families", _("困难家庭")
+    VETERANS = "veterans", _("退役军人")
+
+
+class Platform(models.Model):
+    """One of the seven service platforms (七大平台), each run by a city department."""
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    department = models.CharField(_("牵头部门"), max_length=100, blank=True)
+    description = models.TextField(_("简介"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("服务平台")
+        verbose_name_plural = _("服务平台")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceCategory(models.Model):
+    """A service category named for villages (文明宣讲, 法治, 风尚 …); also a volunteer's skill."""
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    description = models.TextField(_("简介"), blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    # Declared here rather than on Volunteer because volunteers must not depend on orders.
+    volunteers = models.ManyToManyField(
+        Volunteer,
+        through="VolunteerSkill",
+        related_name="skills",
+        blank=True,
+        verbose_name=_("具备此技能的志愿者"),
+    )
+
+    class Meta:
+        verbose_name = _("服务类别")
+        verbose_name_plural = _("服务类别")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class VolunteerSkill(models.Model):
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="skill_links", verbose_name=_("志愿者")
+    )
+    category = models.ForeignKey(
+        ServiceCategory,
+        on_delete=models.CASCADE,
+        related_name="skill_links",
+        verbose_name=_("服务类别"),
+    )
+
+    class Meta:
+        verbose_name = _("志愿者技能")
+        verbose_name_plural = _("志愿者技能")
+        constraints = [
+            models.UniqueConstraint(fields=["volunteer", "category"], name="volunteer_skill_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} · {self.category}"
+
+
+class MenuItem(models.Model):
+    """A service on the practice menu (送餐) that residents can order (点餐)."""
+
+    class Reach(models.TextChoices):
+        CITYWIDE = "citywide", _("全市")
+        TOWNS = "towns", _("指定镇街")
+        VILLAGES = "villages", _("指定村（社区）")
+
+    title = models.CharField(_("服务名称"), max_length=100)
+    description = models.TextField(_("服务内容"), blank=True)
+    platform = models.ForeignKey(
+        Platform, on_delete=models.PROTECT, related_name="menu_items", verbose_name=_("服务平台")
+    )
+    category = models.ForeignKey(
+        ServiceCategory,
+        on_delete=models.PROTECT,
+        related_name="menu_items",
+        verbose_name=_("服务类别"),
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="menu_items",
+        verbose_name=_("提供队伍"),
+    )
+    reach = models.CharField(
+        _("服务范围"), max_length=10, choices=Reach.choices, default=Reach.CITYWIDE
+    )
+    towns = models.ManyToManyField(
+        Town, blank=True, related_name="menu_items", verbose_name=_("服务镇街")
+    )
+    villages = models.ManyToManyField(
+        Village, blank=True, related_name="menu_items", verbose_name=_("服务村（社区）")
+    )
+    target_group = models.CharField(
+        _("定向服务对象"),
+        max_length=25,
+        choices=TargetGroup.choices,
+        blank=True,
+        help_text=_("留空表示面向全体群众的普遍服务。"),
+    )
+    duration_minutes = models.PositiveIntegerField(_("一般时长（分钟）"), default=60)
+    is_active = models.BooleanField(_("上架"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("菜单服务项")
+        verbose_name_plural = _("实践菜单")
+        ordering = ["category__sort_order", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reach__in=["citywide", "towns", "villages"]),
+                name="menu_item_reach_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["platform", "title"], name="menu_item_title_unique_in_platform"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Order(models.Model):
+    """A resident's order for a menu service in their village."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("待审核")
+        OPEN = "open", _("待接单")
+        ACCEPTED = "accepted", _("已接单")
+        COMPLETED = "completed", _("已完成")
+        RATED = "rated", _("已评价")
+        CANCELLED = "cancelled", _("已取消")
+        REJECTED = "rejected", _("未通过")
+
+    number = models.CharField(_("单号"), max_length=20, unique=True)
+    tracking_token = models.CharField(_("查询令牌"), max_length=64, unique=True, editable=False)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.SUBMITTED, editable=False
+    )
+
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="orders", verbose_name=_("村（社区）")
+    )
+    # Denormalised from village: scoping and reports filter by town without a join.
+    town = models.ForeignKey(
+        Town, on_delete=models.PROTECT, related_name="orders", verbose_name=_("镇（街道）")
+    )
+    menu_item = models.ForeignKey(
+        MenuItem, on_delete=models.PROTECT, related_name="orders", verbose_name=_("服务项")
+    )
+    # Denormalised from the menu item at submission: reports group by category.
+    category = models.ForeignKey(
+        ServiceCategory, on_delete=models.PROTECT, related_name="orders", verbose_name=_("服务类别")
+    )
+
+    name = models.CharField(_("联系人"), max_length=50)
+    phone = models.CharField(_("手机号"), max_length=11)
+    description = models.TextField(_("需求描述"), blank=True)
+    preferred_date = models.DateField(_("期望日期"), null=True, blank=True)
+    preferred_window = models.CharField(_("期望时段"), max_length=50, blank=True)
+    people = models.PositiveIntegerField(_("服务人数"), default=1)
+    target_group = models.CharField(
+        _("定向服务对象"), max_length=25, choices=TargetGroup.choices, blank=True
+    )
+
+    accepted_by = models.ForeignKey(
+        Volunteer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accepted_orders",
+        verbose_name=_("接单志愿者"),
+    )
+    accepted_team = models.ForeignKey(
+        Team,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accepted_orders",
+        verbose_name=_("接单队伍"),
+    )
+    service_date = models.DateField(_("服务日期"), null=True, blank=True)
+    hours = models.DecimalField(
+        _("服务时长（小时）"), max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    report = models.TextField(_("服务记录"), blank=True)
+    stars = models.PositiveSmallIntegerField(_("评分"), null=True, blank=True)
+    rating_comment = models.TextField(_("评价"), blank=True)
+    needs_follow_up = models.BooleanField(_("需回访"), default=False)
+    is_overdue = models.BooleanField(_("超时未接单"), default=False)
+    reason = models.TextField(_("取消/驳回原因"), blank=True)
+
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
+    opened_at = models.DateTimeField(_("开放接单时间"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("接单时间"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("取消/驳回时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("点单")
+        verbose_name_plural = _("点单")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "village"]),
+            models.Index(fields=["status", "town"]),
+            models.Index(fields=["town", "created_at"]),
+            models.Index(fields=["phone", "village", "menu_item", "created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    status__in=[
+                        "submitted",
+                        "open",
+                        "accepted",
+                        "completed",
+                        "rated",
+                        "cancelled",
+                        "rejected",
+                    ]
+                ),
+                name="order_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(stars__isnull=True) | Q(stars__gte=1, stars__lte=5),
+                name="order_stars_1_to_5",
+            ),
+            models.CheckConstraint(condition=Q(people__gte=1), name="order_people_positive"),
+            # An accepted order has one owner: a volunteer or a team.
+            models.CheckConstraint(
+                condition=~Q(status__in=["accepted", "completed", "rated"])
+                | Q(accepted_by__isnull=False)
+                | Q(accepted_team__isnull=False),
+                name="order_owned_once_accepted",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rated") | Q(stars__isnull=False), name="order_rated_has_stars"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def masked_phone(self) -> str:
+        """The phone as most people may see it (PIPL): 138****1234."""
+        return f"{self.phone[:3]}****{self.phone[-4:]}" if len(self.phone) >= 7 else "****"
+
+
+class OrderStatusChange(models.Model):
+    """One row per transition of an order: who, when, from, to, and why."""
+
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("点单")
+    )
+    from_status = models.CharField(
+        _("原状态"), max_length=10, choices=Order.Status.choices, blank=True
+    )
+    to_status = models.CharField(_("新状态"), max_length=10, choices=Order.Status.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    # Shown in the resident's timeline: "居民", "系统", a volunteer's given name, "站长".
+    actor_label = models.CharField(_("操作人显示名"), max_length=50, blank=True)
+    note = models.TextField(_("备注"), blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("点单状态变更")
+        verbose_name_plural = _("点单状态变更")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.from_status}→{self.to_status}"

@@ -1,0 +1,133 @@
+"""Named actors shared by every test: the places of the article and the people who use them.
+
+- ``tuanjie``: 团结村 in 洪绪镇, with its station; ``other_village``: a village of 龙泉街道.
+- ``resident``: the details a resident types into the order form (no account).
+- ``volunteer``: a volunteer of 团结村 with a login and the 文明宣讲 skill.
+- ``station_head``: the head of 团结村's station. ``town_admin``: admin of 洪绪镇;
+  ``other_town_admin``: admin of 龙泉街道. ``city_admin``: the city centre.
+"""
+
+import pytest
+
+from orders.models import VolunteerSkill
+from stations.models import Role, Town, Village
+from tests import factories as f
+
+
+@pytest.fixture
+def city(db):
+    return f.CityFactory(name="滕州市")
+
+
+@pytest.fixture
+def hongxu(city):
+    return f.TownFactory(city=city, name="洪绪镇", kind=Town.Kind.TOWN)
+
+
+@pytest.fixture
+def longquan(city):
+    return f.TownFactory(city=city, name="龙泉街道", kind=Town.Kind.SUBDISTRICT)
+
+
+@pytest.fixture
+def tuanjie(hongxu):
+    return f.VillageFactory(town=hongxu, name="团结村")
+
+
+@pytest.fixture
+def tuanjie_station(tuanjie):
+    return f.StationFactory(village=tuanjie)
+
+
+@pytest.fixture
+def neighbour_village(hongxu):
+    """Another village of 洪绪镇: same town, different station."""
+    return f.VillageFactory(town=hongxu, name="前进村")
+
+
+@pytest.fixture
+def other_village(longquan):
+    return f.VillageFactory(town=longquan, name="龙泉社区", kind=Village.Kind.COMMUNITY)
+
+
+@pytest.fixture
+def lecture_category(db):
+    return f.ServiceCategoryFactory(name="文明宣讲", code="lecture")
+
+
+@pytest.fixture
+def theory_platform(db):
+    return f.PlatformFactory(name="理论宣讲")
+
+
+@pytest.fixture
+def menu_item(theory_platform, lecture_category):
+    return f.MenuItemFactory(
+        title="党的理论政策宣讲", platform=theory_platform, category=lecture_category
+    )
+
+
+@pytest.fixture
+def resident():
+    return {"name": "李大娘", "phone": "13812341234"}
+
+
+@pytest.fixture
+def volunteer_user(db):
+    return f.UserFactory(username="v-tuanjie", first_name="张明")
+
+
+@pytest.fixture
+def volunteer(tuanjie, volunteer_user, lecture_category):
+    vol = f.VolunteerFactory(
+        name="张明", home_village=tuanjie, user=volunteer_user, phone="13900001111"
+    )
+    team = f.TeamFactory(name="团结村志愿服务队", village=tuanjie)
+    f.MembershipFactory(team=team, volunteer=vol)
+    VolunteerSkill.objects.create(volunteer=vol, category=lecture_category)
+    return vol
+
+
+@pytest.fixture
+def station_head(tuanjie_station):
+    user = f.UserFactory(username="head-tuanjie")
+    Role.objects.create(
+        user=user, kind=Role.Kind.STATION_HEAD, city=tuanjie_station.city, position=tuanjie_station
+    )
+    return user
+
+
+@pytest.fixture
+def town_admin(hongxu):
+    user = f.UserFactory(username="admin-hongxu")
+    Role.objects.create(user=user, kind=Role.Kind.TOWN_ADMIN, city=hongxu.city, town=hongxu)
+    return user
+
+
+@pytest.fixture
+def other_town_admin(longquan):
+    user = f.UserFactory(username="admin-longquan")
+    Role.objects.create(user=user, kind=Role.Kind.TOWN_ADMIN, city=longquan.city, town=longquan)
+    return user
+
+
+@pytest.fixture
+def city_admin(city):
+    user = f.UserFactory(username="admin-city")
+    Role.objects.create(user=user, kind=Role.Kind.CITY_ADMIN, city=city)
+    return user
+
+
+@pytest.fixture
+def superuser(db):
+    user = f.UserFactory(username="root", is_staff=True, is_superuser=True)
+    return user
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits and cached reports live in the cache (Redis in CI): start each test clean."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -1,0 +1,167 @@
+"""The "1+N" volunteer organisation: the general team, its detachments, squads and village teams."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from stations.models import City, Town, Village
+
+
+class Team(models.Model):
+    class Kind(models.TextChoices):
+        GENERAL = "general", _("志愿服务总队")
+        DETACHMENT = "detachment", _("特色服务支队")
+        TOWN_DETACHMENT = "town_detachment", _("镇街支队")
+        SQUAD = "squad", _("小队")
+        VILLAGE_TEAM = "village_team", _("村级志愿服务队")
+
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("上级队伍"),
+    )
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, related_name="teams", verbose_name=_("市")
+    )
+    town = models.ForeignKey(
+        Town,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="teams",
+        verbose_name=_("镇（街道）"),
+    )
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="teams",
+        verbose_name=_("村（社区）"),
+    )
+    captain = models.ForeignKey(
+        "Volunteer",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="captained_teams",
+        verbose_name=_("队长"),
+    )
+    description = models.TextField(_("简介"), blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("志愿服务队伍")
+        verbose_name_plural = _("志愿服务队伍")
+        ordering = ["kind", "sort_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=["general", "detachment", "town_detachment", "squad", "village_team"]
+                ),
+                name="team_kind_valid",
+            ),
+            # The area a team works in follows from its kind.
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=["general", "detachment"], town__isnull=True, village__isnull=True)
+                    | Q(
+                        kind__in=["town_detachment", "squad"],
+                        town__isnull=False,
+                        village__isnull=True,
+                    )
+                    | Q(kind="village_team", town__isnull=False, village__isnull=False)
+                ),
+                name="team_area_matches_kind",
+            ),
+            models.UniqueConstraint(fields=["parent", "name"], name="team_name_unique_in_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Volunteer(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="volunteer",
+        verbose_name=_("登录账号"),
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
+    home_village = models.ForeignKey(
+        Village,
+        on_delete=models.PROTECT,
+        related_name="volunteers",
+        verbose_name=_("居住村（社区）"),
+    )
+    # Denormalised from home_village so that town-level lists and reports need no join.
+    town = models.ForeignKey(
+        Town,
+        on_delete=models.PROTECT,
+        related_name="volunteers",
+        verbose_name=_("镇（街道）"),
+        editable=False,
+    )
+    teams = models.ManyToManyField(
+        Team, through="Membership", related_name="members", verbose_name=_("所属队伍"), blank=True
+    )
+    is_active = models.BooleanField(_("在册"), default=True)
+    joined_on = models.DateField(_("加入日期"), default=timezone.localdate)
+    hours_total = models.DecimalField(
+        _("累计服务时长（小时）"), max_digits=8, decimal_places=1, default=0
+    )
+
+    class Meta:
+        verbose_name = _("志愿者")
+        verbose_name_plural = _("志愿者")
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["home_village", "is_active"]),
+            models.Index(fields=["town", "is_active"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        # Keep the denormalised town in step with the home village.
+        if self.home_village_id and (not self.town_id or self.town_id != self.home_village.town_id):
+            self.town_id = self.home_village.town_id
+        super().save(*args, **kwargs)
+
+    @property
+    def given_name(self) -> str:
+        """What a resident sees of the volunteer: the given name, without the surname."""
+        return self.name[1:] if len(self.name) >= 2 else self.name
+
+
+class Membership(models.Model):
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("队伍")
+    )
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("志愿者")
+    )
+    joined_on = models.DateField(_("加入日期"), default=timezone.localdate)
+
+    class Meta:
+        verbose_name = _("队伍成员")
+        verbose_name_plural = _("队伍成员")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "volunteer"], name="membership_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} @ {self.team}"

@@ -1,13 +1,15 @@
 """Activities (活动), the stations' monthly plans, and the published monthly calendar."""
 
 from django.conf import settings
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from events.validators import validate_image_size
 from orders.models import Order, Platform, ServiceCategory, TargetGroup
 from stations.models import Position, Town, Village
-from volunteers.models import Team
+from volunteers.models import Team, Volunteer
 
 
 class Event(models.Model):
@@ -90,6 +92,8 @@ class Event(models.Model):
     cancel_reason = models.TextField(_("取消原因"), blank=True)
     attendance = models.PositiveIntegerField(_("参与人数"), default=0)
     results_note = models.TextField(_("活动成效"), blank=True)
+    completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True, editable=False)
     source_order = models.OneToOneField(
         Order,
         on_delete=models.SET_NULL,
@@ -131,3 +135,271 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class EventStateChange(models.Model):
+    """One row per state transition of an event: who, when, from, to, and why."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="state_changes", verbose_name=_("活动")
+    )
+    from_state = models.CharField(
+        _("原状态"), max_length=10, choices=Event.State.choices, blank=True
+    )
+    to_state = models.CharField(_("新状态"), max_length=10, choices=Event.State.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    note = models.TextField(_("备注"), blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("活动状态变更")
+        verbose_name_plural = _("活动状态变更")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.from_state}→{self.to_state}"
+
+
+class EventVolunteer(models.Model):
+    """A volunteer who served at an event, with the hours to credit.
+
+    Hours count towards ``Volunteer.hours_total`` only once the volunteer checked in or the
+    organiser confirmed them; ``hours_credited`` makes crediting happen exactly once.
+    """
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="volunteer_links", verbose_name=_("活动")
+    )
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.PROTECT, related_name="event_links", verbose_name=_("志愿者")
+    )
+    hours = models.DecimalField(_("服务时长（小时）"), max_digits=5, decimal_places=1, default=0)
+    confirmed = models.BooleanField(_("组织方已确认"), default=False)
+    checked_in = models.BooleanField(_("已签到"), default=False)
+    hours_credited = models.BooleanField(_("时长已计入"), default=False, editable=False)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("活动志愿者")
+        verbose_name_plural = _("活动志愿者")
+        ordering = ["event", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "volunteer"], name="event_volunteer_unique"),
+            models.CheckConstraint(condition=Q(hours__gte=0), name="event_volunteer_hours_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id} @ {self.event_id}"
+
+
+class CheckIn(models.Model):
+    """A scan of the event's QR code. Repeats are ignored through the unique constraints."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="checkins", verbose_name=_("活动")
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    phone = models.CharField(_("手机号"), max_length=11, blank=True)
+    volunteer = models.ForeignKey(
+        Volunteer,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="checkins",
+        verbose_name=_("志愿者"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("账号"),
+    )
+    created_at = models.DateTimeField(_("签到时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("活动签到")
+        verbose_name_plural = _("活动签到")
+        ordering = ["created_at", "id"]
+        constraints = [
+            # A resident is identified by phone, a volunteer by login: one check-in each.
+            models.UniqueConstraint(
+                fields=["event", "phone"], condition=~Q(phone=""), name="checkin_once_per_phone"
+            ),
+            models.UniqueConstraint(
+                fields=["event", "user"],
+                condition=Q(user__isnull=False),
+                name="checkin_once_per_user",
+            ),
+            models.CheckConstraint(
+                condition=~Q(phone="") | Q(user__isnull=False), name="checkin_has_identity"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.event_id}"
+
+
+class EventPhoto(models.Model):
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="photos", verbose_name=_("活动")
+    )
+    image = models.ImageField(
+        _("照片"),
+        upload_to="events/%Y/%m/",
+        validators=[
+            FileExtensionValidator(["jpg", "jpeg", "png", "webp"]),
+            validate_image_size,
+        ],
+    )
+    caption = models.CharField(_("说明"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("活动照片")
+        verbose_name_plural = _("活动照片")
+        ordering = ["event", "id"]
+
+    def __str__(self) -> str:
+        return self.caption or self.image.name
+
+
+class MonthlyPlan(models.Model):
+    """A position's activity plan for one month (the "has a plan" standard, 有计划).
+
+    The plan's events are the position's events that start in ``month``; submitting the plan
+    marks it done for the month.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+
+    position = models.ForeignKey(
+        Position, on_delete=models.CASCADE, related_name="monthly_plans", verbose_name=_("阵地")
+    )
+    month = models.DateField(_("月份"), help_text=_("当月第一天。"))
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("提交人"),
+        editable=False,
+    )
+    note = models.TextField(_("计划说明"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("月度活动计划")
+        verbose_name_plural = _("月度活动计划")
+        ordering = ["-month", "position"]
+        indexes = [models.Index(fields=["month", "status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["position", "month"], name="monthly_plan_unique"),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted"]), name="monthly_plan_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                name="monthly_plan_submitted_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position} {self.month:%Y-%m}"
+
+
+class PublishedCalendar(models.Model):
+    """One immutable, compiled version of a month's city-wide calendar.
+
+    A new row is written only when the month's content changes (its hash differs from every
+    earlier version); the unique constraints make two concurrent compiles publish one version.
+    """
+
+    month = models.DateField(_("月份"), help_text=_("当月第一天。"))
+    version = models.PositiveIntegerField(_("版本"))
+    content_hash = models.CharField(_("内容摘要"), max_length=64)
+    event_count = models.PositiveIntegerField(_("活动数"))
+    counts_by_town = models.JSONField(_("各镇街活动数"), default=dict)
+    counts_by_category = models.JSONField(_("各类别活动数"), default=dict)
+    json_text = models.TextField(_("JSON 内容"))
+    ics_text = models.TextField(_("iCalendar 内容"))
+    created_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("已发布月历")
+        verbose_name_plural = _("已发布月历")
+        ordering = ["-month", "-version"]
+        get_latest_by = "version"
+        constraints = [
+            models.UniqueConstraint(fields=["month", "version"], name="calendar_month_version"),
+            models.UniqueConstraint(fields=["month", "content_hash"], name="calendar_month_hash"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="calendar_version_gte_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} v{self.version}"
+
+
+class WebhookDelivery(models.Model):
+    """One published calendar sent to one webhook URL; retried by Celery, visible in the admin."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SUCCEEDED = "succeeded", _("成功")
+        FAILED = "failed", _("失败")
+
+    calendar = models.ForeignKey(
+        PublishedCalendar,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("月历版本"),
+    )
+    url = models.URLField(_("地址"), max_length=500)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("尝试次数"), default=0)
+    response_code = models.PositiveIntegerField(_("响应码"), null=True, blank=True)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_attempt_at = models.DateTimeField(_("最近尝试"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("月历推送")
+        verbose_name_plural = _("月历推送")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "url"], name="webhook_delivery_unique"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "succeeded", "failed"]),
+                name="webhook_delivery_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.calendar} → {self.url}"

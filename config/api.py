@@ -2,13 +2,17 @@
 
 Every error body is ``{"detail": str, "code": str, "fields": {name: [messages]}}``, in the
 language the request asked for (Chinese by default, English with ``Accept-Language: en``).
+That holds for DRF's own errors (401/403/404/405/429/400), for Django's ``ValidationError``,
+``Http404`` and ``PermissionDenied`` raised from a service, for ``config.errors.DomainError``
+and for URLs under /api/ that match no route at all.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from django.utils.translation import gettext_lazy
+from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -17,8 +21,27 @@ from config.errors import DomainError
 
 
 class Pagination(PageNumberPagination):
+    """``?page=N&page_size=M``: 50 a page by default, never more than 200 (a kiosk cannot
+    ask the server for a whole city's orders in one response)."""
+
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class ErrorSerializer(serializers.Serializer):
+    """所有错误的统一格式 (the one error shape of the API)。"""
+
+    detail = serializers.CharField(help_text=gettext_lazy("给人看的错误说明（按请求语言）。"))
+    code = serializers.CharField(
+        help_text=gettext_lazy(
+            "机器可读的错误代码，如 invalid、not_authenticated、permission_denied、not_found、"
+            "conflict、throttled。"
+        )
+    )
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text=gettext_lazy("按字段列出的错误信息；与字段无关的错误在 non_field_errors 下。"),
+    )
 
 
 def _flatten(detail) -> list[str]:
@@ -67,3 +90,9 @@ def exception_handler(exc, context):
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
         response.data = {"detail": str(detail), "code": str(code), "fields": {}}
     return response
+
+
+def not_found(request, *args, **kwargs):
+    """Any /api/ URL that matches no route: a 404 in the error shape, not Django's HTML page."""
+    body = {"detail": str(exceptions.NotFound.default_detail), "code": "not_found", "fields": {}}
+    return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})

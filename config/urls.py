@@ -2,8 +2,10 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
+
+from config.api import not_found as api_not_found
 
 admin.site.site_header = _("文明实践站管理")
 admin.site.site_title = _("文明实践站管理")
@@ -16,6 +18,8 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("config.api_urls")),
+    # Last: any other /api/ URL is a 404 in the API's error shape, not an HTML page.
+    re_path(r"^api/", api_not_found),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,94 @@
+"""The schema generator: drf-spectacular's, plus the error responses every operation can give.
+
+Each operation is documented with the errors it can actually return, all in the shared
+``Error`` component, so that clients (and schemathesis in CI) can rely on the schema:
+
+- 400 when it takes a body or query parameters (validation, bad filters);
+- 401 always (a wrong or expired token is refused even on public endpoints);
+- 403 when it needs a login or a role, or changes something (CSRF with a session);
+- 404 when the path has parameters or the list is paginated (a page past the end);
+- 429 when the view is rate-limited.
+
+A view can add others (409 for a wrong state) with ``@extend_schema(responses={409: ...})`` or
+by listing them in ``extra_error_codes``; explicitly documented codes are never overwritten.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular import openapi
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from rest_framework.permissions import AllowAny
+
+from config.api import ErrorSerializer
+
+ERROR_DESCRIPTIONS = {
+    "400": _("输入有误：detail 是总的说明，fields 按字段列出错误。"),
+    "401": _("未登录或令牌无效。"),
+    "403": _("没有执行此操作的权限。"),
+    "404": _("未找到，或不在调用者的管辖范围内（不区分两者）。"),
+    "409": _("当前状态不允许此操作（可能已被他人处理）。"),
+    "429": _("请求过于频繁，请稍后再试。"),
+}
+
+ERROR_EXAMPLES = {
+    "400": {
+        "detail": "输入有误，请检查标出的字段。",
+        "code": "invalid",
+        "fields": {"phone": ["请输入有效的手机号码。"]},
+    },
+    "401": {"detail": "身份认证信息未提供。", "code": "not_authenticated", "fields": {}},
+    "403": {"detail": "您没有执行该操作的权限。", "code": "permission_denied", "fields": {}},
+    "404": {"detail": "未找到。", "code": "not_found", "fields": {}},
+    "409": {"detail": "当前状态不允许此操作。", "code": "conflict", "fields": {}},
+    "429": {"detail": "请求超过了限速。", "code": "throttled", "fields": {}},
+}
+
+
+def error_response(code: int | str, example: dict | None = None) -> OpenApiResponse:
+    """The documented error response for ``code``, for use in ``@extend_schema(responses=…)``;
+    ``example`` replaces the generic example body."""
+    code = str(code)
+    return OpenApiResponse(
+        ErrorSerializer,
+        description=ERROR_DESCRIPTIONS.get(code, ""),
+        examples=[
+            OpenApiExample(
+                f"error_{code}",
+                value=example or ERROR_EXAMPLES.get(code, ERROR_EXAMPLES["400"]),
+                response_only=True,
+                status_codes=[code],
+            )
+        ],
+    )
+
+
+class AutoSchema(openapi.AutoSchema):
+    def _error_codes(self) -> list[str]:
+        view = self.view
+        codes = set()
+        authenticators = getattr(view, "authentication_classes", [])
+        if authenticators:
+            codes.add("401")
+        has_params = "{" in self.path
+        has_body = self.method in {"POST", "PUT", "PATCH"}
+        paginated = self._is_list_view() and self._get_paginator() is not None
+        if has_body or paginated or self._get_filter_parameters():
+            codes.add("400")
+        permissions = getattr(view, "permission_classes", [])
+        public = bool(permissions) and all(p is AllowAny for p in permissions)
+        if not public or (authenticators and (has_body or self.method == "DELETE")):
+            codes.add("403")
+        if has_params or paginated:
+            codes.add("404")
+        if getattr(view, "throttle_classes", None):
+            codes.add("429")
+        codes.update(str(code) for code in getattr(view, "extra_error_codes", ()))
+        return sorted(codes)
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code in self._error_codes():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(
+                    error_response(code), code, direction=direction
+                )
+        return responses

@@ -1,0 +1,149 @@
+"""seed_demo: Tengzhou-shaped counts at scale 1, determinism, refusal to run twice, --reset."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from events.models import Event
+from orders.models import MenuItem, Order, Platform, ServiceCategory, VolunteerSkill
+from portal import seeding
+from stations.demo import TOWNS
+from stations.models import City, Position, Town, Village
+from volunteers.models import Team, Volunteer
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(**options) -> str:
+    out = StringIO()
+    call_command("seed_demo", verbosity=0, stdout=out, **options)
+    return out.getvalue()
+
+
+@pytest.fixture
+def seeded(db):
+    seed()
+
+
+def test_counts_at_scale_1(seeded):
+    assert City.objects.get().name == "滕州市"
+    assert Town.objects.count() == 21
+    assert Village.objects.count() == 1224
+    stations = Position.objects.filter(level=Position.Level.STATION)
+    assert stations.count() == 1224
+    per_village = Village.objects.annotate(
+        n=Count("positions", filter=Q(positions__level=Position.Level.STATION))
+    )
+    assert not per_village.exclude(n=1).exists()
+    assert Position.objects.filter(level=Position.Level.CENTRE).count() == 1
+    # 5 city venues + one sub-centre per town.
+    assert Position.objects.filter(level=Position.Level.SUBCENTRE, town=None).count() == 5
+    assert Position.objects.filter(level=Position.Level.SUBCENTRE).exclude(town=None).count() == 21
+    assert Team.objects.filter(kind=Team.Kind.GENERAL).count() == 1
+    assert Team.objects.filter(kind=Team.Kind.DETACHMENT).count() == 12
+    assert Team.objects.filter(kind=Team.Kind.TOWN_DETACHMENT).count() == 21
+    assert Team.objects.filter(kind=Team.Kind.VILLAGE_TEAM).count() == 1224
+    assert Team.objects.filter(kind=Team.Kind.SQUAD).values("town").distinct().count() == 21
+    assert Platform.objects.count() == 7
+    assert ServiceCategory.objects.count() == 9
+    assert MenuItem.objects.count() >= 40
+    assert Volunteer.objects.count() >= 3000
+    with_skills = VolunteerSkill.objects.values("volunteer").distinct().count()
+    assert with_skills == Volunteer.objects.count()
+
+
+def test_town_kinds_follow_domain(seeded):
+    kinds = dict(Town.objects.values_list("name", "kind"))
+    assert kinds == {name: kind for name, kind, _ in TOWNS}
+    assert kinds["洪绪镇"] == Town.Kind.TOWN
+    assert kinds["龙泉街道"] == Town.Kind.SUBDISTRICT
+    assert [
+        "党员志愿服务支队",
+        "青年志愿服务支队",
+        "巾帼志愿服务支队",
+    ] == list(Team.objects.filter(kind=Team.Kind.DETACHMENT).values_list("name", flat=True)[:3])
+
+
+def test_tuanjie_has_forty_volunteers_in_its_team(seeded):
+    tuanjie = Village.objects.get(name="团结村", town__name="洪绪镇")
+    assert Volunteer.objects.filter(home_village=tuanjie).count() == 40
+    team = Team.objects.get(village=tuanjie)
+    assert team.members.count() == 40
+    station = Position.objects.get(village=tuanjie)
+    # The village party secretary heads the station and captains the team.
+    assert team.captain.name == station.head_name
+    assert Volunteer.objects.filter(home_village=tuanjie).exclude(town=tuanjie.town).count() == 0
+
+
+def test_menu_has_targeted_and_reach_limited_items(seeded):
+    targets = set(MenuItem.objects.exclude(target_group="").values_list("target_group", flat=True))
+    assert {"elderly_alone", "left_behind_children", "disabled"} <= targets
+    assert MenuItem.objects.filter(reach=MenuItem.Reach.TOWNS, towns__isnull=False).exists()
+    tuanjie = Village.objects.get(name="团结村")
+    assert MenuItem.objects.filter(reach=MenuItem.Reach.VILLAGES, villages=tuanjie).exists()
+    assert set(ServiceCategory.objects.values_list("code", flat=True)) == {
+        "lecture", "law", "customs", "environment", "assistance", "performing", "etiquette",
+        "fitness", "science",
+    }  # fmt: skip
+
+
+def test_refuses_to_run_twice_without_reset(seeded):
+    with pytest.raises(CommandError, match="--reset"):
+        seed()
+    assert Village.objects.count() == 1224
+
+
+def test_same_seed_same_names_and_reset_deletes_later_apps_rows(seeded):
+    villages = list(Village.objects.order_by("id").values_list("name", flat=True))
+    people = list(Volunteer.objects.order_by("id").values_list("name", "phone"))
+    tuanjie = Village.objects.get(name="团结村")
+    item = MenuItem.objects.first()
+    order = Order.objects.create(
+        number="D1", tracking_token="t1", village=tuanjie, town=tuanjie.town, menu_item=item,
+        category=item.category, name="李大娘", phone="13812341234",
+    )  # fmt: skip
+    start = timezone.now()
+    Event.objects.create(
+        title="x", category=item.category, start=start, end=start + timedelta(hours=1),
+        source_order=order, village=tuanjie, town=tuanjie.town,
+    )  # fmt: skip
+
+    seed(reset=True)
+
+    assert list(Village.objects.order_by("id").values_list("name", flat=True)) == villages
+    assert list(Volunteer.objects.order_by("id").values_list("name", "phone")) == people
+    assert not Order.objects.exists()
+    assert not Event.objects.exists()
+
+
+def test_other_seed_other_names(seeded):
+    before = set(Village.objects.values_list("name", flat=True))
+    seed(reset=True, seed=7)
+    assert set(Village.objects.values_list("name", flat=True)) != before
+    assert Village.objects.count() == 1224
+
+
+def test_scale_multiplies_villages(db):
+    seed(scale=2)
+    assert Village.objects.count() == 2448
+    assert Position.objects.filter(level=Position.Level.STATION).count() == 2448
+    assert Volunteer.objects.filter(home_village__name="团结村").count() == 40
+
+
+def test_delete_order_covers_every_domain_model():
+    from django.apps import apps
+
+    ordered = seeding.domain_models_delete_order()
+    expected = {
+        m
+        for label in seeding.DOMAIN_APPS
+        for m in apps.get_app_config(label).get_models(include_auto_created=True)
+    }
+    assert set(ordered) == expected
+    assert ordered.index(Order) < ordered.index(MenuItem) < ordered.index(Platform)
+    assert ordered.index(Event) < ordered.index(Order)
+    assert ordered.index(Position) < ordered.index(Village) < ordered.index(Town)

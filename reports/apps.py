@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("统计报表")
+
+    def ready(self) -> None:
+        from reports import receivers
+
+        receivers.connect()

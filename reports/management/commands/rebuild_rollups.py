@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from config.errors import InvalidInput
+from reports import services
+from reports.months import label, parse_month
+
+
+class Command(BaseCommand):
+    help = "Rebuild the report rollups from the base tables (all months, or --month YYYY-MM)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--month", help="only this month, YYYY-MM (Asia/Shanghai)")
+
+    def handle(self, *args, month=None, **options):
+        try:
+            parsed = parse_month(month)
+        except InvalidInput as exc:
+            raise CommandError(str(exc.message)) from exc
+        result = services.rebuild(month=parsed)
+        scope = label(parsed) if parsed else "all months"
+        self.stdout.write(
+            self.style.SUCCESS(f"Rebuilt {scope}: {result['rows']} rollup rows, {result['facts']} order facts.")
+        )

@@ -1,0 +1,42 @@
+"""Keep the rollups current: each order or event transition refreshes the rows it touches.
+
+The workflow sends its signals on commit, so the base rows are final when these run. A failure
+here must never undo or block the resident's or volunteer's action, so it is logged; the
+nightly ``rebuild_rollups`` task heals any row a lost refresh left stale.
+"""
+
+import logging
+
+from reports import services
+
+logger = logging.getLogger(__name__)
+
+
+def on_order_status_changed(sender, *, order_id, **kwargs) -> None:
+    try:
+        services.refresh_order(order_id=order_id)
+    except Exception:
+        logger.exception("could not refresh rollups for order %s", order_id)
+
+
+def on_event_state_changed(sender, *, event_id, village_id=None, **kwargs) -> None:
+    try:
+        services.refresh_event(event_id=event_id, village_id=village_id)
+    except Exception:
+        logger.exception("could not refresh rollups for event %s", event_id)
+
+
+def connect() -> None:
+    """Connect to whichever workflow signals are installed."""
+    try:
+        from orders.signals import order_status_changed
+    except ImportError:  # the orders workflow is not installed
+        pass
+    else:
+        order_status_changed.connect(on_order_status_changed, dispatch_uid="reports.orders")
+    try:
+        from events.signals import event_state_changed
+    except ImportError:  # the events workflow is not installed
+        pass
+    else:
+        event_state_changed.connect(on_event_state_changed, dispatch_uid="reports.events")

@@ -1,0 +1,262 @@
+"""Writes to the report rollups: incremental refresh after a transition, and full rebuilds.
+
+Both paths go through ``aggregate_rollup`` so that an incremental refresh of one village and a
+rebuild of the whole city compute each row the same way. The rows are always recomputed from
+the base tables, never incremented, so that a refresh is idempotent and a lost signal is healed
+by the next refresh or the nightly rebuild.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models import Count, DateField, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from events.models import Event
+from orders.models import Order
+from reports.models import OrderFact, VillageMonthCategory
+from reports.months import TZ, bounds, month_of
+from stations.models import Village
+
+logger = logging.getLogger(__name__)
+
+SERVED = [Order.Status.COMPLETED, Order.Status.RATED]
+CLOSED = [Order.Status.CANCELLED, Order.Status.REJECTED]
+COUNTERS = [
+    "orders_received",
+    "orders_accepted",
+    "orders_completed",
+    "orders_rated",
+    "orders_closed",
+    "orders_overdue",
+    "stars_sum",
+    "events_done",
+    "attendance",
+    "volunteer_hours",
+]
+
+Key = tuple[int, int, dt.date, int]  # village, town, month, category
+
+
+def _event_volunteer_model():
+    """EventVolunteer lives in the events app; absent until that app ships it."""
+    try:
+        return apps.get_model("events", "EventVolunteer")
+    except LookupError:
+        return None
+
+
+def _month(field: str) -> TruncMonth:
+    return TruncMonth(field, output_field=DateField(), tzinfo=TZ)
+
+
+def _in_months(field: str, months: Iterable[dt.date] | None) -> Q:
+    if months is None:
+        return Q()
+    q = Q(pk__in=[])
+    for month in months:
+        start, end = bounds(month)
+        q |= Q(**{f"{field}__gte": start, f"{field}__lt": end})
+    return q
+
+
+def aggregate_rollup(
+    *, village_ids: Iterable[int] | None = None, months: Iterable[dt.date] | None = None
+) -> dict[Key, dict]:
+    """Rollup rows computed from the base tables, for some villages and months (None: all).
+
+    Cancelled and rejected orders never count as a service; a done event counts once, in the
+    month of its end, however many days it spans.
+    """
+    months = None if months is None else sorted(set(months))
+    orders = Order.objects.all()
+    if village_ids is not None:
+        orders = orders.filter(village_id__in=list(village_ids))
+    rows: dict[Key, dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    dims = ("village_id", "town_id", "m", "category_id")
+
+    def add(queryset, field: str, **aggregates) -> None:
+        qs = (
+            queryset.filter(_in_months(field, months))
+            .annotate(m=_month(field))
+            .values(*dims)
+            .annotate(**aggregates)
+            .order_by()
+        )
+        for row in qs:
+            target = rows[tuple(row[d] for d in dims)]
+            for name in aggregates:
+                target[name] += row[name] or 0
+
+    add(orders, "created_at", orders_received=Count("id"))
+    add(orders.filter(is_overdue=True), "created_at", orders_overdue=Count("id"))
+    add(orders.filter(accepted_at__isnull=False), "accepted_at", orders_accepted=Count("id"))
+    add(
+        orders.filter(status__in=SERVED, completed_at__isnull=False),
+        "completed_at",
+        orders_completed=Count("id"),
+        volunteer_hours=Sum("hours"),
+    )
+    add(
+        orders.filter(status=Order.Status.RATED, rated_at__isnull=False, stars__isnull=False),
+        "rated_at",
+        orders_rated=Count("id"),
+        stars_sum=Sum("stars"),
+    )
+    add(orders.filter(status__in=CLOSED, closed_at__isnull=False), "closed_at", orders_closed=Count("id"))
+
+    events = Event.objects.filter(state=Event.State.DONE, village__isnull=False)
+    if village_ids is not None:
+        events = events.filter(village_id__in=list(village_ids))
+    add(events, "end", events_done=Count("id"), attendance=Sum("attendance"))
+
+    event_volunteer = _event_volunteer_model()
+    if event_volunteer is not None:
+        helpers = event_volunteer.objects.filter(
+            confirmed=True, event__state=Event.State.DONE, event__village__isnull=False
+        )
+        if village_ids is not None:
+            helpers = helpers.filter(event__village_id__in=list(village_ids))
+        qs = (
+            helpers.filter(_in_months("event__end", months))
+            .annotate(m=_month("event__end"))
+            .values("event__village_id", "event__town_id", "m", "event__category_id")
+            .annotate(h=Sum("hours"))
+            .order_by()
+        )
+        for row in qs:
+            key = (row["event__village_id"], row["event__town_id"], row["m"], row["event__category_id"])
+            rows[key]["volunteer_hours"] += row["h"] or 0
+    return dict(rows)
+
+
+def _to_models(rows: dict[Key, dict]) -> list[VillageMonthCategory]:
+    out = []
+    for (village_id, town_id, month, category_id), counters in rows.items():
+        out.append(
+            VillageMonthCategory(
+                village_id=village_id,
+                town_id=town_id,
+                month=month,
+                category_id=category_id,
+                services=counters["orders_completed"] + counters["events_done"],
+                **{**counters, "volunteer_hours": Decimal(counters["volunteer_hours"])},
+            )
+        )
+    return out
+
+
+def refresh_village_months(*, village_id: int, months: Iterable[dt.date]) -> int:
+    """Recompute the rollup rows of one village for some months; returns the rows written."""
+    months = sorted({m for m in months if m is not None})
+    if not months:
+        return 0
+    with transaction.atomic():
+        # Two transitions in one village may refresh the same rows at once: lock the village so
+        # the second waits for the first instead of failing on the unique (village, month,
+        # category) constraint.
+        Village.objects.select_for_update().filter(pk=village_id).exists()
+        VillageMonthCategory.objects.filter(village_id=village_id, month__in=months).delete()
+        objs = _to_models(aggregate_rollup(village_ids=[village_id], months=months))
+        VillageMonthCategory.objects.bulk_create(objs)
+    return len(objs)
+
+
+def _fact_for(order: Order) -> OrderFact:
+    def seconds(later):
+        if later is None:
+            return None
+        return max(0, int((later - order.created_at).total_seconds()))
+
+    served = order.status in SERVED
+    return OrderFact(
+        order_id=order.pk,
+        status=order.status,
+        village_id=order.village_id,
+        town_id=order.town_id,
+        category_id=order.category_id,
+        platform_id=order.menu_item.platform_id,
+        team_id=order.accepted_team_id or order.menu_item.team_id,
+        created_month=month_of(order.created_at),
+        accepted_month=month_of(order.accepted_at),
+        completed_month=month_of(order.completed_at) if served else None,
+        rated_month=month_of(order.rated_at) if order.status == Order.Status.RATED else None,
+        accept_seconds=seconds(order.accepted_at),
+        complete_seconds=seconds(order.completed_at) if served else None,
+        stars=order.stars if order.status == Order.Status.RATED else None,
+        hours=order.hours if served else None,
+        overdue=order.is_overdue,
+    )
+
+
+def _fact_months(fact: OrderFact | None, order: Order | None) -> set[dt.date]:
+    months: set[dt.date] = set()
+    if fact is not None:
+        months |= {fact.created_month, fact.accepted_month, fact.completed_month, fact.rated_month}
+    if order is not None:
+        months |= {month_of(t) for t in (order.created_at, order.accepted_at, order.completed_at)}
+        months |= {month_of(order.rated_at), month_of(order.closed_at)}
+    return {m for m in months if m is not None}
+
+
+def refresh_order(*, order_id: int) -> None:
+    """Bring an order's fact row and its village's rollup rows up to date (idempotent)."""
+    old = OrderFact.objects.filter(pk=order_id).first()
+    order = Order.objects.select_related("menu_item").filter(pk=order_id).first()
+    if order is None:
+        if old is not None:
+            old.delete()
+            refresh_village_months(village_id=old.village_id, months=_fact_months(old, None))
+        return
+    fact = _fact_for(order)
+    fact.save()
+    months = _fact_months(old, order)
+    refresh_village_months(village_id=order.village_id, months=months)
+    if old is not None and old.village_id != order.village_id:
+        refresh_village_months(village_id=old.village_id, months=months)
+
+
+def refresh_event(*, event_id: int, village_id: int | None = None) -> None:
+    """Bring the rollup rows touched by an event up to date: its village, its start/end months."""
+    event = Event.objects.filter(pk=event_id).only("village_id", "start", "end").first()
+    targets: set[int] = {v for v in (village_id, event and event.village_id) if v}
+    if event is None:
+        return
+    months = {month_of(event.start), month_of(event.end)}
+    for target in targets:
+        refresh_village_months(village_id=target, months=months)
+
+
+def rebuild(*, month: dt.date | None = None) -> dict[str, int]:
+    """Rebuild the rollups from the base tables: every month, or only ``month``.
+
+    Safe to run while the workflow is live: each table is replaced in one transaction.
+    """
+    with transaction.atomic():
+        if month is None:
+            VillageMonthCategory.objects.all().delete()
+        else:
+            VillageMonthCategory.objects.filter(month=month).delete()
+        objs = _to_models(aggregate_rollup(months=None if month is None else [month]))
+        VillageMonthCategory.objects.bulk_create(objs, batch_size=2000)
+
+        orders = Order.objects.select_related("menu_item")
+        if month is not None:
+            touched = Q(pk__in=[])
+            for field in ("created_at", "accepted_at", "completed_at", "rated_at"):
+                touched |= _in_months(field, [month])
+            orders = orders.filter(touched)
+            OrderFact.objects.filter(order__in=orders).delete()
+        else:
+            OrderFact.objects.all().delete()
+        facts = [_fact_for(order) for order in orders.iterator(chunk_size=2000)]
+        OrderFact.objects.bulk_create(facts, batch_size=2000)
+    logger.info("rebuilt rollups month=%s rows=%d facts=%d", month, len(objs), len(facts))
+    return {"rows": len(objs), "facts": len(facts)}

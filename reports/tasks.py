@@ -1,0 +1,31 @@
+"""Celery tasks for the rollups: thin wrappers around reports.services (idempotent)."""
+
+from celery import shared_task
+
+from reports import services
+from reports.months import add_months, current_month, parse_month
+
+
+@shared_task(name="reports.refresh_order")
+def refresh_order(order_id: int) -> None:
+    services.refresh_order(order_id=order_id)
+
+
+@shared_task(name="reports.refresh_event")
+def refresh_event(event_id: int, village_id: int | None = None) -> None:
+    services.refresh_event(event_id=event_id, village_id=village_id)
+
+
+@shared_task(name="reports.rebuild_rollups")
+def rebuild_rollups(month: str | None = None) -> dict:
+    """Rebuild one month (YYYY-MM) or, with no month, everything."""
+    return services.rebuild(month=parse_month(month))
+
+
+@shared_task(name="reports.rebuild_recent")
+def rebuild_recent() -> None:
+    """Nightly: rebuild this month and last month, healing any refresh a crash lost and flags
+    (such as overdue) that change without a transition."""
+    this = current_month()
+    for month in (add_months(this, -1), this):
+        services.rebuild(month=month)

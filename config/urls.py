@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("reports/", include("reports.urls")),
     path("api/", include("config.api_urls")),
     # Last: any other /api/ URL is a 404 in the API's error shape, not an HTML page.
     re_path(r"^api/", api_not_found),

@@ -14,12 +14,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.apps import apps
 from django.db import transaction
 from django.db.models import Count, DateField, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from events.models import Event
+from events.models import Event, EventVolunteer
 from orders.models import Order
 from reports.models import OrderFact, VillageMonthCategory
 from reports.months import TZ, bounds, month_of
@@ -43,14 +42,6 @@ COUNTERS = [
 ]
 
 Key = tuple[int, int, dt.date, int]  # village, town, month, category
-
-
-def _event_volunteer_model():
-    """EventVolunteer lives in the events app; absent until that app ships it."""
-    try:
-        return apps.get_model("events", "EventVolunteer")
-    except LookupError:
-        return None
 
 
 def _month(field: str) -> TruncMonth:
@@ -110,30 +101,35 @@ def aggregate_rollup(
         orders_rated=Count("id"),
         stars_sum=Sum("stars"),
     )
-    add(orders.filter(status__in=CLOSED, closed_at__isnull=False), "closed_at", orders_closed=Count("id"))
+    add(
+        orders.filter(status__in=CLOSED, closed_at__isnull=False),
+        "closed_at",
+        orders_closed=Count("id"),
+    )
 
     events = Event.objects.filter(state=Event.State.DONE, village__isnull=False)
     if village_ids is not None:
         events = events.filter(village_id__in=list(village_ids))
     add(events, "end", events_done=Count("id"), attendance=Sum("attendance"))
 
-    event_volunteer = _event_volunteer_model()
-    if event_volunteer is not None:
-        helpers = event_volunteer.objects.filter(
-            confirmed=True, event__state=Event.State.DONE, event__village__isnull=False
-        )
-        if village_ids is not None:
-            helpers = helpers.filter(event__village_id__in=list(village_ids))
-        qs = (
-            helpers.filter(_in_months("event__end", months))
-            .annotate(m=_month("event__end"))
-            .values("event__village_id", "event__town_id", "m", "event__category_id")
-            .annotate(h=Sum("hours"))
-            .order_by()
-        )
-        for row in qs:
-            key = (row["event__village_id"], row["event__town_id"], row["m"], row["event__category_id"])
-            rows[key]["volunteer_hours"] += row["h"] or 0
+    # A volunteer's event hours count once checked in or confirmed by the organiser.
+    helpers = EventVolunteer.objects.filter(
+        Q(confirmed=True) | Q(checked_in=True),
+        event__state=Event.State.DONE,
+        event__village__isnull=False,
+    )
+    if village_ids is not None:
+        helpers = helpers.filter(event__village_id__in=list(village_ids))
+    qs = (
+        helpers.filter(_in_months("event__end", months))
+        .annotate(m=_month("event__end"))
+        .values("event__village_id", "event__town_id", "m", "event__category_id")
+        .annotate(h=Sum("hours"))
+        .order_by()
+    )
+    for row in qs:
+        key = (row["event__village_id"], row["event__town_id"], row["m"], row["event__category_id"])
+        rows[key]["volunteer_hours"] += row["h"] or 0
     return dict(rows)
 
 

@@ -19,5 +19,7 @@ class Command(BaseCommand):
         result = services.rebuild(month=parsed)
         scope = label(parsed) if parsed else "all months"
         self.stdout.write(
-            self.style.SUCCESS(f"Rebuilt {scope}: {result['rows']} rollup rows, {result['facts']} order facts.")
+            self.style.SUCCESS(
+                f"Rebuilt {scope}: {result['rows']} rollup rows, {result['facts']} order facts."
+            )
         )

@@ -1,0 +1,186 @@
+"""Query and response shapes of the report endpoints (documentation and validation)."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH_ERRORS = {"invalid": _("月份格式应为 YYYY-MM，例如 2026-10。")}
+
+
+class MonthQuery(serializers.Serializer):
+    month = serializers.RegexField(
+        MONTH_PATTERN,
+        required=False,
+        help_text=_("YYYY-MM；默认上一个完整月份。"),
+        error_messages=MONTH_ERRORS,
+    )
+    town = serializers.IntegerField(required=False, min_value=1, help_text=_("镇（街道）ID"))
+    village = serializers.IntegerField(required=False, min_value=1, help_text=_("村（社区）ID"))
+
+
+class RangeQuery(serializers.Serializer):
+    # "from" is a Python keyword: declared below through the fields mapping.
+    to = serializers.RegexField(
+        MONTH_PATTERN,
+        required=False,
+        help_text=_("结束月份 YYYY-MM（含）；默认上一个完整月份。"),
+        error_messages=MONTH_ERRORS,
+    )
+    town = serializers.IntegerField(required=False, min_value=1, help_text=_("镇（街道）ID"))
+    village = serializers.IntegerField(required=False, min_value=1, help_text=_("村（社区）ID"))
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.RegexField(
+            MONTH_PATTERN,
+            required=False,
+            help_text=_("开始月份 YYYY-MM（含）；默认同结束月份。"),
+            error_messages=MONTH_ERRORS,
+        )
+        return fields
+
+
+class CategorySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class NamedRef(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class CoverageRow(serializers.Serializer):
+    id = serializers.IntegerField(help_text=_("城市级为镇（街道）ID，镇级为村（社区）ID"))
+    name = serializers.CharField()
+    villages = serializers.IntegerField()
+    served = serializers.IntegerField()
+    percent = serializers.FloatField()
+    services = serializers.IntegerField()
+    by_category = serializers.DictField(child=serializers.IntegerField())
+    heat = serializers.ListField(child=serializers.IntegerField())
+
+
+class CoverageTotals(serializers.Serializer):
+    villages = serializers.IntegerField()
+    served = serializers.IntegerField()
+    percent = serializers.FloatField()
+    services = serializers.IntegerField()
+    by_category = serializers.DictField(child=serializers.IntegerField())
+
+
+class TrendPoint(serializers.Serializer):
+    month = serializers.CharField()
+    served = serializers.IntegerField()
+    villages = serializers.IntegerField()
+    percent = serializers.FloatField()
+
+
+class GapSerializer(serializers.Serializer):
+    village_id = serializers.IntegerField()
+    village = serializers.CharField()
+    town_id = serializers.IntegerField()
+    town = serializers.CharField()
+    station = serializers.CharField()
+    head_name = serializers.CharField()
+    head_phone = serializers.CharField()
+    months_without = serializers.IntegerField(allow_null=True)
+
+
+class CoverageSerializer(serializers.Serializer):
+    month = serializers.CharField()
+    months = serializers.ListField(child=serializers.CharField())
+    level = serializers.ChoiceField(["city", "town", "village"])
+    town = NamedRef(allow_null=True)
+    village = NamedRef(allow_null=True)
+    categories = CategorySerializer(many=True)
+    totals = CoverageTotals()
+    rows = CoverageRow(many=True)
+    trend = TrendPoint(many=True)
+    gaps = GapSerializer(many=True)
+
+
+class StandardsTown(serializers.Serializer):
+    town_id = serializers.IntegerField()
+    town = serializers.CharField()
+    stations = serializers.IntegerField()
+    all_five = serializers.IntegerField()
+    percent = serializers.FloatField()
+    venue = serializers.IntegerField()
+    plan = serializers.IntegerField()
+    team = serializers.IntegerField()
+    practice = serializers.IntegerField()
+    results = serializers.IntegerField()
+
+
+class StandardsStation(serializers.Serializer):
+    station_id = serializers.IntegerField()
+    station = serializers.CharField()
+    village_id = serializers.IntegerField()
+    village = serializers.CharField()
+    town_id = serializers.IntegerField()
+    town = serializers.CharField()
+    head_name = serializers.CharField()
+    head_phone = serializers.CharField()
+    volunteers = serializers.IntegerField()
+    services = serializers.IntegerField()
+    ratings = serializers.IntegerField()
+    average_rating = serializers.FloatField(allow_null=True)
+    venue = serializers.BooleanField()
+    plan = serializers.BooleanField()
+    team = serializers.BooleanField()
+    practice = serializers.BooleanField()
+    results = serializers.BooleanField()
+    all_five = serializers.BooleanField()
+    lacks = serializers.ListField(child=serializers.CharField())
+
+
+class StandardsTotals(serializers.Serializer):
+    stations = serializers.IntegerField()
+    all_five = serializers.IntegerField()
+    percent = serializers.FloatField()
+
+
+class StandardsRules(serializers.Serializer):
+    team_min_volunteers = serializers.IntegerField()
+    results_min_rating = serializers.FloatField()
+
+
+class FiveStandardsSerializer(serializers.Serializer):
+    month = serializers.CharField()
+    level = serializers.CharField()
+    rules = StandardsRules()
+    totals = StandardsTotals()
+    towns = StandardsTown(many=True)
+    stations = StandardsStation(many=True)
+
+
+class OrderKpis(serializers.Serializer):
+    received = serializers.IntegerField()
+    accepted = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    rated = serializers.IntegerField()
+    median_hours_to_accept = serializers.FloatField(allow_null=True)
+    median_hours_to_complete = serializers.FloatField(allow_null=True)
+    average_rating = serializers.FloatField(allow_null=True)
+    overdue = serializers.IntegerField()
+
+
+class OrderGroup(OrderKpis):
+    id = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+
+
+class OrdersSerializer(serializers.Serializer):
+    to = serializers.CharField()
+    level = serializers.CharField()
+    totals = OrderKpis()
+    by_town = OrderGroup(many=True)
+    by_category = OrderGroup(many=True)
+    by_platform = OrderGroup(many=True)
+    by_team = OrderGroup(many=True)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["from"] = serializers.CharField()
+        return fields

@@ -1,0 +1,87 @@
+"""Report endpoints: the same selectors as the pages, so the numbers are the same."""
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from reports import selectors
+from reports.api import serializers as s
+from reports.months import last_full_month, parse_month
+from reports.views import range_params
+from stations.scope import scope_for
+
+ERROR_EXAMPLE = OpenApiExample(
+    "bad month",
+    value={
+        "detail": "输入有误，请检查标出的字段。",
+        "code": "invalid",
+        "fields": {"month": ["月份格式应为 YYYY-MM，例如 2026-10。"]},
+    },
+    response_only=True,
+    status_codes=["400"],
+)
+ERRORS = {
+    400: OpenApiResponse(description=_("参数有误"), examples=[ERROR_EXAMPLE]),
+    404: OpenApiResponse(description=_("镇（街道）或村（社区）不存在或不在管辖范围内")),
+}
+
+
+def _area(request, query):
+    return selectors.resolve_area(
+        scope_for(request.user),
+        town_id=query.validated_data.get("town"),
+        village_id=query.validated_data.get("village"),
+    )
+
+
+class CoverageView(APIView):
+    @extend_schema(
+        summary="服务覆盖",
+        description=(
+            "某月各镇街（或指定镇街的各村）已服务村数、覆盖率、分类别服务、近12个月趋势和未服务村清单。"
+            "已服务：当月至少有1个完成的点单或1场完成的活动（按 Asia/Shanghai 月份）。"
+        ),
+        parameters=[s.MonthQuery],
+        responses={200: s.CoverageSerializer, **ERRORS},
+        tags=["reports"],
+    )
+    def get(self, request):
+        query = s.MonthQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        month = parse_month(query.validated_data.get("month"), default=last_full_month())
+        area = _area(request, query)
+        return Response(selectors.coverage(area, month))
+
+
+class FiveStandardsView(APIView):
+    @extend_schema(
+        summary="五有达标",
+        description="某月各实践站的有阵地、有计划、有队伍、有实践、有成效，及各镇街全达标率。",
+        parameters=[s.MonthQuery],
+        responses={200: s.FiveStandardsSerializer, **ERRORS},
+        tags=["reports"],
+    )
+    def get(self, request):
+        query = s.MonthQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        month = parse_month(query.validated_data.get("month"), default=last_full_month())
+        return Response(selectors.five_standards(_area(request, query), month))
+
+
+class OrdersView(APIView):
+    @extend_schema(
+        summary="点单统计",
+        description=(
+            "from..to（含，YYYY-MM）内收到、接单、完成、评价数，接单与完成用时中位数（小时），"
+            "平均评分，超时未接单数；按镇街、类别、平台、队伍分组。"
+        ),
+        parameters=[s.RangeQuery],
+        responses={200: s.OrdersSerializer, **ERRORS},
+        tags=["reports"],
+    )
+    def get(self, request):
+        query = s.RangeQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        start, end = range_params(query.validated_data)
+        return Response(selectors.orders(_area(request, query), start, end))

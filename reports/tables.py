@@ -1,0 +1,351 @@
+"""Report tables: one shape for the page, the CSV and the XLSX export, so they never disagree.
+
+A ``Table`` is a title, Chinese column headers and rows of plain values. The views build the
+tables of a page from the selectors' dicts; the page renders them, the export writes them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+
+from reports.selectors import STANDARDS
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list] = field(default_factory=list)
+    # Optional link per row for the first cell (drill-down); not exported.
+    links: list[str | None] = field(default_factory=list)
+    numeric_from: int = 1  # columns from this index are right-aligned numbers
+    period: str = ""  # the month or range, shown after the title
+
+    @property
+    def caption(self) -> str:
+        return f"{self.title} {self.period}".strip()
+
+    def body(self):
+        links = self.links or [None] * len(self.rows)
+        return zip(self.rows, links, strict=True)
+
+
+def _yes(value: bool) -> str:
+    return "✓" if value else "✗"
+
+
+def _num(value):
+    return "" if value is None else value
+
+
+def standard_labels() -> dict[str, str]:
+    return {
+        "venue": _("有阵地"),
+        "plan": _("有计划"),
+        "team": _("有队伍"),
+        "practice": _("有实践"),
+        "results": _("有成效"),
+    }
+
+
+def coverage_tables(report: dict, link=None) -> list[Table]:
+    categories = report["categories"]
+    by_village = report["level"] != "city"
+    unit = _("村（社区）") if by_village else _("镇（街道）")
+    summary = Table(
+        "summary",
+        _("服务覆盖"),
+        [unit, _("村（社区）总数"), _("已服务村数"), _("覆盖率（%）"), _("服务次数")],
+    )
+    matrix = Table(
+        "categories",
+        (_("各村分类别服务次数") if by_village else _("镇街 × 类别 已服务村数")),
+        [unit] + [c["name"] for c in categories],
+    )
+    heat = Table(
+        "heatmap",
+        (_("各村逐月服务次数") if by_village else _("镇街逐月已服务村数")),
+        [unit] + report["months"],
+    )
+    for row in report["rows"]:
+        summary.rows.append(
+            [row["name"], row["villages"], row["served"], row["percent"], row["services"]]
+        )
+        matrix.rows.append([row["name"]] + [row["by_category"][c["id"]] for c in categories])
+        heat.rows.append([row["name"]] + row["heat"])
+        url = link(row) if link else None
+        for t in (summary, matrix, heat):
+            t.links.append(url)
+    totals = report["totals"]
+    summary.rows.append(
+        [_("合计"), totals["villages"], totals["served"], totals["percent"], totals["services"]]
+    )
+    summary.links.append(None)
+    if not by_village:
+        matrix.rows.append([_("合计")] + [totals["by_category"][c["id"]] for c in categories])
+        matrix.links.append(None)
+    trend = Table(
+        "trend",
+        _("近12个月覆盖率"),
+        [_("月份"), _("已服务村数"), _("村（社区）总数"), _("覆盖率（%）")],
+        [[t["month"], t["served"], t["villages"], t["percent"]] for t in report["trend"]],
+    )
+    gaps = Table(
+        "gaps",
+        _("未服务村（社区）"),
+        [
+            _("村（社区）"),
+            _("镇（街道）"),
+            _("实践站"),
+            _("站长"),
+            _("站长电话"),
+            _("连续未服务月数"),
+        ],
+        [
+            [
+                g["village"],
+                g["town"],
+                g["station"],
+                g["head_name"],
+                g["head_phone"],
+                g["months_without"] if g["months_without"] is not None else _("从未服务"),
+            ]
+            for g in report["gaps"]
+        ],
+        numeric_from=5,
+    )
+    return [summary, trend, gaps, heat, matrix]
+
+
+def village_tables(detail: dict) -> list[Table]:
+    by_category = Table(
+        "categories",
+        _("分类别逐月服务次数"),
+        [_("服务类别")] + detail["months"] + [_("合计")],
+        [[r["category"]] + r["months"] + [r["total"]] for r in detail["rows"]],
+    )
+    monthly = Table(
+        "monthly",
+        _("逐月服务情况"),
+        [
+            _("月份"),
+            _("服务次数"),
+            _("完成点单"),
+            _("完成活动"),
+            _("活动参与人数"),
+            _("评价数"),
+            _("平均评分"),
+            _("志愿服务时长（小时）"),
+        ],
+        [
+            [
+                m["month"],
+                m["services"],
+                m["orders_completed"],
+                m["events_done"],
+                m["attendance"],
+                m["orders_rated"],
+                _num(m["average_rating"]),
+                m["volunteer_hours"],
+            ]
+            for m in detail["monthly"]
+        ],
+    )
+    return [monthly, by_category]
+
+
+def standards_tables(report: dict, link=None) -> list[Table]:
+    labels = standard_labels()
+    towns = Table(
+        "towns",
+        _("五有达标情况（按镇街）"),
+        [_("镇（街道）"), _("实践站数"), _("五有全达标"), _("达标率（%）")]
+        + [labels[k] for k in STANDARDS],
+        [
+            [t["town"], t["stations"], t["all_five"], t["percent"]] + [t[k] for k in STANDARDS]
+            for t in report["towns"]
+        ],
+    )
+    stations = Table(
+        "stations",
+        _("各实践站五有情况"),
+        [_("实践站"), _("镇（街道）"), _("村（社区）")]
+        + [labels[k] for k in STANDARDS]
+        + [
+            _("缺少"),
+            _("在册志愿者"),
+            _("服务次数"),
+            _("评价数"),
+            _("平均评分"),
+            _("站长"),
+            _("站长电话"),
+        ],
+        [
+            [s["station"], s["town"], s["village"]]
+            + [_yes(s[k]) for k in STANDARDS]
+            + [
+                "、".join(labels[k] for k in s["lacks"]) or _("无"),
+                s["volunteers"],
+                s["services"],
+                s["ratings"],
+                _num(s["average_rating"]),
+                s["head_name"],
+                s["head_phone"],
+            ]
+            for s in report["stations"]
+        ],
+        numeric_from=99,
+    )
+    if link:
+        towns.links = [link(t) for t in report["towns"]]
+    return [towns, stations]
+
+
+def order_tables(report: dict) -> list[Table]:
+    headers = [
+        _("收到"),
+        _("接单"),
+        _("完成"),
+        _("评价"),
+        _("接单用时中位数（小时）"),
+        _("完成用时中位数（小时）"),
+        _("平均评分"),
+        _("超时未接单"),
+    ]
+    keys = [
+        "received",
+        "accepted",
+        "completed",
+        "rated",
+        "median_hours_to_accept",
+        "median_hours_to_complete",
+        "average_rating",
+        "overdue",
+    ]
+    titles = {
+        "town": (_("按镇街"), _("镇（街道）")),
+        "category": (_("按服务类别"), _("服务类别")),
+        "platform": (_("按服务平台"), _("服务平台")),
+        "team": (_("按队伍"), _("队伍")),
+    }
+    out = [
+        Table(
+            "totals",
+            _("点单总体情况"),
+            [_("范围")] + headers,
+            [[_("合计")] + [_num(report["totals"][k]) for k in keys]],
+        )
+    ]
+    for dim, (title, head) in titles.items():
+        out.append(
+            Table(
+                dim,
+                _("点单情况") + " · " + title,
+                [head] + headers,
+                [
+                    [r["name"] or _("（未指定）")] + [_num(r[k]) for k in keys]
+                    for r in report[f"by_{dim}"]
+                ],
+            )
+        )
+    return out
+
+
+def volunteer_tables(report: dict) -> list[Table]:
+    kinds = {
+        "detachment": _("特色服务支队"),
+        "town_detachment": _("镇街支队"),
+        "squad": _("小队"),
+        "village_team": _("村级志愿服务队"),
+        "general": _("志愿服务总队"),
+    }
+    return [
+        Table(
+            "towns",
+            _("志愿者与服务时长（按镇街）"),
+            [_("镇（街道）"), _("在册志愿者"), _("服务时长（小时）"), _("服务次数")],
+            [
+                [t["town"], t["active_volunteers"], t["hours"], t["services"]]
+                for t in report["towns"]
+            ]
+            + [[_("合计"), report["totals"]["active_volunteers"], report["totals"]["hours"], ""]],
+        ),
+        Table(
+            "detachments",
+            _("服务时长（按支队）"),
+            [_("支队"), _("类型"), _("服务时长（小时）"), _("服务次数")],
+            [
+                [
+                    d["team"] or _("（未归属支队）"),
+                    kinds.get(d["kind"], ""),
+                    d["hours"],
+                    d["services"],
+                ]
+                for d in report["detachments"]
+            ],
+            numeric_from=2,
+        ),
+        Table(
+            "teams",
+            _("服务最多的队伍"),
+            [_("队伍"), _("类型"), _("服务次数"), _("服务时长（小时）")],
+            [
+                [t["team"], kinds.get(t["kind"], ""), t["services"], t["hours"]]
+                for t in report["top_teams"]
+            ],
+            numeric_from=2,
+        ),
+    ]
+
+
+# --- Export ------------------------------------------------------------------------------------
+
+
+def content_disposition(filename: str, ascii_name: str = "") -> str:
+    """An attachment header readable by old and new browsers: an ASCII fallback and the UTF-8
+    name in RFC 5987 ``filename*``."""
+    ascii_name = ascii_name or filename.encode("ascii", "ignore").decode() or "report"
+    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", ascii_name)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def export(table: Table, fmt: str, filename: str, ascii_name: str = "") -> HttpResponse:
+    if fmt == "csv":
+        buffer = io.StringIO()
+        # A BOM so that Excel on Windows opens the UTF-8 file with the Chinese intact.
+        buffer.write("\ufeff")
+        writer = csv.writer(buffer)
+        writer.writerow(table.headers)
+        writer.writerows(table.rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        workbook = Workbook(write_only=False)
+        sheet = workbook.active
+        sheet.title = re.sub(r"[\[\]:*?/\\]", "-", table.title)[:31]
+        sheet.append(table.headers)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in table.rows:
+            sheet.append(list(row))
+        sheet.freeze_panes = "A2"
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = content_disposition(
+        f"{filename}.{fmt}", f"{ascii_name}.{fmt}" if ascii_name else ""
+    )
+    return response

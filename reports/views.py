@@ -1,0 +1,239 @@
+"""Report pages and their exports. Thin: parse the filters, resolve the area in the caller's
+scope (outside it → 404), call a selector, render the tables or write one of them to a file."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from config.errors import InvalidInput
+from reports import charts, selectors, tables
+from reports.months import add_months, label, last_full_month, months_between, parse_month
+from stations.scope import scope_for
+
+MAX_RANGE_MONTHS = 36
+REPORT_TITLES = {
+    "coverage": "服务覆盖",
+    "standards": "五有达标",
+    "orders": "点单统计",
+    "volunteers": "志愿者统计",
+}
+
+
+def _int_param(request, name: str) -> int | None:
+    value = request.GET.get(name, "").strip()
+    if not value:
+        return None
+    if not value.isdigit():
+        raise Http404  # an id that cannot exist is simply not found
+    return int(value)
+
+
+def area_for(request) -> selectors.Area:
+    return selectors.resolve_area(
+        scope_for(request.user),
+        town_id=_int_param(request, "town"),
+        village_id=_int_param(request, "village"),
+    )
+
+
+def month_param(params) -> object:
+    return parse_month(params.get("month"), default=last_full_month())
+
+
+def range_params(params):
+    """``from`` and ``to`` as YYYY-MM, inclusive; default: the last full month."""
+    end = parse_month(params.get("to"), field="to", default=last_full_month())
+    start = parse_month(params.get("from"), field="from", default=end)
+    if start > end:
+        message = _("开始月份不能晚于结束月份。")
+        raise InvalidInput(message, fields={"from": [message]})
+    if months_between(start, end) >= MAX_RANGE_MONTHS:
+        message = _("时间范围最多 %(n)s 个月。") % {"n": MAX_RANGE_MONTHS}
+        raise InvalidInput(message, fields={"to": [message]})
+    return start, end
+
+
+def _area_name(area: selectors.Area) -> str:
+    if area.village:
+        return f"{area.town.name}{area.village.name}"
+    if area.town:
+        return area.town.name
+    return _("全市") if area.scope.everything else _("管辖范围")
+
+
+def _link(area_params: dict):
+    def make(**extra) -> str:
+        return "?" + urlencode({**area_params, **extra})
+
+    return make
+
+
+def build(report: str, request) -> dict:
+    """Everything a report page shows: its context and its tables (also used by the export)."""
+    area = area_for(request)
+    params = request.GET
+    ctx: dict = {"area": area, "area_name": _area_name(area), "report": report}
+    if report in ("coverage", "standards"):
+        month = month_param(params)
+        ctx.update(
+            month=label(month), prev=label(add_months(month, -1)), next=label(add_months(month, 1))
+        )
+        filters = [label(month)]
+        base = {"month": label(month)}
+    else:
+        start, end = range_params(params)
+        ctx.update(start=label(start), end=label(end))
+        filters = [f"{label(start)}—{label(end)}"]
+        base = {"from": label(start), "to": label(end)}
+    link = _link(base)
+
+    if report == "coverage" and area.level == "village":
+        detail = selectors.village_detail(area, month)
+        standards = selectors.five_standards(area, month)
+        ctx.update(detail=detail, standards=standards["stations"])
+        labels = tables.standard_labels()
+        ctx["lacks"] = [labels[k] for s in standards["stations"] for k in s["lacks"]]
+        ctx["tables"] = tables.village_tables(detail)
+        ctx["chart"] = charts.columns(
+            [(m["month"], m["services"]) for m in detail["monthly"]],
+            maximum=max([m["services"] for m in detail["monthly"]] + [1]),
+            unit="",
+            title=_("逐月服务次数"),
+        )
+    elif report == "coverage":
+        data = selectors.coverage(area, month)
+        ctx["data"] = data
+        if area.level == "city":
+            row_link = lambda row: link(town=row["id"])  # noqa: E731
+        else:
+            row_link = lambda row: link(village=row["id"])  # noqa: E731
+        ctx["tables"] = tables.coverage_tables(data, link=row_link)
+        ctx["chart"] = (
+            charts.hbar([(r["name"], r["percent"]) for r in data["rows"]], title=_("各单位覆盖率"))
+            if area.level == "city"
+            else None
+        )
+        ctx["trend_chart"] = charts.columns(
+            [(t["month"], t["percent"]) for t in data["trend"]], title=_("近12个月覆盖率")
+        )
+        heat_max = max([v for r in data["rows"] for v in r["heat"]] + [1])
+        ctx["heat"] = [
+            (row, [(v, charts.heat_colour(v, heat_max)) for v in row["heat"]], row_link(row))
+            for row in data["rows"]
+        ]
+    elif report == "standards":
+        data = selectors.five_standards(area, month)
+        ctx["data"] = data
+        ctx["tables"] = tables.standards_tables(data, link=lambda t: link(town=t["town_id"]))
+        ctx["chart"] = charts.hbar(
+            [(t["town"], t["percent"]) for t in data["towns"]], title=_("五有全达标率")
+        )
+    elif report == "orders":
+        data = selectors.orders(area, start, end)
+        ctx["data"] = data
+        ctx["tables"] = tables.order_tables(data)
+        top = data["by_town"]
+        ctx["chart"] = charts.hbar(
+            [(r["name"], r["completed"]) for r in top],
+            maximum=max([r["completed"] for r in top] + [1]),
+            unit="",
+            title=_("各镇街完成点单数"),
+        )
+    elif report == "volunteers":
+        data = selectors.volunteers(area, start, end)
+        ctx["data"] = data
+        ctx["tables"] = tables.volunteer_tables(data)
+        ctx["chart"] = charts.hbar(
+            [(t["town"], t["hours"]) for t in data["towns"]],
+            maximum=max([t["hours"] for t in data["towns"]] + [1]),
+            unit="h",
+            title=_("各镇街服务时长"),
+        )
+    else:
+        raise Http404
+    twelve = ""
+    if report == "coverage":
+        months = (ctx.get("data") or ctx.get("detail"))["months"]
+        twelve = f"{months[0]}—{months[-1]}"
+    for table in ctx["tables"]:
+        table.period = twelve if table.key in ("trend", "heatmap", "monthly") else filters[0]
+        if report == "coverage" and area.level == "village" and table.key == "categories":
+            table.period = twelve
+    ctx["filter_values"] = list(base.values())
+    ctx["filename_parts"] = [_(REPORT_TITLES[report]), _area_name(area), *filters]
+    ctx["query"] = request.GET.urlencode()
+    return ctx
+
+
+def _page(request, report: str, template: str):
+    try:
+        ctx = build(report, request)
+    except InvalidInput as exc:
+        return render(
+            request,
+            "reports/error.html",
+            {"message": exc.message, "report": report, "fields": exc.fields},
+            status=400,
+        )
+    return render(request, template, ctx)
+
+
+@login_required
+@require_GET
+def coverage(request):
+    ctx_template = "reports/coverage.html"
+    return _page(request, "coverage", ctx_template)
+
+
+@login_required
+@require_GET
+def standards(request):
+    return _page(request, "standards", "reports/standards.html")
+
+
+@login_required
+@require_GET
+def orders(request):
+    return _page(request, "orders", "reports/orders.html")
+
+
+@login_required
+@require_GET
+def volunteers(request):
+    return _page(request, "volunteers", "reports/volunteers.html")
+
+
+@login_required
+@require_GET
+def export(request, report: str, table: str, fmt: str):
+    """One table of a report as CSV or XLSX, named for the report, the area and the filters."""
+    if report not in REPORT_TITLES or fmt not in ("csv", "xlsx"):
+        raise Http404
+    try:
+        ctx = build(report, request)
+    except InvalidInput as exc:
+        return render(
+            request, "reports/error.html", {"message": exc.message, "report": report}, status=400
+        )
+    chosen = next((t for t in ctx["tables"] if t.key == table), None)
+    if chosen is None:
+        raise Http404
+    name = "_".join(
+        [*ctx["filename_parts"][:2], chosen.title.split(" ")[0], *ctx["filename_parts"][2:]]
+    )
+    area = ctx["area"]
+    where = (
+        f"village{area.village.pk}"
+        if area.village
+        else f"town{area.town.pk}"
+        if area.town
+        else "city"
+    )
+    ascii_name = "-".join([report, chosen.key, where, *ctx["filter_values"]])
+    return tables.export(chosen, fmt, name, ascii_name)

@@ -1,0 +1,113 @@
+"""Build orders and events in a given state at given moments, for report fixtures.
+
+Reports only read: they care about the timestamps and statuses the workflow leaves behind, so
+these helpers write those rows directly and then send the rollup refresh the workflow's signal
+would trigger (``notify``), exactly once per object, as on commit.
+"""
+
+import datetime as dt
+import itertools
+import uuid
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from events.models import Event, EventVolunteer, MonthlyPlan
+from orders.models import Order
+from reports import receivers
+
+SH = ZoneInfo("Asia/Shanghai")
+_numbers = itertools.count(1)
+
+
+def at(y, m, d, hh=12, mm=0) -> dt.datetime:
+    """A moment in Asia/Shanghai."""
+    return dt.datetime(y, m, d, hh, mm, tzinfo=SH)
+
+
+def make_order(
+    *,
+    village,
+    menu_item,
+    status=Order.Status.OPEN,
+    created_at,
+    accepted_at=None,
+    completed_at=None,
+    rated_at=None,
+    closed_at=None,
+    stars=None,
+    hours=None,
+    accepted_by=None,
+    accepted_team=None,
+    is_overdue=False,
+    notify=True,
+) -> Order:
+    order = Order.objects.create(
+        number=f"T{next(_numbers):08d}",
+        tracking_token=uuid.uuid4().hex,
+        village=village,
+        town=village.town,
+        menu_item=menu_item,
+        category=menu_item.category,
+        name="李大娘",
+        phone="13812341234",
+        accepted_by=accepted_by,
+        accepted_team=accepted_team,
+        hours=None if hours is None else Decimal(str(hours)),
+        stars=stars,
+        is_overdue=is_overdue,
+    )
+    # status and created_at are not editable through the model; set them as the workflow would.
+    Order.objects.filter(pk=order.pk).update(
+        status=status,
+        created_at=created_at,
+        accepted_at=accepted_at,
+        completed_at=completed_at,
+        rated_at=rated_at,
+        closed_at=closed_at,
+    )
+    order.refresh_from_db()
+    if notify:
+        receivers.on_order_status_changed(None, order_id=order.pk)
+    return order
+
+
+def make_event(
+    *, village, category, start, end, state=Event.State.DONE, attendance=0, team=None, notify=True
+) -> Event:
+    event = Event.objects.create(
+        title="文明实践活动",
+        category=category,
+        village=village,
+        town=village.town if village else None,
+        start=start,
+        end=end,
+        attendance=attendance,
+        organiser_team=team,
+    )
+    Event.objects.filter(pk=event.pk).update(state=state)
+    event.refresh_from_db()
+    if notify:
+        receivers.on_event_state_changed(None, event_id=event.pk, village_id=event.village_id)
+    return event
+
+
+def add_helper(event, volunteer, hours, *, confirmed=True, checked_in=False, notify=True):
+    link = EventVolunteer.objects.create(
+        event=event,
+        volunteer=volunteer,
+        hours=Decimal(str(hours)),
+        confirmed=confirmed,
+        checked_in=checked_in,
+    )
+    if notify:
+        receivers.on_event_state_changed(None, event_id=event.pk, village_id=event.village_id)
+    return link
+
+
+def submit_plan(position, month: dt.date, *, submitted=True):
+    return MonthlyPlan.objects.create(
+        position=position,
+        month=month,
+        status=MonthlyPlan.Status.SUBMITTED if submitted else MonthlyPlan.Status.DRAFT,
+        submitted_at=at(month.year, month.month, 1) if submitted else None,
+    )

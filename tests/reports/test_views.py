@@ -1,0 +1,311 @@
+"""Every figure on the report pages, checked against the hand-built October (see conftest)."""
+
+import csv
+import io
+from urllib.parse import unquote
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+COVERAGE = reverse("reports:coverage")
+
+
+def get(client, user, url, **params):
+    client.force_login(user)
+    return client.get(url, params)
+
+
+# --- Coverage ------------------------------------------------------------------------------------
+
+
+def test_city_coverage_counts_in_shanghai_months(client, city_admin, october):
+    response = get(client, city_admin, COVERAGE)  # default: the last full month, 2026-10
+    assert response.status_code == 200
+    data = response.context["data"]
+    assert data["month"] == "2026-10"
+    assert data["level"] == "city"
+    rows = {r["name"]: r for r in data["rows"]}
+    lecture, law = october["lecture"].pk, october["law"].pk
+    # 团结村 (order A, 10-31 23:30) and 前进村 (midnight event ending 10-01 02:00) served;
+    # 红旗村 not: its October event was cancelled. Order B (11-01 00:10) is November.
+    assert rows["洪绪镇"] | {"heat": None} == {
+        "id": october["hongxu"].pk,
+        "name": "洪绪镇",
+        "villages": 3,
+        "served": 2,
+        "percent": 66.7,
+        "services": 2,
+        "by_category": {lecture: 2, law: 0},
+        "heat": None,
+    }
+    assert rows["龙泉街道"]["served"] == 1
+    assert rows["龙泉街道"]["percent"] == 100.0
+    assert rows["龙泉街道"]["by_category"] == {lecture: 0, law: 1}
+    assert data["totals"] == {
+        "villages": 4,
+        "served": 3,
+        "percent": 75.0,
+        "services": 3,
+        "by_category": {lecture: 2, law: 1},
+    }
+    # Heat map and trend: July (红旗村, order E) and October; November is not in range.
+    assert data["months"][0] == "2025-11" and data["months"][-1] == "2026-10"
+    assert rows["洪绪镇"]["heat"] == [0] * 8 + [1, 0, 0, 2]
+    assert [t["served"] for t in data["trend"]] == [0] * 8 + [1, 0, 0, 3]
+    assert data["trend"][-1]["percent"] == 75.0
+    assert data["gaps"] == [
+        {
+            "village_id": october["hongqi"].pk,
+            "village": "红旗村",
+            "town_id": october["hongxu"].pk,
+            "town": "洪绪镇",
+            "station": "",
+            "head_name": "",
+            "head_phone": "",
+            "months_without": 3,
+        }
+    ]
+    body = response.content.decode()
+    assert "红旗村" in body and "66.7" in body and "<svg" in body
+
+
+def test_november_counts_the_order_completed_after_midnight(client, city_admin, october):
+    data = get(client, city_admin, COVERAGE, month="2026-11").context["data"]
+    rows = {r["name"]: r for r in data["rows"]}
+    assert rows["洪绪镇"]["served"] == 1  # order B, 11-01 00:10 Shanghai
+    assert rows["洪绪镇"]["by_category"][october["law"].pk] == 1
+    gaps = {g["village"]: g["months_without"] for g in data["gaps"]}
+    assert gaps == {"前进村": 1, "红旗村": 4, "龙泉社区": 1}
+
+
+def test_town_admin_lands_on_their_town_by_village(client, town_admin, october):
+    data = get(client, town_admin, COVERAGE).context["data"]
+    assert data["level"] == "town"
+    rows = {r["name"]: r for r in data["rows"]}
+    assert set(rows) == {"团结村", "前进村", "红旗村"}
+    assert (rows["团结村"]["served"], rows["团结村"]["services"]) == (1, 1)
+    assert rows["前进村"]["by_category"][october["lecture"].pk] == 1
+    assert (rows["红旗村"]["served"], rows["红旗村"]["percent"]) == (0, 0.0)
+    assert rows["红旗村"]["heat"][8] == 1  # July
+    assert data["totals"]["villages"] == 3 and data["totals"]["served"] == 2
+    assert [g["village"] for g in data["gaps"]] == ["红旗村"]
+
+
+def test_village_drill_down(client, town_admin, october):
+    response = get(client, town_admin, COVERAGE, village=october["qianjin"].pk)
+    assert response.status_code == 200
+    monthly = {m["month"]: m for m in response.context["detail"]["monthly"]}
+    assert monthly["2026-10"] == {
+        "month": "2026-10",
+        "services": 1,
+        "orders_completed": 0,
+        "events_done": 1,
+        "attendance": 30,
+        "orders_rated": 0,
+        "average_rating": None,
+        "volunteer_hours": 3.0,
+    }
+    assert monthly["2026-09"]["services"] == 0  # the event spans midnight: counted once
+    assert response.context["lacks"] == ["有阵地", "有计划", "有队伍", "有成效"]
+
+
+def test_station_head_sees_only_their_village(client, station_head, october):
+    response = get(client, station_head, COVERAGE)
+    assert response.context["area"].village == october["tuanjie"]
+    assert get(client, station_head, COVERAGE, village=october["qianjin"].pk).status_code == 404
+    assert get(client, station_head, COVERAGE, town=october["hongxu"].pk).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("reports:coverage"),
+        reverse("reports:standards"),
+        reverse("reports:orders"),
+        reverse("reports:volunteers"),
+        reverse("reports:export", args=["coverage", "gaps", "xlsx"]),
+        reverse("reports:export", args=["standards", "stations", "csv"]),
+    ],
+)
+def test_town_admin_gets_404_for_another_town(client, other_town_admin, october, url):
+    assert get(client, other_town_admin, url, town=october["hongxu"].pk).status_code == 404
+    assert get(client, other_town_admin, url, village=october["tuanjie"].pk).status_code == 404
+    assert get(client, other_town_admin, url, town=october["longquan"].pk).status_code == 200
+
+
+def test_reports_need_login_and_an_area(client, volunteer, october):
+    response = client.get(COVERAGE)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    client.force_login(volunteer.user)  # a volunteer has no administrative area
+    assert client.get(COVERAGE).status_code == 404
+
+
+def test_post_is_refused(client, city_admin, october):
+    client.force_login(city_admin)
+    assert client.post(COVERAGE).status_code == 405
+
+
+@pytest.mark.parametrize("month", ["2026-13", "10-2026", "abc", "2026-1"])
+def test_bad_month_is_400_with_message(client, city_admin, october, month):
+    response = get(client, city_admin, COVERAGE, month=month)
+    assert response.status_code == 400
+    assert "YYYY-MM" in response.content.decode()
+
+
+def test_bad_range_is_400(client, city_admin, october):
+    url = reverse("reports:orders")
+    response = get(client, city_admin, url, **{"from": "2026-10", "to": "2026-09"})
+    assert response.status_code == 400
+    assert "开始月份不能晚于结束月份" in response.content.decode()
+    assert get(client, city_admin, url, **{"from": "2020-01", "to": "2026-09"}).status_code == 400
+    assert get(client, city_admin, COVERAGE, town="x").status_code == 404
+
+
+# --- Five standards ------------------------------------------------------------------------------
+
+
+def test_five_standards_of_hongxu(client, town_admin, october):
+    data = get(client, town_admin, reverse("reports:standards")).context["data"]
+    stations = {s["village"]: s for s in data["stations"]}
+    assert set(stations) == {"团结村", "前进村"}  # 红旗村 has no station
+    tuanjie = stations["团结村"]
+    assert {
+        k: tuanjie[k] for k in ("venue", "plan", "team", "practice", "results")
+    } == dict.fromkeys(("venue", "plan", "team", "practice", "results"), True)
+    assert (tuanjie["volunteers"], tuanjie["services"], tuanjie["ratings"]) == (5, 1, 1)
+    assert tuanjie["average_rating"] == 5.0 and tuanjie["all_five"]
+    qianjin = stations["前进村"]
+    assert qianjin["lacks"] == ["venue", "plan", "team", "results"]
+    assert (qianjin["volunteers"], qianjin["services"], qianjin["ratings"]) == (4, 1, 0)
+    assert data["towns"] == [
+        {
+            "town_id": october["hongxu"].pk,
+            "town": "洪绪镇",
+            "stations": 2,
+            "all_five": 1,
+            "venue": 1,
+            "plan": 1,
+            "team": 1,
+            "practice": 2,
+            "results": 1,
+            "percent": 50.0,
+        }
+    ]
+    assert data["totals"] == {"stations": 2, "all_five": 1, "percent": 50.0}
+
+
+def test_five_standards_rules_are_settings(client, town_admin, october, settings):
+    settings.WENMING_TEAM_MIN_VOLUNTEERS = 4
+    settings.WENMING_RESULTS_MIN_RATING = 5.5
+    data = get(client, town_admin, reverse("reports:standards")).context["data"]
+    stations = {s["village"]: s for s in data["stations"]}
+    assert stations["前进村"]["team"] is True
+    assert stations["团结村"]["results"] is False
+
+
+def test_five_standards_city_and_november(client, city_admin, october):
+    data = get(client, city_admin, reverse("reports:standards"), month="2026-11").context["data"]
+    stations = {s["village"]: s for s in data["stations"]}
+    # November: order B (no rating), no plans submitted for November.
+    assert stations["团结村"]["lacks"] == ["plan", "results"]
+    assert stations["龙泉社区"]["lacks"] == ["plan", "team", "practice", "results"]
+    assert data["totals"]["all_five"] == 0
+
+
+# --- Orders --------------------------------------------------------------------------------------
+
+
+def test_order_kpis_for_october(client, city_admin, october):
+    data = get(client, city_admin, reverse("reports:orders")).context["data"]
+    assert (data["from"], data["to"]) == ("2026-10", "2026-10")
+    # Received A, B, C, D, F; accepted A (24 h), B (26 h), C (2 h), F (12 h): median 18 h;
+    # completed A (277.5 h) and F (168.5 h): median 223 h; B completed in November.
+    assert data["totals"] == {
+        "received": 5,
+        "accepted": 4,
+        "completed": 2,
+        "rated": 1,
+        "median_hours_to_accept": 18.0,
+        "median_hours_to_complete": 223.0,
+        "average_rating": 5.0,
+        "overdue": 1,
+    }
+    towns = {r["name"]: r for r in data["by_town"]}
+    assert (towns["洪绪镇"]["received"], towns["洪绪镇"]["completed"]) == (4, 1)
+    assert towns["洪绪镇"]["median_hours_to_accept"] == 24.0  # 2, 24, 26
+    assert towns["龙泉街道"]["median_hours_to_complete"] == 168.5
+    categories = {r["name"]: r for r in data["by_category"]}
+    assert categories["法治"]["received"] == 2 and categories["文明宣讲"]["received"] == 3
+    assert [r["received"] for r in data["by_platform"]] == [5]
+    teams = {r["name"]: r for r in data["by_team"]}
+    assert teams["团结村志愿服务队"]["accepted"] == 4
+    assert teams[""]["received"] == 1  # D: rejected, never accepted, no team on its item
+
+
+def test_order_kpis_over_a_range(client, town_admin, october):
+    params = {"from": "2026-07", "to": "2026-11"}
+    data = get(client, town_admin, reverse("reports:orders"), **params).context["data"]
+    assert data["totals"]["received"] == 5  # A, B, C, D, E (F is in 龙泉街道)
+    assert data["totals"]["completed"] == 3  # A, B, E
+
+
+# --- Volunteers ----------------------------------------------------------------------------------
+
+
+def test_volunteers_for_october(client, city_admin, october):
+    data = get(client, city_admin, reverse("reports:volunteers")).context["data"]
+    towns = {t["town"]: t for t in data["towns"]}
+    # 洪绪镇: 5 + 4 active volunteers; hours: order A 2 h + event 3 h (the unconfirmed 1 h not).
+    assert towns["洪绪镇"] == {
+        "town_id": october["hongxu"].pk,
+        "town": "洪绪镇",
+        "active_volunteers": 9,
+        "hours": 5.0,
+        "services": 2,
+    }
+    assert towns["龙泉街道"]["hours"] == 1.5
+    assert data["totals"] == {"active_volunteers": 9, "hours": 6.5}
+    top = {t["team"]: t for t in data["top_teams"]}
+    assert top["团结村志愿服务队"]["services"] == 2 and top["团结村志愿服务队"]["hours"] == 3.5
+
+
+# --- Exports -------------------------------------------------------------------------------------
+
+
+def test_gap_list_exports_to_excel_with_chinese_headers(client, town_admin, october):
+    url = reverse("reports:export", args=["coverage", "gaps", "xlsx"])
+    response = get(client, town_admin, url, month="2026-10")
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="coverage-gaps-town')
+    name = unquote(disposition.split("filename*=UTF-8''")[1])
+    assert name == "服务覆盖_洪绪镇_未服务村（社区）_2026-10.xlsx"
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0] == ("村（社区）", "镇（街道）", "实践站", "站长", "站长电话", "连续未服务月数")
+    assert rows[1:] == [("红旗村", "洪绪镇", None, None, None, 3)]
+
+
+def test_every_table_exports_to_csv(client, city_admin, october):
+    client.force_login(city_admin)
+    for report, url in [
+        ("coverage", COVERAGE),
+        ("standards", reverse("reports:standards")),
+        ("orders", reverse("reports:orders")),
+        ("volunteers", reverse("reports:volunteers")),
+    ]:
+        page = client.get(url)
+        for table in page.context["tables"]:
+            response = client.get(reverse("reports:export", args=[report, table.key, "csv"]))
+            assert response.status_code == 200, (report, table.key)
+            text = response.content.decode("utf-8-sig")
+            parsed = list(csv.reader(io.StringIO(text)))
+            assert parsed[0] == table.headers
+            assert len(parsed) == len(table.rows) + 1
+    assert (
+        client.get(reverse("reports:export", args=["coverage", "nope", "csv"])).status_code == 404
+    )
+    assert (
+        client.get(reverse("reports:export", args=["coverage", "gaps", "pdf"])).status_code == 404
+    )

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -237,6 +238,18 @@ WENMING_CALENDAR_COMPILE_DAY = env_int("WENMING_CALENDAR_COMPILE_DAY", 25)
 # Webhook URLs that receive each published calendar's JSON, signed with HMAC-SHA256.
 WENMING_CALENDAR_WEBHOOK_URLS = env_list("WENMING_CALENDAR_WEBHOOK_URLS")
 WENMING_CALENDAR_WEBHOOK_SECRET = env("WENMING_CALENDAR_WEBHOOK_SECRET")
+# Calendar beat entries (CELERY_TIMEZONE is Asia/Shanghai). Run exactly ONE beat process
+# (`celery -A config beat`), e.g. as a single systemd unit or one replica: each beat sends every
+# entry, so two beats compile twice. That would still publish one version (compiles are
+# idempotent and serialised per month), but wastes work and doubles webhook checks.
+CELERY_BEAT_SCHEDULE["events-compile-next-month"] = {
+    "task": "events.tasks.compile_next_month",
+    "schedule": crontab(minute=0, hour=8, day_of_month=WENMING_CALENDAR_COMPILE_DAY),
+}
+CELERY_BEAT_SCHEDULE["events-recompile-current-month"] = {
+    "task": "events.tasks.compile_current_month",
+    "schedule": crontab(minute=30, hour=2),
+}
 # Five standards: a "team" needs at least this many active volunteers in the village.
 WENMING_TEAM_MIN_VOLUNTEERS = env_int("WENMING_TEAM_MIN_VOLUNTEERS", 5)
 # Five standards: "results" needs an average rating of at least this.

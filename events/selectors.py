@@ -1,0 +1,137 @@
+"""Reads for events: the calendar's events, published versions, admin lists, plan overviews."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from events.models import Event, EventStateChange, MonthlyPlan, PublishedCalendar
+from events.months import month_bounds
+from stations.models import Position
+from stations.scope import scope_for
+
+S = Event.State
+# Done events stay in their month's calendar: a nightly recompile of the current month must not
+# drop the events that already happened.
+CALENDAR_STATES = (S.PLANNED, S.PUBLISHED, S.DONE)
+
+
+def calendar_queryset() -> QuerySet[Event]:
+    return Event.objects.select_related(
+        "category",
+        "platform",
+        "town",
+        "village",
+        "organiser_position",
+        "organiser_team",
+        "venue_position",
+    )
+
+
+def calendar_events(month: dt.date) -> list[Event]:
+    """Every event of ``month`` (local time) that belongs in the published calendar.
+
+    Planned, published and done events, plus cancelled ones that had been announced (planned
+    or published before), which the calendar keeps with STATUS:CANCELLED so subscribers see
+    the cancellation. Recorded orders (``source_order``) are practice, not calendar entries.
+    """
+    start, end = month_bounds(month)
+    announced = EventStateChange.objects.filter(
+        event=OuterRef("pk"), to_state__in=[S.PLANNED, S.PUBLISHED]
+    )
+    return list(
+        calendar_queryset()
+        .filter(start__gte=start, start__lt=end, source_order__isnull=True)
+        .filter(Q(state__in=CALENDAR_STATES) | Q(Exists(announced), state=S.CANCELLED))
+        .order_by("start", "id")
+    )
+
+
+def latest_calendar(month: dt.date) -> PublishedCalendar | None:
+    return PublishedCalendar.objects.filter(month=month).order_by("-version").first()
+
+
+def latest_calendars(months: list[dt.date]) -> list[PublishedCalendar]:
+    """The latest version of each of ``months`` that has one, in one query."""
+    rows = (
+        PublishedCalendar.objects.filter(month__in=months).order_by("month", "-version").distinct()
+    )
+    seen: dict[dt.date, PublishedCalendar] = {}
+    for row in rows:
+        seen.setdefault(row.month, row)
+    return [seen[m] for m in sorted(seen)]
+
+
+def calendar_data(calendar: PublishedCalendar) -> dict:
+    return json.loads(calendar.json_text)
+
+
+def events_for_user(user) -> QuerySet[Event]:
+    """Events a login manages: its area's events plus those its stations organise."""
+    scope = scope_for(user)
+    qs = calendar_queryset()
+    if scope.everything:
+        return qs
+    q = scope.q()
+    if scope.position_ids:
+        q |= Q(organiser_position_id__in=scope.position_ids)
+    return qs.filter(q)
+
+
+def public_events() -> QuerySet[Event]:
+    """Events anyone may see: everything but drafts."""
+    return calendar_queryset().exclude(state=S.DRAFT)
+
+
+@dataclass
+class PlanRow:
+    position: Position
+    plan: MonthlyPlan | None
+    event_count: int
+
+    @property
+    def submitted(self) -> bool:
+        return self.plan is not None and self.plan.status == MonthlyPlan.Status.SUBMITTED
+
+
+def plan_overview(user, month: dt.date) -> list[PlanRow]:
+    """Each station in the login's area with its plan for ``month`` (3 queries in all)."""
+    scope = scope_for(user)
+    stations = Position.objects.filter(level=Position.Level.STATION, is_active=True).select_related(
+        "town", "village"
+    )
+    if not scope.everything:
+        stations = stations.filter(
+            Q(pk__in=scope.position_ids)
+            | Q(village_id__in=scope.village_ids)
+            | Q(town_id__in=scope.town_ids)
+        )
+    start, end = month_bounds(month)
+    stations = stations.annotate(
+        month_events=Count(
+            "organised_events",
+            filter=Q(
+                organised_events__start__gte=start,
+                organised_events__start__lt=end,
+            )
+            & ~Q(organised_events__state=S.CANCELLED),
+        )
+    ).order_by("town__sort_order", "town__name", "village__name")
+    stations = list(stations)
+    plans = {
+        p.position_id: p
+        for p in MonthlyPlan.objects.filter(month=month, position__in=[s.pk for s in stations])
+    }
+    return [PlanRow(s, plans.get(s.pk), s.month_events) for s in stations]
+
+
+def position_month_events(position: Position, month: dt.date) -> QuerySet[Event]:
+    start, end = month_bounds(month)
+    return (
+        calendar_queryset()
+        .filter(organiser_position=position, start__gte=start, start__lt=end)
+        .order_by("start", "id")
+    )

@@ -1,0 +1,48 @@
+"""Celery tasks for events: thin wrappers that take plain values and call a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from events import services
+from events.months import add_months, current_month, month_of
+
+# Backoff between webhook attempts, in seconds: 1 min, 5 min, 30 min, 2 h, 6 h.
+WEBHOOK_BACKOFF = [60, 300, 1800, 7200, 21600]
+
+
+@shared_task(name="events.tasks.compile_month")
+def compile_month(year: int, month: int) -> dict:
+    """Compile one month's calendar; returns what was published (safe to run any number of
+    times: an unchanged month creates no version)."""
+    result = services.calendar_compile(month=month_of(int(year), int(month)))
+    return {
+        "month": f"{result.calendar.month:%Y-%m}",
+        "version": result.calendar.version,
+        "content_hash": result.calendar.content_hash,
+        "event_count": result.calendar.event_count,
+        "created": result.created,
+    }
+
+
+@shared_task(name="events.tasks.compile_next_month")
+def compile_next_month() -> dict:
+    """Beat, on settings.WENMING_CALENDAR_COMPILE_DAY at 08:00: publish next month's calendar."""
+    nxt = add_months(current_month(), 1)
+    return compile_month(nxt.year, nxt.month)
+
+
+@shared_task(name="events.tasks.compile_current_month")
+def compile_current_month() -> dict:
+    """Beat, nightly: re-compile the current month so that changes appear."""
+    cur = current_month()
+    return compile_month(cur.year, cur.month)
+
+
+@shared_task(bind=True, name="events.tasks.deliver_webhook", max_retries=len(WEBHOOK_BACKOFF))
+def deliver_webhook(self, delivery_id: int) -> bool:
+    final = self.request.retries >= self.max_retries
+    ok = services.webhook_deliver(delivery_id=delivery_id, final=final)
+    if not ok and not final:
+        raise self.retry(countdown=WEBHOOK_BACKOFF[self.request.retries])
+    return ok

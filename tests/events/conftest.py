@@ -1,0 +1,66 @@
+"""Fixtures for the events tests: events made through the services, at a fixed time."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from events import services
+from tests import factories as f
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(*args) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def make_event(station_head, tuanjie_station, lecture_category):
+    """Create an event at 团结村's station through the service, optionally moving it on."""
+
+    def make(*, start=None, hours=2, state="draft", user=None, **kwargs):
+        start = start or at(2026, 12, 10, 9, 0)
+        event = services.event_create(
+            user=user or station_head,
+            title=kwargs.pop("title", "民法典宣讲"),
+            category=kwargs.pop("category", lecture_category),
+            start=start,
+            end=start + dt.timedelta(hours=hours),
+            organiser_position=kwargs.pop("organiser_position", tuanjie_station),
+            **kwargs,
+        )
+        if state in ("planned", "done"):
+            event = services.event_plan(user=station_head, event=event)
+        if state == "published":
+            event = services.event_publish(user=station_head, event=event)
+        if state == "cancelled":
+            event = services.event_plan(user=station_head, event=event)
+            event = services.event_cancel(user=station_head, event=event, reason="下雨")
+        return event
+
+    return make
+
+
+@pytest.fixture
+def longquan_station(other_village):
+    return f.StationFactory(village=other_village)
+
+
+@pytest.fixture
+def celery_eager():
+    """Run tasks in-process even when CELERY_BROKER_URL is set (the worker test covers Redis)."""
+    from config.celery import app
+
+    old = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = old
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """PBKDF2 at full strength costs about a second per login created; tests need no strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -24,9 +25,19 @@ def seed(**options) -> str:
     return out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def _seeded_once(django_db_setup, django_db_blocker):
+    """Seed once per module (seconds); each test still runs in a rolled-back transaction."""
+    with django_db_blocker.unblock():
+        seed()
+        yield
+        with transaction.atomic():
+            seeding.delete_domain_data()
+
+
 @pytest.fixture
-def seeded(db):
-    seed()
+def seeded(_seeded_once, db):
+    return None
 
 
 def test_counts_at_scale_1(seeded):
@@ -127,8 +138,8 @@ def test_other_seed_other_names(seeded):
     assert Village.objects.count() == 1224
 
 
-def test_scale_multiplies_villages(db):
-    seed(scale=2)
+def test_scale_multiplies_villages(seeded):
+    seed(scale=2, reset=True)
     assert Village.objects.count() == 2448
     assert Position.objects.filter(level=Position.Level.STATION).count() == 2448
     assert Volunteer.objects.filter(home_village__name="团结村").count() == 40

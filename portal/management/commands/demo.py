@@ -1,0 +1,68 @@
+"""``manage.py demo``: one command from a fresh clone to a running Wenming with demo data."""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from portal import seeding
+from portal.demo_logins import LOGINS, ensure_demo_logins
+
+URLS = (
+    ("/", "首页 (home)"),
+    ("/admin/", "后台管理 (admin)"),
+    ("/orders/new/", "群众点单 (order a service)"),
+    ("/volunteer/", "志愿者接单 (volunteer dashboard)"),
+    ("/calendar/", "活动月历 (calendar)"),
+    ("/reports/coverage/", "覆盖统计 (coverage report)"),
+    ("/api/docs/", "API 文档 (API docs)"),
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Migrate, seed demo data if the database is empty, create the demo logins and serve on "
+        "127.0.0.1. Local use only: refused when DJANGO_DEBUG=0."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000, help="Port (default 8000).")
+        parser.add_argument("--no-server", action="store_true", help="Prepare, but do not serve.")
+        parser.add_argument("--scale", type=int, default=1, help="seed_demo --scale (default 1).")
+
+    def handle(self, *args, port: int, no_server: bool, scale: int, verbosity: int, **options):
+        if not settings.DEBUG:
+            raise CommandError(
+                "demo 只用于本地演示：生产模式（DJANGO_DEBUG=0）下拒绝创建使用公开密码的演示账号。"
+                " (Refused: demo logins with a published password are never created when"
+                " DJANGO_DEBUG=0.)"
+            )
+        if not 0 < port < 65536:
+            raise CommandError("--port 必须在 1–65535 之间。")
+        call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0))
+        if seeding.is_seeded():
+            self.stdout.write("数据库已有数据，跳过生成演示数据。(Database already seeded.)")
+        else:
+            self.stdout.write("生成演示数据… (seeding demo data)")
+            call_command("seed_demo", scale=scale, verbosity=verbosity, stdout=self.stdout)
+        password = settings.WENMING_DEMO_PASSWORD
+        try:
+            ensure_demo_logins(password=password)
+        except LookupError as exc:
+            raise CommandError(
+                f"无法创建演示账号：{exc}。请运行 manage.py seed_demo --reset。"
+            ) from exc
+
+        base = f"http://127.0.0.1:{port}"
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"演示账号 (demo logins), 密码 password: {password}"))
+        for login in LOGINS:
+            self.stdout.write(f"  {login.username:<10} {login.description}")
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("打开 (open):"))
+        for path, label in URLS:
+            self.stdout.write(f"  {base}{path:<20} {label}")
+        self.stdout.write("")
+        if no_server:
+            return
+        # No autoreloader: it would re-run this command (migrate, logins) in a child process.
+        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)

@@ -1,0 +1,63 @@
+"""Production settings (DJANGO_DEBUG=0) refuse to start without a secret key and allowed hosts."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def load_settings(**env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.update(DJANGO_SETTINGS_MODULE="config.settings", **env)
+    return subprocess.run(  # noqa: S603 - fixed interpreter and code
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings;"
+         " print('DEBUG', settings.DEBUG)"],
+        cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+
+
+def test_production_refuses_without_secret_key():
+    result = load_settings(DJANGO_DEBUG="0", DJANGO_ALLOWED_HOSTS="wenming.example.cn")
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_without_allowed_hosts():
+    result = load_settings(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 50)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_starts_with_both():
+    result = load_settings(
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="wenming.example.cn"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "DEBUG False" in result.stdout
+
+
+def test_debug_is_the_local_default():
+    result = load_settings()
+    assert result.returncode == 0, result.stderr
+    assert "DEBUG True" in result.stdout
+
+
+def test_demo_command_refused_in_production():
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "demo", "--no-server"],
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "x" * 50,
+            "DJANGO_ALLOWED_HOSTS": "wenming.example.cn",
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "DJANGO_DEBUG=0" in result.stderr

@@ -7,6 +7,9 @@ from config.api_auth import TokenView
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("", include("stations.api.urls")),
+    path("", include("volunteers.api.urls")),
+    path("", include("orders.api.menu")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("reports/", include("reports.api.urls")),

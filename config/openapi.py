@@ -5,7 +5,7 @@ Each operation is documented with the errors it can actually return, all in the 
 
 - 400 when it takes a body or query parameters (validation, bad filters);
 - 401 always (a wrong or expired token is refused even on public endpoints);
-- 403 when it needs a login or a role, or changes something (CSRF with a session);
+- 403 when it checks a role, or changes something (CSRF with a session);
 - 404 when the path has parameters or the list is paginated (a page past the end);
 - 429 when the view is rate-limited.
 
@@ -16,7 +16,7 @@ by listing them in ``extra_error_codes``; explicitly documented codes are never 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 
 from config.api import ErrorSerializer
 
@@ -74,8 +74,10 @@ class AutoSchema(openapi.AutoSchema):
         if has_body or paginated or self._get_filter_parameters():
             codes.add("400")
         permissions = getattr(view, "permission_classes", [])
-        public = bool(permissions) and all(p is AllowAny for p in permissions)
-        if not public or (authenticators and (has_body or self.method == "DELETE")):
+        # AllowAny never refuses, IsAuthenticated refuses with 401; anything else may say 403,
+        # and so may CSRF on a write made with a session.
+        role_checked = any(p not in (AllowAny, IsAuthenticated) for p in permissions)
+        if role_checked or (authenticators and (has_body or self.method == "DELETE")):
             codes.add("403")
         if has_params or paginated:
             codes.add("404")

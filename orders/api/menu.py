@@ -1,0 +1,239 @@
+"""The public practice menu (文明实践菜单): platforms, categories and menu items, no login.
+
+``GET /api/menu-items/?village=<id>`` lists what a resident of that village can order: items
+offered citywide, to the village's town, or to the village itself (``MenuItem.reach``). Only
+items on offer (``is_active``) are listed. Read-only: the menu is edited in the admin.
+"""
+
+import django_filters
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import serializers, viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import SimpleRouter
+
+from orders.models import MenuItem, Platform, ServiceCategory, TargetGroup
+from stations.api.serializers import RefSerializer
+from stations.models import Town, Village
+from volunteers.models import Team
+
+# --- Serializers ------------------------------------------------------------------------------
+
+
+class PlatformSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Platform
+        fields = ["id", "name", "department", "description", "sort_order"]
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ServiceCategory
+        fields = ["id", "name", "code", "description", "sort_order"]
+
+
+class CategoryRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    code = serializers.CharField(read_only=True)
+
+
+class MenuItemSerializer(serializers.ModelSerializer):
+    platform = RefSerializer(read_only=True)
+    category = CategoryRefSerializer(read_only=True)
+    team = RefSerializer(read_only=True, allow_null=True)
+    reach_label = serializers.CharField(source="get_reach_display", read_only=True)
+    target_group_label = serializers.CharField(source="get_target_group_display", read_only=True)
+    towns = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="reach=towns 时提供服务的镇（街道）id"
+    )
+    villages = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="reach=villages 时提供服务的村（社区）id"
+    )
+
+    class Meta:
+        model = MenuItem
+        fields = [
+            "id",
+            "title",
+            "description",
+            "platform",
+            "category",
+            "team",
+            "reach",
+            "reach_label",
+            "towns",
+            "villages",
+            "target_group",
+            "target_group_label",
+            "duration_minutes",
+        ]
+
+
+# --- Filters ----------------------------------------------------------------------------------
+
+
+def offered_in_village(village: Village) -> Q:
+    """Menu items a resident of ``village`` may order, by the item's reach."""
+    # Exists subqueries rather than joins: an item reaching several towns and villages would
+    # otherwise come back once per matching join row.
+    in_town = MenuItem.towns.through.objects.filter(
+        menuitem_id=OuterRef("pk"), town_id=village.town_id
+    )
+    in_village = MenuItem.villages.through.objects.filter(
+        menuitem_id=OuterRef("pk"), village_id=village.pk
+    )
+    return (
+        Q(reach=MenuItem.Reach.CITYWIDE)
+        | Q(Exists(in_town), reach=MenuItem.Reach.TOWNS)
+        | Q(Exists(in_village), reach=MenuItem.Reach.VILLAGES)
+    )
+
+
+def offered_in_town(town: Town) -> Q:
+    """Menu items a resident somewhere in ``town`` may order (in at least one of its villages)."""
+    in_town = MenuItem.towns.through.objects.filter(menuitem_id=OuterRef("pk"), town_id=town.pk)
+    in_a_village = MenuItem.villages.through.objects.filter(
+        menuitem_id=OuterRef("pk"), village__town_id=town.pk
+    )
+    return (
+        Q(reach=MenuItem.Reach.CITYWIDE)
+        | Q(Exists(in_town), reach=MenuItem.Reach.TOWNS)
+        | Q(Exists(in_a_village), reach=MenuItem.Reach.VILLAGES)
+    )
+
+
+class MenuItemFilter(django_filters.FilterSet):
+    village = django_filters.ModelChoiceFilter(
+        queryset=Village.objects.all(),
+        method="filter_village",
+        label=_("可在该村（社区）点单的服务"),
+    )
+    town = django_filters.ModelChoiceFilter(
+        queryset=Town.objects.all(), method="filter_town", label=_("可在该镇（街道）点单的服务")
+    )
+    platform = django_filters.ModelChoiceFilter(queryset=Platform.objects.all())
+    category = django_filters.ModelChoiceFilter(queryset=ServiceCategory.objects.all())
+    team = django_filters.ModelChoiceFilter(queryset=Team.objects.all())
+    target_group = django_filters.ChoiceFilter(choices=TargetGroup.choices)
+    targeted = django_filters.BooleanFilter(
+        method="filter_targeted", label=_("true：仅定向服务；false：仅普遍服务")
+    )
+
+    class Meta:
+        model = MenuItem
+        fields = ["village", "town", "platform", "category", "team", "target_group", "reach"]
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_village(self, queryset, name, village):
+        return queryset.filter(offered_in_village(village)) if village else queryset
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_town(self, queryset, name, town):
+        return queryset.filter(offered_in_town(town)) if town else queryset
+
+    def filter_targeted(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.exclude(target_group="") if value else queryset.filter(target_group="")
+
+
+# --- Views ------------------------------------------------------------------------------------
+
+
+class PublicReadOnly(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [AllowAny]
+    lookup_value_regex = "[0-9]+"
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("服务平台列表（七大平台）"), tags=["menu"]),
+    retrieve=extend_schema(summary=_("服务平台详情"), tags=["menu"]),
+)
+class PlatformViewSet(PublicReadOnly):
+    queryset = Platform.objects.all()
+    serializer_class = PlatformSerializer
+    search_fields = ["name", "department"]
+    ordering_fields = ["sort_order", "name", "id"]
+    ordering = ["sort_order", "name"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("服务类别列表"), tags=["menu"]),
+    retrieve=extend_schema(summary=_("服务类别详情"), tags=["menu"]),
+)
+class CategoryViewSet(PublicReadOnly):
+    queryset = ServiceCategory.objects.all()
+    serializer_class = CategorySerializer
+    search_fields = ["name", "code"]
+    ordering_fields = ["sort_order", "name", "id"]
+    ordering = ["sort_order", "name"]
+
+
+MENU_ITEM_EXAMPLE = {
+    "id": 1,
+    "title": "党的理论政策宣讲",
+    "description": "宣讲员进村入户讲解惠民政策。",
+    "platform": {"id": 1, "name": "理论宣讲"},
+    "category": {"id": 1, "name": "文明宣讲", "code": "lecture"},
+    "team": None,
+    "reach": "citywide",
+    "reach_label": "全市",
+    "towns": [],
+    "villages": [],
+    "target_group": "",
+    "target_group_label": "",
+    "duration_minutes": 60,
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("实践菜单（可点单的服务）"),
+        description=_(
+            "只列出上架的服务。village=<id> 给出该村群众可点的服务（全市、指定镇街含该村所在镇、"
+            "或指定村含该村）。"
+        ),
+        tags=["menu"],
+        examples=[
+            OpenApiExample(
+                "menu",
+                response_only=True,
+                value={"count": 1, "next": None, "previous": None, "results": [MENU_ITEM_EXAMPLE]},
+            )
+        ],
+    ),
+    retrieve=extend_schema(
+        summary=_("菜单服务项详情"),
+        tags=["menu"],
+        examples=[OpenApiExample("menu_item", response_only=True, value=MENU_ITEM_EXAMPLE)],
+    ),
+)
+class MenuItemViewSet(PublicReadOnly):
+    serializer_class = MenuItemSerializer
+    filterset_class = MenuItemFilter
+    search_fields = ["title", "description"]
+    ordering_fields = ["title", "id", "created_at", "duration_minutes", "category__sort_order"]
+    ordering = ["category__sort_order", "title"]
+
+    def get_queryset(self) -> QuerySet[MenuItem]:
+        return (
+            MenuItem.objects.filter(is_active=True)
+            .select_related("platform", "category", "team")
+            .prefetch_related("towns", "villages")
+        )
+
+
+router = SimpleRouter()
+router.register("platforms", PlatformViewSet, basename="api-platform")
+router.register("categories", CategoryViewSet, basename="api-category")
+router.register("menu-items", MenuItemViewSet, basename="api-menu-item")
+
+urlpatterns = router.urls

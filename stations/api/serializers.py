@@ -1,0 +1,78 @@
+"""Read-only representations of the hierarchy and its practice positions."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from stations.models import City, Position, Town, Village
+from stations.privacy import mask_phone
+from stations.scope import scope_for
+
+
+class RefSerializer(serializers.Serializer):
+    """A related object as ``{"id", "name"}``: enough for a list to show without another call."""
+
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class CitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = City
+        fields = ["id", "name", "code"]
+
+
+class TownSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Town
+        fields = ["id", "city", "name", "kind", "kind_label", "code", "sort_order"]
+
+
+class VillageSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    town = RefSerializer(read_only=True)
+
+    class Meta:
+        model = Village
+        fields = ["id", "town", "name", "kind", "kind_label", "code", "population"]
+
+
+class PositionSerializer(serializers.ModelSerializer):
+    level_label = serializers.CharField(source="get_level_display", read_only=True)
+    town = RefSerializer(read_only=True, allow_null=True)
+    village = RefSerializer(read_only=True, allow_null=True)
+    head_phone = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Position
+        fields = [
+            "id",
+            "level",
+            "level_label",
+            "name",
+            "city",
+            "town",
+            "village",
+            "venue",
+            "address",
+            "opening_hours",
+            "head_name",
+            "head_phone",
+            "review_orders",
+            "is_active",
+        ]
+
+    @extend_schema_field(
+        serializers.CharField(help_text="负责人电话；管辖范围外的调用者看到 138****1234。")
+    )
+    def get_head_phone(self, position: Position) -> str:
+        # The head's phone is personal: in full only to admins whose area includes the position.
+        request = self.context.get("request")
+        scope = scope_for(request.user if request else None)
+        if scope.everything or (
+            position.town_id is not None
+            and scope.covers_village(position.village_id, position.town_id)
+        ):
+            return position.head_phone
+        return mask_phone(position.head_phone)

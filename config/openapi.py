@@ -88,6 +88,23 @@ class AutoSchema(openapi.AutoSchema):
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
+        # An error declared without a body (``OpenApiResponse(description=…)`` or ``None``) still
+        # has the one error shape: fill it in, keeping the declared description and examples.
+        declared = self.get_response_serializers()
+        if isinstance(declared, dict):
+            for key, value in declared.items():
+                code = str(key[0] if isinstance(key, tuple) else key)
+                if not code.startswith(("4", "5")):
+                    continue
+                if isinstance(value, OpenApiResponse) and value.response is None:
+                    described = error_response(code)
+                    described.description = value.description or described.description
+                    described.examples = value.examples or described.examples
+                elif value is None:
+                    described = error_response(code)
+                else:
+                    continue
+                responses[code] = self._get_response_for_code(described, code, direction=direction)
         for code in self._error_codes():
             if code not in responses:
                 responses[code] = self._get_response_for_code(

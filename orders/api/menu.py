@@ -33,7 +33,7 @@ class PlatformSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "department", "description", "sort_order"]
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class ServiceCategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = ServiceCategory
         fields = ["id", "name", "code", "description", "sort_order"]
@@ -171,7 +171,7 @@ class PlatformViewSet(PublicReadOnly):
 )
 class CategoryViewSet(PublicReadOnly):
     queryset = ServiceCategory.objects.all()
-    serializer_class = CategorySerializer
+    serializer_class = ServiceCategorySerializer
     search_fields = ["name", "code"]
     ordering_fields = ["sort_order", "name", "id"]
     ordering = ["sort_order", "name"]

@@ -164,6 +164,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Publishing must never fail because the broker is down: give up quickly instead of hanging.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
 CELERY_BEAT_SCHEDULE: dict = {}  # apps add their entries below
+CELERY_BEAT_SCHEDULE["orders-flag-overdue"] = {
+    "task": "orders.flag_overdue",
+    "schedule": 15 * 60,  # seconds: every 15 minutes
+}
 
 # --- Auth ----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -217,6 +217,9 @@ class Order(models.Model):
     needs_follow_up = models.BooleanField(_("需回访"), default=False)
     is_overdue = models.BooleanField(_("超时未接单"), default=False)
     reason = models.TextField(_("取消/驳回原因"), blank=True)
+    # The station head's follow-up of a low rating (1–2 stars): when and what was done.
+    followed_up_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
+    follow_up_note = models.TextField(_("回访记录"), blank=True)
 
     created_at = models.DateTimeField(_("提交时间"), auto_now_add=True, db_index=True)
     opened_at = models.DateTimeField(_("开放接单时间"), null=True, blank=True)
@@ -272,6 +275,24 @@ class Order(models.Model):
         return self.number
 
     @property
+    def is_open_for_claim(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def resident_may_cancel(self) -> bool:
+        """Residents may withdraw an order until someone has taken it on."""
+        return self.status in (self.Status.SUBMITTED, self.Status.OPEN)
+
+    @property
+    def owner_label(self) -> str:
+        """Who took the order on, as a resident may see it: a given name or a team name."""
+        if self.accepted_by_id:
+            return self.accepted_by.given_name
+        if self.accepted_team_id:
+            return self.accepted_team.name
+        return ""
+
+    @property
     def masked_phone(self) -> str:
         """The phone as most people may see it (PIPL): 138****1234."""
         return f"{self.phone[:3]}****{self.phone[-4:]}" if len(self.phone) >= 7 else "****"
@@ -307,3 +328,21 @@ class OrderStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} {self.from_status}→{self.to_status}"
+
+
+class OrderNumberSequence(models.Model):
+    """The last order number handed out in a month: numbers read ``WM-202612-000123``.
+
+    One row per month, incremented with a row-locking UPDATE so that concurrent submissions never
+    share a number (see ``orders.services._next_number``).
+    """
+
+    month = models.CharField(_("月份"), max_length=6, primary_key=True)
+    last = models.PositiveIntegerField(_("最后序号"), default=0)
+
+    class Meta:
+        verbose_name = _("点单编号序列")
+        verbose_name_plural = _("点单编号序列")
+
+    def __str__(self) -> str:
+        return f"{self.month}: {self.last}"

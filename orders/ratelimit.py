@@ -1,0 +1,65 @@
+"""Fixed-window rate limits for the public order form and API, kept in the cache.
+
+The limits are the REST framework throttle rates ``order_submit_ip`` and ``order_submit_phone``
+(settings ``WENMING_ORDER_RATE_IP`` / ``WENMING_ORDER_RATE_PHONE``), so the page and the API
+share one budget. Keys hold a hash, never a phone number (PIPL). If the cache is down we let the
+resident through: a lost order is worse than a missed limit.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+logger = logging.getLogger(__name__)
+
+IP_SCOPE = "order_submit_ip"
+PHONE_SCOPE = "order_submit_phone"
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"20/hour"`` → ``(20, 3600)``."""
+    num, period = rate.split("/")
+    return int(num), _PERIODS[period.strip()[0]]
+
+
+def _rate(scope: str) -> tuple[int, int] | None:
+    rate = settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}).get(scope)
+    return parse_rate(rate) if rate else None
+
+
+def hit(scope: str, ident: str) -> int | None:
+    """Count one attempt; return the seconds to wait when over the limit, else None."""
+    rate = _rate(scope)
+    if rate is None or not ident:
+        return None
+    limit, period = rate
+    now = int(time.time())
+    window = now // period
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{ident}".encode()).hexdigest()[:32]
+    key = f"wm:rl:{scope}:{digest}:{window}"
+    try:
+        cache.add(key, 0, timeout=period + 5)
+        count = cache.incr(key)
+    except Exception:  # cache (Redis) unavailable: fail open, see the module docstring
+        logger.warning("rate limit cache unavailable for scope %s", scope)
+        return None
+    if count > limit:
+        return (window + 1) * period - now
+    return None
+
+
+def client_ip(request) -> str:
+    """The address the request came from (the proxy must set REMOTE_ADDR to the client's)."""
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def check_order_submit(*, ip: str, phone: str | None) -> int | None:
+    """Count a public submission against the IP and phone limits; seconds to wait, or None."""
+    wait = hit(IP_SCOPE, ip)
+    if wait is None and phone:
+        wait = hit(PHONE_SCOPE, phone)
+    return wait

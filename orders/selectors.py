@@ -1,0 +1,200 @@
+"""Reads for orders: querysets with the joins their pages need, so that lists stay flat."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
+
+from orders.models import MenuItem, Order, OrderStatusChange, ServiceCategory, VolunteerSkill
+from stations.models import Position, Town, Village
+from stations.scope import scope_for
+from volunteers.models import Team, Volunteer
+
+NOT_ACCEPTED = (Order.Status.SUBMITTED, Order.Status.OPEN)
+
+
+def menu_items_for_village(village: Village) -> QuerySet[MenuItem]:
+    """Active menu services offered in ``village``: city-wide, for its town, or for it alone."""
+    return (
+        MenuItem.objects.filter(is_active=True)
+        .filter(
+            Q(reach=MenuItem.Reach.CITYWIDE)
+            | Q(reach=MenuItem.Reach.TOWNS, towns=village.town_id)
+            | Q(reach=MenuItem.Reach.VILLAGES, villages=village.pk)
+        )
+        .select_related("category")
+        .distinct()
+        .order_by("category__sort_order", "category__name", "title")
+    )
+
+
+def menu_item_offered_in(menu_item: MenuItem, village: Village) -> bool:
+    return menu_items_for_village(village).filter(pk=menu_item.pk).exists()
+
+
+def menu_choices_for_village(village: Village) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The village's menu grouped by category, ready for a ``<select>`` with optgroups."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for item in menu_items_for_village(village):
+        label = item.title
+        if item.target_group:
+            label = f"{item.title}（{item.get_target_group_display()}）"
+        groups.setdefault(item.category.name, []).append((item.pk, label))
+    return list(groups.items())
+
+
+def villages_for_picker(*, town_id: int | None = None, query: str = "") -> QuerySet[Village]:
+    """Villages for the order form's picker: a town's villages, or a name search."""
+    qs = Village.objects.select_related("town").order_by("town__sort_order", "name")
+    if town_id:
+        qs = qs.filter(town_id=town_id)
+    if query:
+        qs = qs.filter(name__icontains=query)
+    if not town_id and not query:
+        return qs.none()
+    return qs
+
+
+def towns() -> QuerySet[Town]:
+    return Town.objects.order_by("sort_order", "name")
+
+
+def station_reviews_orders(village: Village) -> bool:
+    """Whether the village's station reviews orders first. No station: the town reviews them."""
+    reviews = (
+        Position.objects.filter(level=Position.Level.STATION, village=village, is_active=True)
+        .values_list("review_orders", flat=True)
+        .first()
+    )
+    return True if reviews is None else reviews
+
+
+def _with_list_joins(qs: QuerySet[Order]) -> QuerySet[Order]:
+    return qs.select_related(
+        "village", "town", "menu_item", "category", "accepted_by", "accepted_team"
+    )
+
+
+def overdue_first(qs: QuerySet[Order]) -> QuerySet[Order]:
+    """Overdue orders that nobody has taken on come first, then the newest."""
+    return qs.annotate(
+        overdue_rank=Case(
+            When(is_overdue=True, status__in=NOT_ACCEPTED, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by("overdue_rank", "-created_at", "-id")
+
+
+def orders_for_admin(user, *, status: str = "", village_id: int | None = None) -> QuerySet[Order]:
+    """Orders in the caller's administrative area (station, town or city), overdue first."""
+    qs = scope_for(user).filter(Order.objects.all())
+    if status:
+        qs = qs.filter(status=status)
+    if village_id:
+        qs = qs.filter(village_id=village_id)
+    return overdue_first(_with_list_joins(qs))
+
+
+def status_counts(qs: QuerySet[Order]) -> dict[str, int]:
+    from django.db.models import Count
+
+    rows = qs.order_by().values("status").annotate(n=Count("id"))
+    counts = {value: 0 for value, _label in Order.Status.choices}
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+def open_orders_for_volunteer(
+    volunteer: Volunteer, *, category_id: int | None = None, skills_only: bool = False
+) -> QuerySet[Order]:
+    """Open orders a volunteer may claim: their own village first, then the rest of the town."""
+    qs = Order.objects.filter(status=Order.Status.OPEN, town_id=volunteer.town_id)
+    if category_id:
+        qs = qs.filter(category_id=category_id)
+    if skills_only:
+        qs = qs.filter(
+            Exists(
+                VolunteerSkill.objects.filter(
+                    volunteer_id=volunteer.pk, category_id=OuterRef("category_id")
+                )
+            )
+        )
+    return _with_list_joins(qs).order_by(
+        Case(
+            When(village_id=volunteer.home_village_id, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        "-is_overdue",
+        "created_at",
+        "id",
+    )
+
+
+def accepted_orders_for_volunteer(volunteer: Volunteer) -> QuerySet[Order]:
+    return _with_list_joins(
+        Order.objects.filter(status=Order.Status.ACCEPTED, accepted_by=volunteer)
+    ).order_by("accepted_at", "id")
+
+
+def recent_done_for_volunteer(volunteer: Volunteer, *, limit: int = 10) -> QuerySet[Order]:
+    return _with_list_joins(
+        Order.objects.filter(
+            accepted_by=volunteer, status__in=[Order.Status.COMPLETED, Order.Status.RATED]
+        )
+    ).order_by("-completed_at", "-id")[:limit]
+
+
+def volunteer_hours_this_month(volunteer: Volunteer, *, now: dt.datetime | None = None) -> Decimal:
+    local = timezone.localtime(now or timezone.now())
+    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    total = Order.objects.filter(
+        accepted_by=volunteer,
+        status__in=[Order.Status.COMPLETED, Order.Status.RATED],
+        completed_at__gte=start,
+    ).aggregate(total=Sum("hours"))["total"]
+    return total or Decimal("0")
+
+
+def timeline(order: Order) -> QuerySet[OrderStatusChange]:
+    return order.status_changes.order_by("created_at", "id")
+
+
+def categories() -> QuerySet[ServiceCategory]:
+    return ServiceCategory.objects.order_by("sort_order", "name")
+
+
+def assignable_volunteers(order: Order) -> QuerySet[Volunteer]:
+    """Active volunteers of the order's town, the order's village first."""
+    return Volunteer.objects.filter(town_id=order.town_id, is_active=True).order_by(
+        Case(
+            When(home_village_id=order.village_id, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        "name",
+        "id",
+    )
+
+
+def assignable_teams(order: Order) -> QuerySet[Team]:
+    """Active teams that work in the order's village or town, or city-wide."""
+    return Team.objects.filter(is_active=True).filter(
+        Q(village_id=order.village_id)
+        | Q(village__isnull=True, town_id=order.town_id)
+        | Q(town__isnull=True)
+    )
+
+
+def order_for_tracking(token: str) -> Order | None:
+    return (
+        Order.objects.select_related(
+            "village", "town", "menu_item", "category", "accepted_by", "accepted_team"
+        )
+        .filter(tracking_token=token)
+        .first()
+    )

@@ -1,0 +1,638 @@
+"""Every write to an order and every step of its life (点单 → 审单/派单 → 接单 → 完成 → 评单).
+
+Each transition is one function: it checks who may do it and from which state, changes the
+status with a conditional ``UPDATE … WHERE status = <seen>`` (so that of two people acting at
+once exactly one wins), writes an ``OrderStatusChange`` row in the same transaction, and sends
+``orders.signals.order_status_changed`` once the transaction has committed.
+
+Errors (``config.errors``): ``InvalidInput`` (bad data, 400), ``NotInScope`` (the caller may not
+see the order, 404), ``PermissionDenied`` (they may see it but not do this, 403),
+``InvalidTransition`` (wrong state, or someone acted first, 409).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.errors import InvalidInput, InvalidTransition, NotInScope, PermissionDenied
+from orders import phone as phone_numbers
+from orders import selectors
+from orders.models import MenuItem, Order, OrderNumberSequence, OrderStatusChange, TargetGroup
+from orders.signals import order_status_changed
+from stations.models import Village
+from stations.scope import scope_for
+from volunteers.models import Volunteer
+
+logger = logging.getLogger(__name__)
+S = Order.Status
+
+MAX_PEOPLE = 10_000
+MAX_HOURS = Decimal("24")
+MAX_TEXT = 2000
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    order: Order
+    created: bool  # False: a duplicate of ``order``, which was submitted minutes ago
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def new_tracking_token() -> str:
+    """192 random bits, URL-safe: the resident's only key to their order."""
+    return secrets.token_urlsafe(24)
+
+
+def _next_number(now: dt.datetime) -> str:
+    """The next ``WM-YYYYMM-NNNNNN`` of the (Asia/Shanghai) month of ``now``.
+
+    The UPDATE takes a row lock on the month's counter until the surrounding transaction ends,
+    so concurrent submissions queue here for a moment and never share a number.
+    """
+    month = timezone.localtime(now).strftime("%Y%m")
+    updated = OrderNumberSequence.objects.filter(month=month).update(last=F("last") + 1)
+    if not updated:
+        try:
+            with transaction.atomic():
+                OrderNumberSequence.objects.create(month=month, last=1)
+        except IntegrityError:  # another submission created the month's row first
+            OrderNumberSequence.objects.filter(month=month).update(last=F("last") + 1)
+    last = OrderNumberSequence.objects.get(month=month).last
+    return f"WM-{month}-{last:06d}"
+
+
+def _text(value: str | None, field: str, *, required: bool, label: str) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise InvalidInput(
+            _("请填写%(label)s。") % {"label": label}, fields={field: [_("此项为必填。")]}
+        )
+    if len(value) > MAX_TEXT:
+        raise InvalidInput(fields={field: [_("内容过长（最多 %(n)d 字）。") % {"n": MAX_TEXT}]})
+    return value
+
+
+def _admin_label(user) -> str:
+    scope = scope_for(user)
+    if scope.everything:
+        return _("市级管理员")
+    if scope.town_ids:
+        return _("镇街管理员")
+    if scope.village_ids:
+        return _("站长")
+    return _("管理员")
+
+
+def _volunteer_of(user) -> Volunteer | None:
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        volunteer = user.volunteer
+    except Volunteer.DoesNotExist:
+        return None
+    return volunteer if volunteer.is_active else None
+
+
+def _administers(user, order: Order) -> bool:
+    return scope_for(user).covers_village(order.village_id, order.town_id)
+
+
+def _may_see(user, order: Order) -> bool:
+    """Area admins, the owner, and volunteers of the town while the order is open."""
+    if _administers(user, order):
+        return True
+    volunteer = _volunteer_of(user)
+    if volunteer is None:
+        return False
+    if order.accepted_by_id == volunteer.pk:
+        return True
+    return order.status == S.OPEN and order.town_id == volunteer.town_id
+
+
+def may_see_phone(user, order: Order) -> bool:
+    """PIPL: the full phone goes to the accepting volunteer and the area's admins only."""
+    if user is None or not user.is_authenticated:
+        return False
+    if _administers(user, order):
+        return True
+    volunteer = _volunteer_of(user)
+    return (
+        volunteer is not None
+        and order.accepted_by_id == volunteer.pk
+        and order.status in (S.ACCEPTED, S.COMPLETED, S.RATED)
+    )
+
+
+def _get_visible(order_id: int, user) -> Order:
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None or not _may_see(user, order):
+        raise NotInScope()
+    return order
+
+
+def _require_admin(user, order: Order) -> None:
+    if not _administers(user, order):
+        # Volunteers who can see the order learn they may not do this; others learn nothing.
+        if _may_see(user, order):
+            raise PermissionDenied()
+        raise NotInScope()
+
+
+def _wrong_state(order: Order) -> InvalidTransition:
+    return InvalidTransition(
+        _("该点单当前状态为“%(status)s”，不能执行此操作。") % {"status": order.get_status_display()}
+    )
+
+
+def _transition(
+    order: Order,
+    *,
+    to: str,
+    actor,
+    actor_label: str,
+    note: str = "",
+    extra: Q | None = None,
+    **updates,
+) -> Order:
+    """Move ``order`` from the status we saw to ``to``, or raise if someone changed it first.
+
+    The caller holds a transaction. The conditional UPDATE is the race guard: the database
+    re-checks ``status`` under the row lock, so of N concurrent callers exactly one matches.
+    """
+    now = timezone.now()
+    seen = order.status
+    qs = Order.objects.filter(pk=order.pk, status=seen)
+    if extra is not None:
+        qs = qs.filter(extra)
+    if not qs.update(status=to, updated_at=now, **updates):
+        order.refresh_from_db()
+        raise InvalidTransition(_("该点单刚刚已被他人处理，请刷新后查看最新状态。"))
+    _record(order, from_status=seen, to_status=to, actor=actor, actor_label=actor_label, note=note)
+    order.refresh_from_db()
+    return order
+
+
+def _record(order: Order, *, from_status: str, to_status: str, actor, actor_label, note="") -> None:
+    OrderStatusChange.objects.create(
+        order=order,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_label=str(actor_label)[:50],
+        note=note,
+    )
+    payload = {
+        "order_id": order.pk,
+        "village_id": order.village_id,
+        "town_id": order.town_id,
+        "category_id": order.category_id,
+        "from_status": from_status,
+        "to_status": to_status,
+    }
+    transaction.on_commit(lambda: order_status_changed.send(sender=Order, **payload))
+
+
+def _queue(task, order_id: int) -> None:
+    """Queue ``task`` after commit; a broker outage is logged, never shown to the resident."""
+
+    def send() -> None:
+        try:
+            task.delay(order_id)
+        except Exception as exc:  # kombu OperationalError, ConnectionError, timeouts …
+            logger.warning(
+                "could not queue %s for order %s: %s", task.name, order_id, type(exc).__name__
+            )
+
+    transaction.on_commit(send)
+
+
+# --- 点单: the resident submits ------------------------------------------------------------
+
+
+def find_duplicate(*, phone: str, village_id: int, menu_item_id: int) -> Order | None:
+    """The same phone, village and menu item within the duplicate window, still live."""
+    since = timezone.now() - dt.timedelta(minutes=settings.WENMING_ORDER_DUPLICATE_MINUTES)
+    return (
+        Order.objects.filter(
+            phone=phone,
+            village_id=village_id,
+            menu_item_id=menu_item_id,
+            created_at__gte=since,
+        )
+        .exclude(status__in=[S.CANCELLED, S.REJECTED])
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def order_submit(
+    *,
+    village: Village,
+    menu_item: MenuItem,
+    name: str,
+    phone: str,
+    description: str = "",
+    preferred_date: dt.date | None = None,
+    preferred_window: str = "",
+    people: int = 1,
+    target_group: str = "",
+) -> SubmitResult:
+    """A resident orders a menu service for their village (no account needed).
+
+    Opens the order at once when the village's station does not review orders. Returns the
+    existing order (``created=False``) for the same phone, village and item within
+    ``WENMING_ORDER_DUPLICATE_MINUTES``. Raises ``InvalidInput`` with per-field messages.
+    """
+    errors: dict[str, list[str]] = {}
+    try:
+        phone = phone_numbers.clean(phone)
+    except ValidationError as exc:
+        errors["phone"] = list(exc.messages)
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = [_("请填写联系人姓名。")]
+    elif len(name) > 50:
+        errors["name"] = [_("姓名过长。")]
+    if not menu_item.is_active or not selectors.menu_item_offered_in(menu_item, village):
+        errors["menu_item"] = [_("该服务项不在所选村（社区）的实践菜单中。")]
+    try:
+        people = int(people)
+    except (TypeError, ValueError):
+        people = 0
+    if not 1 <= people <= MAX_PEOPLE:
+        errors["people"] = [_("服务人数应在 1 到 %(n)d 之间。") % {"n": MAX_PEOPLE}]
+    if preferred_date is not None and preferred_date < timezone.localdate():
+        errors["preferred_date"] = [_("期望日期不能早于今天。")]
+    if target_group and target_group not in TargetGroup.values:
+        errors["target_group"] = [_("请选择有效的服务对象。")]
+    if len(preferred_window or "") > 50:
+        errors["preferred_window"] = [_("期望时段过长。")]
+    if len(description or "") > MAX_TEXT:
+        errors["description"] = [_("内容过长（最多 %(n)d 字）。") % {"n": MAX_TEXT}]
+    if errors:
+        raise InvalidInput(fields=errors)
+
+    duplicate = find_duplicate(phone=phone, village_id=village.pk, menu_item_id=menu_item.pk)
+    if duplicate is not None:
+        return SubmitResult(order=duplicate, created=False)
+
+    reviews = selectors.station_reviews_orders(village)
+    now = timezone.now()
+    with transaction.atomic():
+        order = Order.objects.create(
+            number=_next_number(now),
+            tracking_token=new_tracking_token(),
+            status=S.SUBMITTED,
+            village=village,
+            town_id=village.town_id,
+            menu_item=menu_item,
+            category_id=menu_item.category_id,
+            name=name,
+            phone=phone,
+            description=(description or "").strip(),
+            preferred_date=preferred_date,
+            preferred_window=(preferred_window or "").strip(),
+            people=people,
+            target_group=target_group or menu_item.target_group,
+        )
+        _record(order, from_status="", to_status=S.SUBMITTED, actor=None, actor_label=_("居民"))
+        if not reviews:
+            order = _transition(
+                order,
+                to=S.OPEN,
+                actor=None,
+                actor_label=_("系统"),
+                note=_("本站未开启审核，自动开放接单。"),
+                opened_at=now,
+            )
+        from orders import tasks  # tasks import services: import here to avoid a cycle
+
+        _queue(tasks.notify_new_order, order.pk)
+    return SubmitResult(order=order, created=True)
+
+
+# --- 审单: the station reviews ---------------------------------------------------------------
+
+
+def order_approve(*, order_id: int, actor) -> Order:
+    """Review passes: ``submitted`` → ``open``. Area admins only."""
+    order = _get_visible(order_id, actor)
+    _require_admin(actor, order)
+    if order.status != S.SUBMITTED:
+        raise _wrong_state(order)
+    with transaction.atomic():
+        return _transition(
+            order, to=S.OPEN, actor=actor, actor_label=_admin_label(actor), opened_at=timezone.now()
+        )
+
+
+def order_reject(*, order_id: int, actor, reason: str) -> Order:
+    """Review refuses: ``submitted`` → ``rejected``, with a reason the resident sees."""
+    reason = _text(reason, "reason", required=True, label=_("驳回原因"))
+    order = _get_visible(order_id, actor)
+    _require_admin(actor, order)
+    if order.status != S.SUBMITTED:
+        raise _wrong_state(order)
+    with transaction.atomic():
+        return _transition(
+            order,
+            to=S.REJECTED,
+            actor=actor,
+            actor_label=_admin_label(actor),
+            note=reason,
+            reason=reason,
+            closed_at=timezone.now(),
+        )
+
+
+# --- 接单/派单: a volunteer claims, the station assigns ---------------------------------------
+
+
+def order_claim(*, order_id: int, actor) -> Order:
+    """A volunteer of the order's town takes an open order: ``open`` → ``accepted``.
+
+    Race-safe: the conditional UPDATE lets exactly one of any number of simultaneous claims
+    through; the others get ``InvalidTransition``.
+    """
+    volunteer = _volunteer_of(actor)
+    if volunteer is None:
+        raise PermissionDenied(_("只有在册志愿者可以接单。"))
+    order = Order.objects.filter(pk=order_id).first()
+    if order is None or order.town_id != volunteer.town_id:
+        raise NotInScope()
+    if order.status != S.OPEN:
+        raise _wrong_state(order)
+    with transaction.atomic():
+        return _transition(
+            order,
+            to=S.ACCEPTED,
+            actor=actor,
+            actor_label=volunteer.given_name,
+            accepted_by=volunteer,
+            accepted_team=None,
+            accepted_at=timezone.now(),
+            is_overdue=False,
+        )
+
+
+def order_assign(
+    *, order_id: int, actor, volunteer_id: int | None = None, team_id: int | None = None
+) -> Order:
+    """The station head dispatches (派单) to a volunteer or a team: ``submitted``/``open`` →
+    ``accepted``. Assigning a submitted order also approves it."""
+    order = _get_visible(order_id, actor)
+    _require_admin(actor, order)
+    if bool(volunteer_id) == bool(team_id):
+        raise InvalidInput(
+            _("请选择一名志愿者或一支队伍。"),
+            fields={"volunteer": [_("请选择一名志愿者或一支队伍。")]},
+        )
+    volunteer = team = None
+    if volunteer_id:
+        volunteer = selectors.assignable_volunteers(order).filter(pk=volunteer_id).first()
+        if volunteer is None:
+            raise InvalidInput(fields={"volunteer": [_("只能派给本镇（街道）在册的志愿者。")]})
+    else:
+        team = selectors.assignable_teams(order).filter(pk=team_id).first()
+        if team is None:
+            raise InvalidInput(fields={"team": [_("只能派给服务本村、本镇或全市的队伍。")]})
+    if order.status not in (S.SUBMITTED, S.OPEN):
+        raise _wrong_state(order)
+    now = timezone.now()
+    with transaction.atomic():
+        return _transition(
+            order,
+            to=S.ACCEPTED,
+            actor=actor,
+            actor_label=_admin_label(actor),
+            note=_("派单给 %(who)s") % {"who": volunteer.name if volunteer else team.name},
+            accepted_by=volunteer,
+            accepted_team=team,
+            accepted_at=now,
+            opened_at=order.opened_at or now,
+            is_overdue=False,
+        )
+
+
+def _may_work_on(user, order: Order) -> Volunteer | None:
+    """The volunteer who may complete or release ``order``: its owner, or a member of its team."""
+    volunteer = _volunteer_of(user)
+    if volunteer is None:
+        return None
+    if order.accepted_by_id == volunteer.pk:
+        return volunteer
+    if (
+        order.accepted_team_id
+        and volunteer.memberships.filter(team_id=order.accepted_team_id).exists()
+    ):
+        return volunteer
+    return None
+
+
+def order_complete(
+    *,
+    order_id: int,
+    actor,
+    hours: Decimal | str | float,
+    note: str,
+    service_date: dt.date | None = None,
+) -> Order:
+    """The service happened: ``accepted`` → ``completed`` with date, hours and a short report.
+
+    The owner (or, for a team, a member) records it; an area admin may record it for them. The
+    hours go to the owning volunteer's ``hours_total`` (for a team, the member who records it)
+    in the same transaction.
+    """
+    try:
+        hours = Decimal(str(hours)).quantize(Decimal("0.1"))
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(fields={"hours": [_("请输入服务时长（小时）。")]}) from None
+    if not Decimal("0") < hours <= MAX_HOURS:
+        raise InvalidInput(fields={"hours": [_("服务时长应大于 0 且不超过 24 小时。")]})
+    note = _text(note, "note", required=True, label=_("服务记录"))
+    today = timezone.localdate()
+    service_date = service_date or today
+    if service_date > today:
+        raise InvalidInput(fields={"service_date": [_("服务日期不能晚于今天。")]})
+
+    order = Order.objects.select_related("accepted_by").filter(pk=order_id).first()
+    if order is None:
+        raise NotInScope()
+    worker = _may_work_on(actor, order)
+    is_admin = _administers(actor, order)
+    if worker is None and not is_admin:
+        if _may_see(actor, order):
+            raise PermissionDenied(_("只有接单志愿者或站长可以登记完成。"))
+        raise NotInScope()
+    if order.status != S.ACCEPTED:
+        raise _wrong_state(order)
+    credited = order.accepted_by or worker
+    label = worker.given_name if worker else _admin_label(actor)
+    with transaction.atomic():
+        order = _transition(
+            order,
+            to=S.COMPLETED,
+            actor=actor,
+            actor_label=label,
+            note=note,
+            # Still owned by the same volunteer/team we checked, not released meanwhile.
+            extra=Q(accepted_by_id=order.accepted_by_id, accepted_team_id=order.accepted_team_id),
+            service_date=service_date,
+            hours=hours,
+            report=note,
+            completed_at=timezone.now(),
+        )
+        if credited is not None:
+            Volunteer.objects.filter(pk=credited.pk).update(hours_total=F("hours_total") + hours)
+    return order
+
+
+def order_release(*, order_id: int, actor, reason: str) -> Order:
+    """The owner gives an accepted order back (reason required): ``accepted`` → ``open``."""
+    reason = _text(reason, "reason", required=True, label=_("退单原因"))
+    order = Order.objects.select_related("accepted_by").filter(pk=order_id).first()
+    if order is None:
+        raise NotInScope()
+    worker = _may_work_on(actor, order)
+    if worker is None and not _administers(actor, order):
+        if _may_see(actor, order):
+            raise PermissionDenied(_("只有接单志愿者或站长可以退单。"))
+        raise NotInScope()
+    if order.status != S.ACCEPTED:
+        raise _wrong_state(order)
+    label = worker.given_name if worker else _admin_label(actor)
+    with transaction.atomic():
+        return _transition(
+            order,
+            to=S.OPEN,
+            actor=actor,
+            actor_label=label,
+            note=reason,
+            extra=Q(accepted_by_id=order.accepted_by_id, accepted_team_id=order.accepted_team_id),
+            accepted_by=None,
+            accepted_team=None,
+            accepted_at=None,
+        )
+
+
+# --- 评单 and cancelling ---------------------------------------------------------------------
+
+
+def order_rate(*, tracking_token: str, stars: int, comment: str = "") -> Order:
+    """The resident rates a completed order once: ``completed`` → ``rated``.
+
+    1–2 stars flag the order for the station head's follow-up. The tracking token is the
+    resident's proof of identity; an unknown token is ``NotInScope``.
+    """
+    try:
+        stars = int(stars)
+    except (TypeError, ValueError):
+        stars = 0
+    if not 1 <= stars <= 5:
+        raise InvalidInput(fields={"stars": [_("请选择 1 到 5 星。")]})
+    comment = _text(comment, "comment", required=False, label=_("评价"))
+    order = Order.objects.filter(tracking_token=tracking_token).first() if tracking_token else None
+    if order is None:
+        raise NotInScope()
+    if order.status != S.COMPLETED:
+        if order.status == S.RATED:
+            raise InvalidTransition(_("该点单已评价过，每单只能评价一次。"))
+        raise _wrong_state(order)
+    with transaction.atomic():
+        return _transition(
+            order,
+            to=S.RATED,
+            actor=None,
+            actor_label=_("居民"),
+            note=_("%(n)d 星") % {"n": stars} + (f"：{comment}" if comment else ""),
+            stars=stars,
+            rating_comment=comment,
+            rated_at=timezone.now(),
+            needs_follow_up=stars <= 2,
+        )
+
+
+def order_cancel(
+    *,
+    order_id: int | None = None,
+    actor=None,
+    tracking_token: str | None = None,
+    reason: str = "",
+) -> Order:
+    """Cancel an order: ``… → cancelled``.
+
+    With ``tracking_token`` it is the resident, who may cancel until the order is accepted
+    (reason optional). With ``order_id`` and ``actor`` it is an area admin, who may also cancel
+    an accepted order, and must give a reason.
+    """
+    if tracking_token is not None:
+        reason = _text(reason, "reason", required=False, label=_("取消原因"))
+        order = Order.objects.filter(tracking_token=tracking_token).first()
+        if order is None or not tracking_token:
+            raise NotInScope()
+        if not order.resident_may_cancel:
+            raise _wrong_state(order)
+        label = _("居民")
+        actor = None
+    else:
+        reason = _text(reason, "reason", required=True, label=_("取消原因"))
+        order = _get_visible(order_id, actor)
+        _require_admin(actor, order)
+        if order.status not in (S.SUBMITTED, S.OPEN, S.ACCEPTED):
+            raise _wrong_state(order)
+        label = _admin_label(actor)
+    with transaction.atomic():
+        return _transition(
+            order,
+            to=S.CANCELLED,
+            actor=actor,
+            actor_label=label,
+            note=reason,
+            reason=reason,
+            closed_at=timezone.now(),
+        )
+
+
+def order_follow_up(*, order_id: int, actor, note: str) -> Order:
+    """The station head records the follow-up of a low rating (not a status change)."""
+    note = _text(note, "note", required=True, label=_("回访记录"))
+    order = _get_visible(order_id, actor)
+    _require_admin(actor, order)
+    updated = Order.objects.filter(pk=order.pk, needs_follow_up=True).update(
+        needs_follow_up=False,
+        followed_up_at=timezone.now(),
+        follow_up_note=note,
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        raise InvalidTransition(_("该点单无需回访或已回访。"))
+    order.refresh_from_db()
+    return order
+
+
+# --- overdue --------------------------------------------------------------------------------
+
+
+def order_flag_overdue(*, now: dt.datetime | None = None) -> int:
+    """Flag orders nobody has accepted within ``WENMING_ORDER_OVERDUE_HOURS``; idempotent.
+
+    Returns how many were newly flagged. Accepting an order clears the flag.
+    """
+    now = now or timezone.now()
+    threshold = now - dt.timedelta(hours=settings.WENMING_ORDER_OVERDUE_HOURS)
+    return Order.objects.filter(
+        status__in=[S.SUBMITTED, S.OPEN], is_overdue=False, created_at__lt=threshold
+    ).update(is_overdue=True, updated_at=now)

@@ -1,0 +1,512 @@
+import datetime as dt
+import logging
+import re
+from decimal import Decimal
+from unittest import mock
+
+import pytest
+import time_machine
+from django.utils import timezone
+from kombu.exceptions import OperationalError
+
+from config.errors import InvalidInput, InvalidTransition, NotInScope, PermissionDenied
+from orders import services, tasks
+from orders.models import MenuItem, Order, OrderStatusChange
+from orders.signals import order_status_changed
+from tests import factories as f
+from tests.orders.factories import area_admin, order_in_state, submit_order
+
+S = Order.Status
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+@pytest.fixture
+def open_order(tuanjie_station, tuanjie, menu_item):
+    return order_in_state(S.OPEN, village=tuanjie, menu_item=menu_item)
+
+
+@pytest.fixture
+def accepted_order(tuanjie_station, tuanjie, menu_item, volunteer):
+    return order_in_state(S.ACCEPTED, village=tuanjie, menu_item=menu_item, volunteer=volunteer)
+
+
+@pytest.fixture
+def town_volunteer(neighbour_village):
+    user = f.UserFactory(username="v-qianjin")
+    return f.VolunteerFactory(name="王芳", home_village=neighbour_village, user=user)
+
+
+@pytest.fixture
+def far_volunteer(other_village):
+    user = f.UserFactory(username="v-longquan")
+    return f.VolunteerFactory(name="赵强", home_village=other_village, user=user)
+
+
+# --- submit -------------------------------------------------------------------------------
+
+
+def test_submit_waits_for_review_with_number_token_and_history(
+    tuanjie_station, tuanjie, menu_item, resident
+):
+    result = services.order_submit(
+        village=tuanjie, menu_item=menu_item, people=3, description="讲政策", **resident
+    )
+    order = result.order
+    assert result.created
+    assert order.status == S.SUBMITTED
+    assert re.fullmatch(r"WM-\d{6}-000001", order.number)
+    assert len(order.tracking_token) >= 32  # 24 random bytes = 192 bits
+    assert order.town_id == tuanjie.town_id and order.category_id == menu_item.category_id
+    rows = list(order.status_changes.values_list("from_status", "to_status", "actor_label"))
+    assert rows == [("", "submitted", "居民")]
+
+
+def test_submit_opens_at_once_when_station_does_not_review(tuanjie_station, tuanjie, menu_item):
+    tuanjie_station.review_orders = False
+    tuanjie_station.save()
+    order = submit_order(tuanjie, menu_item)
+    assert order.status == S.OPEN
+    assert order.opened_at is not None
+    assert list(order.status_changes.values_list("to_status", flat=True)) == ["submitted", "open"]
+
+
+def test_submit_normalises_phone(tuanjie, menu_item):
+    order = submit_order(tuanjie, menu_item, phone="+86 138-1234-5678")
+    assert order.phone == "13812345678"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("phone", "12345678901"),
+        ("phone", "1381234567"),
+        ("name", "  "),
+        ("people", 0),
+        ("preferred_date", dt.date(2000, 1, 1)),
+        ("target_group", "aliens"),
+    ],
+)
+def test_submit_rejects_bad_input_per_field(tuanjie, menu_item, field, value):
+    with pytest.raises(InvalidInput) as exc:
+        submit_order(tuanjie, menu_item, **{field: value})
+    assert field in exc.value.fields
+    assert not Order.objects.exists()
+
+
+def test_submit_rejects_menu_item_not_offered_in_village(tuanjie, other_village, menu_item):
+    menu_item.reach = MenuItem.Reach.VILLAGES
+    menu_item.save()
+    menu_item.villages.add(other_village)
+    with pytest.raises(InvalidInput) as exc:
+        submit_order(tuanjie, menu_item)
+    assert "menu_item" in exc.value.fields
+    assert submit_order(other_village, menu_item).pk
+
+
+def test_duplicate_within_window_returns_existing(tuanjie, menu_item, resident):
+    first = services.order_submit(village=tuanjie, menu_item=menu_item, **resident)
+    again = services.order_submit(village=tuanjie, menu_item=menu_item, **resident)
+    assert not again.created and again.order.pk == first.order.pk
+    assert Order.objects.count() == 1
+
+
+def test_duplicate_window_expires_and_ignores_cancelled(tuanjie, menu_item, resident):
+    first = services.order_submit(village=tuanjie, menu_item=menu_item, **resident).order
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=31)):
+        later = services.order_submit(village=tuanjie, menu_item=menu_item, **resident)
+    assert later.created and later.order.pk != first.pk
+    services.order_cancel(tracking_token=later.order.tracking_token)
+    with time_machine.travel(timezone.now() + dt.timedelta(minutes=32)):
+        third = services.order_submit(village=tuanjie, menu_item=menu_item, **resident)
+    assert third.created
+
+
+def test_numbers_restart_each_month(tuanjie, menu_item):
+    with time_machine.travel(dt.datetime(2026, 11, 30, 23, 59, tzinfo=SHANGHAI), tick=False):
+        a = submit_order(tuanjie, menu_item)
+        b = submit_order(tuanjie, menu_item)
+    # 00:01 on 1 December in Shanghai is still 30 November in UTC: the local month counts.
+    with time_machine.travel(dt.datetime(2026, 12, 1, 0, 1, tzinfo=SHANGHAI), tick=False):
+        c = submit_order(tuanjie, menu_item)
+    assert (a.number, b.number, c.number) == (
+        "WM-202611-000001",
+        "WM-202611-000002",
+        "WM-202612-000001",
+    )
+
+
+def test_submit_survives_broker_outage(
+    tuanjie, menu_item, caplog, django_capture_on_commit_callbacks
+):
+    with (
+        mock.patch.object(tasks.notify_new_order, "delay", side_effect=OperationalError("down")),
+        caplog.at_level(logging.WARNING),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        order = submit_order(tuanjie, menu_item, phone="13912345678")
+    assert Order.objects.filter(pk=order.pk).exists()
+    assert "could not queue" in caplog.text
+    assert "13912345678" not in caplog.text
+
+
+def test_new_order_notifies_station_head_without_personal_data(
+    eager_celery,
+    tuanjie_station,
+    tuanjie,
+    menu_item,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    tuanjie_station.head_user = f.UserFactory(username="head-mail", email="head@example.com")
+    tuanjie_station.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        order = submit_order(tuanjie, menu_item, phone="13912345678", name="李大娘")
+    assert len(mailoutbox) == 1
+    assert order.number in mailoutbox[0].subject
+    assert "13912345678" not in mailoutbox[0].body and "李大娘" not in mailoutbox[0].body
+
+
+def test_every_transition_sends_signal_after_commit(
+    tuanjie_station, tuanjie, menu_item, volunteer, django_capture_on_commit_callbacks
+):
+    received = []
+
+    def listener(sender, **kwargs):
+        kwargs.pop("signal")
+        received.append(kwargs)
+
+    order_status_changed.connect(listener)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            order = order_in_state(
+                S.RATED, village=tuanjie, menu_item=menu_item, volunteer=volunteer
+            )
+    finally:
+        order_status_changed.disconnect(listener)
+    steps = [(r["from_status"], r["to_status"]) for r in received]
+    assert steps == [
+        ("", "submitted"),
+        ("submitted", "open"),
+        ("open", "accepted"),
+        ("accepted", "completed"),
+        ("completed", "rated"),
+    ]
+    assert received[0] == {
+        "order_id": order.pk,
+        "village_id": tuanjie.pk,
+        "town_id": tuanjie.town_id,
+        "category_id": menu_item.category_id,
+        "from_status": "",
+        "to_status": "submitted",
+    }
+
+
+def test_signal_not_sent_when_transaction_rolls_back(
+    open_order, volunteer, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    received = []
+    order_status_changed.connect(
+        lambda sender, **kw: received.append(kw), weak=False, dispatch_uid="t"
+    )
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            with pytest.raises(RuntimeError), transaction.atomic():
+                services.order_claim(order_id=open_order.pk, actor=volunteer.user)
+                raise RuntimeError
+    finally:
+        order_status_changed.disconnect(dispatch_uid="t")
+    assert received == []
+    open_order.refresh_from_db()
+    assert open_order.status == S.OPEN
+
+
+# --- review -------------------------------------------------------------------------------
+
+
+def test_station_head_approves_and_rejects(tuanjie_station, tuanjie, menu_item, station_head):
+    a = submit_order(tuanjie, menu_item)
+    b = submit_order(tuanjie, menu_item)
+    assert services.order_approve(order_id=a.pk, actor=station_head).status == S.OPEN
+    rejected = services.order_reject(order_id=b.pk, actor=station_head, reason="不在服务范围")
+    assert rejected.status == S.REJECTED and rejected.reason == "不在服务范围"
+    change = rejected.status_changes.last()
+    assert (change.actor, change.actor_label, change.note) == (station_head, "站长", "不在服务范围")
+
+
+def test_review_rejections(
+    tuanjie_station, tuanjie, menu_item, station_head, other_town_admin, volunteer
+):
+    order = submit_order(tuanjie, menu_item)
+    with pytest.raises(NotInScope):
+        services.order_approve(order_id=order.pk, actor=other_town_admin)
+    with pytest.raises(NotInScope):  # a volunteer cannot even see a submitted order
+        services.order_approve(order_id=order.pk, actor=volunteer.user)
+    with pytest.raises(InvalidInput):
+        services.order_reject(order_id=order.pk, actor=station_head, reason=" ")
+    with pytest.raises(NotInScope):
+        services.order_approve(order_id=999999, actor=station_head)
+    services.order_approve(order_id=order.pk, actor=station_head)
+    with pytest.raises(InvalidTransition):
+        services.order_approve(order_id=order.pk, actor=station_head)
+    with pytest.raises(PermissionDenied):  # now open: the volunteer sees it but may not review
+        services.order_reject(order_id=order.pk, actor=volunteer.user, reason="x")
+    assert order.status_changes.count() == 2
+
+
+# --- claim / assign -----------------------------------------------------------------------
+
+
+def test_volunteer_claims_open_order(open_order, volunteer):
+    order = services.order_claim(order_id=open_order.pk, actor=volunteer.user)
+    assert order.status == S.ACCEPTED and order.accepted_by == volunteer
+    assert order.accepted_at is not None
+    assert order.status_changes.last().actor_label == "明"  # given name only
+
+
+def test_claim_rejections(open_order, volunteer, town_volunteer, far_volunteer, station_head):
+    with pytest.raises(NotInScope):
+        services.order_claim(order_id=open_order.pk, actor=far_volunteer.user)
+    with pytest.raises(PermissionDenied):
+        services.order_claim(order_id=open_order.pk, actor=station_head)
+    services.order_claim(order_id=open_order.pk, actor=town_volunteer.user)
+    with pytest.raises(InvalidTransition):
+        services.order_claim(order_id=open_order.pk, actor=volunteer.user)
+    open_order.refresh_from_db()
+    assert open_order.accepted_by == town_volunteer
+
+
+def test_claim_submitted_order_is_wrong_state(tuanjie_station, tuanjie, menu_item, volunteer):
+    order = submit_order(tuanjie, menu_item)
+    with pytest.raises((InvalidTransition, NotInScope)):
+        services.order_claim(order_id=order.pk, actor=volunteer.user)
+    order.refresh_from_db()
+    assert order.status == S.SUBMITTED
+
+
+def test_inactive_volunteer_cannot_claim(open_order, volunteer):
+    volunteer.is_active = False
+    volunteer.save()
+    with pytest.raises(PermissionDenied):
+        services.order_claim(order_id=open_order.pk, actor=volunteer.user)
+
+
+def test_assign_to_volunteer_or_team(tuanjie_station, tuanjie, menu_item, station_head, volunteer):
+    a = submit_order(tuanjie, menu_item)
+    order = services.order_assign(order_id=a.pk, actor=station_head, volunteer_id=volunteer.pk)
+    assert order.status == S.ACCEPTED and order.accepted_by == volunteer and order.opened_at
+    team = volunteer.teams.get()
+    b = order_in_state(S.OPEN, village=tuanjie, menu_item=menu_item)
+    order = services.order_assign(order_id=b.pk, actor=station_head, team_id=team.pk)
+    assert order.accepted_team == team and order.accepted_by is None
+
+
+def test_assign_rejections(open_order, station_head, far_volunteer, volunteer, other_town_admin):
+    with pytest.raises(InvalidInput) as exc:
+        services.order_assign(
+            order_id=open_order.pk, actor=station_head, volunteer_id=far_volunteer.pk
+        )
+    assert "volunteer" in exc.value.fields
+    with pytest.raises(InvalidInput):
+        services.order_assign(order_id=open_order.pk, actor=station_head)
+    with pytest.raises(NotInScope):
+        services.order_assign(
+            order_id=open_order.pk, actor=other_town_admin, volunteer_id=volunteer.pk
+        )
+    with pytest.raises(PermissionDenied):
+        services.order_assign(
+            order_id=open_order.pk, actor=volunteer.user, volunteer_id=volunteer.pk
+        )
+    services.order_claim(order_id=open_order.pk, actor=volunteer.user)
+    with pytest.raises(InvalidTransition):
+        services.order_assign(order_id=open_order.pk, actor=station_head, volunteer_id=volunteer.pk)
+
+
+# --- complete / release -------------------------------------------------------------------
+
+
+def test_complete_credits_hours_in_same_transaction(accepted_order, volunteer):
+    before = volunteer.hours_total
+    order = services.order_complete(
+        order_id=accepted_order.pk, actor=volunteer.user, hours="1.5", note="讲了一小时半"
+    )
+    volunteer.refresh_from_db()
+    assert order.status == S.COMPLETED and order.hours == Decimal("1.5")
+    assert order.service_date == timezone.localdate() and order.report == "讲了一小时半"
+    assert volunteer.hours_total == before + Decimal("1.5")
+
+
+def test_team_order_completed_by_member_credits_member(
+    tuanjie_station, tuanjie, menu_item, station_head, volunteer
+):
+    team = volunteer.teams.get()
+    order = order_in_state(S.OPEN, village=tuanjie, menu_item=menu_item)
+    services.order_assign(order_id=order.pk, actor=station_head, team_id=team.pk)
+    services.order_complete(order_id=order.pk, actor=volunteer.user, hours=3, note="队伍完成")
+    volunteer.refresh_from_db()
+    assert volunteer.hours_total == Decimal("3.0")
+
+
+@pytest.mark.parametrize(
+    ("hours", "note", "field"),
+    [("0", "ok", "hours"), ("25", "ok", "hours"), ("abc", "ok", "hours"), ("2", " ", "note")],
+)
+def test_complete_bad_input(accepted_order, volunteer, hours, note, field):
+    with pytest.raises(InvalidInput) as exc:
+        services.order_complete(
+            order_id=accepted_order.pk, actor=volunteer.user, hours=hours, note=note
+        )
+    assert field in exc.value.fields
+    accepted_order.refresh_from_db()
+    assert accepted_order.status == S.ACCEPTED
+
+
+def test_complete_future_date_rejected(accepted_order, volunteer):
+    with pytest.raises(InvalidInput):
+        services.order_complete(
+            order_id=accepted_order.pk,
+            actor=volunteer.user,
+            hours=1,
+            note="x",
+            service_date=timezone.localdate() + dt.timedelta(days=2),
+        )
+
+
+def test_complete_rejections(accepted_order, volunteer, town_volunteer, other_town_admin):
+    with pytest.raises(NotInScope):  # another volunteer does not see an accepted order
+        services.order_complete(
+            order_id=accepted_order.pk, actor=town_volunteer.user, hours=1, note="x"
+        )
+    with pytest.raises(NotInScope):
+        services.order_complete(
+            order_id=accepted_order.pk, actor=other_town_admin, hours=1, note="x"
+        )
+    services.order_complete(order_id=accepted_order.pk, actor=volunteer.user, hours=1, note="x")
+    with pytest.raises(InvalidTransition):
+        services.order_complete(order_id=accepted_order.pk, actor=volunteer.user, hours=1, note="x")
+    volunteer.refresh_from_db()
+    assert volunteer.hours_total == Decimal("1.0")  # credited once
+
+
+def test_release_reopens_with_reason(accepted_order, volunteer, town_volunteer):
+    with pytest.raises(InvalidInput):
+        services.order_release(order_id=accepted_order.pk, actor=volunteer.user, reason="")
+    with pytest.raises(NotInScope):
+        services.order_release(order_id=accepted_order.pk, actor=town_volunteer.user, reason="x")
+    order = services.order_release(
+        order_id=accepted_order.pk, actor=volunteer.user, reason="临时有事"
+    )
+    assert order.status == S.OPEN and order.accepted_by is None and order.accepted_at is None
+    assert order.status_changes.last().note == "临时有事"
+    # reopened: someone else can claim it now
+    assert (
+        services.order_claim(order_id=order.pk, actor=town_volunteer.user).accepted_by
+        == town_volunteer
+    )
+    with pytest.raises(NotInScope):  # now someone else's: not visible any more
+        services.order_release(order_id=order.pk, actor=volunteer.user, reason="x")
+
+
+# --- rate / cancel / follow-up ------------------------------------------------------------
+
+
+def test_rate_once_and_low_rating_flags_follow_up(
+    tuanjie_station, tuanjie, menu_item, volunteer, station_head
+):
+    order = order_in_state(S.COMPLETED, village=tuanjie, menu_item=menu_item, volunteer=volunteer)
+    with pytest.raises(InvalidInput):
+        services.order_rate(tracking_token=order.tracking_token, stars=6)
+    rated = services.order_rate(tracking_token=order.tracking_token, stars=2, comment="来晚了")
+    assert rated.status == S.RATED and rated.stars == 2 and rated.needs_follow_up
+    with pytest.raises(InvalidTransition):
+        services.order_rate(tracking_token=order.tracking_token, stars=5)
+    with pytest.raises(NotInScope):
+        services.order_rate(tracking_token="not-a-token", stars=5)
+    followed = services.order_follow_up(order_id=order.pk, actor=station_head, note="已电话回访")
+    assert not followed.needs_follow_up and followed.follow_up_note == "已电话回访"
+    with pytest.raises(InvalidTransition):
+        services.order_follow_up(order_id=order.pk, actor=station_head, note="again")
+
+
+def test_rate_before_completion_is_wrong_state(open_order):
+    with pytest.raises(InvalidTransition):
+        services.order_rate(tracking_token=open_order.tracking_token, stars=5)
+
+
+def test_resident_cancels_until_accepted(open_order, accepted_order):
+    order = services.order_cancel(tracking_token=open_order.tracking_token)
+    assert order.status == S.CANCELLED and order.closed_at
+    with pytest.raises(InvalidTransition):
+        services.order_cancel(tracking_token=accepted_order.tracking_token)
+    with pytest.raises(NotInScope):
+        services.order_cancel(tracking_token="")
+
+
+def test_station_head_cancels_accepted_with_reason(accepted_order, station_head, other_town_admin):
+    with pytest.raises(InvalidInput):
+        services.order_cancel(order_id=accepted_order.pk, actor=station_head, reason="")
+    with pytest.raises(NotInScope):
+        services.order_cancel(order_id=accepted_order.pk, actor=other_town_admin, reason="x")
+    order = services.order_cancel(order_id=accepted_order.pk, actor=station_head, reason="天气原因")
+    assert order.status == S.CANCELLED and order.reason == "天气原因"
+    with pytest.raises(InvalidTransition):
+        services.order_cancel(order_id=accepted_order.pk, actor=station_head, reason="again")
+
+
+def test_timeline_records_every_step(tuanjie_station, tuanjie, menu_item, volunteer):
+    order = order_in_state(S.RATED, village=tuanjie, menu_item=menu_item, volunteer=volunteer)
+    rows = list(
+        OrderStatusChange.objects.filter(order=order).values_list("from_status", "to_status")
+    )
+    assert rows == [
+        ("", "submitted"),
+        ("submitted", "open"),
+        ("open", "accepted"),
+        ("accepted", "completed"),
+        ("completed", "rated"),
+    ]
+
+
+def test_may_see_phone(
+    accepted_order, volunteer, town_volunteer, station_head, town_admin, other_town_admin
+):
+    assert services.may_see_phone(volunteer.user, accepted_order)
+    assert services.may_see_phone(station_head, accepted_order)
+    assert services.may_see_phone(town_admin, accepted_order)
+    assert not services.may_see_phone(other_town_admin, accepted_order)
+    assert not services.may_see_phone(town_volunteer.user, accepted_order)
+    assert not services.may_see_phone(None, accepted_order)
+
+
+# --- overdue ------------------------------------------------------------------------------
+
+
+def test_flag_overdue_task_is_idempotent_and_cleared_on_accept(
+    eager_celery, settings, tuanjie_station, tuanjie, menu_item, volunteer
+):
+    settings.WENMING_ORDER_OVERDUE_HOURS = 48
+    start = dt.datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI)
+    with time_machine.travel(start, tick=False):
+        old_open = order_in_state(S.OPEN, village=tuanjie, menu_item=menu_item, admin=area_admin())
+        old_submitted = submit_order(tuanjie, menu_item)
+        old_accepted = order_in_state(
+            S.ACCEPTED, village=tuanjie, menu_item=menu_item, volunteer=volunteer
+        )
+    with time_machine.travel(start + dt.timedelta(hours=47), tick=False):
+        fresh = submit_order(tuanjie, menu_item)
+        assert tasks.flag_overdue.delay().get() == 0
+    with time_machine.travel(start + dt.timedelta(hours=48, minutes=1), tick=False):
+        assert tasks.flag_overdue() == 2
+        assert tasks.flag_overdue() == 0  # idempotent
+    flagged = set(Order.objects.filter(is_overdue=True).values_list("pk", flat=True))
+    assert flagged == {old_open.pk, old_submitted.pk}
+    assert fresh.pk not in flagged and old_accepted.pk not in flagged
+    services.order_claim(order_id=old_open.pk, actor=volunteer.user)
+    old_open.refresh_from_db()
+    assert not old_open.is_overdue
+
+
+def test_beat_schedule_runs_overdue_every_15_minutes(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["orders-flag-overdue"]
+    assert entry["task"] == "orders.flag_overdue" and entry["schedule"] == 900

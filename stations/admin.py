@@ -1,0 +1,148 @@
+"""Admin for the places (市—镇—村) and their practice positions.
+
+With 1,224 villages every foreign key to a village or town is an autocomplete, and each changelist
+selects its related rows in the same query (annotations rather than per-row counts).
+"""
+
+from django.contrib import admin
+from django.db.models import Count, Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from stations.models import City, Position, Role, Town, Village
+
+
+class ChangelistCountsMixin:
+    """Counts shown as changelist columns come from annotations, added only on the changelist.
+
+    One query for the page instead of one per row; and autocomplete lookups, which reuse
+    ``get_queryset``, stay a plain indexed search instead of a GROUP BY over the whole table.
+    """
+
+    def changelist_annotations(self) -> dict:
+        return {}
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        match = getattr(request, "resolver_match", None)
+        if match and match.url_name and match.url_name.endswith("_changelist"):
+            queryset = queryset.annotate(**self.changelist_annotations())
+        return queryset
+
+
+@admin.register(City)
+class CityAdmin(ChangelistCountsMixin, admin.ModelAdmin):
+    list_display = ("name", "code", "town_count")
+    search_fields = ("name", "code")
+
+    def changelist_annotations(self):
+        return {"_town_count": Count("towns")}
+
+    @admin.display(description=_("镇（街道）数"), ordering="_town_count")
+    def town_count(self, obj):
+        return obj._town_count
+
+
+class VillageInline(admin.TabularInline):
+    """A town's villages: a short row each (name, kind, code); details on the village page."""
+
+    model = Village
+    fields = ("name", "kind", "code", "population")
+    extra = 0
+    show_change_link = True
+    classes = ("collapse",)
+
+
+@admin.register(Town)
+class TownAdmin(ChangelistCountsMixin, admin.ModelAdmin):
+    list_display = ("name", "kind", "city", "code", "village_count", "sort_order")
+    list_filter = ("kind",)
+    list_editable = ("sort_order",)
+    search_fields = ("name", "code")
+    list_select_related = ("city",)
+    inlines = (VillageInline,)
+
+    def changelist_annotations(self):
+        return {"_village_count": Count("villages")}
+
+    @admin.display(description=_("村（社区）数"), ordering="_village_count")
+    def village_count(self, obj):
+        return obj._village_count
+
+
+class HasStationFilter(admin.SimpleListFilter):
+    title = _("实践站")
+    parameter_name = "has_station"
+
+    def lookups(self, request, model_admin):
+        return (("yes", _("已建站")), ("no", _("未建站")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(_has_station=True)
+        if self.value() == "no":
+            return queryset.filter(_has_station=False)
+        return queryset
+
+
+@admin.register(Village)
+class VillageAdmin(ChangelistCountsMixin, admin.ModelAdmin):
+    list_display = ("name", "kind", "town", "code", "population", "has_station", "volunteer_count")
+    list_filter = ("kind", HasStationFilter, "town")
+    search_fields = ("name", "code", "town__name")
+    autocomplete_fields = ("town",)
+    list_select_related = ("town",)
+    list_per_page = 50
+
+    def changelist_annotations(self):
+        stations = Position.objects.filter(village=OuterRef("pk"), level=Position.Level.STATION)
+        return {"_has_station": Exists(stations), "_volunteer_count": Count("volunteers")}
+
+    @admin.display(description=_("已建站"), boolean=True, ordering="_has_station")
+    def has_station(self, obj):
+        return obj._has_station
+
+    @admin.display(description=_("志愿者数"), ordering="_volunteer_count")
+    def volunteer_count(self, obj):
+        return obj._volunteer_count
+
+
+@admin.register(Position)
+class PositionAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "level",
+        "area",
+        "venue",
+        "head_name",
+        "head_phone",
+        "opening_hours",
+        "is_active",
+    )
+    list_filter = ("level", "is_active", "review_orders", "town")
+    search_fields = ("name", "address", "venue", "head_name", "village__name", "town__name")
+    autocomplete_fields = ("town", "village", "head_user")
+    list_select_related = ("city", "town", "village")
+    list_per_page = 50
+    fieldsets = (
+        (None, {"fields": ("level", "name", "city", "town", "village", "is_active")}),
+        (_("场所"), {"fields": ("venue", "address", "opening_hours")}),
+        (_("负责人"), {"fields": ("head_name", "head_phone", "head_user")}),
+        (_("点单"), {"fields": ("review_orders",)}),
+    )
+
+    @admin.display(description=_("服务区域"), ordering="village__name")
+    def area(self, obj):
+        return obj.area_name
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ("user", "user_full_name", "kind", "city", "town", "position")
+    list_filter = ("kind", "town")
+    search_fields = ("user__username", "user__first_name", "town__name", "position__name")
+    autocomplete_fields = ("user", "town", "position")
+    list_select_related = ("user", "city", "town", "position")
+
+    @admin.display(description=_("姓名"), ordering="user__first_name")
+    def user_full_name(self, obj):
+        return obj.user.get_full_name()

@@ -1,0 +1,115 @@
+"""Admin for the volunteer organisation: teams, volunteers and their memberships.
+
+Skills (``orders.VolunteerSkill``) are added to the volunteer page by ``orders/admin.py``, which
+re-registers ``VolunteerAdmin`` with an extra inline: volunteers must not import orders.
+"""
+
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from stations.admin import ChangelistCountsMixin
+from volunteers.models import Membership, Team, Volunteer
+
+
+class TeamMembershipInline(admin.TabularInline):
+    """A team's members."""
+
+    model = Membership
+    fk_name = "team"
+    fields = ("volunteer", "joined_on")
+    autocomplete_fields = ("volunteer",)
+    extra = 0
+    verbose_name = _("队员")
+    verbose_name_plural = _("队员")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("volunteer")
+
+
+class VolunteerMembershipInline(admin.TabularInline):
+    """The teams a volunteer belongs to."""
+
+    model = Membership
+    fk_name = "volunteer"
+    fields = ("team", "joined_on")
+    autocomplete_fields = ("team",)
+    extra = 0
+    verbose_name = _("所属队伍")
+    verbose_name_plural = _("所属队伍")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("team")
+
+
+@admin.register(Team)
+class TeamAdmin(ChangelistCountsMixin, admin.ModelAdmin):
+    list_display = (
+        "name",
+        "kind",
+        "parent",
+        "town",
+        "village",
+        "captain",
+        "member_count",
+        "is_active",
+    )
+    list_filter = ("kind", "is_active", "town")
+    search_fields = ("name", "town__name", "village__name", "captain__name")
+    autocomplete_fields = ("parent", "town", "village", "captain")
+    list_select_related = ("parent", "town", "village", "captain")
+    inlines = (TeamMembershipInline,)
+    list_per_page = 50
+
+    def changelist_annotations(self):
+        return {"_member_count": Count("memberships")}
+
+    @admin.display(description=_("队员数"), ordering="_member_count")
+    def member_count(self, obj):
+        return obj._member_count
+
+
+@admin.register(Volunteer)
+class VolunteerAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "phone",
+        "home_village",
+        "town",
+        "is_active",
+        "joined_on",
+        "hours_total",
+        "user",
+    )
+    list_filter = ("is_active", "town")
+    search_fields = ("name", "phone", "home_village__name", "user__username")
+    autocomplete_fields = ("home_village", "user")
+    list_select_related = ("home_village", "town", "user")
+    readonly_fields = ("town",)
+    inlines = (VolunteerMembershipInline,)
+    list_per_page = 50
+    date_hierarchy = "joined_on"
+    actions = ("mark_inactive", "mark_active")
+
+    @admin.action(description=_("标记为不在册"))
+    def mark_inactive(self, request, queryset):
+        updated = queryset.update(is_active=False)
+        self.message_user(request, _("已将 %(n)d 名志愿者标记为不在册。") % {"n": updated})
+
+    @admin.action(description=_("标记为在册"))
+    def mark_active(self, request, queryset):
+        updated = queryset.update(is_active=True)
+        self.message_user(request, _("已将 %(n)d 名志愿者标记为在册。") % {"n": updated})
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("volunteer", "team", "team_kind", "joined_on")
+    list_filter = ("team__kind",)
+    search_fields = ("volunteer__name", "volunteer__phone", "team__name")
+    autocomplete_fields = ("team", "volunteer")
+    list_select_related = ("team", "volunteer")
+
+    @admin.display(description=_("队伍类型"), ordering="team__kind")
+    def team_kind(self, obj):
+        return obj.team.get_kind_display()

@@ -135,3 +135,16 @@ def position_month_events(position: Position, month: dt.date) -> QuerySet[Event]
         .filter(organiser_position=position, start__gte=start, start__lt=end)
         .order_by("start", "id")
     )
+
+
+def visible_events(user) -> QuerySet[Event]:
+    """What a login may read: every non-draft event, plus drafts in its area."""
+    scope = scope_for(user)
+    if scope.everything:
+        return calendar_queryset()
+    q = ~Q(state=S.DRAFT)
+    if scope.is_admin:
+        q |= scope.q()
+        if scope.position_ids:
+            q |= Q(organiser_position_id__in=scope.position_ids)
+    return calendar_queryset().filter(q)

@@ -32,6 +32,7 @@ from events import ical, selectors
 from events.models import (
     CheckIn,
     Event,
+    EventPhoto,
     EventStateChange,
     EventVolunteer,
     MonthlyPlan,
@@ -774,3 +775,21 @@ def webhook_retry(*, delivery: WebhookDelivery) -> None:
         status=WebhookDelivery.Status.SUCCEEDED
     ).update(status=WebhookDelivery.Status.PENDING)
     transaction.on_commit(lambda: deliver_webhook.delay(delivery.pk))
+
+
+# --- photos ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def event_photo_add(*, user, event: Event, image, caption: str = "") -> EventPhoto:
+    """Attach a validated image (type, size, Pillow-readable) to an event in the user's area."""
+    from django.core.exceptions import ValidationError
+
+    _require_event_scope(user, event)
+    photo = EventPhoto(event=event, image=image, caption=caption.strip(), uploaded_by=user)
+    try:
+        photo.full_clean()
+    except ValidationError as exc:
+        raise InvalidInput(_("照片无效。"), fields=exc.message_dict) from exc
+    photo.save()
+    return photo

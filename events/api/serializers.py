@@ -1,0 +1,130 @@
+"""Explicit serializers per operation; no workflow logic here (the services do that)."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from events.ical import event_uid
+from events.models import Event
+from events.phone import is_mainland_mobile
+
+
+class RefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class EventListSerializer(serializers.ModelSerializer):
+    uid = serializers.SerializerMethodField(help_text=_("与 ICS 中 UID 相同。"))
+    category = RefSerializer()
+    platform = RefSerializer(allow_null=True)
+    town = RefSerializer(allow_null=True)
+    village = RefSerializer(allow_null=True)
+    venue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "uid",
+            "title",
+            "description",
+            "state",
+            "start",
+            "end",
+            "category",
+            "platform",
+            "town",
+            "village",
+            "venue",
+            "capacity",
+            "audience",
+            "attendance",
+            "cancel_reason",
+        ]
+
+    def get_uid(self, obj) -> str:
+        return event_uid(obj.pk)
+
+    def get_venue(self, obj) -> str:
+        if obj.venue_position is not None:
+            return f"{obj.venue_position.name} {obj.venue_address}".strip()
+        return obj.venue_address
+
+
+class CalendarEventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    uid = serializers.CharField(help_text=_("event-<id>@wenming，跨版本不变"))
+    title = serializers.CharField()
+    description = serializers.CharField()
+    state = serializers.CharField()
+    status = serializers.ChoiceField(choices=["CONFIRMED", "CANCELLED"])
+    cancel_reason = serializers.CharField()
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    location = serializers.CharField()
+    category = RefSerializer()
+    platform = RefSerializer(allow_null=True)
+    town = RefSerializer(allow_null=True)
+    village = RefSerializer(allow_null=True)
+    organiser = serializers.CharField()
+    audience = serializers.CharField()
+    url = serializers.URLField()
+    last_modified = serializers.DateTimeField()
+
+
+class PublishedCalendarSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM")
+    version = serializers.IntegerField()
+    content_hash = serializers.CharField(help_text=_("事件内容的 SHA-256"))
+    generated_at = serializers.DateTimeField()
+    event_count = serializers.IntegerField()
+    counts_by_town = serializers.DictField(child=serializers.IntegerField())
+    counts_by_category = serializers.DictField(child=serializers.IntegerField())
+    events = CalendarEventSerializer(many=True)
+
+
+class PlanRowSerializer(serializers.Serializer):
+    position = RefSerializer()
+    town = RefSerializer()
+    event_count = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=["draft", "submitted", "missing"])
+    submitted_at = serializers.DateTimeField(allow_null=True)
+
+
+class PlanSubmitSerializer(serializers.Serializer):
+    position = serializers.IntegerField(help_text=_("实践站编号"))
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PlanSerializer(serializers.Serializer):
+    position = serializers.IntegerField(source="position_id")
+    month = serializers.DateField()
+    status = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    note = serializers.CharField()
+
+
+class CheckInInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    phone = serializers.CharField(max_length=11, required=False, allow_blank=True, default="")
+    as_volunteer = serializers.BooleanField(
+        required=False, default=False, help_text=_("已登录的志愿者以账号签到")
+    )
+
+    def validate(self, attrs):
+        if attrs["as_volunteer"]:
+            return attrs
+        errors = {}
+        if not attrs["name"].strip():
+            errors["name"] = [_("请填写姓名。")]
+        if not is_mainland_mobile(attrs["phone"].strip()):
+            errors["phone"] = [_("请输入 11 位大陆手机号。")]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class CheckInResultSerializer(serializers.Serializer):
+    created = serializers.BooleanField(help_text=_("false 表示重复签到，已忽略"))
+    attendance = serializers.IntegerField()
+    checkins = serializers.IntegerField()

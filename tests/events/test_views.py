@@ -1,0 +1,316 @@
+import datetime as dt
+import json
+import re
+
+import icalendar
+import pytest
+import time_machine
+from django.urls import reverse
+
+from events import services
+from events.models import CheckIn, Event, MonthlyPlan
+from tests import factories as f
+from tests.events.conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _now():
+    with time_machine.travel(at(2026, 11, 20, 10, 0), tick=False):
+        yield
+
+
+@pytest.fixture
+def december(make_event, station_head, city_admin, lecture_category, other_village):
+    """A compiled December: events in two towns, one cancelled, one draft (not shown)."""
+    events = [
+        make_event(state="planned", start=at(2026, 12, 1, 0, 10)),
+        make_event(state="published", start=at(2026, 12, 31, 23, 30), hours=0),
+        make_event(state="cancelled", start=at(2026, 12, 15, 19)),
+    ]
+    make_event(start=at(2026, 12, 16, 9))  # draft
+    other = services.event_create(
+        user=city_admin,
+        title="龙泉社区健身操",
+        category=f.ServiceCategoryFactory(name="健体", code="fitness"),
+        village=other_village,
+        venue_address="社区广场",
+        start=at(2026, 12, 5, 8),
+        end=at(2026, 12, 5, 9),
+    )
+    events.append(services.event_publish(user=city_admin, event=other))
+    make_event(state="planned", start=at(2027, 1, 1, 0, 0))  # January
+    services.calendar_compile(month=dt.date(2026, 12, 1))
+    return events
+
+
+def page_ids(response) -> set[int]:
+    return {int(x) for x in re.findall(r'data-event-id="(\d+)"', response.content.decode())}
+
+
+def ics_ids(text: str) -> set[int]:
+    cal = icalendar.Calendar.from_ical(text)
+    return {int(str(v["UID"]).split("-")[1].split("@")[0]) for v in cal.walk("VEVENT")}
+
+
+def test_page_ics_and_json_list_the_same_events(client, december):
+    expected = {e.pk for e in december}
+    page = client.get("/calendar/2026-12/")
+    assert page.status_code == 200
+    assert page_ids(page) == expected
+    ics = client.get("/calendar/2026-12.ics")
+    assert ics["Content-Type"] == "text/calendar; charset=utf-8"
+    assert ics_ids(ics.content.decode()) == expected
+    api = client.get("/api/calendars/2026-12/")
+    assert api.status_code == 200
+    body = api.json()
+    assert {e["id"] for e in body["events"]} == expected
+    assert {e["uid"] for e in body["events"]} == {f"event-{pk}@wenming" for pk in expected}
+    assert body["version"] == 1 and len(body["content_hash"]) == 64
+    printable = client.get("/calendar/2026-12/print/")
+    assert page_ids(printable) == expected
+
+
+def test_filters_agree_between_page_and_ics(client, december, tuanjie, hongxu):
+    tuanjie_ids = {e.pk for e in december if e.village_id == tuanjie.pk}
+    page = client.get(f"/calendar/2026-12/?town={hongxu.pk}&village={tuanjie.pk}")
+    assert page_ids(page) == tuanjie_ids
+    ics = client.get(f"/calendar/2026-12.ics?village={tuanjie.pk}")
+    assert ics_ids(ics.content.decode()) == tuanjie_ids
+    category = december[-1].category
+    page = client.get(f"/calendar/2026-12/?category={category.pk}")
+    assert page_ids(page) == {december[-1].pk}
+
+
+def test_feed_for_a_village_is_subscribable(client, december, tuanjie):
+    response = client.get(f"/calendar/feed.ics?village={tuanjie.pk}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    cal = icalendar.Calendar.from_ical(response.content)
+    assert "团结村" in str(cal["X-WR-CALNAME"])
+    assert ics_ids(response.content.decode()) == {
+        e.pk for e in december if e.village_id == tuanjie.pk
+    }
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/calendar/2026-13/", 404),
+        ("/calendar/26-1/", 404),
+        ("/calendar/2026-13.ics", 404),
+        ("/calendar/2027-06.ics", 404),  # not published
+        ("/calendar/2026-12/?town=abc", 400),
+        ("/calendar/2026-12/?town=999999", 400),
+        ("/calendar/2026-12/?category=-1", 400),
+        ("/calendar/feed.ics?village=x", 400),
+        ("/calendar/feed.ics?village=999999", 400),
+        ("/api/calendars/2026-13/", 404),
+        ("/api/calendars/2027-06/", 404),
+    ],
+)
+def test_bad_month_or_filter_is_a_clear_error(client, december, url, status):
+    response = client.get(url)
+    assert response.status_code == status
+    if url.startswith("/api/"):
+        body = response.json()
+        assert set(body) == {"detail", "code", "fields"} and body["detail"]
+
+
+def test_village_outside_town_is_400(client, december, longquan, tuanjie):
+    response = client.get(f"/calendar/2026-12/?town={longquan.pk}&village={tuanjie.pk}")
+    assert response.status_code == 400
+    assert "不属于该镇街" in response.content.decode()
+
+
+def test_calendar_post_not_allowed(client, december):
+    assert client.post("/calendar/2026-12/").status_code == 405
+
+
+def test_unpublished_month_page_says_so(client):
+    response = client.get("/calendar/2027-03/")
+    assert response.status_code == 200
+    assert "尚未发布" in response.content.decode()
+
+
+def test_current_month_calendar_is_the_nav_target(client):
+    assert reverse("events:calendar") == "/calendar/"
+    assert client.get("/calendar/").status_code == 200
+
+
+def test_calendar_page_query_count_is_constant(
+    client, station_head, lecture_category, django_assert_num_queries
+):
+    for n in range(30):
+        village = f.VillageFactory()
+        station = f.StationFactory(village=village)
+        event = Event.objects.create(
+            title=f"活动{n}",
+            category=lecture_category,
+            town=village.town,
+            village=village,
+            organiser_position=station,
+            venue_position=station,
+            start=at(2026, 12, 1 + n % 28, 9),
+            end=at(2026, 12, 1 + n % 28, 10),
+            state=Event.State.PUBLISHED,
+        )
+        assert event
+    services.calendar_compile(month=dt.date(2026, 12, 1))
+    town = village.town
+    # calendar version, towns, categories (+ town filter lookup and its villages)
+    with django_assert_num_queries(3):
+        assert client.get("/calendar/2026-12/").status_code == 200
+    with django_assert_num_queries(5):
+        assert client.get(f"/calendar/2026-12/?town={town.pk}").status_code == 200
+
+
+def test_plan_page_for_station_head_and_submit(client, station_head, make_event, tuanjie_station):
+    make_event(start=at(2026, 12, 3, 9))
+    client.force_login(station_head)
+    response = client.get("/plans/")
+    assert response.status_code == 302 and response["Location"].endswith("/plans/2026-12/")
+    page = client.get("/plans/2026-12/")
+    assert page.status_code == 200 and "提交本月计划" in page.content.decode()
+    assert client.get("/plans/2026-12/submit/").status_code == 405
+    response = client.post("/plans/2026-12/submit/", {"position": tuanjie_station.pk})
+    assert response.status_code == 302
+    plan = MonthlyPlan.objects.get()
+    assert plan.status == "submitted"
+    # Again: a message, no second plan.
+    client.post("/plans/2026-12/submit/", {"position": tuanjie_station.pk}, follow=True)
+    assert MonthlyPlan.objects.count() == 1
+
+
+def test_plan_submit_for_other_station_is_404(client, station_head, longquan_station):
+    client.force_login(station_head)
+    response = client.post("/plans/2026-12/submit/", {"position": longquan_station.pk})
+    assert response.status_code == 404
+
+
+def test_town_admin_sees_missing_stations(
+    client, town_admin, tuanjie_station, neighbour_village, station_head, make_event
+):
+    f.StationFactory(village=neighbour_village)
+    make_event(start=at(2026, 12, 3, 9))
+    services.plan_submit(user=station_head, position=tuanjie_station, month=dt.date(2026, 12, 1))
+    client.force_login(town_admin)
+    page = client.get("/plans/2026-12/").content.decode()
+    assert "1 / 2" in page and "前进村新时代文明实践站" in page
+    assert "2026年11月20日" in page  # due day from settings.WENMING_PLAN_DUE_DAY
+
+
+def test_plans_need_an_admin_login(client, volunteer_user):
+    assert client.get("/plans/2026-12/").status_code == 302  # to login
+    client.force_login(volunteer_user)
+    assert client.get("/plans/2026-12/").status_code == 404
+
+
+def test_station_head_creates_event_through_form(client, station_head, lecture_category):
+    client.force_login(station_head)
+    assert client.get("/events/new/?month=2026-12").status_code == 200
+    response = client.post(
+        "/events/new/",
+        {
+            "title": "冬季送温暖",
+            "category": lecture_category.pk,
+            "start": "2026-12-08T09:00",
+            "end": "2026-12-08T11:00",
+        },
+    )
+    assert response.status_code == 302
+    event = Event.objects.get(title="冬季送温暖")
+    assert event.state == "draft" and event.start == at(2026, 12, 8, 9)
+    bad = client.post(
+        "/events/new/",
+        {
+            "title": "x",
+            "category": lecture_category.pk,
+            "start": "2026-12-08T09:00",
+            "end": "2026-12-08T08:00",
+        },
+    )
+    assert bad.status_code == 200 and "结束时间不能早于开始时间" in bad.content.decode()
+
+
+def test_event_actions_by_url(client, station_head, other_town_admin, make_event):
+    event = make_event()
+    client.force_login(other_town_admin)
+    assert client.post(f"/events/{event.pk}/publish/").status_code == 404
+    assert client.get(f"/events/{event.pk}/").status_code == 404  # a draft outside the area
+    client.force_login(station_head)
+    assert client.get(f"/events/{event.pk}/publish/").status_code == 405
+    client.post(f"/events/{event.pk}/publish/")
+    assert Event.objects.get(pk=event.pk).state == "published"
+    response = client.post(f"/events/{event.pk}/publish/", follow=True)
+    assert "当前状态不允许" in response.content.decode()
+    client.post(f"/events/{event.pk}/cancel/", {"reason": ""})
+    assert Event.objects.get(pk=event.pk).state == "published"
+    client.post(f"/events/{event.pk}/cancel/", {"reason": "大雪"})
+    assert Event.objects.get(pk=event.pk).state == "cancelled"
+    assert client.post(f"/events/{event.pk}/explode/").status_code == 404
+
+
+def test_public_event_page_and_qr(client, make_event):
+    event = make_event(state="published")
+    page = client.get(f"/events/{event.pk}/")
+    assert page.status_code == 200
+    assert f"http://127.0.0.1:8000/events/{event.pk}/checkin/" in page.content.decode()
+    svg = client.get(f"/events/{event.pk}/qr.svg")
+    assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+    png = client.get(f"/events/{event.pk}/qr.png")
+    assert png["Content-Type"] == "image/png" and png.content[:4] == b"\x89PNG"
+    assert client.get(f"/events/{event.pk}/qr.gif").status_code == 404
+
+
+def test_station_qr_and_station_checkin(client, tuanjie_station, make_event):
+    svg = client.get(f"/checkin/station/{tuanjie_station.pk}/qr.svg")
+    assert svg.status_code == 200 and b"<svg" in svg.content
+    event = make_event(state="published", start=at(2026, 11, 20, 14))
+    response = client.get(f"/checkin/station/{tuanjie_station.pk}/")
+    assert response.status_code == 302 and response["Location"] == f"/events/{event.pk}/checkin/"
+
+
+def test_resident_checkin_by_url(client, make_event):
+    event = make_event(state="published", start=at(2026, 11, 20, 9))
+    assert client.get(f"/events/{event.pk}/checkin/").status_code == 200
+    data = {"name": "李大娘", "phone": "13812341234"}
+    first = client.post(f"/events/{event.pk}/checkin/", data, follow=True)
+    assert "签到成功" in first.content.decode()
+    again = client.post(f"/events/{event.pk}/checkin/", data, follow=True)
+    assert "无需重复签到" in again.content.decode()
+    assert CheckIn.objects.filter(event=event).count() == 1
+    event.refresh_from_db()
+    assert event.attendance == 1
+    bad = client.post(f"/events/{event.pk}/checkin/", {"name": "李", "phone": "123"})
+    assert bad.status_code == 400
+
+
+def test_volunteer_checkin_by_login(client, make_event, volunteer, volunteer_user):
+    event = make_event(state="published", start=at(2026, 11, 20, 9))
+    client.force_login(volunteer_user)
+    page = client.get(f"/events/{event.pk}/checkin/")
+    assert "志愿者一键签到" in page.content.decode()
+    client.post(f"/events/{event.pk}/checkin/", {"as_volunteer": "1"})
+    assert CheckIn.objects.get(event=event).volunteer == volunteer
+
+
+def test_draft_has_no_checkin(client, make_event):
+    event = make_event()
+    assert client.get(f"/events/{event.pk}/checkin/").status_code == 404
+
+
+def test_event_list_for_admin(client, town_admin, make_event, django_assert_max_num_queries):
+    for day in range(1, 21):
+        make_event(start=at(2026, 12, day, 9))
+    client.force_login(town_admin)
+    with django_assert_max_num_queries(8):
+        response = client.get("/events/")
+    assert response.status_code == 200
+    assert client.get("/events/?state=bogus").status_code == 400
+
+
+def test_json_is_valid_json(client, december):
+    body = json.loads(client.get("/api/calendars/2026-12/").content)
+    assert body["counts_by_town"] == {"洪绪镇": 3, "龙泉街道": 1}

@@ -8,18 +8,19 @@ from events.models import Event
 from events.phone import is_mainland_mobile
 
 
-class RefSerializer(serializers.Serializer):
+class EventRefSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
 
 
 class EventListSerializer(serializers.ModelSerializer):
     uid = serializers.SerializerMethodField(help_text=_("与 ICS 中 UID 相同。"))
-    category = RefSerializer()
-    platform = RefSerializer(allow_null=True)
-    town = RefSerializer(allow_null=True)
-    village = RefSerializer(allow_null=True)
+    category = EventRefSerializer()
+    platform = EventRefSerializer(allow_null=True)
+    town = EventRefSerializer(allow_null=True)
+    village = EventRefSerializer(allow_null=True)
     venue = serializers.SerializerMethodField()
+    audience = serializers.CharField(help_text=_("定向服务对象代码；空表示面向全体群众"))
 
     class Meta:
         model = Event
@@ -62,10 +63,10 @@ class CalendarEventSerializer(serializers.Serializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
     location = serializers.CharField()
-    category = RefSerializer()
-    platform = RefSerializer(allow_null=True)
-    town = RefSerializer(allow_null=True)
-    village = RefSerializer(allow_null=True)
+    category = EventRefSerializer()
+    platform = EventRefSerializer(allow_null=True)
+    town = EventRefSerializer(allow_null=True)
+    village = EventRefSerializer(allow_null=True)
     organiser = serializers.CharField()
     audience = serializers.CharField()
     url = serializers.URLField()
@@ -84,8 +85,8 @@ class PublishedCalendarSerializer(serializers.Serializer):
 
 
 class PlanRowSerializer(serializers.Serializer):
-    position = RefSerializer()
-    town = RefSerializer()
+    position = EventRefSerializer()
+    town = EventRefSerializer()
     event_count = serializers.IntegerField()
     status = serializers.ChoiceField(choices=["draft", "submitted", "missing"])
     submitted_at = serializers.DateTimeField(allow_null=True)

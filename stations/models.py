@@ -153,8 +153,22 @@ class Position(models.Model):
             models.UniqueConstraint(
                 fields=["village"], condition=Q(level="station"), name="one_station_per_village"
             ),
+            # Names are unique within the area served. One constraint per level of area, because
+            # NULLs are distinct in a unique index: (city, NULL, NULL, name) would never clash.
             models.UniqueConstraint(
-                fields=["city", "town", "village", "name"], name="position_name_unique_in_area"
+                fields=["city", "name"],
+                condition=Q(town__isnull=True, village__isnull=True),
+                name="position_name_unique_in_city",
+            ),
+            models.UniqueConstraint(
+                fields=["town", "name"],
+                condition=Q(town__isnull=False, village__isnull=True),
+                name="position_name_unique_in_town",
+            ),
+            models.UniqueConstraint(
+                fields=["village", "name"],
+                condition=Q(village__isnull=False),
+                name="position_name_unique_in_village",
             ),
         ]
 
@@ -213,8 +227,18 @@ class Role(models.Model):
                 ),
                 name="role_area_matches_kind",
             ),
+            # A login holds each role once. Per kind, because NULL town/position columns would
+            # make a single five-column unique constraint never clash.
             models.UniqueConstraint(
-                fields=["user", "kind", "city", "town", "position"], name="role_unique"
+                fields=["user", "city"], condition=Q(kind="city_admin"), name="role_city_admin_once"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "town"], condition=Q(kind="town_admin"), name="role_town_admin_once"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "position"],
+                condition=Q(kind="station_head"),
+                name="role_station_head_once",
             ),
         ]
 

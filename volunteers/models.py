@@ -83,6 +83,12 @@ class Team(models.Model):
                 name="team_area_matches_kind",
             ),
             models.UniqueConstraint(fields=["parent", "name"], name="team_name_unique_in_parent"),
+            # City-level teams without a parent would never clash above (NULLs are distinct).
+            models.UniqueConstraint(
+                fields=["city", "name"],
+                condition=Q(parent__isnull=True, kind__in=["general", "detachment"]),
+                name="team_name_unique_at_top",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,3 +5,22 @@ def test_home_page_in_chinese_by_default(client, tuanjie_station):
     assert '<html lang="zh-hans">' in body
     assert "新时代文明实践" in body
     assert response.context["stats"]["stations"] == 1
+
+
+def test_home_page_shows_the_network_in_numbers(
+    client, tuanjie_station, neighbour_village, volunteer, menu_item, django_assert_max_num_queries
+):
+    # A village without a station shows as a gap: 1 station of 2 villages.
+    with django_assert_max_num_queries(8):
+        response = client.get("/")
+    assert response.status_code == 200
+    stats = response.context["stats"]
+    assert stats == {"towns": 1, "villages": 2, "stations": 1, "volunteers": 1, "menu_items": 1}
+    body = response.content.decode()
+    assert 'name="viewport" content="width=device-width, initial-scale=1"' in body
+
+
+def test_home_page_in_english(client, db):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert '<html lang="en">' in response.content.decode()

@@ -3,19 +3,28 @@
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import NoReverseMatch, reverse
 
 from portal import seeding
 from portal.demo_logins import LOGINS, ensure_demo_logins
 
+# (url name, path to show if that part is not installed, label)
 URLS = (
-    ("/", "首页 (home)"),
-    ("/admin/", "后台管理 (admin)"),
-    ("/orders/new/", "群众点单 (order a service)"),
-    ("/volunteer/", "志愿者接单 (volunteer dashboard)"),
-    ("/calendar/", "活动月历 (calendar)"),
-    ("/reports/coverage/", "覆盖统计 (coverage report)"),
-    ("/api/docs/", "API 文档 (API docs)"),
+    ("portal:home", "/", "首页 (home)"),
+    ("admin:index", "/admin/", "后台管理 (admin)"),
+    ("orders:new", "/orders/new/", "群众点单 (order a service)"),
+    ("orders:volunteer_dashboard", "/volunteer/", "志愿者接单 (volunteer dashboard)"),
+    ("events:calendar", "/calendar/", "活动月历 (calendar)"),
+    ("reports:coverage", "/reports/coverage/", "覆盖统计 (coverage report)"),
+    ("api-docs", "/api/docs/", "API 文档 (API docs)"),
 )
+
+
+def _path(name: str, fallback: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return fallback
 
 
 class Command(BaseCommand):
@@ -59,8 +68,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {login.username:<10} {login.description}")
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("打开 (open):"))
-        for path, label in URLS:
-            self.stdout.write(f"  {base}{path:<20} {label}")
+        for name, fallback, label in URLS:
+            self.stdout.write(f"  {base}{_path(name, fallback):<20} {label}")
         self.stdout.write("")
         if no_server:
             return

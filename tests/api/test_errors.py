@@ -103,6 +103,13 @@ def test_unknown_api_url_is_404_json(client):
     assert body["detail"] == "Not found."
 
 
+def test_unknown_api_url_post_with_csrf_checks_is_404_json():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    assert_shape(client.post("/api/events/null/checkins/", {"a": 1}), 404, "not_found")
+
+
 def test_pages_outside_api_keep_html_404(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404

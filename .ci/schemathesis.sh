@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Fuzz the live API with schemathesis over every operation: anonymously and as each role
+# (city admin, town admin, station head, volunteer), on its own PostgreSQL database.
+#
+# Checks: no 5xx, every status code and response body as documented in /api/schema/, bad input
+# rejected with a 4xx. Environment knobs: FUZZ_DATABASE_URL (default …/wm_fuzz, dropped and
+# recreated), FUZZ_PORT (8765), FUZZ_MAX_EXAMPLES per operation (10), FUZZ_SEED (1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+port="${FUZZ_PORT:-8765}"
+max_examples="${FUZZ_MAX_EXAMPLES:-10}"
+seed="${FUZZ_SEED:-1}"
+export DATABASE_URL="${FUZZ_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/wm_fuzz}"
+# Local cache and eager tasks: the run shares nothing with the test suite's Redis databases.
+unset CACHE_URL CELERY_BROKER_URL CELERY_RESULT_BACKEND
+export DJANGO_DEBUG=1
+# Rate limits high enough that the fuzzer reaches the code behind them (429 is still documented).
+export WENMING_AUTH_TOKEN_RATE=100000/minute
+export WENMING_ORDER_RATE_IP=100000/hour
+export WENMING_ORDER_RATE_PHONE=100000/hour
+
+db_name="${DATABASE_URL##*/}"
+dropdb --if-exists -h 127.0.0.1 -U postgres "$db_name"
+createdb -h 127.0.0.1 -U postgres "$db_name"
+uv run manage.py migrate --verbosity 0
+tokens="$(uv run manage.py seed_api_fixture)"
+
+log="$(mktemp -t wenming-fuzz-server.XXXXXX)"
+uv run manage.py runserver --noreload "127.0.0.1:${port}" >"$log" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
+for _ in $(seq 60); do
+  curl -fsS -o /dev/null "http://127.0.0.1:${port}/api/schema/" && break
+  sleep 0.5
+done
+
+checks="not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
+
+run() {
+  local who="$1" phases="$2"
+  shift 2
+  echo "== schemathesis as ${who} (${phases})"
+  uv run st run "http://127.0.0.1:${port}/api/schema/" --checks "$checks" \
+    --max-examples "$max_examples" --seed "$seed" --phases "$phases" --workers 1 --no-color "$@"
+}
+
+# The coverage phase (every boundary and wrong type of every parameter, deterministic) once, as
+# the city admin who reaches every operation's code; random fuzzing as everyone. Workers stay at
+# 1: two cores are shared with the server, and schemathesis' coverage phase is not thread-safe.
+status=0
+run anonymous examples,fuzzing || status=1
+while IFS='=' read -r role token; do
+  [ -n "$token" ] || continue
+  phases=examples,fuzzing
+  [ "$role" = city_admin ] && phases=examples,coverage,fuzzing
+  run "$role" "$phases" --header "Authorization: Token ${token}" || status=1
+done <<<"$tokens"
+
+if [ "$status" -ne 0 ]; then
+  echo "schemathesis found problems; server log: ${log}" >&2
+  grep -n -A3 "Traceback\|Internal Server Error" "$log" | head -80 >&2 || true
+fi
+exit "$status"

@@ -83,9 +83,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Serves collected static files in production (gunicorn has no static server); in DEBUG,
-    # runserver serves them from the app folders as usual.
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -196,6 +193,12 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 if not DEBUG:
+    # Production serves collected static files itself (gunicorn has no static server); in DEBUG,
+    # runserver serves them from the app folders as usual.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
     # Hashed, compressed file names: browsers may cache them forever. Needs `collectstatic`.
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

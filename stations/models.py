@@ -1,6 +1,7 @@
 """The city–town–village hierarchy (市—镇—村) and its practice positions (阵地)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -179,6 +180,24 @@ class Position(models.Model):
     def area_name(self) -> str:
         return str(self.village or self.town or self.city)
 
+    def clean(self) -> None:
+        """Explain the area rules in words before the database constraint refuses them."""
+        super().clean()
+        if self.level == self.Level.STATION:
+            if not self.village_id:
+                raise ValidationError({"village": _("实践站必须属于一个村（社区）。")})
+            if self.town_id and self.town_id != self.village.town_id:
+                raise ValidationError({"town": _("实践站所在镇（街道）必须与所选村（社区）一致。")})
+            self.town_id = self.village.town_id
+        elif self.village_id:
+            raise ValidationError(
+                {"village": _("只有实践站属于村（社区）；实践中心和实践所请留空。")}
+            )
+        if self.level == self.Level.CENTRE and self.town_id:
+            raise ValidationError({"town": _("实践中心服务全市，请不要选择镇（街道）。")})
+        if self.town_id and self.city_id and self.town.city_id != self.city_id:
+            raise ValidationError({"town": _("所选镇（街道）不属于该市。")})
+
 
 class Role(models.Model):
     """An area-scoped role given to a login. Volunteers are linked through their profile."""
@@ -245,3 +264,18 @@ class Role(models.Model):
     def __str__(self) -> str:
         area = self.position or self.town or self.city
         return f"{self.user} · {self.get_kind_display()} · {area}"
+
+    def clean(self) -> None:
+        """Explain which area each kind of role needs, before the database constraint refuses."""
+        super().clean()
+        if self.kind == self.Kind.CITY_ADMIN and (self.town_id or self.position_id):
+            raise ValidationError(_("市级管理员管理全市，请不要选择镇（街道）或实践站。"))
+        if self.kind == self.Kind.TOWN_ADMIN:
+            if not self.town_id:
+                raise ValidationError({"town": _("镇街管理员需要选择所管理的镇（街道）。")})
+            if self.position_id:
+                raise ValidationError({"position": _("镇街管理员不需要选择实践站。")})
+        if self.kind == self.Kind.STATION_HEAD:
+            if not self.position_id:
+                raise ValidationError({"position": _("站长需要选择所负责的实践阵地。")})
+            self.town_id = self.position.town_id

@@ -1,6 +1,7 @@
 """The "1+N" volunteer organisation: the general team, its detachments, squads and village teams."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -93,6 +94,24 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        """Explain which area each kind of team needs, before the database constraint refuses."""
+        super().clean()
+        city_level = {self.Kind.GENERAL, self.Kind.DETACHMENT}
+        if self.kind in city_level and (self.town_id or self.village_id):
+            raise ValidationError(_("总队和特色支队面向全市，请不要选择镇（街道）或村（社区）。"))
+        if self.kind == self.Kind.VILLAGE_TEAM:
+            if not self.village_id:
+                raise ValidationError({"village": _("村级志愿服务队需要选择所在村（社区）。")})
+            self.town_id = self.village.town_id
+        elif self.kind in {self.Kind.TOWN_DETACHMENT, self.Kind.SQUAD}:
+            if not self.town_id:
+                raise ValidationError({"town": _("镇街支队和小队需要选择所在镇（街道）。")})
+            if self.village_id:
+                raise ValidationError({"village": _("镇街支队和小队不属于某个村，请留空。")})
+        if self.parent_id and self.parent_id == self.pk:
+            raise ValidationError({"parent": _("上级队伍不能是队伍本身。")})
 
 
 class Volunteer(models.Model):

@@ -128,3 +128,74 @@ def test_menu_item_reach_needs_its_towns(staff_client):
     assert response.status_code == 200
     assert "请至少选择一个镇街" in response.content.decode()
     assert not MenuItem.objects.filter(title="新服务").exists()
+
+
+def test_invalid_station_is_a_chinese_form_error(staff_client):
+    from stations.models import City, Position
+
+    tuanjie = Village.objects.get(name="团结村")
+    response = staff_client.post(
+        admin_url(Position, "add"),
+        {
+            "level": Position.Level.CENTRE,
+            "name": "错误的中心",
+            "city": City.objects.get().pk,
+            "village": tuanjie.pk,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "只有实践站属于村（社区）" in response.content.decode()
+    assert not Position.objects.filter(name="错误的中心").exists()
+
+
+def test_station_added_in_admin_takes_its_town_from_the_village(staff_client):
+    from stations.models import City, Position
+
+    village = Village.objects.create(town=Town.objects.get(name="洪绪镇"), name="新设村")
+    response = staff_client.post(
+        admin_url(Position, "add"),
+        {
+            "level": Position.Level.STATION,
+            "name": "新设村新时代文明实践站",
+            "city": City.objects.get().pk,
+            "village": village.pk,
+            "is_active": "on",
+            "review_orders": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Position.objects.get(village=village).town == village.town
+
+
+def test_role_form_explains_the_area_needed(staff_client, superuser):
+    from stations.models import City, Role
+
+    response = staff_client.post(
+        admin_url(Role, "add"),
+        {"user": superuser.pk, "kind": Role.Kind.TOWN_ADMIN, "city": City.objects.get().pk},
+    )
+    assert response.status_code == 200
+    assert "镇街管理员需要选择所管理的镇（街道）" in response.content.decode()
+
+
+def test_village_team_added_in_admin_takes_its_town(staff_client):
+    from stations.models import City
+    from volunteers.models import Team
+
+    village = Village.objects.filter(name="团结村").get()
+    response = staff_client.post(
+        admin_url(Team, "add"),
+        {
+            "name": "团结村巾帼志愿服务队",
+            "kind": Team.Kind.VILLAGE_TEAM,
+            "city": City.objects.get().pk,
+            "village": village.pk,
+            "is_active": "on",
+            "sort_order": 0,
+            "memberships-TOTAL_FORMS": 0,
+            "memberships-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert Team.objects.get(name="团结村巾帼志愿服务队").town == village.town

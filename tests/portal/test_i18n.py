@@ -1,0 +1,277 @@
+"""English is a full second language: the catalogue is complete and the pages switch.
+
+The catalogue checks read only locale/en/LC_MESSAGES/django.po itself, so a string another
+change adds to the code but not yet to the .po never fails them (the next makemessages pass
+picks it up). They parse the file with a small stdlib reader rather than a third-party library.
+"""
+
+import ast
+import gettext
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+
+LOCALE_DIR = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
+PO_PATH = LOCALE_DIR / "django.po"
+MO_PATH = LOCALE_DIR / "django.mo"
+EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|%[sdif]|\{\w*\}")
+CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass
+class Entry:
+    msgid: str = ""
+    msgid_plural: str | None = None
+    msgctxt: str | None = None
+    msgstr: dict[int, str] = field(default_factory=dict)
+    flags: set[str] = field(default_factory=set)
+    line: int = 0
+
+
+def read_po(path: Path) -> list[Entry]:
+    """Parse the active (non-obsolete) entries of a .po file; the header entry is dropped."""
+    entries: list[Entry] = []
+    entry = Entry()
+    target: tuple[str, int | None] | None = None  # which field a continuation line extends
+    started = False
+
+    def finish():
+        nonlocal entry, started, target
+        if started:
+            entries.append(entry)
+        entry, started, target = Entry(), False, None
+
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            finish()
+        elif line.startswith("#~"):
+            continue  # obsolete: gettext ignores it
+        elif line.startswith("#,"):
+            if started:
+                finish()
+            entry.flags.update(flag.strip() for flag in line[2:].split(","))
+        elif line.startswith("#"):
+            if started:
+                finish()
+        elif line.startswith('"'):
+            assert target is not None, f"{path}:{number}: string outside an entry"
+            name, index = target
+            text = ast.literal_eval(line)
+            if name == "msgstr":
+                entry.msgstr[index] += text
+            else:
+                setattr(entry, name, getattr(entry, name) + text)
+        else:
+            keyword, _, value = line.partition(" ")
+            text = ast.literal_eval(value)
+            if (
+                keyword in ("msgctxt", "msgid")
+                and started
+                and (keyword == "msgctxt" or entry.msgctxt is None or entry.msgid)
+            ):
+                finish()
+            started = True
+            entry.line = entry.line or number
+            match = re.fullmatch(r"msgstr(?:\[(\d+)\])?", keyword)
+            if match:
+                index = int(match.group(1) or 0)
+                entry.msgstr[index] = text
+                target = ("msgstr", index)
+            elif keyword in ("msgid", "msgid_plural", "msgctxt"):
+                setattr(entry, keyword, text)
+                target = (keyword, None)
+            else:
+                raise AssertionError(f"{path}:{number}: unexpected line {raw!r}")
+    finish()
+    return [e for e in entries if e.msgid]
+
+
+@pytest.fixture(scope="module")
+def po_entries() -> list[Entry]:
+    return read_po(PO_PATH)
+
+
+def describe(entry: Entry) -> str:
+    return f"{PO_PATH.name}:{entry.line} {entry.msgid!r}"
+
+
+def test_catalogue_is_not_trivially_small(po_entries):
+    assert len(po_entries) > 300
+
+
+def test_every_entry_is_translated_and_none_is_fuzzy(po_entries):
+    problems = []
+    for entry in po_entries:
+        if "fuzzy" in entry.flags:
+            problems.append(f"fuzzy: {describe(entry)}")
+        expected = 2 if entry.msgid_plural is not None else 1
+        if len(entry.msgstr) != expected or not all(entry.msgstr.values()):
+            problems.append(f"untranslated: {describe(entry)}")
+    assert not problems, "\n".join(problems)
+
+
+def test_translations_keep_placeholders_and_are_english(po_entries):
+    problems = []
+    for entry in po_entries:
+        wanted = sorted(PLACEHOLDER.findall(entry.msgid))
+        for text in entry.msgstr.values():
+            if sorted(PLACEHOLDER.findall(text)) != wanted:
+                problems.append(f"placeholders {text!r}: {describe(entry)}")
+            # The language picker names Chinese in Chinese; nothing else stays Chinese.
+            if CJK.search(text) and entry.msgid != "简体中文":
+                problems.append(f"Chinese left in {text!r}: {describe(entry)}")
+    assert not problems, "\n".join(problems)
+
+
+def test_compiled_catalogue_matches_the_po(po_entries):
+    """The committed .mo is what Django loads: a fresh clone must not need gettext tools."""
+    with MO_PATH.open("rb") as mo:
+        catalog = gettext.GNUTranslations(mo)
+    stale = []
+    for entry in po_entries:
+        if entry.msgid_plural is not None:
+            got = [catalog.ngettext(entry.msgid, entry.msgid_plural, n) for n in (1, 2)]
+            want = [entry.msgstr[0], entry.msgstr[1]]
+        elif entry.msgctxt is not None:
+            got, want = catalog.pgettext(entry.msgctxt, entry.msgid), entry.msgstr[0]
+        else:
+            got, want = catalog.gettext(entry.msgid), entry.msgstr[0]
+        if got != want:
+            stale.append(describe(entry))
+    assert not stale, "run `manage.py compilemessages`; stale in .mo:\n" + "\n".join(stale)
+
+
+def test_po_reader_handles_plurals_flags_and_continuations(tmp_path):
+    po = tmp_path / "x.po"
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Language: en\\n"\n\n'
+        '#: a.py\n#, fuzzy, python-format\nmsgid "甲"\nmsgstr "A"\n\n'
+        'msgid "%(n)s 项"\nmsgid_plural "%(n)s 项"\nmsgstr[0] "%(n)s item"\n'
+        'msgstr[1] ""\n"%(n)s items"\n\n'
+        'msgctxt "月"\nmsgid "一"\nmsgstr ""\n\n'
+        '#~ msgid "旧"\n#~ msgstr "old"\n',
+        encoding="utf-8",
+    )
+    first, plural, context = read_po(po)
+    assert (first.msgid, first.msgstr, first.flags) == ("甲", {0: "A"}, {"fuzzy", "python-format"})
+    assert plural.msgstr == {0: "%(n)s item", 1: "%(n)s items"}
+    assert (context.msgctxt, context.msgid, context.msgstr) == ("月", "一", {0: ""})
+
+
+# --- Pages ---------------------------------------------------------------------------------
+
+
+def english_page(response, *phrases: str) -> str:
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<html lang="en">' in body
+    for phrase in phrases:
+        assert phrase in body, phrase
+    return body
+
+
+@pytest.mark.django_db
+def test_home_page_in_english(client, tuanjie_station, menu_item):
+    body = english_page(
+        client.get("/", **EN),
+        "New Era Civilization Practice",
+        "Village (community) practice stations",
+        "Skip to content",
+        "Event calendar",  # navigation
+    )
+    assert "实践阵地全覆盖" not in body
+
+
+@pytest.mark.django_db
+def test_login_page_in_english(client):
+    body = english_page(client.get(reverse("login"), **EN), "Username", "Password", "Log in")
+    assert "用户名" not in body
+
+
+@pytest.mark.django_db
+def test_calendar_in_english(client):
+    body = english_page(client.get("/calendar/", **EN), "Event list", "Print version", "Mon", "Sun")
+    assert "活动列表" not in body
+
+
+@pytest.mark.django_db
+def test_order_form_in_english(client, tuanjie_station, menu_item):
+    try:
+        url = reverse("orders:new")
+    except NoReverseMatch:
+        pytest.skip("the order form (orders:new) is not installed yet")
+    body = english_page(client.get(url, **EN), "Mobile number")
+    assert "手机号" not in body
+
+
+@pytest.mark.django_db
+def test_chinese_stays_the_default(client):
+    response = client.get(reverse("login"))
+    assert '<html lang="zh-hans">' in response.content.decode()
+    assert "用户名" in response.content.decode()
+
+
+# --- The language switch in base.html ---------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_language_switch_form_is_on_every_page(client):
+    body = client.get("/").content.decode()
+    assert f'action="{reverse("set_language")}"' in body
+    assert 'name="language"' in body
+    # Each language is named in itself, whatever the page's language.
+    assert '<option value="en" lang="en">English</option>' in body
+    assert '<option value="zh-hans" lang="zh-hans" selected>简体中文</option>' in body
+    assert 'name="next" type="hidden" value="/"' in body
+
+
+@pytest.mark.django_db
+def test_switching_to_english_sets_the_cookie_and_next_pages_are_english(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/calendar/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/calendar/"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+
+    english_page(client.get("/calendar/"), "Event list")
+    body = english_page(client.get(reverse("login")), "Username")
+    assert '<option value="en" lang="en" selected>English</option>' in body
+
+    # And back: the same form returns the site to Chinese.
+    client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    assert '<html lang="zh-hans">' in client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_switch_refuses_an_unknown_language_and_an_offsite_next(client):
+    response = client.post(
+        reverse("set_language"), {"language": "xx", "next": "https://evil.example/"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+
+
+# --- API -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_api_errors_in_english(client, volunteer_user):
+    anonymous = client.get("/api/me/", **EN)
+    assert anonymous.status_code == 401
+    assert not CJK.search(anonymous.json()["detail"])
+
+    client.force_login(volunteer_user)
+    missing = client.get("/api/villages/999999/", **EN)
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "Not found."
+
+    bad = client.get("/api/calendars/2026-13/", **EN)
+    assert bad.status_code == 404
+    assert bad.json()["detail"] == "The month must be in the form YYYY-MM, e.g. 2026-12."
+    assert not CJK.search(str(bad.json()))

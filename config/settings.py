@@ -243,6 +243,8 @@ SPECTACULAR_SETTINGS = {
     # drops Redoc's web fonts).
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name for a choice set used by several fields (menu target_group, event audience).
+    "ENUM_NAME_OVERRIDES": {"TargetGroupEnum": "orders.models.TargetGroup"},
     "TAGS": [
         {"name": "auth", "description": "令牌与当前登录者 (token and the caller)"},
         {"name": "places", "description": "市、镇（街道）、村（社区）与实践阵地 (public)"},

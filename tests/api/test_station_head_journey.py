@@ -5,8 +5,11 @@ Token → who am I → the station's orders by state → approve / reject / assi
 events, where the events API offers them.
 """
 
+import datetime as dt
+
 import pytest
 from django.urls import resolve
+from django.utils import timezone
 
 from config.api import not_found
 from tests.factories import PASSWORD
@@ -107,8 +110,46 @@ def test_station_head_runs_the_station_through_the_api(
     assert [t["name"] for t in teams] == ["团结村志愿服务队"]
 
 
-@pytest.mark.skipif(not _has_route("/api/plans/2026-12/"), reason="the plans API has not landed")
-def test_station_head_sees_the_plans_through_the_api(as_user, station_head, tuanjie_station):
+def test_station_head_plans_the_month_through_the_api(
+    as_user, station_head, tuanjie_station, lecture_category
+):
+    """Draft the next month's events, submit the station's plan, publish, follow up."""
     head = as_user(station_head)
-    response = head.get("/api/plans/2026-12/")
-    assert response.status_code == 200, response.content
+    today = timezone.localdate()
+    first_of_next = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    ym = first_of_next.strftime("%Y-%m")
+    start = timezone.make_aware(dt.datetime.combine(first_of_next, dt.time(9)))
+    ids = []
+    for day in (3, 17):
+        response = head.post(
+            "/api/events/",
+            {
+                "title": f"文明宣讲（{day}日）",
+                "category": lecture_category.id,
+                "start": (start + dt.timedelta(days=day)).isoformat(),
+                "end": (start + dt.timedelta(days=day, hours=2)).isoformat(),
+            },
+            format="json",
+        )
+        assert response.status_code == 201, response.content
+        ids.append(response.json()["id"])
+
+    plans = head.get(f"/api/plans/{ym}/").json()
+    assert [(p["position"]["id"], p["status"]) for p in plans] == [(tuanjie_station.id, "missing")]
+    response = head.post(
+        f"/api/plans/{ym}/submit/",
+        {"position": tuanjie_station.id, "note": "两场宣讲"},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert head.get(f"/api/plans/{ym}/").json()[0]["status"] == "submitted"
+    assert head.get(f"/api/events/{ids[0]}/").json()["state"] == "planned"
+    # Submitting twice is a state error.
+    again = head.post(f"/api/plans/{ym}/submit/", {"position": tuanjie_station.id}, format="json")
+    assert again.status_code == 409
+
+    assert head.post(f"/api/events/{ids[0]}/publish/").json()["state"] == "published"
+    response = head.post(f"/api/events/{ids[1]}/cancel/", {"reason": "与集市冲突"}, format="json")
+    assert response.json()["state"] == "cancelled"
+    listed = head.get("/api/events/", {"state": "published"}).json()
+    assert [e["id"] for e in listed["results"]] == [ids[0]]

@@ -1,0 +1,235 @@
+"""Events API writes: what a station head (or town/city admin) does on the event pages, through
+the same services: create and edit events, plan, publish, complete and cancel them.
+
+Reads stay in ``events/api/views.py``; these views extend them with the write methods. An event
+outside the caller's area is a 404 (as on the pages); a wrong state is a 409.
+"""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import permissions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from config.errors import NotInScope
+from config.openapi import error_response
+from events import selectors, services
+from events.api import serializers as s
+from events.api import views
+from events.models import Event
+from orders.models import Platform, ServiceCategory, TargetGroup
+from stations.models import Town, Village
+
+TAGS = ["events"]
+
+EVENT_EXAMPLE = {
+    "title": "民法典进村宣讲",
+    "category": 1,
+    "start": "2026-12-12T09:00:00+08:00",
+    "end": "2026-12-12T11:00:00+08:00",
+    "venue_address": "村文化广场",
+    "description": "讲解与村民生活相关的民法典条文。",
+    "capacity": 60,
+    "audience": "",
+}
+
+
+class EventWriteSerializer(serializers.Serializer):
+    """An event's editable fields; the area (village or town) is fixed at creation."""
+
+    title = serializers.CharField(max_length=150)
+    category = serializers.PrimaryKeyRelatedField(queryset=ServiceCategory.objects.all())
+    platform = serializers.PrimaryKeyRelatedField(
+        queryset=Platform.objects.all(), allow_null=True, required=False
+    )
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    venue_address = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    description = serializers.CharField(allow_blank=True, required=False)
+    capacity = serializers.IntegerField(min_value=1, allow_null=True, required=False)
+    audience = serializers.ChoiceField(
+        choices=TargetGroup.choices,
+        allow_blank=True,
+        required=False,
+        help_text=_("定向服务对象；空表示面向全体群众"),
+    )
+
+
+class EventCreateSerializer(EventWriteSerializer):
+    village = serializers.PrimaryKeyRelatedField(
+        queryset=Village.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text=_("站长可留空：默认为本站所在村。"),
+    )
+    town = serializers.PrimaryKeyRelatedField(
+        queryset=Town.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text=_("镇街活动填写镇（街道）；村级活动只填村即可。"),
+    )
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, help_text=_("取消原因（公开显示）"))
+
+
+class CompleteSerializer(serializers.Serializer):
+    attendance = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    results_note = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+def _get(user, pk: int) -> Event:
+    """The event if ``user`` manages it; 404 otherwise, whether it exists elsewhere or not."""
+    event = get_object_or_404(selectors.calendar_queryset(), pk=pk)
+    if not services.event_in_scope(user, event):
+        raise NotInScope()
+    return event
+
+
+def _reloaded(event: Event) -> dict:
+    fresh = selectors.calendar_queryset().get(pk=event.pk)
+    return s.EventListSerializer(fresh).data
+
+
+class EventListCreateView(views.EventListView):
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()
+
+    @extend_schema(
+        operation_id="events_create",
+        summary=_("新建活动（草稿）"),
+        description=_(
+            "在调用者管辖范围内新建草稿活动；站长不填村时默认为本站所在村。"
+            "时间有误 → 400；范围外的村或镇 → 404。"
+        ),
+        request=EventCreateSerializer,
+        responses={201: s.EventListSerializer, 400: error_response(400), 404: error_response(404)},
+        examples=[OpenApiExample("lecture", value=EVENT_EXAMPLE, request_only=True)],
+        tags=TAGS,
+    )
+    def post(self, request, *args, **kwargs):
+        body = EventCreateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        event = services.event_create(user=request.user, **body.validated_data)
+        return Response(_reloaded(event), status=status.HTTP_201_CREATED)
+
+
+class EventDetailEditView(views.EventDetailView):
+    def get_permissions(self):
+        if self.request.method == "PATCH":
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()
+
+    @extend_schema(
+        operation_id="events_partial_update",
+        summary=_("修改活动"),
+        description=_("只改传入的字段。已完成或已取消的活动 → 409。"),
+        request=EventWriteSerializer(partial=True),
+        responses={
+            200: s.EventListSerializer,
+            400: error_response(400),
+            404: error_response(404),
+            409: error_response(409),
+        },
+        tags=TAGS,
+    )
+    def patch(self, request, pk: int):
+        event = _get(request.user, pk)
+        body = EventWriteSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        event = services.event_update(user=request.user, event=event, **body.validated_data)
+        return Response(_reloaded(event))
+
+
+class _EventActionView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    request_serializer: type[serializers.Serializer] | None = None
+
+    def post(self, request, pk: int):
+        event = _get(request.user, pk)
+        data = {}
+        if self.request_serializer is not None:
+            body = self.request_serializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            data = body.validated_data
+        event = self.act(request.user, event, data)
+        return Response(_reloaded(event))
+
+    def act(self, user, event: Event, data: dict) -> Event:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def _action_schema(name: str, summary, description, request=None):
+    responses = {
+        200: s.EventListSerializer,
+        404: error_response(404),
+        409: error_response(409),
+    }
+    if request is not None:
+        responses[400] = error_response(400)
+    return extend_schema(
+        operation_id=f"events_{name}",
+        summary=summary,
+        description=description,
+        request=request,
+        responses=responses,
+        tags=TAGS,
+    )
+
+
+class EventPlanView(_EventActionView):
+    @_action_schema("plan", _("列入计划"), _("草稿 → 已计划。"))
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, user, event, data):
+        return services.event_plan(user=user, event=event)
+
+
+class EventPublishView(_EventActionView):
+    @_action_schema("publish", _("发布活动"), _("草稿或已计划 → 已发布（出现在公开月历中）。"))
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, user, event, data):
+        return services.event_publish(user=user, event=event)
+
+
+class EventCancelView(_EventActionView):
+    request_serializer = CancelSerializer
+
+    @_action_schema(
+        "cancel", _("取消活动"), _("未完成的活动 → 已取消，需填写原因。"), CancelSerializer
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, user, event, data):
+        return services.event_cancel(user=user, event=event, reason=data["reason"])
+
+
+class EventCompleteView(_EventActionView):
+    request_serializer = CompleteSerializer
+
+    @_action_schema(
+        "complete",
+        _("完成活动"),
+        _("已计划或已发布、且已开始的活动 → 已完成；记录参与人数与成效，签到志愿者计入时长。"),
+        CompleteSerializer,
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, user, event, data):
+        return services.event_complete(
+            user=user,
+            event=event,
+            attendance=data.get("attendance"),
+            results_note=data.get("results_note", ""),
+        )

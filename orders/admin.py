@@ -138,6 +138,17 @@ class VolunteerSkillInline(admin.TabularInline):
     verbose_name = _("技能")
     verbose_name_plural = _("技能（服务类别）")
 
+    def get_queryset(self, request):
+        # Each row's title is VolunteerSkill.__str__ ("volunteer · category").
+        return super().get_queryset(request).select_related("volunteer", "category")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "category":
+            # Nine categories, listed once per page rather than queried again for every row.
+            field.choices = list(field.choices)
+        return field
+
 
 # The volunteer page with the skills inline and a skills column (volunteers cannot import orders).
 admin.site.unregister(Volunteer)

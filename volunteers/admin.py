@@ -8,11 +8,11 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from stations.admin import ChangelistCountsMixin
+from stations.admin import ChangelistCountsMixin, PreloadedAutocompleteInline
 from volunteers.models import Membership, Team, Volunteer
 
 
-class TeamMembershipInline(admin.TabularInline):
+class TeamMembershipInline(PreloadedAutocompleteInline, admin.TabularInline):
     """A team's members."""
 
     model = Membership
@@ -24,10 +24,11 @@ class TeamMembershipInline(admin.TabularInline):
     verbose_name_plural = _("队员")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("volunteer")
+        # Both sides: each row's title is Membership.__str__ ("volunteer @ team").
+        return super().get_queryset(request).select_related("volunteer", "team")
 
 
-class VolunteerMembershipInline(admin.TabularInline):
+class VolunteerMembershipInline(PreloadedAutocompleteInline, admin.TabularInline):
     """The teams a volunteer belongs to."""
 
     model = Membership
@@ -39,7 +40,7 @@ class VolunteerMembershipInline(admin.TabularInline):
     verbose_name_plural = _("所属队伍")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("team")
+        return super().get_queryset(request).select_related("team", "volunteer")
 
 
 @admin.register(Team)

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from orders.models import MenuItem, Platform, ServiceCategory, VolunteerSkill
 from stations.admin import ChangelistCountsMixin
@@ -166,4 +167,5 @@ class VolunteerAdmin(BaseVolunteerAdmin):
 
     @admin.display(description=_("技能"))
     def skill_names(self, obj):
-        return "、".join(link.category.name for link in obj.skill_links.all())
+        names = (link.category.name for link in obj.skill_links.all())
+        return pgettext("list separator", "、").join(names)

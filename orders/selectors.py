@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from orders.models import MenuItem, Order, OrderStatusChange, ServiceCategory, VolunteerSkill
 from stations.models import Position, Town, Village
@@ -41,7 +42,10 @@ def menu_choices_for_village(village: Village) -> list[tuple[str, list[tuple[int
     for item in menu_items_for_village(village):
         label = item.title
         if item.target_group:
-            label = f"{item.title}（{item.get_target_group_display()}）"
+            label = _("%(title)s（%(group)s）") % {
+                "title": item.title,
+                "group": item.get_target_group_display(),
+            }
         groups.setdefault(item.category.name, []).append((item.pk, label))
     return list(groups.items())
 

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from reports.selectors import STANDARDS
 
@@ -192,7 +193,7 @@ def standards_tables(report: dict, link=None) -> list[Table]:
             [s["station"], s["town"], s["village"]]
             + [_yes(s[k]) for k in STANDARDS]
             + [
-                "、".join(labels[k] for k in s["lacks"]) or _("无"),
+                pgettext("list separator", "、").join(labels[k] for k in s["lacks"]) or _("无"),
                 s["volunteers"],
                 s["services"],
                 s["ratings"],

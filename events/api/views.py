@@ -29,7 +29,7 @@ MONTH_PARAM = OpenApiParameter(
     "ym",
     str,
     OpenApiParameter.PATH,
-    description="YYYY-MM（Asia/Shanghai 月份）",
+    description=gettext_lazy("YYYY-MM（Asia/Shanghai 月份）"),
     examples=[OpenApiExample("2026-12", value="2026-12")],
 )
 NOT_FOUND = OpenApiResponse(
@@ -59,8 +59,8 @@ class PublishedCalendarView(APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
-        summary="已发布的活动月历",
-        description=(
+        summary=gettext_lazy("已发布的活动月历"),
+        description=gettext_lazy(
             "某月最新发布版本的 JSON：version、content_hash、各镇街与类别活动数和 events。"
             "events[].uid 与 .ics 中的 UID 一致，且跨版本不变。与 /calendar/<YYYY-MM>/ 页面及 "
             ".ics 列出的活动相同。"
@@ -91,8 +91,10 @@ class EventListView(generics.ListAPIView):
         return selectors.visible_events(self.request.user)
 
     @extend_schema(
-        summary="活动列表",
-        description="按镇街、村、类别、平台、状态和日期（date_from/date_to，Asia/Shanghai）筛选。",
+        summary=gettext_lazy("活动列表"),
+        description=gettext_lazy(
+            "按镇街、村、类别、平台、状态和日期（date_from/date_to，Asia/Shanghai）筛选。"
+        ),
         responses={200: s.EventListSerializer(many=True), 400: BAD_INPUT},
         tags=["events"],
     )
@@ -108,7 +110,9 @@ class EventDetailView(generics.RetrieveAPIView):
         return selectors.visible_events(self.request.user)
 
     @extend_schema(
-        summary="活动详情", responses={200: s.EventListSerializer, 404: NOT_FOUND}, tags=["events"]
+        summary=gettext_lazy("活动详情"),
+        responses={200: s.EventListSerializer, 404: NOT_FOUND},
+        tags=["events"],
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
@@ -116,8 +120,8 @@ class EventDetailView(generics.RetrieveAPIView):
 
 class PlanListView(APIView):
     @extend_schema(
-        summary="月度计划提交情况",
-        description="管辖范围内各实践站某月计划的状态（missing 表示尚未创建）。",
+        summary=gettext_lazy("月度计划提交情况"),
+        description=gettext_lazy("管辖范围内各实践站某月计划的状态（missing 表示尚未创建）。"),
         parameters=[MONTH_PARAM],
         responses={200: s.PlanRowSerializer(many=True), 404: NOT_FOUND},
         tags=["events"],
@@ -142,9 +146,11 @@ class PlanListView(APIView):
 
 class PlanSubmitView(APIView):
     @extend_schema(
-        summary="提交月度计划",
-        description="提交实践站某月计划：该月草稿活动变为已计划。过去的月份、空计划 → 400；"
-        "已提交 → 409；不在管辖范围 → 404。",
+        summary=gettext_lazy("提交月度计划"),
+        description=gettext_lazy(
+            "提交实践站某月计划：该月草稿活动变为已计划。过去的月份、空计划 → 400；"
+            "已提交 → 409；不在管辖范围 → 404。"
+        ),
         parameters=[MONTH_PARAM],
         request=s.PlanSubmitSerializer,
         responses={201: s.PlanSerializer, 400: BAD_INPUT, 404: NOT_FOUND, 409: CONFLICT},
@@ -169,8 +175,8 @@ class CheckInView(APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
-        summary="活动签到",
-        description=(
+        summary=gettext_lazy("活动签到"),
+        description=gettext_lazy(
             "群众以姓名和手机号签到，志愿者登录后以 as_volunteer=true 签到；"
             "重复签到忽略（created=false）。"
         ),

@@ -52,10 +52,10 @@ class MenuItemSerializer(serializers.ModelSerializer):
     reach_label = serializers.CharField(source="get_reach_display", read_only=True)
     target_group_label = serializers.CharField(source="get_target_group_display", read_only=True)
     towns = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True, help_text="reach=towns 时提供服务的镇（街道）id"
+        many=True, read_only=True, help_text=_("reach=towns 时提供服务的镇（街道）id")
     )
     villages = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True, help_text="reach=villages 时提供服务的村（社区）id"
+        many=True, read_only=True, help_text=_("reach=villages 时提供服务的村（社区）id")
     )
 
     class Meta:

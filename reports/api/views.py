@@ -37,8 +37,8 @@ def _area(request, query):
 
 class CoverageView(APIView):
     @extend_schema(
-        summary="服务覆盖",
-        description=(
+        summary=_("服务覆盖"),
+        description=_(
             "某月各镇街（或指定镇街的各村）已服务村数、覆盖率、分类别服务、近12个月趋势和未服务村清单。"
             "已服务：当月至少有1个完成的点单或1场完成的活动（按 Asia/Shanghai 月份）。"
         ),
@@ -56,8 +56,8 @@ class CoverageView(APIView):
 
 class FiveStandardsView(APIView):
     @extend_schema(
-        summary="五有达标",
-        description="某月各实践站的有阵地、有计划、有队伍、有实践、有成效，及各镇街全达标率。",
+        summary=_("五有达标"),
+        description=_("某月各实践站的有阵地、有计划、有队伍、有实践、有成效，及各镇街全达标率。"),
         parameters=[s.MonthQuery],
         responses={200: s.FiveStandardsSerializer, **ERRORS},
         tags=["reports"],
@@ -71,8 +71,8 @@ class FiveStandardsView(APIView):
 
 class OrdersView(APIView):
     @extend_schema(
-        summary="点单统计",
-        description=(
+        summary=_("点单统计"),
+        description=_(
             "from..to（含，YYYY-MM）内收到、接单、完成、评价数，接单与完成用时中位数（小时），"
             "平均评分，超时未接单数；按镇街、类别、平台、队伍分组。"
         ),

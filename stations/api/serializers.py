@@ -1,5 +1,6 @@
 """Read-only representations of the hierarchy and its practice positions."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -64,7 +65,7 @@ class PositionSerializer(serializers.ModelSerializer):
         ]
 
     @extend_schema_field(
-        serializers.CharField(help_text="负责人电话；管辖范围外的调用者看到 138****1234。")
+        serializers.CharField(help_text=_("负责人电话；管辖范围外的调用者看到 138****1234。"))
     )
     def get_head_phone(self, position: Position) -> str:
         # The head's phone is personal: in full only to admins whose area includes the position.

@@ -3,7 +3,9 @@
 Read-only: the hierarchy is maintained in the Django admin.
 """
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
@@ -13,9 +15,13 @@ from stations.models import City, Position, Town, Village
 
 
 def _docs(noun: str, tag: str):
+    # Lazy all the way: the schema is built per request, in the language of that request.
+    def summary(template: str):
+        return lazy(lambda: _(template) % {"noun": noun}, str)()
+
     return extend_schema_view(
-        list=extend_schema(summary=_("%(noun)s列表") % {"noun": noun}, tags=[tag]),
-        retrieve=extend_schema(summary=_("%(noun)s详情") % {"noun": noun}, tags=[tag]),
+        list=extend_schema(summary=summary(gettext_noop("%(noun)s列表")), tags=[tag]),
+        retrieve=extend_schema(summary=summary(gettext_noop("%(noun)s详情")), tags=[tag]),
     )
 
 
@@ -24,7 +30,7 @@ class PublicReadOnly(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[0-9]+"
 
 
-@_docs("市", "places")
+@_docs(gettext_lazy("市"), "places")
 class CityViewSet(PublicReadOnly):
     queryset = City.objects.all()
     serializer_class = serializers.CitySerializer
@@ -33,7 +39,7 @@ class CityViewSet(PublicReadOnly):
     ordering = ["name"]
 
 
-@_docs("镇（街道）", "places")
+@_docs(gettext_lazy("镇（街道）"), "places")
 class TownViewSet(PublicReadOnly):
     queryset = Town.objects.all()
     serializer_class = serializers.TownSerializer
@@ -43,7 +49,7 @@ class TownViewSet(PublicReadOnly):
     ordering = ["sort_order", "name"]
 
 
-@_docs("村（社区）", "places")
+@_docs(gettext_lazy("村（社区）"), "places")
 class VillageViewSet(PublicReadOnly):
     queryset = Village.objects.select_related("town")
     serializer_class = serializers.VillageSerializer
@@ -53,7 +59,7 @@ class VillageViewSet(PublicReadOnly):
     ordering = ["town__sort_order", "name"]
 
 
-@_docs("实践阵地", "places")
+@_docs(gettext_lazy("实践阵地"), "places")
 class PositionViewSet(PublicReadOnly):
     queryset = Position.objects.select_related("town", "village")
     serializer_class = serializers.PositionSerializer

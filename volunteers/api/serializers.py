@@ -1,5 +1,6 @@
 """Teams, volunteers and the caller's own roles. Volunteers' phones are personal data (PIPL)."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -22,7 +23,7 @@ class TeamSerializer(serializers.ModelSerializer):
     town = RefSerializer(read_only=True, allow_null=True)
     village = RefSerializer(read_only=True, allow_null=True)
     captain = RefSerializer(read_only=True, allow_null=True)
-    member_count = serializers.IntegerField(read_only=True, help_text="在册成员人数")
+    member_count = serializers.IntegerField(read_only=True, help_text=_("在册成员人数"))
 
     class Meta:
         model = Team
@@ -78,7 +79,7 @@ class VolunteerSerializer(serializers.ModelSerializer):
     @extend_schema_field(
         serializers.CharField(
             allow_null=True,
-            help_text="完整手机号：仅本人及管辖该村的管理员可见，其他人为 null。",
+            help_text=_("完整手机号：仅本人及管辖该村的管理员可见，其他人为 null。"),
         )
     )
     def get_phone(self, volunteer: Volunteer) -> str | None:
@@ -87,7 +88,7 @@ class VolunteerSerializer(serializers.ModelSerializer):
             return volunteer.phone
         return None
 
-    @extend_schema_field(serializers.CharField(help_text="脱敏手机号，如 139****1111。"))
+    @extend_schema_field(serializers.CharField(help_text=_("脱敏手机号，如 139****1111。")))
     def get_phone_masked(self, volunteer: Volunteer) -> str:
         return mask_phone(volunteer.phone)
 
@@ -107,13 +108,15 @@ class RoleSerializer(serializers.Serializer):
 
 
 class ScopeSerializer(serializers.Serializer):
-    everything = serializers.BooleanField(help_text="是否可管理全市")
-    towns = serializers.ListField(child=serializers.IntegerField(), help_text="可管理的镇（街道）")
+    everything = serializers.BooleanField(help_text=_("是否可管理全市"))
+    towns = serializers.ListField(
+        child=serializers.IntegerField(), help_text=_("可管理的镇（街道）")
+    )
     villages = serializers.ListField(
-        child=serializers.IntegerField(), help_text="可管理的村（社区）"
+        child=serializers.IntegerField(), help_text=_("可管理的村（社区）")
     )
     positions = serializers.ListField(
-        child=serializers.IntegerField(), help_text="担任站长的实践站"
+        child=serializers.IntegerField(), help_text=_("担任站长的实践站")
     )
 
 
@@ -128,9 +131,11 @@ class MyVolunteerSerializer(serializers.Serializer):
 class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
-    name = serializers.CharField(help_text="姓名；未填写时为用户名")
+    name = serializers.CharField(help_text=_("姓名；未填写时为用户名"))
     is_staff = serializers.BooleanField()
     is_superuser = serializers.BooleanField()
     roles = RoleSerializer(many=True)
     scope = ScopeSerializer()
-    volunteer = MyVolunteerSerializer(allow_null=True, help_text="本人的志愿者档案；没有时为 null")
+    volunteer = MyVolunteerSerializer(
+        allow_null=True, help_text=_("本人的志愿者档案；没有时为 null")
+    )

@@ -15,7 +15,7 @@ from rest_framework import generics, permissions, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import ErrorSerializer
+from config.api import ErrorSerializer, Pagination
 from config.errors import InvalidInput, NotInScope
 from events import selectors, services
 from events.api import serializers as s
@@ -119,6 +119,9 @@ class EventDetailView(generics.RetrieveAPIView):
 
 
 class PlanListView(APIView):
+    # Paginated like every list: a city admin's overview has a row for each of 1,224 stations.
+    pagination_class = Pagination
+
     @extend_schema(
         summary=gettext_lazy("月度计划提交情况"),
         description=gettext_lazy("管辖范围内各实践站某月计划的状态（missing 表示尚未创建）。"),
@@ -130,7 +133,10 @@ class PlanListView(APIView):
         month = _month(ym)
         if not scope_for(request.user).is_admin:
             raise NotInScope()
-        rows = selectors.plan_overview(request.user, month)
+        paginator = self.pagination_class()
+        rows = paginator.paginate_queryset(
+            selectors.plan_overview(request.user, month), request, view=self
+        )
         data = [
             {
                 "position": {"id": r.position.pk, "name": r.position.name},
@@ -141,7 +147,7 @@ class PlanListView(APIView):
             }
             for r in rows
         ]
-        return Response(s.PlanRowSerializer(data, many=True).data)
+        return paginator.get_paginated_response(s.PlanRowSerializer(data, many=True).data)
 
 
 class PlanSubmitView(APIView):

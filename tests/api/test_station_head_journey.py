@@ -134,7 +134,7 @@ def test_station_head_plans_the_month_through_the_api(
         assert response.status_code == 201, response.content
         ids.append(response.json()["id"])
 
-    plans = head.get(f"/api/plans/{ym}/").json()
+    plans = head.get(f"/api/plans/{ym}/").json()["results"]
     assert [(p["position"]["id"], p["status"]) for p in plans] == [(tuanjie_station.id, "missing")]
     response = head.post(
         f"/api/plans/{ym}/submit/",
@@ -142,7 +142,7 @@ def test_station_head_plans_the_month_through_the_api(
         format="json",
     )
     assert response.status_code == 201, response.content
-    assert head.get(f"/api/plans/{ym}/").json()[0]["status"] == "submitted"
+    assert head.get(f"/api/plans/{ym}/").json()["results"][0]["status"] == "submitted"
     assert head.get(f"/api/events/{ids[0]}/").json()["state"] == "planned"
     # Submitting twice is a state error.
     again = head.post(f"/api/plans/{ym}/submit/", {"position": tuanjie_station.id}, format="json")

@@ -88,7 +88,7 @@ def test_calendar_json(client, many_events):
 def test_plans_api(client, station_head, town_admin, tuanjie_station, make_event):
     make_event(start=at(2026, 12, 3, 9))
     client.force_login(town_admin)
-    rows = client.get("/api/plans/2026-12/").json()
+    rows = client.get("/api/plans/2026-12/").json()["results"]
     assert rows == [
         {
             "position": {"id": tuanjie_station.pk, "name": tuanjie_station.name},

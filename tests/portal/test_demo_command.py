@@ -56,6 +56,16 @@ def test_demo_on_empty_database_creates_the_five_logins(debug_on, client):
     assert scope_for(User.objects.get(username="volunteer")).is_empty
 
 
+def test_city_login_runs_the_catalogue_in_the_admin(debug_on, client):
+    run_demo()
+    client.force_login(get_user_model().objects.get(username="city"))
+    assert client.get("/admin/orders/menuitem/").status_code == 200
+    assert client.get("/admin/volunteers/team/").status_code == 200
+    assert client.get("/admin/auth/user/").status_code == 403  # logins stay with the superuser
+    client.force_login(get_user_model().objects.get(username="town"))
+    assert client.get("/admin/orders/menuitem/").status_code == 302  # not staff: to the login
+
+
 def test_demo_is_idempotent(debug_on):
     run_demo()
     counts = (get_user_model().objects.count(), Role.objects.count())

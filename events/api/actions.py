@@ -37,6 +37,19 @@ EVENT_EXAMPLE = {
 }
 
 
+def _plausible_time(value):
+    # Far-off years are typos, and before 1901 Asia/Shanghai had a local-mean-time offset
+    # (+08:05:43) that no RFC 3339 client can parse back.
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise serializers.ValidationError(
+            _("请填写 %(min)s 年至 %(max)s 年之间的时间。") % {"min": MIN_YEAR, "max": MAX_YEAR}
+        )
+    return value
+
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
 class EventWriteSerializer(serializers.Serializer):
     """An event's editable fields; the area (village or town) is fixed at creation."""
 
@@ -45,8 +58,8 @@ class EventWriteSerializer(serializers.Serializer):
     platform = serializers.PrimaryKeyRelatedField(
         queryset=Platform.objects.all(), allow_null=True, required=False
     )
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    start = serializers.DateTimeField(validators=[_plausible_time])
+    end = serializers.DateTimeField(validators=[_plausible_time])
     venue_address = serializers.CharField(max_length=200, allow_blank=True, required=False)
     description = serializers.CharField(allow_blank=True, required=False)
     capacity = serializers.IntegerField(min_value=1, allow_null=True, required=False)

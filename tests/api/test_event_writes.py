@@ -130,3 +130,23 @@ def test_volunteer_cannot_manage_events(
         == 404
     )
     assert _create(client, lecture_category).status_code == 404
+
+
+def test_implausible_years_are_400(head, lecture_category, tuanjie_station):
+    response = head.post(
+        "/api/events/",
+        {
+            "title": "x",
+            "category": lecture_category.id,
+            "start": "1538-10-08T03:37:28+08:00",
+            "end": "1538-10-08T05:37:28+08:00",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert {"start", "end"} <= set(response.json()["fields"])
+    event_id = _create(head, lecture_category).json()["id"]
+    response = head.patch(
+        f"/api/events/{event_id}/", {"start": "9999-01-01T00:00:00Z"}, format="json"
+    )
+    assert response.status_code == 400

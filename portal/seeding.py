@@ -32,6 +32,8 @@ STEPS: list[tuple[str, str]] = [
     ("places", "stations.demo.seed"),
     ("teams", "volunteers.demo.seed"),
     ("menu", "orders.demo.seed_menu"),
+    # Keep last: the report rollups summarise what every step above wrote.
+    ("rollups", "reports.demo.rebuild"),
 ]
 
 # Apps whose rows are demo/domain data, in dependency order (each depends only on those before).

@@ -1,0 +1,219 @@
+"""The rollups against an independent count over the base tables, on randomized data.
+
+The reference below walks every order and event in Python, converting each moment to its
+Asia/Shanghai month by hand: it shares no code with ``reports.services``.
+"""
+
+import datetime as dt
+import random
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from events.models import Event, EventVolunteer
+from orders.models import Order
+from reports import receivers, services, tasks
+from reports.models import OrderFact, VillageMonthCategory
+from tests import factories as f
+from tests.reports.factories import SH, add_helper, make_event, make_order
+
+FIELDS = [
+    "orders_received",
+    "orders_accepted",
+    "orders_completed",
+    "orders_rated",
+    "orders_closed",
+    "orders_overdue",
+    "stars_sum",
+    "events_done",
+    "attendance",
+    "volunteer_hours",
+    "services",
+]
+
+
+def local_month(moment):
+    local = moment.astimezone(SH)
+    return dt.date(local.year, local.month, 1)
+
+
+def reference() -> dict:
+    rows = defaultdict(lambda: dict.fromkeys(FIELDS, 0))
+    for o in Order.objects.all():
+
+        def bump(moment, o=o, **add):
+            if moment is None:
+                return
+            row = rows[(o.village_id, local_month(moment), o.category_id)]
+            for k, v in add.items():
+                row[k] += v
+
+        bump(o.created_at, orders_received=1, orders_overdue=int(o.is_overdue))
+        bump(o.accepted_at, orders_accepted=1)
+        if o.status in ("completed", "rated"):
+            bump(o.completed_at, orders_completed=1, services=1, volunteer_hours=o.hours or 0)
+        if o.status == "rated":
+            bump(o.rated_at, orders_rated=1, stars_sum=o.stars)
+        if o.status in ("cancelled", "rejected"):
+            bump(o.closed_at, orders_closed=1)
+    for e in Event.objects.filter(state="done", village__isnull=False):
+        row = rows[(e.village_id, local_month(e.end), e.category_id)]
+        row["events_done"] += 1
+        row["services"] += 1
+        row["attendance"] += e.attendance
+        for link in EventVolunteer.objects.filter(event=e):
+            if link.confirmed or link.checked_in:
+                row["volunteer_hours"] += link.hours
+    return {k: v for k, v in rows.items() if any(v.values())}
+
+
+def rollup() -> dict:
+    out = {}
+    for r in VillageMonthCategory.objects.all():
+        values = {k: getattr(r, k) for k in FIELDS}
+        assert r.town_id == r.village.town_id
+        if any(values.values()):
+            out[(r.village_id, r.month, r.category_id)] = values
+    return out
+
+
+def normalise(rows):
+    return {k: {**v, "volunteer_hours": Decimal(v["volunteer_hours"])} for k, v in rows.items()}
+
+
+def random_moment(rng):
+    """Moments crowded around month boundaries in Shanghai (and so around UTC ones too)."""
+    month = rng.randint(1, 6)
+    if rng.random() < 0.5:
+        edge = dt.datetime(2026, month + 1, 1, tzinfo=SH)
+        return edge + dt.timedelta(minutes=rng.randint(-600, 600))
+    return dt.datetime(2026, month, rng.randint(1, 28), rng.randint(0, 23), tzinfo=SH)
+
+
+@pytest.fixture
+def world(db):
+    towns = [f.TownFactory(name=n) for n in ("洪绪镇", "龙泉街道")]
+    villages = [f.VillageFactory(town=towns[i % 2]) for i in range(6)]
+    items = [f.MenuItemFactory() for _ in range(3)]
+    teams = [f.TeamFactory(village=v) for v in villages[:2]]
+    volunteers = [f.VolunteerFactory(home_village=v) for v in villages]
+    return villages, items, teams, volunteers
+
+
+def build_random(world, rng):
+    villages, items, teams, volunteers = world
+    S = Order.Status
+    for _ in range(80):
+        created = random_moment(rng)
+        final = rng.choice(list(S))
+        accepted = created + dt.timedelta(hours=rng.randint(1, 100))
+        completed = accepted + dt.timedelta(hours=rng.randint(1, 300))
+        rated = completed + dt.timedelta(minutes=rng.randint(1, 2000))
+        # First the submission, then the final state: two refreshes, as two transitions.
+        order = make_order(
+            village=rng.choice(villages),
+            menu_item=rng.choice(items),
+            status=S.SUBMITTED,
+            created_at=created,
+            is_overdue=rng.random() < 0.2,
+        )
+        has_acc = final in (S.ACCEPTED, S.COMPLETED, S.RATED) or (
+            final == S.CANCELLED and rng.random() < 0.5
+        )
+        Order.objects.filter(pk=order.pk).update(
+            status=final,
+            accepted_at=accepted if has_acc else None,
+            accepted_team=rng.choice(teams) if has_acc else None,
+            completed_at=completed if final in (S.COMPLETED, S.RATED) else None,
+            rated_at=rated if final == S.RATED else None,
+            stars=rng.randint(1, 5) if final == S.RATED else None,
+            hours=Decimal(rng.randint(1, 8)) / 2 if final in (S.COMPLETED, S.RATED) else None,
+            closed_at=created + dt.timedelta(hours=5)
+            if final in (S.CANCELLED, S.REJECTED)
+            else None,
+        )
+        receivers.on_order_status_changed(None, order_id=order.pk)
+    for _ in range(25):
+        start = random_moment(rng)
+        event = make_event(
+            village=rng.choice(villages),
+            category=rng.choice(items).category,
+            start=start,
+            end=start + dt.timedelta(hours=rng.choice([1, 3, 30])),
+            state="published",
+            attendance=rng.randint(0, 50),
+        )
+        for vol in rng.sample(volunteers, 2):
+            add_helper(
+                event,
+                vol,
+                rng.randint(0, 6),
+                confirmed=rng.random() < 0.5,
+                checked_in=rng.random() < 0.3,
+            )
+        Event.objects.filter(pk=event.pk).update(state=rng.choice(["done", "done", "cancelled"]))
+        receivers.on_event_state_changed(None, event_id=event.pk, village_id=event.village_id)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_incremental_rollup_matches_independent_count(world, seed):
+    build_random(world, random.Random(seed))
+    expected = normalise(reference())
+    assert expected, "the random data produced no rows"
+    assert normalise(rollup()) == expected
+
+
+def test_rebuild_matches_and_is_idempotent(world):
+    build_random(world, random.Random(3))
+    expected = normalise(reference())
+    VillageMonthCategory.objects.all().delete()
+    OrderFact.objects.all().delete()
+    call_command("rebuild_rollups", verbosity=0)
+    assert normalise(rollup()) == expected
+    facts = OrderFact.objects.count()
+    assert facts == Order.objects.count()
+    # One month again, after its rows were damaged: healed, and nothing else changed.
+    VillageMonthCategory.objects.filter(month=dt.date(2026, 3, 1)).update(services=999)
+    tasks.rebuild_rollups.delay("2026-03")
+    assert normalise(rollup()) == expected
+    assert OrderFact.objects.count() == facts
+    services.rebuild()
+    assert normalise(rollup()) == expected
+
+
+def test_order_facts_match_the_orders(world):
+    build_random(world, random.Random(4))
+    for order in Order.objects.select_related("menu_item"):
+        fact = OrderFact.objects.get(pk=order.pk)
+        assert fact.created_month == local_month(order.created_at)
+        assert fact.town_id == order.town_id and fact.platform_id == order.menu_item.platform_id
+        served = order.status in ("completed", "rated")
+        assert fact.completed_month == (local_month(order.completed_at) if served else None)
+        if order.accepted_at:
+            assert fact.accept_seconds == (order.accepted_at - order.created_at).total_seconds()
+        assert fact.stars == (order.stars if order.status == "rated" else None)
+
+
+def test_rebuild_command_rejects_a_bad_month(db):
+    with pytest.raises(CommandError, match="YYYY-MM"):
+        call_command("rebuild_rollups", month="2026-13")
+
+
+def test_a_failing_refresh_does_not_break_the_workflow(db, monkeypatch, caplog):
+    def boom(**kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(services, "refresh_order", boom)
+    receivers.on_order_status_changed(None, order_id=1)
+    assert "could not refresh rollups for order 1" in caplog.text
+
+
+def test_signals_are_connected():
+    """Whichever workflow signals are installed reach the receivers."""
+    try:
+        from events.signals import event_state_changed
+    except ImportError:
+        pytest.skip("events workflow not installed")
+    assert event_state_changed.has_listeners()

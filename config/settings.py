@@ -277,6 +277,12 @@ CELERY_BEAT_SCHEDULE["events-recompile-current-month"] = {
     "task": "events.tasks.compile_current_month",
     "schedule": crontab(minute=30, hour=2),
 }
+# Reports: rebuild this month's and last month's rollups nightly, healing any refresh a crash lost
+# and changes that happen without a transition (late hour confirmations, overdue flags).
+CELERY_BEAT_SCHEDULE["reports-rebuild-recent"] = {
+    "task": "reports.rebuild_recent",
+    "schedule": crontab(minute=15, hour=3),
+}
 # Five standards: a "team" needs at least this many active volunteers in the village.
 WENMING_TEAM_MIN_VOLUNTEERS = env_int("WENMING_TEAM_MIN_VOLUNTEERS", 5)
 # Five standards: "results" needs an average rating of at least this.

@@ -121,3 +121,27 @@ class OrderFact(models.Model):
 
     def __str__(self) -> str:
         return str(self.order_id)
+
+
+class TownMonth(models.Model):
+    """Villages served per town and month, derived from ``VillageMonthCategory``.
+
+    The city coverage page shows 21 towns × 12 months; counting distinct villages over the
+    village rollup for that costs tens of milliseconds, reading these 252 rows almost nothing.
+    Rewritten with the village rows it derives from, in the same transaction.
+    """
+
+    town = models.ForeignKey(
+        "stations.Town", on_delete=models.CASCADE, related_name="+", verbose_name=_("镇（街道）")
+    )
+    month = models.DateField(_("月份"))
+    villages_served = models.PositiveIntegerField(_("已服务村数"), default=0)
+    services = models.PositiveIntegerField(_("服务次数"), default=0)
+
+    class Meta:
+        verbose_name = _("镇街月度汇总")
+        verbose_name_plural = _("镇街月度汇总")
+        constraints = [models.UniqueConstraint(fields=["town", "month"], name="rollup_town_month")]
+
+    def __str__(self) -> str:
+        return f"{self.town_id} {self.month:%Y-%m}"

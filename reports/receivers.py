@@ -7,6 +7,9 @@ nightly ``rebuild_rollups`` task heals any row a lost refresh left stale.
 
 import logging
 
+from django.db import transaction
+from django.db.models.signals import post_save
+
 from reports import services
 
 logger = logging.getLogger(__name__)
@@ -26,8 +29,17 @@ def on_event_state_changed(sender, *, event_id, village_id=None, **kwargs) -> No
         logger.exception("could not refresh rollups for event %s", event_id)
 
 
+def on_event_volunteer_saved(sender, instance, created, **kwargs) -> None:
+    """A volunteer added to an event already done (a late confirmation) changes its hours."""
+    event_id = instance.event_id
+    transaction.on_commit(lambda: on_event_state_changed(sender, event_id=event_id))
+
+
 def connect() -> None:
     """Connect to whichever workflow signals are installed."""
+    from events.models import EventVolunteer
+
+    post_save.connect(on_event_volunteer_saved, sender=EventVolunteer, dispatch_uid="reports.ev")
     try:
         from orders.signals import order_status_changed
     except ImportError:  # the orders workflow is not installed

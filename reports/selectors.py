@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.http import Http404
 
 from events.models import Event, EventVolunteer, MonthlyPlan
 from orders.models import Platform, ServiceCategory
-from reports.models import OrderFact, VillageMonthCategory
+from reports.models import OrderFact, TownMonth, VillageMonthCategory
 from reports.months import add_months, bounds, label, month_range, months_between
 from stations.models import Position, Town, Village
 from stations.scope import Scope
@@ -139,12 +139,20 @@ def coverage(area: Area, month: dt.date) -> dict:
 
     # Served villages (and services) per unit and month, over the 12 months.
     per_month: dict[tuple[int, dt.date], dict] = {}
-    for row in (
-        rollup.filter(month__gte=first, month__lte=month)
-        .values(unit_key, "month")
-        .annotate(served=Count("village_id", distinct=True), services=Sum("services"))
-        .order_by()
-    ):
+    if by_village or area.scope.village_ids:
+        # Villages (or a login's scattered villages): count them from the village rows.
+        monthly = (
+            rollup.filter(month__gte=first, month__lte=month)
+            .values(unit_key, "month")
+            .annotate(served=Count("village_id", distinct=True), services=Sum("services"))
+            .order_by()
+        )
+    else:
+        # Whole towns: their counts are kept per town and month.
+        monthly = TownMonth.objects.filter(
+            area.q(town="town", village="town__villages"), month__gte=first, month__lte=month
+        ).values(unit_key, "month", "services", served=F("villages_served"))
+    for row in monthly:
         per_month[(row[unit_key], row["month"])] = row
     # Served villages (or services, per village) per unit and category, in the month.
     per_category: dict[tuple[int, int], int] = {}

@@ -20,9 +20,9 @@ from django.db.models.functions import TruncMonth
 
 from events.models import Event, EventVolunteer
 from orders.models import Order
-from reports.models import OrderFact, VillageMonthCategory
+from reports.models import OrderFact, TownMonth, VillageMonthCategory
 from reports.months import TZ, bounds, month_of
-from stations.models import Village
+from stations.models import Town, Village
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +149,35 @@ def _to_models(rows: dict[Key, dict]) -> list[VillageMonthCategory]:
     return out
 
 
+def _refresh_town_months(
+    *, town_ids: Iterable[int] | None, months: Iterable[dt.date] | None
+) -> None:
+    """Rewrite the town rows from the village rows (call inside the same transaction)."""
+    towns = TownMonth.objects.all()
+    source = VillageMonthCategory.objects.filter(services__gt=0)
+    if town_ids is not None:
+        towns = towns.filter(town_id__in=list(town_ids))
+        source = source.filter(town_id__in=list(town_ids))
+    if months is not None:
+        towns = towns.filter(month__in=list(months))
+        source = source.filter(month__in=list(months))
+    towns.delete()
+    TownMonth.objects.bulk_create(
+        [
+            TownMonth(
+                town_id=row["town_id"],
+                month=row["month"],
+                villages_served=row["served"],
+                services=row["services"],
+            )
+            for row in source.values("town_id", "month")
+            .annotate(served=Count("village_id", distinct=True), services=Sum("services"))
+            .order_by()
+        ],
+        batch_size=2000,
+    )
+
+
 def refresh_village_months(*, village_id: int, months: Iterable[dt.date]) -> int:
     """Recompute the rollup rows of one village for some months; returns the rows written."""
     months = sorted({m for m in months if m is not None})
@@ -158,10 +187,19 @@ def refresh_village_months(*, village_id: int, months: Iterable[dt.date]) -> int
         # Two transitions in one village may refresh the same rows at once: lock the village so
         # the second waits for the first instead of failing on the unique (village, month,
         # category) constraint.
-        Village.objects.select_for_update().filter(pk=village_id).exists()
+        town_id = (
+            Village.objects.select_for_update()
+            .filter(pk=village_id)
+            .values_list("town_id", flat=True)
+            .first()
+        )
         VillageMonthCategory.objects.filter(village_id=village_id, month__in=months).delete()
         objs = _to_models(aggregate_rollup(village_ids=[village_id], months=months))
         VillageMonthCategory.objects.bulk_create(objs)
+        if town_id is not None:
+            # Serialised per town as well: two villages of one town rewrite the same town rows.
+            Town.objects.select_for_update().filter(pk=town_id).exists()
+            _refresh_town_months(town_ids=[town_id], months=months)
     return len(objs)
 
 
@@ -242,6 +280,7 @@ def rebuild(*, month: dt.date | None = None) -> dict[str, int]:
             VillageMonthCategory.objects.filter(month=month).delete()
         objs = _to_models(aggregate_rollup(months=None if month is None else [month]))
         VillageMonthCategory.objects.bulk_create(objs, batch_size=2000)
+        _refresh_town_months(town_ids=None, months=None if month is None else [month])
 
         orders = Order.objects.select_related("menu_item")
         if month is not None:

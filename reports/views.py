@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -123,9 +124,8 @@ def build(report: str, request) -> dict:
             [(t["month"], t["percent"]) for t in data["trend"]], title=_("近12个月覆盖率")
         )
         heat_max = max([v for r in data["rows"] for v in r["heat"]] + [1])
-        ctx["heat"] = [
-            (row, [(v, charts.heat_colour(v, heat_max)) for v in row["heat"]], row_link(row))
-            for row in data["rows"]
+        ctx["heat_colours"] = [
+            [None] + [charts.heat_colour(v, heat_max) for v in row["heat"]] for row in data["rows"]
         ]
     elif report == "standards":
         data = selectors.five_standards(area, month)
@@ -168,6 +168,16 @@ def build(report: str, request) -> dict:
     ctx["filter_values"] = list(base.values())
     ctx["filename_parts"] = [_(REPORT_TITLES[report]), _area_name(area), *filters]
     ctx["query"] = request.GET.urlencode()
+    export_base = reverse("reports:export", args=[report, "__TABLE__", "__FMT__"])
+    ctx["html"] = {
+        t.key: tables.render_table(
+            t,
+            export_base=export_base,
+            query=ctx["query"],
+            colours=ctx.get("heat_colours") if t.key == "heatmap" else None,
+        )
+        for t in ctx["tables"]
+    }
     return ctx
 
 

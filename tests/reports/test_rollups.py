@@ -16,6 +16,7 @@ from events.models import Event, EventVolunteer
 from orders.models import Order
 from reports import receivers, services, tasks
 from reports.models import OrderFact, VillageMonthCategory
+from stations.models import Village
 from tests import factories as f
 from tests.reports.factories import SH, add_helper, make_event, make_order
 
@@ -176,7 +177,7 @@ def test_rebuild_matches_and_is_idempotent(world):
     assert facts == Order.objects.count()
     # One month again, after its rows were damaged: healed, and nothing else changed.
     VillageMonthCategory.objects.filter(month=dt.date(2026, 3, 1)).update(services=999)
-    tasks.rebuild_rollups.delay("2026-03")
+    tasks.rebuild_rollups.apply(args=["2026-03"]).get()
     assert normalise(rollup()) == expected
     assert OrderFact.objects.count() == facts
     services.rebuild()
@@ -217,3 +218,55 @@ def test_signals_are_connected():
     except ImportError:
         pytest.skip("events workflow not installed")
     assert event_state_changed.has_listeners()
+
+
+def test_completing_an_event_through_the_service_updates_the_rollup(
+    city_admin, tuanjie, lecture_category, django_capture_on_commit_callbacks
+):
+    from events import services as event_services
+
+    event = make_event(
+        village=tuanjie,
+        category=lecture_category,
+        start=dt.datetime(2026, 3, 31, 22, tzinfo=SH),
+        end=dt.datetime(2026, 4, 1, 1, tzinfo=SH),
+        state="published",
+        notify=False,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        event_services.event_complete(user=city_admin, event=event, attendance=12)
+    row = VillageMonthCategory.objects.get(village=tuanjie)
+    assert (row.month, row.events_done, row.attendance, row.services) == (
+        dt.date(2026, 4, 1),
+        1,
+        12,
+        1,
+    )
+    # A volunteer confirmed after the event is done: the hours reach the rollup too.
+    volunteer = f.VolunteerFactory(home_village=tuanjie)
+    with django_capture_on_commit_callbacks(execute=True):
+        event_services.event_volunteer_confirm(
+            user=city_admin, event=event, volunteer=volunteer, hours=Decimal("2.5")
+        )
+    row = VillageMonthCategory.objects.get(village=tuanjie)  # rows are rewritten, not updated
+    assert row.volunteer_hours == Decimal("2.5")
+
+
+def test_town_months_match_the_village_rows(world):
+    from reports.models import TownMonth
+
+    build_random(world, random.Random(5))
+    expected = defaultdict(set)
+    services_by = defaultdict(int)
+    for (village_id, month, _category), row in reference().items():
+        if row["services"]:
+            town_id = Village.objects.get(pk=village_id).town_id
+            expected[(town_id, month)].add(village_id)
+            services_by[(town_id, month)] += row["services"]
+    actual = {
+        (t.town_id, t.month): (t.villages_served, t.services) for t in TownMonth.objects.all()
+    }
+    assert actual == {k: (len(v), services_by[k]) for k, v in expected.items()}
+    services.rebuild()
+    again = {(t.town_id, t.month): (t.villages_served, t.services) for t in TownMonth.objects.all()}
+    assert again == actual

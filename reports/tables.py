@@ -7,6 +7,7 @@ tables of a page from the selectors' dicts; the page renders them, the export wr
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 from dataclasses import dataclass, field
@@ -364,8 +365,10 @@ _TICKS = {"✓": '<span class="tick-yes">✓</span>', "✗": '<span class="tick-
 def _cell(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, int | float):  # the bulk of the cells: nothing to escape
+        return str(value)
     text = str(value)
-    return _TICKS.get(text) or escape(text)
+    return _TICKS.get(text) or html.escape(text)
 
 
 def render_table(table: Table, *, export_base: str, query: str, colours=None) -> SafeString:

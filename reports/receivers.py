@@ -8,9 +8,12 @@ nightly ``rebuild_rollups`` task heals any row a lost refresh left stale.
 import logging
 
 from django.db import transaction
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
+from orders.models import ServiceCategory
+from reports import cache as report_cache
 from reports import services
+from stations.models import Position, Town, Village
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +43,14 @@ def connect() -> None:
     from events.models import EventVolunteer
 
     post_save.connect(on_event_volunteer_saved, sender=EventVolunteer, dispatch_uid="reports.ev")
+    # Names, station heads and phones appear in the cached coverage reports.
+    for model in (Town, Village, Position, ServiceCategory):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                report_cache.on_place_changed,
+                sender=model,
+                dispatch_uid=f"reports.{model.__name__}",
+            )
     try:
         from orders.signals import order_status_changed
     except ImportError:  # the orders workflow is not installed

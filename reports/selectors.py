@@ -20,6 +20,7 @@ from django.http import Http404
 
 from events.models import Event, EventVolunteer, MonthlyPlan
 from orders.models import Platform, ServiceCategory
+from reports import cache as report_cache
 from reports.models import OrderFact, TownMonth, VillageMonthCategory
 from reports.months import add_months, bounds, label, month_range, months_between
 from stations.models import Position, Town, Village
@@ -98,7 +99,30 @@ def _categories() -> list[dict]:
 # --- Coverage ----------------------------------------------------------------------------------
 
 
+def _area_key(area: Area) -> str:
+    scope = area.scope
+    who = (
+        "all"
+        if scope.everything
+        else (
+            "t"
+            + ",".join(map(str, sorted(scope.town_ids)))
+            + "v"
+            + ",".join(map(str, sorted(scope.village_ids)))
+        )
+    )
+    where = f"v{area.village.pk}" if area.village else f"t{area.town.pk}" if area.town else "c"
+    return f"{who}:{where}"
+
+
 def coverage(area: Area, month: dt.date) -> dict:
+    """Coverage for ``month`` (see ``compute_coverage``), from the report cache when current."""
+    return report_cache.cached(
+        f"coverage:{_area_key(area)}:{month:%Y-%m}", lambda: compute_coverage(area, month)
+    )
+
+
+def compute_coverage(area: Area, month: dt.date) -> dict:
     """Coverage for ``month`` and the 12 months ending with it.
 
     A village is served in a month when it had at least one completed order or done event in
@@ -492,7 +516,8 @@ def orders(area: Area, start: dt.date, end: dt.date) -> dict:
     completed, rated. The median time to accept runs from submission to acceptance over orders
     accepted in the range; the time to complete from submission to completion over orders
     completed in it; the average rating over ratings given in it; overdue over orders received
-    in it and flagged overdue.
+    in it that waited longer than WENMING_ORDER_OVERDUE_HOURS for a taker (still waiting, or
+    accepted late).
     """
     in_range = (
         Q(created_month__range=(start, end))

@@ -14,12 +14,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, DateField, Q, Sum
+from django.db.models import Count, DateField, F, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from events.models import Event, EventVolunteer
 from orders.models import Order
+from reports import cache as report_cache
 from reports.models import OrderFact, TownMonth, VillageMonthCategory
 from reports.months import TZ, bounds, month_of
 from stations.models import Town, Village
@@ -46,6 +48,19 @@ Key = tuple[int, int, dt.date, int]  # village, town, month, category
 
 def _month(field: str) -> TruncMonth:
     return TruncMonth(field, output_field=DateField(), tzinfo=TZ)
+
+
+def overdue_q() -> Q:
+    """Orders that waited too long for a taker: flagged while still waiting (the flag is cleared
+    on acceptance), or accepted later than WENMING_ORDER_OVERDUE_HOURS after submission."""
+    limit = dt.timedelta(hours=settings.WENMING_ORDER_OVERDUE_HOURS)
+    return Q(is_overdue=True) | Q(accepted_at__gt=F("created_at") + limit)
+
+
+def is_overdue(order: Order) -> bool:
+    limit = dt.timedelta(hours=settings.WENMING_ORDER_OVERDUE_HOURS)
+    late = order.accepted_at is not None and order.accepted_at - order.created_at > limit
+    return bool(order.is_overdue or late)
 
 
 def _in_months(field: str, months: Iterable[dt.date] | None) -> Q:
@@ -87,7 +102,7 @@ def aggregate_rollup(
                 target[name] += row[name] or 0
 
     add(orders, "created_at", orders_received=Count("id"))
-    add(orders.filter(is_overdue=True), "created_at", orders_overdue=Count("id"))
+    add(orders.filter(overdue_q()), "created_at", orders_overdue=Count("id"))
     add(orders.filter(accepted_at__isnull=False), "accepted_at", orders_accepted=Count("id"))
     add(
         orders.filter(status__in=SERVED, completed_at__isnull=False),
@@ -200,6 +215,7 @@ def refresh_village_months(*, village_id: int, months: Iterable[dt.date]) -> int
             # Serialised per town as well: two villages of one town rewrite the same town rows.
             Town.objects.select_for_update().filter(pk=town_id).exists()
             _refresh_town_months(town_ids=[town_id], months=months)
+        report_cache.bump()
     return len(objs)
 
 
@@ -226,7 +242,7 @@ def _fact_for(order: Order) -> OrderFact:
         complete_seconds=seconds(order.completed_at) if served else None,
         stars=order.stars if order.status == Order.Status.RATED else None,
         hours=order.hours if served else None,
-        overdue=order.is_overdue,
+        overdue=is_overdue(order),
     )
 
 
@@ -281,6 +297,7 @@ def rebuild(*, month: dt.date | None = None) -> dict[str, int]:
         objs = _to_models(aggregate_rollup(months=None if month is None else [month]))
         VillageMonthCategory.objects.bulk_create(objs, batch_size=2000)
         _refresh_town_months(town_ids=None, months=None if month is None else [month])
+        report_cache.bump()
 
         orders = Order.objects.select_related("menu_item")
         if month is not None:

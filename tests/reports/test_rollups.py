@@ -51,7 +51,8 @@ def reference() -> dict:
             for k, v in add.items():
                 row[k] += v
 
-        bump(o.created_at, orders_received=1, orders_overdue=int(o.is_overdue))
+        late = o.accepted_at is not None and o.accepted_at - o.created_at > dt.timedelta(hours=48)
+        bump(o.created_at, orders_received=1, orders_overdue=int(o.is_overdue or late))
         bump(o.accepted_at, orders_accepted=1)
         if o.status in ("completed", "rated"):
             bump(o.completed_at, orders_completed=1, services=1, volunteer_hours=o.hours or 0)
@@ -270,3 +271,59 @@ def test_town_months_match_the_village_rows(world):
     services.rebuild()
     again = {(t.town_id, t.month): (t.villages_served, t.services) for t in TownMonth.objects.all()}
     assert again == actual
+
+
+def test_late_acceptance_counts_as_overdue(tuanjie, menu_item, volunteer):
+    created = dt.datetime(2026, 5, 3, 9, tzinfo=SH)
+    make_order(
+        village=tuanjie,
+        menu_item=menu_item,
+        status=Order.Status.ACCEPTED,
+        created_at=created,
+        accepted_at=created + dt.timedelta(hours=49),
+        accepted_by=volunteer,
+    )
+    make_order(
+        village=tuanjie,
+        menu_item=menu_item,
+        status=Order.Status.ACCEPTED,
+        created_at=created,
+        accepted_at=created + dt.timedelta(hours=47),
+        accepted_by=volunteer,
+    )
+    row = VillageMonthCategory.objects.get(village=tuanjie)
+    assert (row.orders_received, row.orders_accepted, row.orders_overdue) == (2, 2, 1)
+    assert sorted(OrderFact.objects.values_list("overdue", flat=True)) == [False, True]
+
+
+def test_the_order_workflow_keeps_the_rollup_current(
+    tuanjie_station, station_head, volunteer, menu_item, django_capture_on_commit_callbacks
+):
+    """Through the orders services and their on-commit signal, not by hand."""
+    import time_machine
+
+    from orders import services as order_services
+
+    tuanjie = tuanjie_station.village
+    with time_machine.travel(dt.datetime(2026, 10, 31, 20, tzinfo=SH), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            order = order_services.order_submit(
+                village=tuanjie, menu_item=menu_item, name="李大娘", phone="13812341234"
+            ).order
+        with django_capture_on_commit_callbacks(execute=True):
+            if order.status == Order.Status.SUBMITTED:
+                order_services.order_approve(order_id=order.pk, actor=station_head)
+            order_services.order_claim(order_id=order.pk, actor=volunteer.user)
+    with time_machine.travel(dt.datetime(2026, 11, 1, 0, 10, tzinfo=SH), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            order_services.order_complete(
+                order_id=order.pk, actor=volunteer.user, hours="1.5", note="讲了一堂课"
+            )
+            order.refresh_from_db()
+            order_services.order_rate(tracking_token=order.tracking_token, stars=4)
+    rows = {r.month: r for r in VillageMonthCategory.objects.filter(village=tuanjie)}
+    october, november = rows[dt.date(2026, 10, 1)], rows[dt.date(2026, 11, 1)]
+    assert (october.orders_received, october.orders_accepted, october.services) == (1, 1, 0)
+    assert (november.orders_completed, november.services, november.orders_rated) == (1, 1, 1)
+    assert (november.stars_sum, november.volunteer_hours) == (4, Decimal("1.5"))
+    assert normalise(rollup()) == normalise(reference())

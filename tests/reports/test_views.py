@@ -309,3 +309,29 @@ def test_every_table_exports_to_csv(client, city_admin, october):
     assert (
         client.get(reverse("reports:export", args=["coverage", "gaps", "pdf"])).status_code == 404
     )
+
+
+def test_cached_coverage_follows_new_services(client, town_admin, october, menu_item):
+    """The coverage report is cached; a rollup refresh makes the next page current."""
+    from tests.reports.factories import at, make_order
+
+    assert [g["village"] for g in get(client, town_admin, COVERAGE).context["data"]["gaps"]] == [
+        "红旗村"
+    ]
+    make_order(
+        village=october["hongqi"],
+        menu_item=menu_item,
+        status="completed",
+        created_at=at(2026, 10, 2),
+        accepted_at=at(2026, 10, 2, 13),
+        completed_at=at(2026, 10, 3),
+        hours=1,
+        accepted_team=october["team"],
+    )
+    data = get(client, town_admin, COVERAGE).context["data"]
+    assert data["gaps"] == [] and data["totals"]["served"] == 3
+    # Editing a station head's phone shows at once too.
+    october["stations"]["qianjin"].head_phone = "13999999999"
+    october["stations"]["qianjin"].save()
+    data = get(client, town_admin, COVERAGE, month="2026-11").context["data"]
+    assert {g["village"]: g["head_phone"] for g in data["gaps"]}["前进村"] == "13999999999"

@@ -18,6 +18,7 @@ import os
 import random
 import statistics
 import sys
+import tempfile
 import time
 import uuid
 from decimal import Decimal
@@ -30,7 +31,7 @@ os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
 os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
 # Production serves hashed static files: collect them once into a scratch folder.
-os.environ.setdefault("DJANGO_STATIC_ROOT", "/tmp/wenming-bench-static")
+os.environ.setdefault("DJANGO_STATIC_ROOT", str(Path(tempfile.gettempdir()) / "wenming-static"))
 
 import django  # noqa: E402
 

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, DateField, F, Q, Sum
 from django.db.models.functions import TruncMonth
 
@@ -55,12 +55,6 @@ def overdue_q() -> Q:
     on acceptance), or accepted later than WENMING_ORDER_OVERDUE_HOURS after submission."""
     limit = dt.timedelta(hours=settings.WENMING_ORDER_OVERDUE_HOURS)
     return Q(is_overdue=True) | Q(accepted_at__gt=F("created_at") + limit)
-
-
-def is_overdue(order: Order) -> bool:
-    limit = dt.timedelta(hours=settings.WENMING_ORDER_OVERDUE_HOURS)
-    late = order.accepted_at is not None and order.accepted_at - order.created_at > limit
-    return bool(order.is_overdue or late)
 
 
 def _in_months(field: str, months: Iterable[dt.date] | None) -> Q:
@@ -148,19 +142,67 @@ def aggregate_rollup(
     return dict(rows)
 
 
-def _to_models(rows: dict[Key, dict]) -> list[VillageMonthCategory]:
+VMC_FIELDS = ["village", "town", "month", "category", *COUNTERS, "services"]
+FACT_FIELDS = [
+    "order",
+    "status",
+    "village",
+    "town",
+    "category",
+    "platform",
+    "team",
+    "created_month",
+    "accepted_month",
+    "completed_month",
+    "rated_month",
+    "accept_seconds",
+    "complete_seconds",
+    "stars",
+    "hours",
+    "overdue",
+]
+FACT_SOURCE = [
+    "id",
+    "status",
+    "village_id",
+    "town_id",
+    "category_id",
+    "menu_item__platform_id",
+    "accepted_team_id",
+    "menu_item__team_id",
+    "created_at",
+    "accepted_at",
+    "completed_at",
+    "rated_at",
+    "closed_at",
+    "stars",
+    "hours",
+    "is_overdue",
+]
+
+
+def _insert(model, fields: list[str], rows: list[tuple]) -> None:
+    """Plain multi-row INSERT: rebuilding writes tens of thousands of rows, and building a model
+    instance for each (``bulk_create``) costs several times the database's own work."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(model._meta.get_field(f).column) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from _meta
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[i : i + 5000])
+
+
+def _vmc_rows(rows: dict[Key, dict]) -> list[tuple]:
     out = []
-    for (village_id, town_id, month, category_id), counters in rows.items():
-        out.append(
-            VillageMonthCategory(
-                village_id=village_id,
-                town_id=town_id,
-                month=month,
-                category_id=category_id,
-                services=counters["orders_completed"] + counters["events_done"],
-                **{**counters, "volunteer_hours": Decimal(counters["volunteer_hours"])},
-            )
-        )
+    for (village_id, town_id, month, category_id), c in rows.items():
+        counters = [c[name] for name in COUNTERS]
+        counters[COUNTERS.index("volunteer_hours")] = Decimal(c["volunteer_hours"])
+        services = c["orders_completed"] + c["events_done"]
+        out.append((village_id, town_id, month, category_id, *counters, services))
     return out
 
 
@@ -209,8 +251,8 @@ def refresh_village_months(*, village_id: int, months: Iterable[dt.date]) -> int
             .first()
         )
         VillageMonthCategory.objects.filter(village_id=village_id, month__in=months).delete()
-        objs = _to_models(aggregate_rollup(village_ids=[village_id], months=months))
-        VillageMonthCategory.objects.bulk_create(objs)
+        objs = _vmc_rows(aggregate_rollup(village_ids=[village_id], months=months))
+        _insert(VillageMonthCategory, VMC_FIELDS, objs)
         if town_id is not None:
             # Serialised per town as well: two villages of one town rewrite the same town rows.
             Town.objects.select_for_update().filter(pk=town_id).exists()
@@ -219,58 +261,59 @@ def refresh_village_months(*, village_id: int, months: Iterable[dt.date]) -> int
     return len(objs)
 
 
-def _fact_for(order: Order) -> OrderFact:
+def _fact_row(o: dict) -> tuple:
+    """The OrderFact row of an order given as ``values(*FACT_SOURCE)``."""
+    served = o["status"] in SERVED
+    rated = o["status"] == Order.Status.RATED
+    created = o["created_at"]
+
     def seconds(later):
-        if later is None:
-            return None
-        return max(0, int((later - order.created_at).total_seconds()))
+        return None if later is None else max(0, int((later - created).total_seconds()))
 
-    served = order.status in SERVED
-    return OrderFact(
-        order_id=order.pk,
-        status=order.status,
-        village_id=order.village_id,
-        town_id=order.town_id,
-        category_id=order.category_id,
-        platform_id=order.menu_item.platform_id,
-        team_id=order.accepted_team_id or order.menu_item.team_id,
-        created_month=month_of(order.created_at),
-        accepted_month=month_of(order.accepted_at),
-        completed_month=month_of(order.completed_at) if served else None,
-        rated_month=month_of(order.rated_at) if order.status == Order.Status.RATED else None,
-        accept_seconds=seconds(order.accepted_at),
-        complete_seconds=seconds(order.completed_at) if served else None,
-        stars=order.stars if order.status == Order.Status.RATED else None,
-        hours=order.hours if served else None,
-        overdue=is_overdue(order),
+    limit = dt.timedelta(hours=settings.WENMING_ORDER_OVERDUE_HOURS)
+    late = o["accepted_at"] is not None and o["accepted_at"] - created > limit
+    return (
+        o["id"],
+        o["status"],
+        o["village_id"],
+        o["town_id"],
+        o["category_id"],
+        o["menu_item__platform_id"],
+        o["accepted_team_id"] or o["menu_item__team_id"],
+        month_of(created),
+        month_of(o["accepted_at"]),
+        month_of(o["completed_at"]) if served else None,
+        month_of(o["rated_at"]) if rated else None,
+        seconds(o["accepted_at"]),
+        seconds(o["completed_at"]) if served else None,
+        o["stars"] if rated else None,
+        o["hours"] if served else None,
+        bool(o["is_overdue"] or late),
     )
-
-
-def _fact_months(fact: OrderFact | None, order: Order | None) -> set[dt.date]:
-    months: set[dt.date] = set()
-    if fact is not None:
-        months |= {fact.created_month, fact.accepted_month, fact.completed_month, fact.rated_month}
-    if order is not None:
-        months |= {month_of(t) for t in (order.created_at, order.accepted_at, order.completed_at)}
-        months |= {month_of(order.rated_at), month_of(order.closed_at)}
-    return {m for m in months if m is not None}
 
 
 def refresh_order(*, order_id: int) -> None:
     """Bring an order's fact row and its village's rollup rows up to date (idempotent)."""
-    old = OrderFact.objects.filter(pk=order_id).first()
-    order = Order.objects.select_related("menu_item").filter(pk=order_id).first()
-    if order is None:
-        if old is not None:
-            old.delete()
-            refresh_village_months(village_id=old.village_id, months=_fact_months(old, None))
-        return
-    fact = _fact_for(order)
-    fact.save()
-    months = _fact_months(old, order)
-    refresh_village_months(village_id=order.village_id, months=months)
-    if old is not None and old.village_id != order.village_id:
-        refresh_village_months(village_id=old.village_id, months=months)
+    old = (
+        OrderFact.objects.filter(pk=order_id)
+        .values("village_id", "created_month", "accepted_month", "completed_month", "rated_month")
+        .first()
+    )
+    order = Order.objects.filter(pk=order_id).values(*FACT_SOURCE).first()
+    months: set[dt.date] = set()
+    if old is not None:
+        months |= {old["created_month"], old["accepted_month"], old["completed_month"]}
+        months.add(old["rated_month"])
+    if order is not None:
+        for field in ("created_at", "accepted_at", "completed_at", "rated_at", "closed_at"):
+            months.add(month_of(order[field]))
+    with transaction.atomic():
+        OrderFact.objects.filter(pk=order_id).delete()
+        if order is not None:
+            _insert(OrderFact, FACT_FIELDS, [_fact_row(order)])
+    villages = {v for v in (old and old["village_id"], order and order["village_id"]) if v}
+    for village_id in sorted(villages):
+        refresh_village_months(village_id=village_id, months=months)
 
 
 def refresh_event(*, event_id: int, village_id: int | None = None) -> None:
@@ -294,12 +337,12 @@ def rebuild(*, month: dt.date | None = None) -> dict[str, int]:
             VillageMonthCategory.objects.all().delete()
         else:
             VillageMonthCategory.objects.filter(month=month).delete()
-        objs = _to_models(aggregate_rollup(months=None if month is None else [month]))
-        VillageMonthCategory.objects.bulk_create(objs, batch_size=2000)
+        objs = _vmc_rows(aggregate_rollup(months=None if month is None else [month]))
+        _insert(VillageMonthCategory, VMC_FIELDS, objs)
         _refresh_town_months(town_ids=None, months=None if month is None else [month])
         report_cache.bump()
 
-        orders = Order.objects.select_related("menu_item")
+        orders = Order.objects.all()
         if month is not None:
             touched = Q(pk__in=[])
             for field in ("created_at", "accepted_at", "completed_at", "rated_at"):
@@ -308,7 +351,7 @@ def rebuild(*, month: dt.date | None = None) -> dict[str, int]:
             OrderFact.objects.filter(order__in=orders).delete()
         else:
             OrderFact.objects.all().delete()
-        facts = [_fact_for(order) for order in orders.iterator(chunk_size=2000)]
-        OrderFact.objects.bulk_create(facts, batch_size=2000)
+        facts = [_fact_row(o) for o in orders.values(*FACT_SOURCE).iterator(chunk_size=5000)]
+        _insert(OrderFact, FACT_FIELDS, facts)
     logger.info("rebuilt rollups month=%s rows=%d facts=%d", month, len(objs), len(facts))
     return {"rows": len(objs), "facts": len(facts)}

@@ -6,14 +6,19 @@ picks it up). They parse the file with a small stdlib reader rather than a third
 """
 
 import ast
+import datetime as dt
 import gettext
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from events import services as event_services
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 PO_PATH = LOCALE_DIR / "django.po"
@@ -198,6 +203,36 @@ def test_login_page_in_english(client):
 def test_calendar_in_english(client):
     body = english_page(client.get("/calendar/", **EN), "Event list", "Print version", "Mon", "Sun")
     assert "活动列表" not in body
+
+
+@pytest.mark.django_db
+def test_calendar_dates_and_labels_follow_the_language(
+    client, city_admin, tuanjie, lecture_category
+):
+    tz = timezone.get_default_timezone()
+    with time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=tz), tick=False):
+        event = event_services.event_create(
+            user=city_admin,
+            title="民法典宣讲",
+            category=lecture_category,
+            village=tuanjie,
+            venue_address="村文化广场",
+            start=dt.datetime(2026, 12, 3, 9, tzinfo=tz),
+            end=dt.datetime(2026, 12, 3, 11, tzinfo=tz),
+        )
+        event_services.event_publish(user=city_admin, event=event)
+        event_services.calendar_compile(month=dt.date(2026, 12, 1))
+
+        english_page(
+            client.get("/calendar/2026-12/", **EN),
+            "Thursday 3 December",
+            "Location: 村文化广场",  # the label is translated, the data is not
+            "1 event · version 1",
+            "民法典宣讲",
+        )
+        chinese = client.get("/calendar/2026-12/").content.decode()
+    assert "12月3日 星期四" in chinese
+    assert "地点：村文化广场" in chinese
 
 
 @pytest.mark.django_db

@@ -1,0 +1,488 @@
+"""Order pages: the public form and tracking page, the volunteer dashboard, the station and town
+lists. Views are thin: fetch within the caller's area (404 outside it), call one service,
+redirect with a message."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from config.errors import DomainError, InvalidInput, NotInScope, PermissionDenied
+from orders import ratelimit, selectors, services
+from orders.forms import (
+    AssignForm,
+    CompleteForm,
+    FollowUpForm,
+    OptionalReasonForm,
+    OrderForm,
+    RateForm,
+    ReasonForm,
+)
+from orders.models import Order, ServiceCategory
+from stations.models import Town, Village
+from stations.scope import scope_for
+from volunteers.models import Volunteer
+
+S = Order.Status
+PAGE_SIZE = 50
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _run(request, action, success: str) -> bool:
+    """Call a service; turn domain errors into a message (or a 404 / 403). True on success."""
+    try:
+        action()
+    except NotInScope:
+        raise Http404 from None
+    except PermissionDenied as exc:
+        raise DjangoPermissionDenied(str(exc.message)) from None
+    except InvalidInput as exc:
+        details = [m for msgs in exc.fields.values() for m in msgs]
+        messages.error(request, " ".join([str(exc.message), *details]))
+        return False
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _throttled(request, context: dict, wait: int) -> HttpResponse:
+    minutes = max(1, (wait + 59) // 60)
+    context["throttled"] = _(
+        "提交太频繁了，请 %(minutes)d 分钟后再试。如有急事，请直接联系村里的实践站。"
+    ) % {"minutes": minutes}
+    response = render(request, "orders/order_form.html", context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+# --- 点单: the public form --------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def order_new(request):
+    """Two steps that also work without JavaScript: pick the village, then fill in the order."""
+    village_id = _int(request.POST.get("village") or request.GET.get("village"))
+    village = (
+        Village.objects.select_related("town").filter(pk=village_id).first() if village_id else None
+    )
+    if village is None:
+        if request.method == "POST":
+            messages.error(request, _("请先选择村（社区）。"))
+        return _village_picker(request)
+
+    context = {"village": village, "duplicate_minutes": settings.WENMING_ORDER_DUPLICATE_MINUTES}
+    menu_choices = selectors.menu_choices_for_village(village)
+    if request.method == "GET":
+        context["form"] = OrderForm(menu_choices=menu_choices)
+        context["has_menu"] = bool(menu_choices)
+        return render(request, "orders/order_form.html", context)
+
+    form = OrderForm(request.POST, menu_choices=menu_choices)
+    context.update(form=form, has_menu=bool(menu_choices))
+    wait = ratelimit.hit(ratelimit.IP_SCOPE, ratelimit.client_ip(request))
+    if wait:
+        return _throttled(request, context, wait)
+    if not form.is_valid():
+        return render(request, "orders/order_form.html", context)
+    data = form.cleaned_data
+    wait = ratelimit.hit(ratelimit.PHONE_SCOPE, data["phone"])
+    if wait:
+        return _throttled(request, context, wait)
+    menu_item = selectors.menu_items_for_village(village).filter(pk=data["menu_item"]).first()
+    if menu_item is None:
+        form.add_error("menu_item", _("该服务项不在所选村（社区）的实践菜单中。"))
+        return render(request, "orders/order_form.html", context)
+    try:
+        result = services.order_submit(
+            village=village,
+            menu_item=menu_item,
+            **{
+                key: data[key]
+                for key in (
+                    "name",
+                    "phone",
+                    "description",
+                    "preferred_date",
+                    "preferred_window",
+                    "people",
+                    "target_group",
+                )
+            },
+        )
+    except InvalidInput as exc:
+        for field, errors in exc.fields.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+        return render(request, "orders/order_form.html", context)
+    order = result.order
+    if result.created:
+        messages.success(
+            request,
+            _("点单已提交，单号 %(number)s。请收藏本页，随时查看进度。") % {"number": order.number},
+        )
+    else:
+        messages.info(
+            request,
+            _("您在 %(minutes)d 分钟内已提交过相同的点单（单号 %(number)s），这是那一单的进度。")
+            % {"minutes": settings.WENMING_ORDER_DUPLICATE_MINUTES, "number": order.number},
+        )
+    return redirect("orders:track", token=order.tracking_token)
+
+
+def _village_picker(request):
+    town_id = _int(request.GET.get("town"))
+    query = (request.GET.get("q") or "").strip()[:20]
+    villages = list(selectors.villages_for_picker(town_id=town_id, query=query)[:200])
+    context = {
+        "towns": selectors.towns(),
+        "town_id": town_id,
+        "query": query,
+        "villages": villages,
+        "searched": bool(town_id or query),
+    }
+    return render(request, "orders/village_picker.html", context)
+
+
+@require_GET
+def village_options(request):
+    """JSON for the village picker: ``?town=<id>`` or ``?q=<name>`` → at most 200 villages."""
+    town_id = _int(request.GET.get("town"))
+    query = (request.GET.get("q") or "").strip()[:20]
+    villages = selectors.villages_for_picker(town_id=town_id, query=query)[:200]
+    data = [
+        {"id": v.pk, "name": v.name, "town": v.town.name, "town_id": v.town_id} for v in villages
+    ]
+    return JsonResponse({"villages": data})
+
+
+# --- tracking ---------------------------------------------------------------------------------
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    # The token in the URL is the resident's key: do not leak it to other sites or caches.
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+@require_GET
+def order_track(request, token: str):
+    order = selectors.order_for_tracking(token)
+    if order is None:
+        raise Http404
+    context = {
+        "order": order,
+        "timeline": selectors.timeline(order),
+        "cancel_form": OptionalReasonForm() if order.resident_may_cancel else None,
+        "rate_form": RateForm() if order.status == S.COMPLETED else None,
+    }
+    return _private(render(request, "orders/order_track.html", context))
+
+
+@require_POST
+def order_track_cancel(request, token: str):
+    form = OptionalReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    _run(
+        request,
+        lambda: services.order_cancel(tracking_token=token, reason=reason),
+        _("点单已取消。"),
+    )
+    return _private(redirect("orders:track", token=token))
+
+
+@require_POST
+def order_track_rate(request, token: str):
+    if selectors.order_for_tracking(token) is None:
+        raise Http404
+    form = RateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("请选择 1 到 5 星。"))
+    else:
+        _run(
+            request,
+            lambda: services.order_rate(
+                tracking_token=token,
+                stars=form.cleaned_data["stars"],
+                comment=form.cleaned_data["comment"],
+            ),
+            _("感谢您的评价！"),
+        )
+    return _private(redirect("orders:track", token=token))
+
+
+# --- volunteer ------------------------------------------------------------------------------
+
+
+def _volunteer(request) -> Volunteer:
+    try:
+        volunteer = request.user.volunteer
+    except Volunteer.DoesNotExist:
+        raise Http404 from None
+    if not volunteer.is_active:
+        raise Http404
+    return volunteer
+
+
+@login_required
+@require_GET
+def volunteer_dashboard(request):
+    volunteer = _volunteer(request)
+    category_id = _int(request.GET.get("category"))
+    skills_only = request.GET.get("skills") == "1"
+    open_orders = list(
+        selectors.open_orders_for_volunteer(
+            volunteer, category_id=category_id, skills_only=skills_only
+        )[:PAGE_SIZE]
+    )
+    context = {
+        "volunteer": volunteer,
+        "hours_month": selectors.volunteer_hours_this_month(volunteer),
+        "accepted": list(selectors.accepted_orders_for_volunteer(volunteer)),
+        "open_orders": open_orders,
+        "recent": list(selectors.recent_done_for_volunteer(volunteer)),
+        "categories": list(ServiceCategory.objects.order_by("sort_order", "name")),
+        "category_id": category_id,
+        "skills_only": skills_only,
+        "complete_form": CompleteForm(),
+        "release_form": ReasonForm(),
+    }
+    return render(request, "orders/volunteer_dashboard.html", context)
+
+
+def _back(request, default: str):
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(default)
+
+
+@login_required
+@require_POST
+def volunteer_claim(request, pk: int):
+    _run(
+        request,
+        lambda: services.order_claim(order_id=pk, actor=request.user),
+        _("接单成功，请尽快联系群众。"),
+    )
+    return redirect("orders:volunteer_dashboard")
+
+
+@login_required
+@require_POST
+def order_complete(request, pk: int):
+    form = CompleteForm(request.POST)
+    if not form.is_valid():
+        errors = [m for msgs in form.errors.values() for m in msgs]
+        messages.error(request, " ".join([_("登记完成失败："), *errors]))
+    else:
+        _run(
+            request,
+            lambda: services.order_complete(
+                order_id=pk,
+                actor=request.user,
+                hours=form.cleaned_data["hours"],
+                note=form.cleaned_data["note"],
+                service_date=form.cleaned_data["service_date"],
+            ),
+            _("已登记完成，服务时长已计入。"),
+        )
+    return _back(request, reverse("orders:volunteer_dashboard"))
+
+
+@login_required
+@require_POST
+def order_release(request, pk: int):
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("退单需要填写原因。"))
+    else:
+        _run(
+            request,
+            lambda: services.order_release(
+                order_id=pk, actor=request.user, reason=form.cleaned_data["reason"]
+            ),
+            _("已退单，该点单重新开放接单。"),
+        )
+    return _back(request, reverse("orders:volunteer_dashboard"))
+
+
+# --- station head and town admin --------------------------------------------------------------
+
+
+def _require_area(request):
+    scope = scope_for(request.user)
+    if not scope.is_admin:
+        raise Http404
+    return scope
+
+
+@login_required
+@require_GET
+def station_orders(request):
+    """The station's (or area's) orders by state; overdue and low ratings first."""
+    _require_area(request)
+    status = request.GET.get("status", "")
+    if status not in S.values:
+        status = ""
+    base = selectors.orders_for_admin(request.user)
+    page = Paginator(selectors.orders_for_admin(request.user, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": S.choices,
+        "counts": selectors.status_counts(base),
+        "follow_ups": list(base.filter(needs_follow_up=True)[:20]),
+    }
+    return render(request, "orders/station_orders.html", context)
+
+
+@login_required
+@require_GET
+def town_orders(request):
+    """All orders of the admin's town(s), overdue ones first, filterable by village and state."""
+    scope = _require_area(request)
+    if not (scope.everything or scope.town_ids):
+        raise Http404
+    status = request.GET.get("status", "")
+    if status not in S.values:
+        status = ""
+    village_id = _int(request.GET.get("village"))
+    towns = Town.objects.all() if scope.everything else Town.objects.filter(pk__in=scope.town_ids)
+    villages = Village.objects.filter(town__in=towns).order_by("town__sort_order", "name")
+    qs = selectors.orders_for_admin(request.user, status=status, village_id=village_id)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "status": status,
+        "statuses": S.choices,
+        "village_id": village_id,
+        "villages": villages if not scope.everything else villages.none(),
+        "counts": selectors.status_counts(selectors.orders_for_admin(request.user)),
+    }
+    return render(request, "orders/town_orders.html", context)
+
+
+def _admin_order(request, pk: int) -> Order:
+    qs = scope_for(request.user).filter(Order.objects.all())
+    return get_object_or_404(
+        qs.select_related(
+            "village", "town", "menu_item", "category", "accepted_by", "accepted_team"
+        ),
+        pk=pk,
+    )
+
+
+@login_required
+@require_GET
+def station_order_detail(request, pk: int):
+    _require_area(request)
+    order = _admin_order(request, pk)
+    assign_form = None
+    if order.status in (S.SUBMITTED, S.OPEN):
+        assign_form = AssignForm(
+            volunteers=selectors.assignable_volunteers(order),
+            teams=selectors.assignable_teams(order),
+        )
+    context = {
+        "order": order,
+        "timeline": selectors.timeline(order),
+        "reason_form": ReasonForm(),
+        "assign_form": assign_form,
+        "complete_form": CompleteForm(),
+        "follow_up_form": FollowUpForm(),
+        "can_cancel": order.status in (S.SUBMITTED, S.OPEN, S.ACCEPTED),
+    }
+    return render(request, "orders/station_order_detail.html", context)
+
+
+@login_required
+@require_POST
+def station_order_action(request, pk: int, action: str):
+    """Approve, reject, assign, cancel or follow up: one service each."""
+    _require_area(request)
+    order = _admin_order(request, pk)
+    user = request.user
+    if action == "approve":
+        _run(
+            request,
+            lambda: services.order_approve(order_id=order.pk, actor=user),
+            _("已通过审核，开放接单。"),
+        )
+    elif action in ("reject", "cancel"):
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请填写原因。"))
+        elif action == "reject":
+            _run(
+                request,
+                lambda: services.order_reject(
+                    order_id=order.pk, actor=user, reason=form.cleaned_data["reason"]
+                ),
+                _("已驳回，群众可在查询页看到原因。"),
+            )
+        else:
+            _run(
+                request,
+                lambda: services.order_cancel(
+                    order_id=order.pk, actor=user, reason=form.cleaned_data["reason"]
+                ),
+                _("点单已取消。"),
+            )
+    elif action == "assign":
+        form = AssignForm(
+            request.POST,
+            volunteers=selectors.assignable_volunteers(order),
+            teams=selectors.assignable_teams(order),
+        )
+        if not form.is_valid():
+            errors = [m for msgs in form.errors.values() for m in msgs]
+            messages.error(request, " ".join(errors))
+        else:
+            volunteer, team = form.cleaned_data["volunteer"], form.cleaned_data["team"]
+            _run(
+                request,
+                lambda: services.order_assign(
+                    order_id=order.pk,
+                    actor=user,
+                    volunteer_id=volunteer.pk if volunteer else None,
+                    team_id=team.pk if team else None,
+                ),
+                _("已派单。"),
+            )
+    elif action == "follow-up":
+        form = FollowUpForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _("请填写回访记录。"))
+        else:
+            _run(
+                request,
+                lambda: services.order_follow_up(
+                    order_id=order.pk, actor=user, note=form.cleaned_data["note"]
+                ),
+                _("已记录回访。"),
+            )
+    else:
+        raise Http404
+    return redirect("orders:station_order_detail", pk=order.pk)

@@ -1,0 +1,81 @@
+"""Dashboards and lists pin their query counts, with enough rows that an N+1 would show."""
+
+import pytest
+
+from orders import services
+from orders.models import Order
+from tests import factories as f
+from tests.orders.factories import area_admin, order_in_state, submit_order
+
+S = Order.Status
+ROWS = 30
+
+
+@pytest.fixture
+def busy_town(tuanjie_station, tuanjie, neighbour_village, menu_item, volunteer):
+    """30 orders in every state across two villages, several owners and a team."""
+    admin = area_admin()
+    items = [menu_item] + [
+        f.MenuItemFactory(platform=menu_item.platform, category=menu_item.category)
+        for _ in range(2)
+    ]
+    others = [
+        f.VolunteerFactory(home_village=neighbour_village, user=f.UserFactory(username=f"qv{i}"))
+        for i in range(3)
+    ]
+    team = volunteer.teams.get()
+    states = [S.SUBMITTED, S.OPEN, S.ACCEPTED, S.COMPLETED, S.RATED, S.CANCELLED]
+    for i in range(ROWS):
+        village = tuanjie if i % 2 else neighbour_village
+        owner = volunteer if i % 3 == 0 else others[i % 3]
+        order_in_state(
+            states[i % len(states)],
+            village=village,
+            menu_item=items[i % 3],
+            volunteer=owner,
+            admin=admin,
+        )
+    for _ in range(5):  # the volunteer's own accepted orders, and a team-owned one
+        o = order_in_state(S.ACCEPTED, village=tuanjie, menu_item=menu_item, volunteer=volunteer)
+    o = order_in_state(S.OPEN, village=tuanjie, menu_item=menu_item, admin=admin)
+    services.order_assign(order_id=o.pk, actor=admin, team_id=team.pk)
+    submit_order(tuanjie, menu_item)
+    return admin
+
+
+def test_volunteer_dashboard_queries(client, busy_town, volunteer, django_assert_num_queries):
+    client.force_login(volunteer.user)
+    # session, user, volunteer, scope roles (nav), hours this month, accepted, open, recent,
+    # categories.
+    with django_assert_num_queries(9):
+        response = client.get("/volunteer/")
+    assert len(response.context["accepted"]) >= 5
+    assert len(response.context["open_orders"]) >= 5
+
+
+def test_station_list_queries(client, busy_town, station_head, django_assert_num_queries):
+    client.force_login(station_head)
+    # session, user, scope roles, volunteer link (nav), count, page, status counts, follow-ups.
+    with django_assert_num_queries(8):
+        response = client.get("/station/orders/")
+    assert len(response.context["page"].object_list) >= ROWS // 2
+
+
+def test_town_list_queries(client, busy_town, town_admin, django_assert_num_queries):
+    client.force_login(town_admin)
+    # session, user, scope roles, volunteer link (nav), village options, count, page,
+    # status counts.
+    with django_assert_num_queries(8):
+        response = client.get("/town/orders/")
+    assert len(response.context["page"].object_list) >= ROWS
+
+
+def test_station_detail_queries(
+    client, busy_town, station_head, tuanjie, django_assert_num_queries
+):
+    order = Order.objects.filter(village=tuanjie, status=S.OPEN).first()
+    client.force_login(station_head)
+    # session, user, scope roles, volunteer link (nav), order, timeline, volunteers, teams.
+    with django_assert_num_queries(8):
+        response = client.get(f"/station/orders/{order.pk}/")
+    assert response.status_code == 200

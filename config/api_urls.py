@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("stations.api.urls")),
     path("", include("volunteers.api.urls")),
     path("", include("orders.api.menu")),
+    path("", include("orders.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("reports/", include("reports.api.urls")),

@@ -244,12 +244,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     # One name for a choice set used by several fields (menu target_group, event audience).
-    "ENUM_NAME_OVERRIDES": {"TargetGroupEnum": "orders.models.TargetGroup"},
+    # One name per choice set, wherever serializers use it (order statuses: list, timeline).
+    "ENUM_NAME_OVERRIDES": {
+        "TargetGroupEnum": "orders.models.TargetGroup",
+        "OrderStatusEnum": "orders.models.Order.Status",
+    },
     "TAGS": [
         {"name": "auth", "description": "令牌与当前登录者 (token and the caller)"},
         {"name": "places", "description": "市、镇（街道）、村（社区）与实践阵地 (public)"},
         {"name": "menu", "description": "七大平台、服务类别与实践菜单 (public)"},
         {"name": "volunteers", "description": "志愿服务队伍与志愿者 (login, scoped)"},
+        {"name": "orders", "description": "点单、审单、派单、接单、完成、评单 (public + scoped)"},
     ],
 }
 

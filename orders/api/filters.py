@@ -1,0 +1,24 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from orders.models import Order
+
+
+class OrderFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(
+        choices=Order.Status.choices, help_text=_("可重复：?status=open&status=accepted")
+    )
+    town = django_filters.NumberFilter(field_name="town_id", help_text=_("镇（街道）id"))
+    village = django_filters.NumberFilter(field_name="village_id", help_text=_("村（社区）id"))
+    category = django_filters.NumberFilter(field_name="category_id", help_text=_("服务类别 id"))
+    menu_item = django_filters.NumberFilter(field_name="menu_item_id")
+    created = django_filters.DateFromToRangeFilter(
+        field_name="created_at__date",
+        help_text=_("提交日期范围：created_after=2026-01-01&created_before=2026-01-31"),
+    )
+    is_overdue = django_filters.BooleanFilter()
+    needs_follow_up = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Order
+        fields = ["status", "town", "village", "category", "menu_item", "is_overdue"]

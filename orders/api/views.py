@@ -1,0 +1,395 @@
+"""The order workflow API: public submission and tracking, and the scoped staff/volunteer
+operations. Thin views: validate with an explicit serializer, call one service, return the order.
+
+Status codes: bad input 400 (per field), anonymous 401, not allowed 403, out of area or unknown
+404, wrong state 409, too many submissions 429.
+"""
+
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import exceptions, generics, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
+from rest_framework.views import APIView
+
+from config.openapi import error_response
+from orders import phone as phone_numbers
+from orders import ratelimit, services
+from orders.api import serializers as s
+from orders.api.filters import OrderFilter
+from orders.models import Order
+from stations.scope import scope_for
+from volunteers.models import Volunteer
+
+TAGS = ["orders"]
+
+SUBMIT_EXAMPLE = {
+    "village": 12,
+    "menu_item": 3,
+    "name": "李大娘",
+    "phone": "13812341234",
+    "description": "想请志愿者来村里讲讲新农合政策",
+    "preferred_date": "2026-12-12",
+    "people": 20,
+}
+SUBMITTED_EXAMPLE = {
+    "id": 123,
+    "number": "WM-202612-000123",
+    "status": "submitted",
+    "tracking_token": "q0vZ3nq3uJmBvE7aKxW0f5vJ3yQm1c8L",
+    "duplicate": False,
+}
+CONFLICT = error_response(
+    409, {"detail": "该点单当前状态为“已接单”，不能执行此操作。", "code": "conflict", "fields": {}}
+)
+NOT_FOUND = error_response(404)
+
+
+def _order_queryset() -> QuerySet[Order]:
+    return Order.objects.select_related(
+        "village", "town", "menu_item", "category", "accepted_by", "accepted_team"
+    )
+
+
+def visible_orders(user) -> QuerySet[Order]:
+    """Orders the caller may see: their area's (admins), plus, for volunteers, the open orders of
+    their town and the orders they took on."""
+    if not user.is_authenticated:
+        return Order.objects.none()
+    scope = scope_for(user)
+    visible = scope.q() if scope.is_admin else Q(pk__in=[])
+    try:
+        volunteer = user.volunteer
+    except Volunteer.DoesNotExist:
+        volunteer = None
+    if volunteer is not None and volunteer.is_active:
+        visible |= Q(status=Order.Status.OPEN, town_id=volunteer.town_id)
+        visible |= Q(accepted_by_id=volunteer.pk)
+    return _order_queryset().filter(visible)
+
+
+class OrderSubmitThrottle(BaseThrottle):
+    """The same per-IP and per-phone budgets as the public page (``orders.ratelimit``)."""
+
+    wait_seconds: int | None = None
+
+    def allow_request(self, request, view) -> bool:
+        if request.method != "POST":
+            return True
+        raw = request.data.get("phone") if hasattr(request.data, "get") else None
+        phone = phone_numbers.normalize(raw) if phone_numbers.is_valid(raw) else None
+        self.wait_seconds = ratelimit.check_order_submit(
+            ip=ratelimit.client_ip(request), phone=phone
+        )
+        return self.wait_seconds is None
+
+    def wait(self):
+        return self.wait_seconds
+
+
+class OrderListCreateView(generics.ListAPIView):
+    """``GET``: the caller's orders (login). ``POST``: a resident places an order (public)."""
+
+    serializer_class = s.OrderSerializer
+    filterset_class = OrderFilter
+    ordering_fields = ["created_at", "number", "status", "preferred_date", "accepted_at", "id"]
+    ordering = ["-created_at", "-id"]
+    search_fields = ["number"]
+    throttle_classes = [OrderSubmitThrottle]
+
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [AllowAny()]
+        return [IsAuthenticated()]
+
+    def get_queryset(self):
+        return visible_orders(self.request.user)
+
+    def throttled(self, request, wait):
+        minutes = max(1, (int(wait or 60) + 59) // 60)
+        raise exceptions.Throttled(
+            wait, detail=_("提交太频繁了，请 %(minutes)d 分钟后再试。") % {"minutes": minutes}
+        )
+
+    @extend_schema(
+        operation_id="orders_list",
+        tags=TAGS,
+        summary=gettext_lazy("点单列表（按调用者的管辖范围）"),
+        description=gettext_lazy(
+            "管理员看到本区域的点单；志愿者看到本镇（街道）待接的单和自己接的单。"
+            "排序：?ordering=-created_at 等。"
+        ),
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="orders_create",
+        tags=TAGS,
+        summary=gettext_lazy("群众点单（无需登录）"),
+        description=gettext_lazy(
+            "同一手机号、村和服务项 30 分钟内重复提交时返回已有的点单（200，duplicate=true）。"
+            "按 IP 和手机号限流。"
+        ),
+        request=s.OrderSubmitSerializer,
+        responses={
+            201: s.OrderSubmittedSerializer,
+            200: OpenApiResponse(s.OrderSubmittedSerializer, description="重复点单：已有的点单"),
+            400: error_response(
+                400,
+                {
+                    "detail": "输入有误，请检查标出的字段。",
+                    "code": "invalid",
+                    "fields": {"phone": ["请输入11位中国大陆手机号，例如 13812345678。"]},
+                },
+            ),
+            429: error_response(429),
+        },
+        examples=[
+            OpenApiExample("点单", value=SUBMIT_EXAMPLE, request_only=True),
+            OpenApiExample(
+                "已提交", value=SUBMITTED_EXAMPLE, response_only=True, status_codes=["201"]
+            ),
+        ],
+    )
+    def post(self, request, *args, **kwargs):
+        serializer = s.OrderSubmitSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        result = services.order_submit(**serializer.validated_data)
+        order = result.order
+        body = s.OrderSubmittedSerializer(
+            {
+                "id": order.pk,
+                "number": order.number,
+                "status": order.status,
+                "tracking_token": order.tracking_token,
+                "duplicate": not result.created,
+            }
+        ).data
+        return Response(body, status=status.HTTP_201_CREATED if result.created else 200)
+
+
+class OrderDetailView(generics.RetrieveAPIView):
+    serializer_class = s.OrderSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self):
+        return visible_orders(self.request.user)
+
+    @extend_schema(operation_id="orders_retrieve", tags=TAGS, summary=gettext_lazy("点单详情"))
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class _ActionView(APIView):
+    """POST /api/orders/<id>/<action>/: validate ``input_serializer``, call ``act``."""
+
+    permission_classes = [IsAuthenticated]
+    input_serializer: type | None = None
+    extra_error_codes = ("403", "409")
+
+    def act(self, request, pk: int, data: dict) -> Order:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        data: dict = {}
+        if self.input_serializer is not None:
+            serializer = self.input_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+        order = self.act(request, pk, data)
+        order = _order_queryset().get(pk=order.pk)
+        return Response(s.OrderSerializer(order, context={"request": request}).data)
+
+
+def _action_schema(op: str, summary: str, request=None, example: dict | None = None):
+    return extend_schema(
+        operation_id=f"orders_{op}",
+        tags=TAGS,
+        summary=summary,
+        request=request,
+        responses={
+            200: s.OrderSerializer,
+            400: error_response(400),
+            403: error_response(403),
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        examples=[OpenApiExample(op, value=example, request_only=True)] if example else None,
+    )
+
+
+class ClaimView(_ActionView):
+    @_action_schema("claim", gettext_lazy("志愿者接单（open → accepted），并发安全"))
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, request, pk, data):
+        return services.order_claim(order_id=pk, actor=request.user)
+
+
+class AssignView(_ActionView):
+    input_serializer = s.OrderAssignSerializer
+
+    @_action_schema(
+        "assign",
+        gettext_lazy("站长派单给志愿者或队伍"),
+        s.OrderAssignSerializer,
+        {"volunteer": 7},
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, request, pk, data):
+        return services.order_assign(
+            order_id=pk,
+            actor=request.user,
+            volunteer_id=data.get("volunteer"),
+            team_id=data.get("team"),
+        )
+
+
+class CompleteView(_ActionView):
+    input_serializer = s.OrderCompleteSerializer
+
+    @_action_schema(
+        "complete",
+        gettext_lazy("登记完成（accepted → completed），时长计入志愿者"),
+        s.OrderCompleteSerializer,
+        {"hours": "2.0", "note": "在村文化广场宣讲一场，约40人参加。"},
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, request, pk, data):
+        return services.order_complete(order_id=pk, actor=request.user, **data)
+
+
+class ReleaseView(_ActionView):
+    input_serializer = s.OrderReasonSerializer
+
+    @_action_schema(
+        "release",
+        gettext_lazy("退单（accepted → open），须说明原因"),
+        s.OrderReasonSerializer,
+        {"reason": "临时有事，无法按时服务"},
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, request, pk, data):
+        return services.order_release(order_id=pk, actor=request.user, reason=data["reason"])
+
+
+class ApproveView(_ActionView):
+    @_action_schema("approve", gettext_lazy("审核通过（submitted → open）"))
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, request, pk, data):
+        return services.order_approve(order_id=pk, actor=request.user)
+
+
+class RejectView(_ActionView):
+    input_serializer = s.OrderReasonSerializer
+
+    @_action_schema(
+        "reject",
+        gettext_lazy("审核驳回（submitted → rejected），原因群众可见"),
+        s.OrderReasonSerializer,
+        {"reason": "该服务需到镇实践所办理"},
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, request, pk, data):
+        return services.order_reject(order_id=pk, actor=request.user, reason=data["reason"])
+
+
+class CancelView(_ActionView):
+    input_serializer = s.OrderReasonSerializer
+
+    @_action_schema(
+        "cancel",
+        gettext_lazy("管理员取消点单（须说明原因）"),
+        s.OrderReasonSerializer,
+        {"reason": "群众已搬离本村"},
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, request, pk, data):
+        return services.order_cancel(order_id=pk, actor=request.user, reason=data["reason"])
+
+
+# --- public tracking ----------------------------------------------------------------------
+
+
+def _tracked(token: str) -> Order:
+    return get_object_or_404(
+        _order_queryset().prefetch_related("status_changes"), tracking_token=token
+    )
+
+
+class TrackView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="orders_track",
+        tags=TAGS,
+        summary=gettext_lazy("群众凭查询令牌查看进度"),
+        responses={200: s.OrderTrackingSerializer, 404: NOT_FOUND},
+    )
+    def get(self, request, token: str):
+        return Response(s.OrderTrackingSerializer(_tracked(token)).data)
+
+
+class TrackRateView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="orders_track_rate",
+        tags=TAGS,
+        summary=gettext_lazy("群众评价（completed → rated，仅一次）"),
+        request=s.OrderRateSerializer,
+        responses={
+            200: s.OrderTrackingSerializer,
+            400: error_response(400),
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+        examples=[
+            OpenApiExample("评价", value={"stars": 5, "comment": "讲得很好"}, request_only=True)
+        ],
+    )
+    def post(self, request, token: str):
+        serializer = s.OrderRateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.order_rate(tracking_token=token, **serializer.validated_data)
+        return Response(s.OrderTrackingSerializer(_tracked(token)).data)
+
+
+class TrackCancelView(APIView):
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        operation_id="orders_track_cancel",
+        tags=TAGS,
+        summary=gettext_lazy("群众取消点单（接单前）"),
+        request=s.OrderOptionalReasonSerializer,
+        responses={
+            200: s.OrderTrackingSerializer,
+            400: error_response(400),
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def post(self, request, token: str):
+        serializer = s.OrderOptionalReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.order_cancel(tracking_token=token, reason=serializer.validated_data["reason"])
+        return Response(s.OrderTrackingSerializer(_tracked(token)).data)

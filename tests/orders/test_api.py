@@ -1,0 +1,325 @@
+"""The order workflow API, through the URL: the contract of issue 3 and every rejection."""
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from orders import services
+from orders.models import Order
+from tests import factories as f
+from tests.orders.factories import order_in_state, submit_order
+
+S = Order.Status
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def as_user():
+    """A client that sends ``Authorization: Token …`` like a real app (so queries are real)."""
+
+    def make(user) -> APIClient:
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def payload(tuanjie, menu_item, resident):
+    return {
+        "village": tuanjie.pk,
+        "menu_item": menu_item.pk,
+        "description": "讲讲新农合",
+        "preferred_date": None,
+        "people": 8,
+        **resident,
+    }
+
+
+@pytest.fixture
+def open_order(tuanjie_station, tuanjie, menu_item):
+    return order_in_state(S.OPEN, village=tuanjie, menu_item=menu_item)
+
+
+@pytest.fixture
+def far_volunteer(other_village):
+    return f.VolunteerFactory(home_village=other_village, user=f.UserFactory(username="v-far"))
+
+
+def assert_error(response, status, code=None):
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert set(body) == {"detail", "code", "fields"}
+    if code:
+        assert body["code"] == code
+    return body
+
+
+# --- submit ---------------------------------------------------------------------------------
+
+
+def test_public_submit_returns_contract(api, tuanjie_station, payload):
+    response = api.post("/api/orders/", payload, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    order = Order.objects.get()
+    assert body == {
+        "id": order.pk,
+        "number": order.number,
+        "status": "submitted",
+        "tracking_token": order.tracking_token,
+        "duplicate": False,
+    }
+
+
+def test_submit_bad_input_is_400_per_field(api, payload):
+    response = api.post(
+        "/api/orders/",
+        {**payload, "phone": "123", "people": 0, "village": 999999, "name": ""},
+        format="json",
+    )
+    body = assert_error(response, 400, "invalid")
+    assert {"phone", "people", "village", "name"} <= set(body["fields"])
+    assert "11位" in body["fields"]["phone"][0]
+    assert not Order.objects.exists()
+
+
+def test_submit_item_not_in_village_menu_is_400(api, payload, menu_item, other_village):
+    menu_item.reach = "villages"
+    menu_item.save()
+    menu_item.villages.add(other_village)
+    body = assert_error(api.post("/api/orders/", payload, format="json"), 400)
+    assert "menu_item" in body["fields"]
+
+
+def test_submit_duplicate_returns_existing(api, payload):
+    first = api.post("/api/orders/", payload, format="json").json()
+    again = api.post("/api/orders/", payload, format="json")
+    assert again.status_code == 200
+    assert again.json() == {**first, "duplicate": True}
+
+
+def test_submit_rate_limited_per_ip_and_phone(api, settings, payload):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "order_submit_ip": "2/hour",
+            "order_submit_phone": "1/hour",
+        },
+    }
+    assert api.post("/api/orders/", payload, format="json").status_code == 201
+    # same phone, other address: the phone budget is spent
+    body = assert_error(
+        api.post("/api/orders/", payload, format="json", REMOTE_ADDR="10.1.1.1"), 429, "throttled"
+    )
+    assert "提交太频繁" in body["detail"]
+    # same address, other phone: second attempt from this IP passes, third is refused
+    other = {**payload, "phone": "13700000001"}
+    assert api.post("/api/orders/", other, format="json").status_code == 201
+    assert_error(api.post("/api/orders/", {**payload, "phone": "13700000002"}, format="json"), 429)
+    assert Order.objects.count() == 2
+
+
+def test_submit_wrong_methods(api, db):
+    assert api.put("/api/orders/", {}, format="json").status_code in (401, 405)
+    assert api.delete("/api/orders/").status_code in (401, 405)
+
+
+# --- tracking -------------------------------------------------------------------------------
+
+
+def test_track_rate_and_cancel(api, tuanjie_station, tuanjie, menu_item, volunteer):
+    order = order_in_state(S.COMPLETED, village=tuanjie, menu_item=menu_item, volunteer=volunteer)
+    url = f"/api/orders/track/{order.tracking_token}/"
+    body = api.get(url).json()
+    assert body["status"] == "completed" and body["can_rate"] and not body["can_cancel"]
+    assert body["accepted_by"] == "明" and body["phone"] == order.masked_phone
+    assert [t["to_status"] for t in body["timeline"]] == [
+        "submitted",
+        "open",
+        "accepted",
+        "completed",
+    ]
+    assert_error(api.post(url + "rate/", {"stars": 7}, format="json"), 400)
+    assert_error(api.post(url + "cancel/", {}, format="json"), 409, "conflict")
+    rated = api.post(url + "rate/", {"stars": 5, "comment": "好"}, format="json")
+    assert rated.status_code == 200 and rated.json()["status"] == "rated"
+    assert_error(api.post(url + "rate/", {"stars": 4}, format="json"), 409)
+    assert api.get(url + "rate/").status_code == 405
+
+
+def test_track_cancel_and_unknown_token(api, open_order):
+    url = f"/api/orders/track/{open_order.tracking_token}/cancel/"
+    response = api.post(url, {"reason": "不需要了"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "cancelled"
+    assert_error(api.get("/api/orders/track/nope/"), 404)
+    assert_error(api.post("/api/orders/track/nope/rate/", {"stars": 5}, format="json"), 404)
+    assert_error(api.post("/api/orders/track/nope/cancel/", {}, format="json"), 404)
+
+
+# --- scoped list and actions ------------------------------------------------------------------
+
+
+def test_list_needs_login_and_is_scoped(
+    api, as_user, open_order, station_head, other_town_admin, volunteer, far_volunteer
+):
+    assert_error(api.get("/api/orders/"), 401)
+    ids = lambda client: [o["id"] for o in client.get("/api/orders/").json()["results"]]  # noqa: E731
+    assert ids(as_user(station_head)) == [open_order.pk]
+    assert ids(as_user(other_town_admin)) == []
+    assert ids(as_user(volunteer.user)) == [open_order.pk]
+    assert ids(as_user(far_volunteer.user)) == []
+    assert_error(as_user(other_town_admin).get(f"/api/orders/{open_order.pk}/"), 404)
+
+
+def test_list_masks_phone_except_for_owner_and_admins(as_user, open_order, volunteer, station_head):
+    row = as_user(volunteer.user).get("/api/orders/").json()["results"][0]
+    assert row["phone"] == open_order.masked_phone
+    services.order_claim(order_id=open_order.pk, actor=volunteer.user)
+    row = as_user(volunteer.user).get("/api/orders/").json()["results"][0]
+    assert row["phone"] == open_order.phone
+    assert (
+        as_user(station_head).get("/api/orders/").json()["results"][0]["phone"] == open_order.phone
+    )
+
+
+def test_list_filters_and_ordering(
+    as_user, tuanjie_station, tuanjie, neighbour_village, menu_item, town_admin
+):
+    a = submit_order(tuanjie, menu_item)
+    b = order_in_state(S.OPEN, village=neighbour_village, menu_item=menu_item)
+    client = as_user(town_admin)
+
+    def ids(**params):
+        return [o["id"] for o in client.get("/api/orders/", params).json()["results"]]
+
+    assert ids(status="open") == [b.pk]
+    assert ids(village=tuanjie.pk) == [a.pk]
+    assert ids(town=tuanjie.town_id, ordering="created_at") == [a.pk, b.pk]
+    assert ids(category=menu_item.category_id, ordering="-created_at") == [b.pk, a.pk]
+    assert ids(created_after="2000-01-01", created_before="2000-01-02") == []
+    assert_error(client.get("/api/orders/", {"status": "bogus"}), 400)
+
+
+def test_claim_contract(as_user, open_order, volunteer, far_volunteer, station_head):
+    url = f"/api/orders/{open_order.pk}/claim/"
+    assert_error(APIClient().post(url), 401)
+    assert_error(as_user(far_volunteer.user).post(url), 404)
+    assert_error(as_user(station_head).post(url), 403)
+    response = as_user(volunteer.user).post(url)
+    assert response.status_code == 200
+    assert response.json()["status"] == "accepted"
+    assert response.json()["accepted_by"] == {"id": volunteer.pk, "name": "张明"}
+    assert_error(as_user(volunteer.user).post(url), 409, "conflict")
+    assert as_user(volunteer.user).get(url).status_code == 405
+
+
+def test_complete_and_release_contract(as_user, open_order, volunteer):
+    client = as_user(volunteer.user)
+    client.post(f"/api/orders/{open_order.pk}/claim/")
+    body = assert_error(
+        client.post(f"/api/orders/{open_order.pk}/complete/", {"hours": "99"}, format="json"), 400
+    )
+    assert {"hours", "note"} <= set(body["fields"])
+    assert_error(client.post(f"/api/orders/{open_order.pk}/release/", {}, format="json"), 400)
+    released = client.post(
+        f"/api/orders/{open_order.pk}/release/", {"reason": "临时有事"}, format="json"
+    )
+    assert released.json()["status"] == "open"
+    client.post(f"/api/orders/{open_order.pk}/claim/")
+    done = client.post(
+        f"/api/orders/{open_order.pk}/complete/", {"hours": "1.5", "note": "完成"}, format="json"
+    )
+    assert done.status_code == 200 and done.json()["hours"] == "1.5"
+    volunteer.refresh_from_db()
+    assert volunteer.hours_total == 1.5
+    assert_error(
+        client.post(
+            f"/api/orders/{open_order.pk}/complete/", {"hours": "1", "note": "x"}, format="json"
+        ),
+        409,
+    )
+
+
+def test_review_assign_cancel_contract(
+    as_user,
+    tuanjie_station,
+    tuanjie,
+    menu_item,
+    station_head,
+    other_town_admin,
+    volunteer,
+    far_volunteer,
+):
+    a, b, c = (submit_order(tuanjie, menu_item) for _ in range(3))
+    head = as_user(station_head)
+    assert_error(as_user(other_town_admin).post(f"/api/orders/{a.pk}/approve/"), 404)
+    assert head.post(f"/api/orders/{a.pk}/approve/").json()["status"] == "open"
+    assert_error(head.post(f"/api/orders/{a.pk}/approve/"), 409)
+    assert_error(head.post(f"/api/orders/{b.pk}/reject/", {}, format="json"), 400)
+    assert (
+        head.post(f"/api/orders/{b.pk}/reject/", {"reason": "重复"}, format="json").json()["status"]
+        == "rejected"
+    )
+    assert_error(head.post(f"/api/orders/{c.pk}/assign/", {}, format="json"), 400)
+    body = assert_error(
+        head.post(f"/api/orders/{c.pk}/assign/", {"volunteer": far_volunteer.pk}, format="json"),
+        400,
+    )
+    assert "volunteer" in body["fields"]
+    assigned = head.post(f"/api/orders/{c.pk}/assign/", {"volunteer": volunteer.pk}, format="json")
+    assert assigned.json()["status"] == "accepted"
+    assert_error(head.post(f"/api/orders/{c.pk}/cancel/", {}, format="json"), 400)
+    cancelled = head.post(f"/api/orders/{c.pk}/cancel/", {"reason": "天气"}, format="json")
+    assert cancelled.json()["status"] == "cancelled"
+    assert_error(head.post(f"/api/orders/{c.pk}/cancel/", {"reason": "x"}, format="json"), 409)
+    assert_error(head.post("/api/orders/999999/approve/"), 404)
+
+
+def test_list_query_count_is_flat(
+    as_user,
+    tuanjie_station,
+    tuanjie,
+    neighbour_village,
+    menu_item,
+    volunteer,
+    town_admin,
+    django_assert_num_queries,
+):
+    for i in range(30):
+        order_in_state(
+            [S.SUBMITTED, S.OPEN, S.ACCEPTED, S.COMPLETED][i % 4],
+            village=tuanjie if i % 2 else neighbour_village,
+            menu_item=menu_item,
+            volunteer=volunteer,
+        )
+    client = as_user(town_admin)
+    # token + user, scope roles, volunteer link (none), count, page.
+    with django_assert_num_queries(5):
+        response = client.get("/api/orders/", {"page_size": 100})
+    assert len(response.json()["results"]) == 30
+    vclient = as_user(volunteer.user)
+    # token + user, scope roles, volunteer, count, page.
+    with django_assert_num_queries(5):
+        response = vclient.get("/api/orders/", {"page_size": 100})
+    assert len(response.json()["results"]) >= 15
+
+
+def test_schema_documents_the_contract(api, db):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    paths = schema["paths"]
+    assert "post" in paths["/api/orders/"] and "get" in paths["/api/orders/"]
+    for action in ("claim", "assign", "complete", "release", "approve", "reject", "cancel"):
+        responses = paths[f"/api/orders/{{id}}/{action}/"]["post"]["responses"]
+        assert {"200", "400", "404", "409"} <= set(responses), action
+    assert "201" in paths["/api/orders/"]["post"]["responses"]
+    assert "429" in paths["/api/orders/"]["post"]["responses"]
+    for p in ("/api/orders/track/{token}/", "/api/orders/track/{token}/rate/"):
+        assert p in paths

@@ -1,17 +1,27 @@
 """Admin for the practice menu (platforms, categories, menu items) and volunteers' skills.
 
-The Order admin is added to this module by the order workflow (it calls the services: no status
-is ever edited by hand).
+Orders: status history inline, status read-only; state changes go through the services (admin
+actions), never through the change form.
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from orders.models import MenuItem, Platform, ServiceCategory, VolunteerSkill
+from config.errors import DomainError
+from orders import services
+from orders.models import (
+    MenuItem,
+    Order,
+    OrderStatusChange,
+    Platform,
+    ServiceCategory,
+    VolunteerSkill,
+)
 from stations.admin import ChangelistCountsMixin
+from stations.scope import scope_for
 from volunteers.admin import VolunteerAdmin as BaseVolunteerAdmin
 from volunteers.models import Volunteer
 
@@ -169,3 +179,198 @@ class VolunteerAdmin(BaseVolunteerAdmin):
     def skill_names(self, obj):
         names = (link.category.name for link in obj.skill_links.all())
         return pgettext("list separator", "、").join(names)
+
+
+# --- Orders ---------------------------------------------------------------------------------
+
+
+class OrderStatusChangeInline(admin.TabularInline):
+    model = OrderStatusChange
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_status", "to_status", "actor_label", "actor", "note"]
+    readonly_fields = fields
+    ordering = ["created_at", "id"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+def _run_action(modeladmin, request, queryset, label, call) -> None:
+    done = failed = 0
+    for order in queryset:
+        try:
+            call(order)
+            done += 1
+        except DomainError as exc:
+            failed += 1
+            modeladmin.message_user(request, f"{order.number}: {exc.message}", messages.WARNING)
+    if done:
+        modeladmin.message_user(
+            request, _("%(label)s：成功 %(n)d 单。") % {"label": label, "n": done}, messages.SUCCESS
+        )
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "status",
+        "village",
+        "town",
+        "menu_item",
+        "masked_phone",
+        "accepted_by",
+        "is_overdue",
+        "needs_follow_up",
+        "stars",
+        "created_at",
+    ]
+    list_filter = ["status", "is_overdue", "needs_follow_up", "town", "category"]
+    list_select_related = ["village", "town", "menu_item", "accepted_by"]
+    search_fields = ["number", "name"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = [
+        "village",
+        "town",
+        "menu_item",
+        "category",
+        "accepted_by",
+        "accepted_team",
+    ]
+    inlines = [OrderStatusChangeInline]
+    actions = ["approve_selected", "flag_overdue_now"]
+    readonly_fields = [
+        "number",
+        "status",
+        "tracking_token",
+        "town",
+        "category",
+        "accepted_by",
+        "accepted_team",
+        "accepted_at",
+        "opened_at",
+        "completed_at",
+        "rated_at",
+        "closed_at",
+        "hours",
+        "stars",
+        "rating_comment",
+        "is_overdue",
+        "needs_follow_up",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["number", "status", "village", "town", "menu_item", "category"]}),
+        (
+            _("群众需求"),
+            {
+                "fields": [
+                    "name",
+                    "phone",
+                    "description",
+                    "preferred_date",
+                    "preferred_window",
+                    "people",
+                    "target_group",
+                ]
+            },
+        ),
+        (
+            _("接单与服务"),
+            {
+                "fields": [
+                    "accepted_by",
+                    "accepted_team",
+                    "service_date",
+                    "hours",
+                    "report",
+                    "stars",
+                    "rating_comment",
+                    "needs_follow_up",
+                    "followed_up_at",
+                    "follow_up_note",
+                    "is_overdue",
+                    "reason",
+                ]
+            },
+        ),
+        (
+            _("时间"),
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "tracking_token",
+                    "created_at",
+                    "opened_at",
+                    "accepted_at",
+                    "completed_at",
+                    "rated_at",
+                    "closed_at",
+                    "updated_at",
+                ],
+            },
+        ),
+    ]
+
+    @admin.display(description=_("手机号"))
+    def masked_phone(self, obj: Order) -> str:
+        return obj.masked_phone
+
+    def get_queryset(self, request):
+        # Staff with an area role see their area; superusers everything.
+        return scope_for(request.user).filter(super().get_queryset(request))
+
+    def has_add_permission(self, request) -> bool:
+        return False  # orders come from residents (the form or the API)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.status != Order.Status.SUBMITTED:
+            fields += ["village", "menu_item"]  # once reviewed, the order's place is fixed
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        # Keep the denormalised town and category in step with a corrected village or item.
+        obj.town_id = obj.village.town_id
+        obj.category_id = obj.menu_item.category_id
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("审核通过所选点单"))
+    def approve_selected(self, request, queryset):
+        _run_action(
+            self,
+            request,
+            queryset.filter(status=Order.Status.SUBMITTED),
+            _("审核通过"),
+            lambda order: services.order_approve(order_id=order.pk, actor=request.user),
+        )
+
+    @admin.action(description=_("立即检查超时未接单"))
+    def flag_overdue_now(self, request, queryset):
+        flagged = services.order_flag_overdue()
+        self.message_user(request, _("新标记超时 %(n)d 单。") % {"n": flagged}, messages.SUCCESS)
+
+
+@admin.register(OrderStatusChange)
+class OrderStatusChangeAdmin(admin.ModelAdmin):
+    list_display = ["order", "from_status", "to_status", "actor_label", "created_at"]
+    list_filter = ["to_status"]
+    list_select_related = ["order"]
+    search_fields = ["order__number"]
+    readonly_fields = [
+        "order",
+        "from_status",
+        "to_status",
+        "actor",
+        "actor_label",
+        "note",
+        "created_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -177,8 +177,9 @@ def village_options(request):
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    # The token in the URL is the resident's key: do not leak it to other sites or caches.
-    response["Referrer-Policy"] = "no-referrer"
+    # The token in the URL is the resident's key: never send it to other sites. ("no-referrer"
+    # would make browsers post forms with "Origin: null", which CSRF protection refuses.)
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

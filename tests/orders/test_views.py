@@ -89,7 +89,7 @@ def test_resident_orders_and_is_sent_to_tracking_page(client, tuanjie_station, f
     body = page.content.decode()
     assert order.number in body and "点单已提交" in body
     assert "138****1234" in body and "13812341234" not in body
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
 
 
 @pytest.mark.parametrize(

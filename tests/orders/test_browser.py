@@ -1,0 +1,121 @@
+"""The whole story in a phone-sized browser (360×740): a resident orders, the 团结村 volunteer
+claims and completes it, the resident rates it through the tracking link."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from orders import services
+from orders.models import Order
+from tests import factories as f
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium"
+    ),
+]
+
+
+@pytest.fixture
+def page(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; the test still uses the ORM.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        context = browser.new_context(
+            viewport={"width": 360, "height": 740}, locale="zh-CN", is_mobile=True
+        )
+        context.set_default_timeout(15_000)
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def fits_width(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+@pytest.mark.django_db(transaction=True)
+def test_resident_orders_volunteer_serves_resident_rates(
+    live_server, page, settings, tuanjie_station, tuanjie, neighbour_village, menu_item, volunteer
+):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    volunteer.user.set_password(f.PASSWORD)
+    volunteer.user.save()
+    station_head = f.UserFactory(username="head-browser")
+    from stations.models import Role
+
+    Role.objects.create(
+        user=station_head,
+        kind=Role.Kind.STATION_HEAD,
+        city=tuanjie_station.city,
+        position=tuanjie_station,
+    )
+
+    # 1. The resident picks the town, then the village (JavaScript fills the list).
+    page.goto(f"{live_server.url}/orders/new/")
+    assert fits_width(page)
+    page.select_option("#id_town", label="洪绪镇")
+    page.wait_for_selector("#id_village option:has-text('团结村')", state="attached")
+    page.select_option("#id_village", label="团结村")
+    page.wait_for_url("**/orders/new/?*village=*")
+    assert fits_width(page)
+
+    # 2. The order form: a bad phone is refused with a clear message, then it goes through.
+    page.select_option("#id_menu_item", label="党的理论政策宣讲")
+    page.fill("#id_people", "30")
+    page.fill("#id_description", "想请志愿者讲讲新政策")
+    page.fill("#id_name", "李大娘")
+    page.fill("#id_phone", "1234")
+    page.click("button:has-text('提交点单')")
+    assert page.locator("text=请输入11位中国大陆手机号").is_visible()
+    page.fill("#id_phone", "138 1234 1234")
+    page.click("button:has-text('提交点单')")
+    page.wait_for_url("**/orders/t/*/")
+    order = Order.objects.get()
+    assert page.locator(f"text={order.number}").first.is_visible()
+    assert page.locator("text=138****1234").is_visible()
+    assert fits_width(page)
+    tracking_url = page.url
+
+    # 3. The station approves; the volunteer logs in on their phone, claims and completes.
+    services.order_approve(order_id=order.pk, actor=station_head)
+    page.goto(f"{live_server.url}/accounts/login/?next=/volunteer/")
+    page.fill("#id_username", volunteer.user.username)
+    page.fill("#id_password", f.PASSWORD)
+    page.click("button:has-text('登录')")
+    page.wait_for_url("**/volunteer/")
+    assert fits_width(page)
+    page.click("button:has-text('接单')")
+    page.wait_for_selector("text=接单成功")
+    assert page.locator("text=13812341234").first.is_visible()  # the owner sees the phone
+    page.click("summary:has-text('登记完成')")
+    page.fill(f"#c{order.pk}-hours", "2")
+    page.fill(f"#c{order.pk}-note", "在文化广场宣讲，约30人参加")
+    page.click("button:has-text('确认完成')")
+    page.wait_for_selector("text=已登记完成")
+    assert fits_width(page)
+    page.click("button:has-text('退出')")
+
+    # 4. The resident follows the tracking link and rates the service.
+    page.goto(tracking_url)
+    for label in ("待审核", "待接单", "已接单", "已完成"):
+        assert page.locator(f".timeline >> text={label}").first.is_visible()
+    assert page.locator("text=志愿者 明").is_visible()
+    page.check("input[name=stars][value='5']")
+    page.fill("textarea[name=comment]", "讲得很好")
+    page.click("button:has-text('提交评价')")
+    page.wait_for_selector("text=感谢您的评价")
+    assert fits_width(page)
+    order.refresh_from_db()
+    assert (order.status, order.stars) == (Order.Status.RATED, 5)
+    assert os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE") == "true"

@@ -32,6 +32,7 @@ STEPS: list[tuple[str, str]] = [
     ("places", "stations.demo.seed"),
     ("teams", "volunteers.demo.seed"),
     ("menu", "orders.demo.seed_menu"),
+    ("orders", "orders.demo_history.seed_orders"),
     # Keep last: the report rollups summarise what every step above wrote.
     ("rollups", "reports.demo.rebuild"),
 ]

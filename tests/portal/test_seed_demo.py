@@ -28,11 +28,16 @@ def seed(**options) -> str:
 @pytest.fixture(scope="module")
 def _seeded_once(django_db_setup, django_db_blocker):
     """Seed once per module (seconds); each test still runs in a rolled-back transaction."""
+    # A small order history: twelve months at full size take seconds per reseed here, and
+    # tests/orders/test_demo_history.py covers its shape.
+    patch = pytest.MonkeyPatch()
+    patch.setattr("orders.demo_history.ORDERS_PER_SCALE", 300)
     with django_db_blocker.unblock():
         seed()
         yield
         with transaction.atomic():
             seeding.delete_domain_data()
+    patch.undo()
 
 
 @pytest.fixture
@@ -127,7 +132,7 @@ def test_same_seed_same_names_and_reset_deletes_later_apps_rows(seeded):
 
     assert list(Village.objects.order_by("id").values_list("name", flat=True)) == villages
     assert list(Volunteer.objects.order_by("id").values_list("name", "phone")) == people
-    assert not Order.objects.exists()
+    assert not Order.objects.filter(number="D1").exists()  # the demo history is regenerated
     assert not Event.objects.exists()
 
 

@@ -341,7 +341,7 @@ def _require_area(request):
 @require_GET
 def station_orders(request):
     """The station's (or area's) orders by state; overdue and low ratings first."""
-    _require_area(request)
+    scope = _require_area(request)
     status = request.GET.get("status", "")
     if status not in S.values:
         status = ""
@@ -355,6 +355,7 @@ def station_orders(request):
         "statuses": S.choices,
         "counts": selectors.status_counts(base),
         "follow_ups": list(base.filter(needs_follow_up=True)[:20]),
+        "has_town_view": scope.everything or bool(scope.town_ids),
     }
     return render(request, "orders/station_orders.html", context)
 

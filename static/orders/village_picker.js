@@ -10,6 +10,7 @@
   var village = form.querySelector("#id_village");
   var status = document.getElementById("picker-status");
   var url = form.getAttribute("data-options-url");
+  var msg = function (name) { return form.getAttribute("data-msg-" + name) || ""; };
   var timer = null;
   var seq = 0;
   Array.prototype.forEach.call(form.querySelectorAll(".js-hide"), function (el) {
@@ -21,8 +22,8 @@
     var first = document.createElement("option");
     first.value = "";
     first.textContent = villages.length
-      ? "共 " + villages.length + " 个，请选择"
-      : "没有找到，请换个名字试试";
+      ? msg("count").replace("%s", villages.length)
+      : msg("none");
     village.appendChild(first);
     villages.forEach(function (v) {
       var opt = document.createElement("option");
@@ -36,11 +37,11 @@
 
   function load(params, showTown) {
     var mine = ++seq;
-    status.textContent = "加载中…";
+    status.textContent = msg("loading");
     fetch(url + "?" + params, { headers: { Accept: "application/json" } })
       .then(function (r) { return r.json(); })
       .then(function (data) { if (mine === seq) fill(data.villages, showTown); })
-      .catch(function () { status.textContent = "加载失败，请点“下一步”重试。"; });
+      .catch(function () { status.textContent = msg("failed"); });
   }
 
   town.addEventListener("change", function () {

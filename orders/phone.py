@@ -16,9 +16,11 @@ _SEPARATORS = re.compile(r"[\s\-()（）]")
 INVALID_MESSAGE = _("请输入11位中国大陆手机号，例如 13812345678。")
 
 
-def normalize(raw: str | None) -> str:
+def normalize(raw: object) -> str:
     """Digits only, without the country code; full-width digits become ASCII ones."""
-    value = unicodedata.normalize("NFKC", raw or "").strip()
+    if not isinstance(raw, str):  # JSON bodies may carry anything
+        return ""
+    value = unicodedata.normalize("NFKC", raw).strip()
     value = _SEPARATORS.sub("", value)
     if value.startswith("+86"):
         value = value[3:]
@@ -27,11 +29,11 @@ def normalize(raw: str | None) -> str:
     return value
 
 
-def is_valid(raw: str | None) -> bool:
+def is_valid(raw: object) -> bool:
     return bool(MOBILE_RE.match(normalize(raw)))
 
 
-def clean(raw: str | None) -> str:
+def clean(raw: object) -> str:
     """The normalised number, or a ValidationError with a message residents understand."""
     value = normalize(raw)
     if not MOBILE_RE.match(value):

@@ -1,14 +1,16 @@
 from django.urls import path
 
+import orders.converters  # noqa: F401 - registers <tracking_token:…>
 from orders import views
 
 app_name = "orders"
+
 urlpatterns = [
     path("orders/new/", views.order_new, name="new"),
     path("orders/villages/", views.village_options, name="village_options"),
-    path("orders/t/<str:token>/", views.order_track, name="track"),
-    path("orders/t/<str:token>/cancel/", views.order_track_cancel, name="track_cancel"),
-    path("orders/t/<str:token>/rate/", views.order_track_rate, name="track_rate"),
+    path("orders/t/<tracking_token:token>/", views.order_track, name="track"),
+    path("orders/t/<tracking_token:token>/cancel/", views.order_track_cancel, name="track_cancel"),
+    path("orders/t/<tracking_token:token>/rate/", views.order_track_rate, name="track_rate"),
     path("volunteer/", views.volunteer_dashboard, name="volunteer_dashboard"),
     path("volunteer/orders/<int:pk>/claim/", views.volunteer_claim, name="claim"),
     path("orders/<int:pk>/complete/", views.order_complete, name="complete"),

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.errors import DomainError, InvalidInput, NotInScope, PermissionDenied
@@ -76,6 +77,7 @@ def _throttled(request, context: dict, wait: int) -> HttpResponse:
 
 
 @never_cache
+@sensitive_post_parameters("name", "phone")  # PIPL: kept out of error reports
 @require_http_methods(["GET", "POST"])
 def order_new(request):
     """Two steps that also work without JavaScript: pick the village, then fill in the order."""

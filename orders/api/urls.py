@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+import orders.converters  # noqa: F401 - registers <tracking_token:…>
 from orders.api import views
 
 urlpatterns = [
@@ -14,12 +15,14 @@ urlpatterns = [
     path("orders/<int:pk>/approve/", views.ApproveView.as_view(), name="api-order-approve"),
     path("orders/<int:pk>/reject/", views.RejectView.as_view(), name="api-order-reject"),
     path("orders/<int:pk>/cancel/", views.CancelView.as_view(), name="api-order-cancel"),
-    path("orders/track/<str:token>/", views.TrackView.as_view(), name="api-order-track"),
+    path("orders/track/<tracking_token:token>/", views.TrackView.as_view(), name="api-order-track"),
     path(
-        "orders/track/<str:token>/rate/", views.TrackRateView.as_view(), name="api-order-track-rate"
+        "orders/track/<tracking_token:token>/rate/",
+        views.TrackRateView.as_view(),
+        name="api-order-track-rate",
     ),
     path(
-        "orders/track/<str:token>/cancel/",
+        "orders/track/<tracking_token:token>/cancel/",
         views.TrackCancelView.as_view(),
         name="api-order-track-cancel",
     ),

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from config.errors import InvalidInput
@@ -19,10 +20,10 @@ from stations.scope import scope_for
 
 MAX_RANGE_MONTHS = 36
 REPORT_TITLES = {
-    "coverage": "服务覆盖",
-    "standards": "五有达标",
-    "orders": "点单统计",
-    "volunteers": "志愿者统计",
+    "coverage": gettext_lazy("服务覆盖"),
+    "standards": gettext_lazy("五有达标"),
+    "orders": gettext_lazy("点单统计"),
+    "volunteers": gettext_lazy("志愿者统计"),
 }
 
 
@@ -166,7 +167,7 @@ def build(report: str, request) -> dict:
         if report == "coverage" and area.level == "village" and table.key == "categories":
             table.period = twelve
     ctx["filter_values"] = list(base.values())
-    ctx["filename_parts"] = [_(REPORT_TITLES[report]), _area_name(area), *filters]
+    ctx["filename_parts"] = [str(REPORT_TITLES[report]), _area_name(area), *filters]
     ctx["query"] = request.GET.urlencode()
     export_base = reverse("reports:export", args=[report, "__TABLE__", "__FMT__"])
     ctx["html"] = {
@@ -197,8 +198,7 @@ def _page(request, report: str, template: str):
 @login_required
 @require_GET
 def coverage(request):
-    ctx_template = "reports/coverage.html"
-    return _page(request, "coverage", ctx_template)
+    return _page(request, "coverage", "reports/coverage.html")
 
 
 @login_required
@@ -234,9 +234,8 @@ def export(request, report: str, table: str, fmt: str):
     chosen = next((t for t in ctx["tables"] if t.key == table), None)
     if chosen is None:
         raise Http404
-    name = "_".join(
-        [*ctx["filename_parts"][:2], chosen.title.split(" ")[0], *ctx["filename_parts"][2:]]
-    )
+    title = chosen.title.replace(" ", "")
+    name = "_".join([*ctx["filename_parts"][:2], title, *ctx["filename_parts"][2:]])
     area = ctx["area"]
     where = (
         f"village{area.village.pk}"

@@ -335,3 +335,11 @@ def test_cached_coverage_follows_new_services(client, town_admin, october, menu_
     october["stations"]["qianjin"].save()
     data = get(client, town_admin, COVERAGE, month="2026-11").context["data"]
     assert {g["village"]: g["head_phone"] for g in data["gaps"]}["前进村"] == "13999999999"
+
+
+def test_export_file_name_carries_the_whole_title_and_the_range(client, city_admin, october):
+    url = reverse("reports:export", args=["orders", "category", "csv"])
+    response = get(client, city_admin, url, **{"from": "2026-07", "to": "2026-10"})
+    name = unquote(response["Content-Disposition"].split("filename*=UTF-8''")[1])
+    assert name == "点单统计_全市_点单情况·按服务类别_2026-07—2026-10.csv"
+    assert 'filename="orders-category-city-2026-07-2026-10.csv"' in response["Content-Disposition"]

@@ -33,6 +33,7 @@ STEPS: list[tuple[str, str]] = [
     ("teams", "volunteers.demo.seed"),
     ("menu", "orders.demo.seed_menu"),
     ("orders", "orders.demo_history.seed_orders"),
+    ("events", "events.demo.seed_events"),
     # Keep last: the report rollups summarise what every step above wrote.
     ("rollups", "reports.demo.rebuild"),
 ]

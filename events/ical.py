@@ -118,42 +118,63 @@ def _fold(line: str) -> str:
     return b"\r\n ".join(pieces).decode()
 
 
+def _text(value: str) -> str:
+    return vText(value).to_ical().decode()
+
+
+def _vevent_lines(item: dict, *, tz, tzid: str, stamp: str) -> list[str]:
+    """One VEVENT's content lines. Values are encoded by icalendar's property types (escaping,
+    date formats); building the lines directly skips icalendar's generic property machinery,
+    which was three quarters of a month's compile time."""
+    start = dt.datetime.fromisoformat(item["start"]).astimezone(tz)
+    end = dt.datetime.fromisoformat(item["end"]).astimezone(tz)
+    modified = dt.datetime.fromisoformat(item["last_modified"]).astimezone(dt.UTC)
+    description = item["description"]
+    if item["status"] == "CANCELLED" and item["cancel_reason"]:
+        description = f"【已取消】{item['cancel_reason']}\n{description}".strip()
+    return [
+        "BEGIN:VEVENT",
+        f"UID:{_text(item['uid'])}",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART;TZID={tzid}:{vDDDTypes(start).to_ical().decode()}",
+        f"DTEND;TZID={tzid}:{vDDDTypes(end).to_ical().decode()}",
+        f"SUMMARY:{_text(item['title'])}",
+        f"LOCATION:{_text(item['location'])}",
+        f"DESCRIPTION:{_text(description)}",
+        f"CATEGORIES:{vCategory([item['category']['name']]).to_ical().decode()}",
+        f"STATUS:{item['status']}",
+        f"URL:{vUri(item['url']).to_ical().decode()}",
+        f"LAST-MODIFIED:{vDDDTypes(modified).to_ical().decode()}",
+        "END:VEVENT",
+    ]
+
+
 def render_ics(items: Iterable[dict], *, name: str, dtstamp: dt.datetime) -> str:
     """RFC 5545 text with a VTIMEZONE for Asia/Shanghai and one VEVENT per item.
 
-    Properties are built as icalendar's own types (skipping its per-value type lookup) and the
-    content lines come from ``Calendar.content_lines()``; only the folding is done here.
+    The calendar, its properties and the VTIMEZONE are icalendar components; the VEVENT lines
+    are assembled from icalendar-encoded values (see ``_vevent_lines``) and every line is
+    folded to 75 octets. Tests parse the result back with icalendar.
     """
     tz = local_tz()
+    tzid = settings.TIME_ZONE
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", settings.TIME_ZONE)
+    cal.add("x-wr-timezone", tzid)
     # China has kept +08:00 without daylight saving since 1991.
     cal.add_component(icalendar.Timezone.from_tzinfo(tz, first_date=dt.date(1992, 1, 1)))
-    stamp = vDDDTypes(dtstamp.astimezone(dt.UTC))
+    head = [str(line) for line in cal.content_lines() if line]
+    assert head[-1] == "END:VCALENDAR"
+    stamp = vDDDTypes(dtstamp.astimezone(dt.UTC)).to_ical().decode()
+    lines = head[:-1]
     for item in items:
-        ev = icalendar.Event()
-        ev["UID"] = vText(item["uid"])
-        ev["DTSTAMP"] = stamp
-        ev["DTSTART"] = vDDDTypes(dt.datetime.fromisoformat(item["start"]).astimezone(tz))
-        ev["DTEND"] = vDDDTypes(dt.datetime.fromisoformat(item["end"]).astimezone(tz))
-        ev["SUMMARY"] = vText(item["title"])
-        ev["LOCATION"] = vText(item["location"])
-        description = item["description"]
-        if item["status"] == "CANCELLED" and item["cancel_reason"]:
-            description = f"【已取消】{item['cancel_reason']}\n{description}".strip()
-        ev["DESCRIPTION"] = vText(description)
-        ev["CATEGORIES"] = vCategory([item["category"]["name"]])
-        ev["STATUS"] = vText(item["status"])
-        ev["URL"] = vUri(item["url"])
-        ev["LAST-MODIFIED"] = vDDDTypes(dt.datetime.fromisoformat(item["last_modified"]))
-        cal.add_component(ev)
-    lines = cal.content_lines()
-    return "\r\n".join(_fold(str(line)) for line in lines if line) + "\r\n"
+        lines.extend(_vevent_lines(item, tz=tz, tzid=tzid, stamp=stamp))
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
 
 
 def items_filtered(

@@ -1,7 +1,7 @@
 """Demo events: 12 past months of activities, monthly plans, next month's plans, and every
 month's published calendar. Bulk-created (signals do not fire), deterministic from ``ctx.rng``.
 
-At scale 1: about 1,224 stations × 12 months × ~0.9 events ≈ 13,000 past events. Each station
+At scale 1: about 1,224 stations × 12 months × ~0.78 events ≈ 11,500 past events. Each station
 skips a month now and then (some villages miss months, which the coverage report shows), and
 a few stations are quiet for long stretches.
 """
@@ -84,7 +84,7 @@ def seed_events(ctx) -> None:
         volunteers_by_village[village_id].append(vid)
 
     # A few stations are quiet for long stretches; the rest skip a month now and then.
-    activity = {sid: (0.35 if rng.random() < 0.06 else 0.8) for sid, *_ in stations}
+    activity = {sid: (0.35 if rng.random() < 0.06 else 0.7) for sid, *_ in stations}
 
     events: list[Event] = []
     plans: list[MonthlyPlan] = []
@@ -111,7 +111,7 @@ def seed_events(ctx) -> None:
                     note="",
                 )
             )
-            for _ in range(1 if rng.random() < 0.8 else 2):
+            for _ in range(1 if rng.random() < 0.85 else 2):
                 title, code, platform = rng.choice(TITLES)
                 day = month.replace(day=rng.randint(1, days_in_month))
                 hour = rng.choice([8, 9, 9, 14, 15, 19])
@@ -168,7 +168,7 @@ def seed_events(ctx) -> None:
         if event.state == S.DONE:
             pool = volunteers_by_village.get(event.village_id, [])
             hours = Decimal(int((event.end - event.start).total_seconds() // 1800)) / 2
-            for vid in rng.sample(pool, min(len(pool), rng.randint(1, 4))):
+            for vid in rng.sample(pool, min(len(pool), rng.randint(1, 3))):
                 links.append(
                     EventVolunteer(
                         event=event,

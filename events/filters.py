@@ -1,16 +1,30 @@
 """django-filter sets for event lists (API)."""
 
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 
+MAX_ID = 2**63 - 1  # the largest value a bigint column (PostgreSQL, SQLite) can hold
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A primary-key filter: a whole number in range, so odd input is a 400, never a DB error."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
 
 class EventFilter(django_filters.FilterSet):
-    town = django_filters.NumberFilter(field_name="town_id", label=_("镇（街道）编号"))
-    village = django_filters.NumberFilter(field_name="village_id", label=_("村（社区）编号"))
-    category = django_filters.NumberFilter(field_name="category_id", label=_("服务类别编号"))
-    platform = django_filters.NumberFilter(field_name="platform_id", label=_("服务平台编号"))
+    town = IdFilter(field_name="town_id", label=_("镇（街道）编号"))
+    village = IdFilter(field_name="village_id", label=_("村（社区）编号"))
+    category = IdFilter(field_name="category_id", label=_("服务类别编号"))
+    platform = IdFilter(field_name="platform_id", label=_("服务平台编号"))
     state = django_filters.MultipleChoiceFilter(choices=Event.State.choices, label=_("状态"))
     date_from = django_filters.DateFilter(
         field_name="start", lookup_expr="date__gte", label=_("开始日期不早于（YYYY-MM-DD）")

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from config.errors import DomainError, InvalidInput
 from events import ical, selectors, services
+from events.filters import MAX_ID
 from events.forms import (
     CancelForm,
     CheckInForm,
@@ -60,7 +61,7 @@ def _int_filter(params, name: str, label: str) -> int | None:
     value = (params.get(name) or "").strip()
     if not value:
         return None
-    if not value.isdigit():
+    if not value.isdigit() or int(value) > MAX_ID:
         raise BadFilter(_("%(label)s参数无效：应为编号。") % {"label": label})
     return int(value)
 
@@ -285,7 +286,10 @@ def plan_month(request, ym: str):
 @require_POST
 def plan_submit(request, ym: str):
     month, _unused = _month_or_404(ym)
-    position = get_object_or_404(Position, pk=request.POST.get("position") or 0)
+    raw = (request.POST.get("position") or "").strip()
+    if not raw.isdigit() or int(raw) > MAX_ID:
+        raise Http404(_("未找到。"))
+    position = get_object_or_404(Position, pk=int(raw))
     try:
         services.plan_submit(
             user=request.user, position=position, month=month, note=request.POST.get("note", "")

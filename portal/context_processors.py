@@ -12,6 +12,7 @@ NAV = [
     ("events:calendar", _("活动月历"), "all"),
     ("orders:volunteer_dashboard", _("志愿者接单"), "volunteer"),
     ("orders:station_orders", _("站点管理"), "admin"),
+    ("events:plans", _("活动计划"), "admin"),
     ("reports:coverage", _("统计报表"), "admin"),
     ("admin:index", _("后台"), "staff"),
 ]

@@ -93,7 +93,7 @@ class PlanRowSerializer(serializers.Serializer):
 
 
 class PlanSubmitSerializer(serializers.Serializer):
-    position = serializers.IntegerField(help_text=_("实践站编号"))
+    position = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text=_("实践站编号"))
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 

@@ -178,3 +178,37 @@ def test_schema_includes_events_endpoints(client, superuser):
     schema = client.get("/api/schema/?format=json").json()
     for path in ("/api/calendars/{ym}/", "/api/events/", "/api/plans/{ym}/submit/"):
         assert path in schema["paths"], path
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "town=1.5",
+        "town=99999999999999999999",
+        "village=-1",
+        "category=1e400",
+        "date_from=0001-01-01&date_to=9999-12-31",
+        "state=draft&state=done",
+        "page=999",
+        "ordering=-start",
+        "ordering=bogus",
+    ],
+)
+def test_event_list_odd_queries_never_500(client, many_events, query):
+    assert client.get(f"/api/events/?{query}").status_code in {200, 400, 404}
+
+
+def test_odd_ids_never_500(client, station_head):
+    client.force_login(station_head)
+    huge = 10**20
+    assert client.get(f"/api/events/{huge}/").status_code == 404
+    assert (
+        client.post(
+            f"/api/events/{huge}/checkins/", {}, content_type="application/json"
+        ).status_code
+        == 404
+    )
+    response = client.post(
+        "/api/plans/2026-12/submit/", {"position": huge}, content_type="application/json"
+    )
+    assert response.status_code in {400, 404}

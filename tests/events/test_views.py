@@ -314,3 +314,39 @@ def test_event_list_for_admin(client, town_admin, make_event, django_assert_max_
 def test_json_is_valid_json(client, december):
     body = json.loads(client.get("/api/calendars/2026-12/").content)
     assert body["counts_by_town"] == {"洪绪镇": 3, "龙泉街道": 1}
+
+
+def test_odd_ids_on_pages_never_500(client, station_head, december):
+    huge = 10**20
+    assert client.get(f"/calendar/2026-12/?town={huge}").status_code == 400
+    assert client.get(f"/calendar/feed.ics?village={huge}").status_code == 400
+    assert client.get(f"/events/{huge}/").status_code == 404
+    assert client.get(f"/events/{huge}/checkin/").status_code == 404
+    client.force_login(station_head)
+    assert client.post("/plans/2026-12/submit/", {"position": "abc"}).status_code == 404
+    assert client.post("/plans/2026-12/submit/", {"position": huge}).status_code == 404
+
+
+def test_photo_upload_validated(client, station_head, make_event, settings, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from events.models import EventPhoto
+
+    settings.MEDIA_ROOT = tmp_path
+    event = make_event(state="published")
+    client.force_login(station_head)
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buf, format="PNG")
+    good = SimpleUploadedFile("a.png", buf.getvalue(), content_type="image/png")
+    client.post(f"/events/{event.pk}/photo/", {"image": good, "caption": "现场"})
+    assert EventPhoto.objects.filter(event=event, caption="现场").count() == 1
+    fake = SimpleUploadedFile("b.png", b"not an image", content_type="image/png")
+    response = client.post(f"/events/{event.pk}/photo/", {"image": fake}, follow=True)
+    assert EventPhoto.objects.filter(event=event).count() == 1
+    assert response.status_code == 200
+    exe = SimpleUploadedFile("c.exe", buf.getvalue(), content_type="application/octet-stream")
+    client.post(f"/events/{event.pk}/photo/", {"image": exe})
+    assert EventPhoto.objects.filter(event=event).count() == 1

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, F, Max, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 
 from events.models import Event, EventVolunteer, MonthlyPlan
@@ -99,7 +99,8 @@ def _categories() -> list[dict]:
 # --- Coverage ----------------------------------------------------------------------------------
 
 
-def _area_key(area: Area) -> str:
+def area_key(area: Area) -> str:
+    """A cache key part naming the area and the caller's scope."""
     scope = area.scope
     who = (
         "all"
@@ -118,7 +119,9 @@ def _area_key(area: Area) -> str:
 def coverage(area: Area, month: dt.date) -> dict:
     """Coverage for ``month`` (see ``compute_coverage``), from the report cache when current."""
     return report_cache.cached(
-        f"coverage:{_area_key(area)}:{month:%Y-%m}", lambda: compute_coverage(area, month)
+        f"coverage:{area_key(area)}:{month:%Y-%m}",
+        lambda: compute_coverage(area, month),
+        town_id=area.town.pk if area.town else None,
     )
 
 
@@ -233,6 +236,16 @@ def compute_coverage(area: Area, month: dt.date) -> dict:
     ):
         by_category_total[row["category_id"]] = row["n"]
 
+    gap_list = gaps(area, month, villages=villages)
+    # Why each unserved village's station also falls short (五有): what officials follow up.
+    lacking = {
+        s["village_id"]: s["lacks"]
+        for s in five_standards(area, month, village_ids=[g["village_id"] for g in gap_list])[
+            "stations"
+        ]
+    }
+    for gap in gap_list:
+        gap["lacks"] = lacking.get(gap["village_id"])
     return {
         "month": label(month),
         "months": [label(m) for m in months],
@@ -249,7 +262,7 @@ def compute_coverage(area: Area, month: dt.date) -> dict:
         },
         "rows": rows,
         "trend": trend,
-        "gaps": gaps(area, month, villages=villages),
+        "gaps": gap_list,
     }
 
 
@@ -257,17 +270,31 @@ def gaps(area: Area, month: dt.date, *, villages=None) -> list[dict]:
     """Villages with no service in ``month``, their station head, and the months in a row.
 
     ``months_without`` counts ``month`` and the months before it back to the last month with a
-    service; ``None`` means no service has ever been recorded for the village.
+    service; ``None`` means no service has ever been recorded for the village. The coverage
+    report adds ``lacks``: the five standards its station misses (``None``: no station).
     """
     villages = (
         villages
         if villages is not None
         else Village.objects.filter(area.q(town="town", village="pk"))
     )
-    served = VillageMonthCategory.objects.filter(month=month, services__gt=0).values("village_id")
-    missing = villages.exclude(pk__in=served)
+    served = VillageMonthCategory.objects.filter(
+        village_id=OuterRef("pk"), month=month, services__gt=0
+    )
+    # The last month served before ``month``: one backward step along the rollup's
+    # (village, month, category) index per unserved village.
+    last = (
+        VillageMonthCategory.objects.filter(
+            village_id=OuterRef("pk"), month__lt=month, services__gt=0
+        )
+        .order_by("-month")
+        .values("month")[:1]
+    )
     rows = list(
-        missing.order_by("town__sort_order", "town__name", "name").values(
+        villages.filter(~Exists(served))
+        .annotate(last=Subquery(last))
+        .order_by("town__sort_order", "town__name", "name")
+        .values(
             "id",
             "name",
             "town_id",
@@ -276,19 +303,12 @@ def gaps(area: Area, month: dt.date, *, villages=None) -> list[dict]:
             "positions__name",
             "positions__head_name",
             "positions__head_phone",
+            "last",
         )
-    )
-    last = dict(
-        VillageMonthCategory.objects.filter(
-            services__gt=0, month__lt=month, village_id__in=missing.values("pk")
-        )
-        .values("village_id")
-        .annotate(last=Max("month"))
-        .values_list("village_id", "last")
     )
     out = []
     for row in rows:
-        previous = last.get(row["id"])
+        previous = row["last"]
         out.append(
             {
                 "village_id": row["id"],
@@ -356,7 +376,7 @@ def village_detail(area: Area, month: dt.date) -> dict:
 STANDARDS = ["venue", "plan", "team", "practice", "results"]
 
 
-def five_standards(area: Area, month: dt.date) -> dict:
+def five_standards(area: Area, month: dt.date, *, village_ids: list[int] | None = None) -> dict:
     """The five standards (五有) of each station in the area, scored from data for ``month``.
 
     - venue 有阵地: the station has an address and opening hours;
@@ -367,11 +387,14 @@ def five_standards(area: Area, month: dt.date) -> dict:
     - practice 有实践: at least one service (completed order or done event) in the month;
     - results 有成效: at least one rating given in the month, averaging at least
       WENMING_RESULTS_MIN_RATING.
+
+    ``village_ids`` narrows it to the stations of those villages (the coverage gap list).
     """
+    where = Q() if village_ids is None else Q(village_id__in=village_ids)
     min_team = settings.WENMING_TEAM_MIN_VOLUNTEERS
     min_rating = settings.WENMING_RESULTS_MIN_RATING
     stations = list(
-        Position.objects.filter(area.q(), level=Position.Level.STATION, is_active=True)
+        Position.objects.filter(area.q(), where, level=Position.Level.STATION, is_active=True)
         .order_by("town__sort_order", "town__name", "village__name")
         .values(
             "id",
@@ -389,19 +412,24 @@ def five_standards(area: Area, month: dt.date) -> dict:
     plans = set(
         MonthlyPlan.objects.filter(
             area.q(town="position__town", village="position__village"),
+            Q() if village_ids is None else Q(position__village_id__in=village_ids),
             month=month,
             status=MonthlyPlan.Status.SUBMITTED,
         ).values_list("position_id", flat=True)
     )
     teams = dict(
-        Volunteer.objects.filter(area.q(town="town", village="home_village"), is_active=True)
+        Volunteer.objects.filter(
+            area.q(town="town", village="home_village"),
+            Q() if village_ids is None else Q(home_village_id__in=village_ids),
+            is_active=True,
+        )
         .values("home_village_id")
         .annotate(n=Count("id"))
         .values_list("home_village_id", "n")
     )
     practice = {
         row["village_id"]: row
-        for row in VillageMonthCategory.objects.filter(area.q(), month=month)
+        for row in VillageMonthCategory.objects.filter(area.q(), where, month=month)
         .values("village_id")
         .annotate(services=Sum("services"), rated=Sum("orders_rated"), stars=Sum("stars_sum"))
         .order_by()

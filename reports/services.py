@@ -197,8 +197,12 @@ def _insert(model, fields: list[str], rows: list[tuple]) -> None:
 
 
 def _vmc_rows(rows: dict[Key, dict]) -> list[tuple]:
+    """Rows to insert, ordered by month, town and village: a report reads one month (or a
+    town's months) at a time, and rows written together share disk pages."""
     out = []
-    for (village_id, town_id, month, category_id), c in rows.items():
+    for (village_id, town_id, month, category_id), c in sorted(
+        rows.items(), key=lambda item: (item[0][2], item[0][1], item[0][0], item[0][3])
+    ):
         counters = [c[name] for name in COUNTERS]
         counters[COUNTERS.index("volunteer_hours")] = Decimal(c["volunteer_hours"])
         services = c["orders_completed"] + c["events_done"]
@@ -257,7 +261,7 @@ def refresh_village_months(*, village_id: int, months: Iterable[dt.date]) -> int
             # Serialised per town as well: two villages of one town rewrite the same town rows.
             Town.objects.select_for_update().filter(pk=town_id).exists()
             _refresh_town_months(town_ids=[town_id], months=months)
-        report_cache.bump()
+        report_cache.bump(town_ids=[town_id] if town_id is not None else None)
     return len(objs)
 
 
@@ -353,5 +357,11 @@ def rebuild(*, month: dt.date | None = None) -> dict[str, int]:
             OrderFact.objects.all().delete()
         facts = [_fact_row(o) for o in orders.values(*FACT_SOURCE).iterator(chunk_size=5000)]
         _insert(OrderFact, FACT_FIELDS, facts)
+    if month is None and connection.vendor == "postgresql":
+        # The tables were just replaced: without fresh statistics the planner guesses row counts
+        # from the old ones and picks slow plans until autovacuum gets round to it.
+        with connection.cursor() as cursor:
+            for model in (VillageMonthCategory, TownMonth, OrderFact):
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     logger.info("rebuilt rollups month=%s rows=%d facts=%d", month, len(objs), len(facts))
     return {"rows": len(objs), "facts": len(facts)}

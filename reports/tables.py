@@ -60,7 +60,14 @@ def standard_labels() -> dict[str, str]:
     }
 
 
-def coverage_tables(report: dict, link=None) -> list[Table]:
+def _lacks(keys: list[str] | None) -> str:
+    if keys is None:
+        return _("无实践站")
+    labels = standard_labels()
+    return pgettext("list separator", "、").join(labels[k] for k in keys) if keys else _("无")
+
+
+def coverage_tables(report: dict, link=None, village_link=None) -> list[Table]:
     categories = report["categories"]
     by_village = report["level"] != "city"
     unit = _("村（社区）") if by_village else _("镇（街道）")
@@ -111,6 +118,7 @@ def coverage_tables(report: dict, link=None) -> list[Table]:
             _("实践站"),
             _("站长"),
             _("站长电话"),
+            _("五有缺项"),
             _("连续未服务月数"),
         ],
         [
@@ -120,11 +128,13 @@ def coverage_tables(report: dict, link=None) -> list[Table]:
                 g["station"],
                 g["head_name"],
                 g["head_phone"],
+                _lacks(g.get("lacks")),
                 g["months_without"] if g["months_without"] is not None else _("从未服务"),
             ]
             for g in report["gaps"]
         ],
-        numeric_from=5,
+        links=[village_link(g) if village_link else None for g in report["gaps"]],
+        numeric_from=6,
     )
     return [summary, trend, gaps, heat, matrix]
 

@@ -9,11 +9,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from config.errors import InvalidInput
+from reports import cache as report_cache
 from reports import charts, selectors, tables
 from reports.months import add_months, label, last_full_month, months_between, parse_month
 from stations.scope import scope_for
@@ -77,10 +78,49 @@ def _link(area_params: dict):
 
 
 def build(report: str, request) -> dict:
-    """Everything a report page shows: its context and its tables (also used by the export)."""
+    """Everything a report page shows: its context and its tables (also used by the export).
+
+    The coverage page, the one town officials open most, is cached whole (figures, tables and
+    charts rendered to HTML) until a change in what it shows (see ``reports.cache``).
+    """
     area = area_for(request)
-    params = request.GET
-    ctx: dict = {"area": area, "area_name": _area_name(area), "report": report}
+    if report != "coverage":
+        content = _build(report, area, request.GET)
+    else:
+        month = month_param(request.GET)
+        key = f"page:coverage:{get_language()}:{selectors.area_key(area)}:{month:%Y-%m}"
+        content = report_cache.cached(
+            key,
+            lambda: _build(report, area, {"month": label(month)}),
+            town_id=area.town.pk if area.town else None,
+        )
+    return {"area": area, "tabs": _tab_queries(area, content), **content}
+
+
+def _tab_queries(area: selectors.Area, content: dict) -> dict[str, str]:
+    """Each report tab's query string, keeping the area and the period: from a town's gap list
+    one click shows the same town's five standards for the same month."""
+    month = content.get("month") or content["end"]
+    start, end = content.get("start", month), content.get("end", month)
+    monthly = _canonical_query(area, {"month": month})
+    ranged = _canonical_query(area, {"from": start, "to": end})
+    return {"coverage": monthly, "standards": monthly, "orders": ranged, "volunteers": ranged}
+
+
+def _canonical_query(area: selectors.Area, base: dict) -> str:
+    """The filters of the page as a query string, for its export links."""
+    where = (
+        {"village": area.village.pk}
+        if area.village
+        else {"town": area.town.pk}
+        if area.town
+        else {}
+    )
+    return urlencode({**where, **base})
+
+
+def _build(report: str, area: selectors.Area, params) -> dict:
+    ctx: dict = {"area_name": _area_name(area), "report": report}
     if report in ("coverage", "standards"):
         month = month_param(params)
         ctx.update(
@@ -115,7 +155,9 @@ def build(report: str, request) -> dict:
             row_link = lambda row: link(town=row["id"])  # noqa: E731
         else:
             row_link = lambda row: link(village=row["id"])  # noqa: E731
-        ctx["tables"] = tables.coverage_tables(data, link=row_link)
+        ctx["tables"] = tables.coverage_tables(
+            data, link=row_link, village_link=lambda gap: link(village=gap["village_id"])
+        )
         ctx["chart"] = (
             charts.hbar([(r["name"], r["percent"]) for r in data["rows"]], title=_("各单位覆盖率"))
             if area.level == "city"
@@ -168,7 +210,7 @@ def build(report: str, request) -> dict:
             table.period = twelve
     ctx["filter_values"] = list(base.values())
     ctx["filename_parts"] = [str(REPORT_TITLES[report]), _area_name(area), *filters]
-    ctx["query"] = request.GET.urlencode()
+    ctx["query"] = _canonical_query(area, base)
     export_base = reverse("reports:export", args=[report, "__TABLE__", "__FMT__"])
     ctx["html"] = {
         t.key: tables.render_table(

@@ -85,6 +85,14 @@ class GapSerializer(serializers.Serializer):
     head_name = serializers.CharField()
     head_phone = serializers.CharField()
     months_without = serializers.IntegerField(allow_null=True)
+    lacks = serializers.ListField(
+        child=serializers.CharField(),
+        allow_null=True,
+        help_text=_(
+            "该村实践站本月未达到的五有项（venue、plan、team、practice、results）；"
+            "没有实践站时为 null。"
+        ),
+    )
 
 
 class CoverageSerializer(serializers.Serializer):

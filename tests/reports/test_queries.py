@@ -96,11 +96,11 @@ def add_villages(n: int) -> None:
 
 # Session, user, roles (scope), then the report's own reads.
 PINNED = {
-    "reports:coverage": 12,
+    "reports:coverage": 15,
     "reports:standards": 8,
     "reports:orders": 9,
     "reports:volunteers": 11,
-    "reports-api:coverage": 11,
+    "reports-api:coverage": 14,
     "reports-api:five-standards": 7,
     "reports-api:orders": 8,
 }
@@ -125,3 +125,19 @@ def test_town_page_query_count(client, town_admin, django_assert_num_queries, ho
     few = count(client, "reports:coverage", {"month": "2026-10"})
     add_villages(40)
     assert count(client, "reports:coverage", {"month": "2026-10"}) == few
+
+
+def test_cached_coverage_page_reads_only_the_session_and_scope(
+    client, town_admin, django_assert_num_queries, hongxu
+):
+    """A repeat view is served from the report cache: session, user, role and the town, plus
+    the navigation's own lookup, however many villages the town has."""
+    build(6)
+    client.force_login(town_admin)
+    params = {"month": "2026-10"}
+    first = count(client, "reports:coverage", params)
+    cached = count(client, "reports:coverage", params)
+    assert cached < first
+    add_villages(40)  # rebuilding invalidates: the next view computes, the one after is cached
+    assert count(client, "reports:coverage", params) == first
+    assert count(client, "reports:coverage", params) == cached

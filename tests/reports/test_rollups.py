@@ -327,3 +327,91 @@ def test_the_order_workflow_keeps_the_rollup_current(
     assert (november.orders_completed, november.services, november.orders_rated) == (1, 1, 1)
     assert (november.stars_sum, november.volunteer_hours) == (4, Decimal("1.5"))
     assert normalise(rollup()) == normalise(reference())
+
+
+def test_every_coverage_figure_matches_an_independent_count(client, city_admin, world):
+    """The figures a city admin reads on the coverage page (served villages per town and
+    category, the 12-month trend and heat map, the gap list and its months without service)
+    against a count over the orders and events themselves, for every month of the data."""
+    import time_machine
+    from django.urls import reverse
+
+    build_random(world, random.Random(6))
+    served: dict[dt.date, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for (village_id, month, category_id), row in reference().items():
+        if row["services"]:
+            served[month][village_id].add(category_id)
+    villages = {v.pk: v for v in Village.objects.select_related("town")}
+    client.force_login(city_admin)
+    months = [dt.date(2026, m, 1) for m in range(1, 8)]
+    assert any(served[m] for m in months)
+    with time_machine.travel(dt.datetime(2026, 8, 10, tzinfo=SH), tick=False):
+        for month in months:
+            data = client.get(reverse("reports:coverage"), {"month": f"{month:%Y-%m}"}).context[
+                "data"
+            ]
+            for row in data["rows"]:
+                in_town = {v for v in villages if villages[v].town_id == row["id"]}
+                expected = in_town & set(served[month])
+                assert row["villages"] == len(in_town)
+                assert row["served"] == len(expected), (month, row["name"])
+                for category_id, n in row["by_category"].items():
+                    assert n == sum(1 for v in expected if category_id in served[month][v])
+                assert row["heat"] == [
+                    len(in_town & set(served[m])) for m in sorted(_last_12(month))
+                ]
+            gaps = {g["village_id"]: g["months_without"] for g in data["gaps"]}
+            assert set(gaps) == set(villages) - set(served[month])
+            for village_id, without in gaps.items():
+                earlier = [m for m in served if m < month and village_id in served[m]]
+                assert without == (_months_between(max(earlier), month) if earlier else None)
+            assert data["totals"]["served"] == len(served[month])
+
+
+def _last_12(month: dt.date) -> list[dt.date]:
+    out, y, m = [], month.year, month.month
+    for _ in range(12):
+        out.append(dt.date(y, m, 1))
+        y, m = (y, m - 1) if m > 1 else (y - 1, 12)
+    return out
+
+
+def _months_between(earlier: dt.date, later: dt.date) -> int:
+    return (later.year - earlier.year) * 12 + later.month - earlier.month
+
+
+def test_a_service_in_one_town_leaves_other_towns_pages_cached(
+    client, city_admin, other_town_admin, world, menu_item, django_assert_max_num_queries
+):
+    """The report cache is invalidated per town: a new service in 洪绪镇 shows at once on the
+    city page while 龙泉街道's page stays cached."""
+    import time_machine
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    villages = world[0]
+    hongxu_village = next(v for v in villages if v.town.name == "洪绪镇")
+    url, params = reverse("reports:coverage"), {"month": "2026-03"}
+    with time_machine.travel(dt.datetime(2026, 4, 10, tzinfo=SH), tick=False):
+        client.force_login(other_town_admin)
+        client.get(url, params)
+        with CaptureQueriesContext(connection) as cached:
+            client.get(url, params)
+        cached_queries = len(cached.captured_queries)
+        client.force_login(city_admin)
+        before = client.get(url, params).context["data"]["totals"]["served"]
+        make_order(
+            village=hongxu_village,
+            menu_item=menu_item,
+            status=Order.Status.COMPLETED,
+            created_at=dt.datetime(2026, 3, 2, tzinfo=SH),
+            accepted_at=dt.datetime(2026, 3, 2, 10, tzinfo=SH),
+            completed_at=dt.datetime(2026, 3, 3, tzinfo=SH),
+            hours=1,
+            accepted_team=world[2][0],
+        )
+        assert client.get(url, params).context["data"]["totals"]["served"] == before + 1
+        client.force_login(other_town_admin)
+        with django_assert_max_num_queries(cached_queries):
+            client.get(url, params)

@@ -64,6 +64,7 @@ def test_city_coverage_counts_in_shanghai_months(client, city_admin, october):
             "head_name": "",
             "head_phone": "",
             "months_without": 3,
+            "lacks": None,  # no station
         }
     ]
     body = response.content.decode()
@@ -77,6 +78,13 @@ def test_november_counts_the_order_completed_after_midnight(client, city_admin, 
     assert rows["洪绪镇"]["by_category"][october["law"].pk] == 1
     gaps = {g["village"]: g["months_without"] for g in data["gaps"]}
     assert gaps == {"前进村": 1, "红旗村": 4, "龙泉社区": 1}
+    # Why each unserved station also falls short in November.
+    lacks = {g["village"]: g["lacks"] for g in data["gaps"]}
+    assert lacks == {
+        "前进村": ["venue", "plan", "team", "practice", "results"],
+        "红旗村": None,
+        "龙泉社区": ["plan", "team", "practice", "results"],
+    }
 
 
 def test_town_admin_lands_on_their_town_by_village(client, town_admin, october):
@@ -283,8 +291,16 @@ def test_gap_list_exports_to_excel_with_chinese_headers(client, town_admin, octo
     assert name == "服务覆盖_洪绪镇_未服务村（社区）_2026-10.xlsx"
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("村（社区）", "镇（街道）", "实践站", "站长", "站长电话", "连续未服务月数")
-    assert rows[1:] == [("红旗村", "洪绪镇", None, None, None, 3)]
+    assert rows[0] == (
+        "村（社区）",
+        "镇（街道）",
+        "实践站",
+        "站长",
+        "站长电话",
+        "五有缺项",
+        "连续未服务月数",
+    )
+    assert rows[1:] == [("红旗村", "洪绪镇", None, None, None, "无实践站", 3)]
 
 
 def test_every_table_exports_to_csv(client, city_admin, october):
@@ -343,3 +359,20 @@ def test_export_file_name_carries_the_whole_title_and_the_range(client, city_adm
     name = unquote(response["Content-Disposition"].split("filename*=UTF-8''")[1])
     assert name == "点单统计_全市_点单情况·按服务类别_2026-07—2026-10.csv"
     assert 'filename="orders-category-city-2026-07-2026-10.csv"' in response["Content-Disposition"]
+
+
+def test_town_gap_list_says_what_each_station_lacks_and_links_on(client, town_admin, october):
+    """The 洪绪镇 story: last month's unserved villages, why each station falls short, and one
+    click to the same town's five standards for the same month."""
+    client.force_login(town_admin)
+    body = client.get(COVERAGE, {"month": "2026-11"}).content.decode()
+    gaps = body[body.index('id="t-gaps"') :]
+    gaps = gaps[: gaps.index("</section>")]
+    assert "前进村" in gaps and "有阵地、有计划、有队伍、有实践、有成效" in gaps
+    assert "红旗村" in gaps and "无实践站" in gaps
+    assert f"?month=2026-11&amp;village={october['qianjin'].pk}" in gaps  # drill down
+    hongxu = october["hongxu"].pk
+    assert f'href="{reverse("reports:standards")}?town={hongxu}&amp;month=2026-11"' in body
+    assert f'href="{reverse("reports:orders")}?town={hongxu}&amp;from=2026-11&amp;to=2026-11"' in (
+        body
+    )

@@ -29,7 +29,7 @@ from config.errors import InvalidInput, InvalidTransition, NotInScope, Permissio
 from orders import phone as phone_numbers
 from orders import selectors
 from orders.models import MenuItem, Order, OrderNumberSequence, OrderStatusChange, TargetGroup
-from orders.signals import order_status_changed
+from orders.signals import order_status_changed, orders_flagged_overdue
 from stations.models import Village
 from stations.scope import scope_for
 from volunteers.models import Volunteer
@@ -629,10 +629,21 @@ def order_follow_up(*, order_id: int, actor, note: str) -> Order:
 def order_flag_overdue(*, now: dt.datetime | None = None) -> int:
     """Flag orders nobody has accepted within ``WENMING_ORDER_OVERDUE_HOURS``; idempotent.
 
-    Returns how many were newly flagged. Accepting an order clears the flag.
+    Returns how many were newly flagged. Accepting an order clears the flag. Orders being
+    accepted at this moment are locked by that transition and skipped: the next run sees them
+    accepted, or flags them then.
     """
     now = now or timezone.now()
     threshold = now - dt.timedelta(hours=settings.WENMING_ORDER_OVERDUE_HOURS)
-    return Order.objects.filter(
-        status__in=[S.SUBMITTED, S.OPEN], is_overdue=False, created_at__lt=threshold
-    ).update(is_overdue=True, updated_at=now)
+    waiting = Q(status__in=[S.SUBMITTED, S.OPEN], is_overdue=False, created_at__lt=threshold)
+    with transaction.atomic():
+        ids = list(
+            Order.objects.select_for_update(skip_locked=True)
+            .filter(waiting)
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return 0
+        flagged = Order.objects.filter(waiting, pk__in=ids).update(is_overdue=True, updated_at=now)
+        transaction.on_commit(lambda: orders_flagged_overdue.send(sender=Order, order_ids=ids))
+    return flagged

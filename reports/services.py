@@ -298,26 +298,37 @@ def _fact_row(o: dict) -> tuple:
 
 def refresh_order(*, order_id: int) -> None:
     """Bring an order's fact row and its village's rollup rows up to date (idempotent)."""
-    old = (
-        OrderFact.objects.filter(pk=order_id)
-        .values("village_id", "created_month", "accepted_month", "completed_month", "rated_month")
-        .first()
+    refresh_orders(order_ids=[order_id])
+
+
+def refresh_orders(*, order_ids: Iterable[int]) -> None:
+    """``refresh_order`` for many orders at once (the periodic overdue check flags a batch):
+    each village's months are recomputed once, however many of its orders changed."""
+    order_ids = sorted(set(order_ids))
+    if not order_ids:
+        return
+    old = OrderFact.objects.filter(pk__in=order_ids).values(
+        "village_id", "created_month", "accepted_month", "completed_month", "rated_month"
     )
-    order = Order.objects.filter(pk=order_id).values(*FACT_SOURCE).first()
-    months: set[dt.date] = set()
-    if old is not None:
-        months |= {old["created_month"], old["accepted_month"], old["completed_month"]}
-        months.add(old["rated_month"])
-    if order is not None:
-        for field in ("created_at", "accepted_at", "completed_at", "rated_at", "closed_at"):
-            months.add(month_of(order[field]))
+    current = list(Order.objects.filter(pk__in=order_ids).values(*FACT_SOURCE))
+    touched: dict[int, set[dt.date]] = defaultdict(set)
+    for fact in old:
+        touched[fact["village_id"]] |= {
+            fact["created_month"],
+            fact["accepted_month"],
+            fact["completed_month"],
+            fact["rated_month"],
+        }
+    for order in current:
+        touched[order["village_id"]] |= {
+            month_of(order[field])
+            for field in ("created_at", "accepted_at", "completed_at", "rated_at", "closed_at")
+        }
     with transaction.atomic():
-        OrderFact.objects.filter(pk=order_id).delete()
-        if order is not None:
-            _insert(OrderFact, FACT_FIELDS, [_fact_row(order)])
-    villages = {v for v in (old and old["village_id"], order and order["village_id"]) if v}
-    for village_id in sorted(villages):
-        refresh_village_months(village_id=village_id, months=months)
+        OrderFact.objects.filter(pk__in=order_ids).delete()
+        _insert(OrderFact, FACT_FIELDS, [_fact_row(order) for order in current])
+    for village_id in sorted(touched):
+        refresh_village_months(village_id=village_id, months=touched[village_id])
 
 
 def refresh_event(*, event_id: int, village_id: int | None = None) -> None:

@@ -415,3 +415,37 @@ def test_a_service_in_one_town_leaves_other_towns_pages_cached(
         client.force_login(other_town_admin)
         with django_assert_max_num_queries(cached_queries):
             client.get(url, params)
+
+
+def test_the_overdue_check_reaches_the_reports_at_once(
+    client, town_admin, tuanjie, menu_item, django_capture_on_commit_callbacks
+):
+    """The periodic check flags orders without a transition; the rollup and the orders report
+    count them as overdue right away, not after the nightly rebuild."""
+    import time_machine
+    from django.urls import reverse
+
+    from orders import services as order_services
+
+    submitted = dt.datetime(2026, 10, 5, 9, tzinfo=SH)
+    with time_machine.travel(submitted, tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            for phone in ("13812341234", "13912341234"):
+                order_services.order_submit(
+                    village=tuanjie, menu_item=menu_item, name="李大娘", phone=phone
+                )
+    row = VillageMonthCategory.objects.get(village=tuanjie)
+    assert (row.orders_received, row.orders_overdue) == (2, 0)
+    with time_machine.travel(submitted + dt.timedelta(hours=49), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert order_services.order_flag_overdue() == 2
+        with django_capture_on_commit_callbacks(execute=True):
+            assert order_services.order_flag_overdue() == 0  # nothing new, nothing sent
+    row = VillageMonthCategory.objects.get(village=tuanjie)
+    assert (row.orders_received, row.orders_overdue) == (2, 2)
+    assert sorted(OrderFact.objects.values_list("overdue", flat=True)) == [True, True]
+    assert normalise(rollup()) == normalise(reference())
+    with time_machine.travel(dt.datetime(2026, 11, 10, tzinfo=SH), tick=False):
+        client.force_login(town_admin)
+        data = client.get(reverse("reports:orders")).context["data"]
+    assert (data["totals"]["received"], data["totals"]["overdue"]) == (2, 2)

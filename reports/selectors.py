@@ -164,34 +164,42 @@ def compute_coverage(area: Area, month: dt.date) -> dict:
         ]
         unit_key = "town_id"
 
-    # Served villages (and services) per unit and month, over the 12 months.
+    # Served villages (and services) per unit and month over the 12 months, and served
+    # villages (services, per village) per unit and category in the month.
     per_month: dict[tuple[int, dt.date], dict] = {}
-    if by_village or area.scope.village_ids:
-        # Villages (or a login's scattered villages): count them from the village rows.
-        monthly = (
-            rollup.filter(month__gte=first, month__lte=month)
-            .values(unit_key, "month")
-            .annotate(served=Count("village_id", distinct=True), services=Sum("services"))
-            .order_by()
-        )
-    else:
-        # Whole towns: their counts are kept per town and month.
-        monthly = TownMonth.objects.filter(
-            area.q(town="town", village="town__villages"), month__gte=first, month__lte=month
-        ).values(unit_key, "month", "services", served=F("villages_served"))
-    for row in monthly:
-        per_month[(row[unit_key], row["month"])] = row
-    # Served villages (or services, per village) per unit and category, in the month.
     per_category: dict[tuple[int, int], int] = {}
-    for row in (
-        rollup.filter(month=month)
-        .values(unit_key, "category_id")
-        .annotate(served=Count("village_id", distinct=True), services=Sum("services"))
-        .order_by()
-    ):
-        per_category[(row[unit_key], row["category_id"])] = row[
-            "services" if by_village else "served"
-        ]
+    if by_village or area.scope.village_ids:
+        # Villages (or a login's scattered villages): one pass over the village rows.
+        month_villages: dict[tuple[int, dt.date], set[int]] = defaultdict(set)
+        category_villages: dict[tuple[int, int], set[int]] = defaultdict(set)
+        for unit_id, village_id, m, category_id, services in rollup.filter(
+            month__gte=first, month__lte=month
+        ).values_list(unit_key, "village_id", "month", "category_id", "services"):
+            cell = per_month.setdefault((unit_id, m), {"served": 0, "services": 0})
+            cell["services"] += services
+            month_villages[(unit_id, m)].add(village_id)
+            if m == month:
+                if by_village:
+                    per_category[(unit_id, category_id)] = services
+                else:
+                    category_villages[(unit_id, category_id)].add(village_id)
+        for key, villages_served in month_villages.items():
+            per_month[key]["served"] = len(villages_served)
+        for key, villages_served in category_villages.items():
+            per_category[key] = len(villages_served)
+    else:
+        # Whole towns: their counts per month are kept per town.
+        for row in TownMonth.objects.filter(
+            area.q(town="town", village="town__villages"), month__gte=first, month__lte=month
+        ).values(unit_key, "month", "services", served=F("villages_served")):
+            per_month[(row[unit_key], row["month"])] = row
+        for row in (
+            rollup.filter(month=month)
+            .values(unit_key, "category_id")
+            .annotate(served=Count("village_id", distinct=True))
+            .order_by()
+        ):
+            per_category[(row[unit_key], row["category_id"])] = row["served"]
 
     rows = []
     for unit in units:
@@ -227,14 +235,14 @@ def compute_coverage(area: Area, month: dt.date) -> dict:
             }
         )
     served_total = trend[-1]["served"]
-    by_category_total = {c["id"]: 0 for c in categories}
-    for row in (
-        rollup.filter(month=month)
-        .values("category_id")
-        .annotate(n=Count("village_id", distinct=True))
-        .order_by()
-    ):
-        by_category_total[row["category_id"]] = row["n"]
+    # Each village lies in one unit, so the area's served villages per category add up.
+    by_category_total = {
+        c["id"]: sum(
+            min(r["by_category"][c["id"]], 1) if by_village else r["by_category"][c["id"]]
+            for r in rows
+        )
+        for c in categories
+    }
 
     gap_list = gaps(area, month, villages=villages)
     # Why each unserved village's station also falls short (五有): what officials follow up.

@@ -329,43 +329,73 @@ def test_the_order_workflow_keeps_the_rollup_current(
     assert normalise(rollup()) == normalise(reference())
 
 
-def test_every_coverage_figure_matches_an_independent_count(client, city_admin, world):
-    """The figures a city admin reads on the coverage page (served villages per town and
-    category, the 12-month trend and heat map, the gap list and its months without service)
-    against a count over the orders and events themselves, for every month of the data."""
+@pytest.mark.parametrize("viewer", ["city admin", "town admin", "head of three stations"])
+def test_every_coverage_figure_matches_an_independent_count(client, city, world, viewer):
+    """The figures on the coverage page (served villages per unit and category, the 12-month
+    heat map, the gap list and its months without service) against a count over the orders and
+    events themselves, for every month of the data, as each kind of official sees them."""
     import time_machine
     from django.urls import reverse
 
+    from stations.models import Role
+
     build_random(world, random.Random(6))
-    served: dict[dt.date, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    services_in: dict[dt.date, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     for (village_id, month, category_id), row in reference().items():
         if row["services"]:
-            served[month][village_id].add(category_id)
+            services_in[month][village_id][category_id] = row["services"]
     villages = {v.pk: v for v in Village.objects.select_related("town")}
-    client.force_login(city_admin)
+    user = f.UserFactory()
+    if viewer == "city admin":
+        Role.objects.create(user=user, kind=Role.Kind.CITY_ADMIN, city=city)
+        visible, unit_of = set(villages), (lambda v: villages[v].town_id)
+    elif viewer == "town admin":
+        town = next(v.town for v in villages.values() if v.town.name == "洪绪镇")
+        Role.objects.create(user=user, kind=Role.Kind.TOWN_ADMIN, city=city, town=town)
+        visible = {v for v in villages if villages[v].town_id == town.pk}
+        unit_of = lambda v: v  # noqa: E731 - one row per village
+    else:
+        three = world[0][:3]  # two villages in one town, one in the other
+        assert len({v.town_id for v in three}) == 2
+        for village in three:
+            station = f.StationFactory(village=village)
+            Role.objects.create(user=user, kind=Role.Kind.STATION_HEAD, city=city, position=station)
+        visible, unit_of = {v.pk for v in three}, (lambda v: villages[v].town_id)
+    per_village = viewer == "town admin"
+    client.force_login(user)
     months = [dt.date(2026, m, 1) for m in range(1, 8)]
-    assert any(served[m] for m in months)
+    assert any(services_in[m] for m in months)
     with time_machine.travel(dt.datetime(2026, 8, 10, tzinfo=SH), tick=False):
         for month in months:
-            data = client.get(reverse("reports:coverage"), {"month": f"{month:%Y-%m}"}).context[
-                "data"
-            ]
+            response = client.get(reverse("reports:coverage"), {"month": f"{month:%Y-%m}"})
+            data = response.context["data"]
+            served = {v: cats for v, cats in services_in[month].items() if v in visible}
+            assert {r["id"] for r in data["rows"]} == {unit_of(v) for v in visible}
             for row in data["rows"]:
-                in_town = {v for v in villages if villages[v].town_id == row["id"]}
-                expected = in_town & set(served[month])
-                assert row["villages"] == len(in_town)
-                assert row["served"] == len(expected), (month, row["name"])
+                mine = {v for v in visible if unit_of(v) == row["id"]}
+                assert row["villages"] == len(mine)
+                assert row["served"] == len(mine & set(served)), (month, row["name"])
                 for category_id, n in row["by_category"].items():
-                    assert n == sum(1 for v in expected if category_id in served[month][v])
-                assert row["heat"] == [
-                    len(in_town & set(served[m])) for m in sorted(_last_12(month))
+                    if per_village:
+                        assert n == served.get(row["id"], {}).get(category_id, 0)
+                    else:
+                        assert n == sum(1 for v in mine & set(served) if category_id in served[v])
+                heat = [
+                    sum(services_in[m].get(row["id"], {}).values())
+                    if per_village
+                    else len(mine & set(services_in[m]))
+                    for m in reversed(_last_12(month))
                 ]
+                assert row["heat"] == heat
             gaps = {g["village_id"]: g["months_without"] for g in data["gaps"]}
-            assert set(gaps) == set(villages) - set(served[month])
+            assert set(gaps) == visible - set(served)
             for village_id, without in gaps.items():
-                earlier = [m for m in served if m < month and village_id in served[m]]
+                earlier = [m for m in services_in if m < month and village_id in services_in[m]]
                 assert without == (_months_between(max(earlier), month) if earlier else None)
-            assert data["totals"]["served"] == len(served[month])
+            assert data["totals"]["served"] == len(served)
+            assert data["totals"]["villages"] == len(visible)
+            for category_id, n in data["totals"]["by_category"].items():
+                assert n == sum(1 for cats in served.values() if category_id in cats)
 
 
 def _last_12(month: dt.date) -> list[dt.date]:

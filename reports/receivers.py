@@ -10,10 +10,11 @@ import logging
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from orders.models import ServiceCategory
+from orders.models import Platform, ServiceCategory
 from reports import cache as report_cache
 from reports import services
 from stations.models import Position, Town, Village
+from volunteers.models import Team
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +52,8 @@ def connect() -> None:
     from events.models import EventVolunteer
 
     post_save.connect(on_event_volunteer_saved, sender=EventVolunteer, dispatch_uid="reports.ev")
-    # Names, station heads and phones appear in the cached coverage reports.
-    for model in (Town, Village, Position, ServiceCategory):
+    # Names, station heads and phones appear in the cached coverage and orders reports.
+    for model in (Town, Village, Position, ServiceCategory, Platform, Team):
         for signal in (post_save, post_delete):
             signal.connect(
                 report_cache.on_place_changed,

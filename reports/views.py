@@ -20,6 +20,7 @@ from reports.months import add_months, label, last_full_month, months_between, p
 from stations.scope import scope_for
 
 MAX_RANGE_MONTHS = 36
+CACHED_REPORTS = {"coverage", "orders"}
 REPORT_TITLES = {
     "coverage": gettext_lazy("服务覆盖"),
     "standards": gettext_lazy("五有达标"),
@@ -80,18 +81,24 @@ def _link(area_params: dict):
 def build(report: str, request) -> dict:
     """Everything a report page shows: its context and its tables (also used by the export).
 
-    The coverage page, the one town officials open most, is cached whole (figures, tables and
-    charts rendered to HTML) until a change in what it shows (see ``reports.cache``).
+    The coverage and orders pages, read only from the rollups and names, are cached whole
+    (figures, tables and charts rendered to HTML) until a change in what they show (see
+    ``reports.cache``); the five standards and volunteers pages also read plans and volunteers
+    directly, so they are always computed.
     """
     area = area_for(request)
-    if report != "coverage":
+    if report not in CACHED_REPORTS:
         content = _build(report, area, request.GET)
     else:
-        month = month_param(request.GET)
-        key = f"page:coverage:{get_language()}:{selectors.area_key(area)}:{month:%Y-%m}"
+        if report == "coverage":
+            period = {"month": label(month_param(request.GET))}
+        else:
+            start, end = range_params(request.GET)
+            period = {"from": label(start), "to": label(end)}
+        key = f"page:{report}:{get_language()}:{selectors.area_key(area)}:{urlencode(period)}"
         content = report_cache.cached(
             key,
-            lambda: _build(report, area, {"month": label(month)}),
+            lambda: _build(report, area, period),
             town_id=area.town.pk if area.town else None,
         )
     return {"area": area, "tabs": _tab_queries(area, content), **content}

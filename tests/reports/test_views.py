@@ -376,3 +376,27 @@ def test_town_gap_list_says_what_each_station_lacks_and_links_on(client, town_ad
     assert f'href="{reverse("reports:orders")}?town={hongxu}&amp;from=2026-11&amp;to=2026-11"' in (
         body
     )
+
+
+def test_cached_orders_report_follows_new_orders_and_renamed_teams(
+    client, town_admin, october, menu_item
+):
+    from tests.reports.factories import at, make_order
+
+    url = reverse("reports:orders")
+    before = get(client, town_admin, url).context["data"]
+    make_order(
+        village=october["hongqi"],
+        menu_item=menu_item,
+        status="accepted",
+        created_at=at(2026, 10, 30),
+        accepted_at=at(2026, 10, 30, 15),
+        accepted_team=october["team"],
+    )
+    after = get(client, town_admin, url).context["data"]
+    assert after["totals"]["received"] == before["totals"]["received"] + 1
+    assert after["totals"]["accepted"] == before["totals"]["accepted"] + 1
+    october["team"].name = "团结村红马甲服务队"
+    october["team"].save()
+    teams = {r["name"] for r in get(client, town_admin, url).context["data"]["by_team"]}
+    assert "团结村红马甲服务队" in teams and "团结村志愿服务队" not in teams

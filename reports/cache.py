@@ -47,11 +47,6 @@ def _replace(keys: Iterable[str]) -> None:
     cache.set_many({k: uuid.uuid4().hex for k in keys}, None)
 
 
-def _new_generation() -> None:
-    """Invalidate every cached report (the bench uses it to time the uncached path)."""
-    _replace([ALL])
-
-
 def bump(*, town_ids: Iterable[int] | None = None) -> None:
     """Invalidate the reports that read the given towns (None: every report), now and again
     once the current transaction commits: a report computed meanwhile from the not yet

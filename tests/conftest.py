@@ -137,3 +137,11 @@ def _clear_cache():
 def _fast_password_hasher(settings):
     """Django's default hasher takes ~0.3 s per password by design; tests need no such cost."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def page(monkeypatch):
+    """A phone-sized page in headless Chromium (see ``tests/browser.py``)."""
+    from tests.browser import phone_page
+
+    yield from phone_page(monkeypatch)

@@ -9,43 +9,9 @@ import openpyxl
 import pytest
 
 from tests import factories as f
+from tests.browser import fits_width, marks
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium"
-    ),
-]
-
-
-@pytest.fixture
-def page(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the test still uses the ORM.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(
-            viewport={"width": 360, "height": 740},
-            locale="zh-CN",
-            is_mobile=True,
-            accept_downloads=True,
-        )
-        context.set_default_timeout(15_000)
-        yield context.new_page()
-        context.close()
-        browser.close()
-
-
-def fits_width(page) -> bool:
-    """Wide tables scroll inside their own box; the page itself never scrolls sideways."""
-    return page.evaluate("document.documentElement.scrollWidth") <= 360
+pytestmark = marks
 
 
 @pytest.mark.django_db(transaction=True)

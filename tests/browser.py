@@ -4,6 +4,7 @@
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -34,6 +35,9 @@ def phone_page(monkeypatch):
         )
         context.set_default_timeout(15_000)
         yield context.new_page()
+        # Queries made while Playwright's event loop runs open their own connection (another
+        # context); close it here, or the test database cannot be dropped at the end.
+        connections.close_all()
         context.close()
         browser.close()
 

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from config.errors import InvalidInput, InvalidTransition, NotInScope, PermissionDenied
 from orders import phone as phone_numbers
@@ -557,7 +558,12 @@ def order_rate(*, tracking_token: str, stars: int, comment: str = "") -> Order:
             to=S.RATED,
             actor=None,
             actor_label=_("居民"),
-            note=_("%(n)d 星") % {"n": stars} + (f"：{comment}" if comment else ""),
+            note=(
+                ngettext("%(n)d 星：%(comment)s", "%(n)d 星：%(comment)s", stars)
+                if comment
+                else ngettext("%(n)d 星", "%(n)d 星", stars)
+            )
+            % {"n": stars, "comment": comment},
             stars=stars,
             rating_comment=comment,
             rated_at=timezone.now(),

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db import connection
 from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from events.models import Event, EventStateChange, EventVolunteer, MonthlyPlan
 from events.months import add_months, local_tz, month_bounds
@@ -75,7 +76,7 @@ def seed_events(ctx) -> None:
     category_ids = list(categories.values())
     platforms = {p.name: p.pk for p in Platform.objects.all()}
     if not stations or not category_ids:
-        ctx.stdout.write("  events: no stations or categories; skipped")
+        ctx.stdout.write("  " + gettext("活动：没有实践站或服务类别，跳过"))
         return
     volunteers_by_village: dict[int, list[int]] = defaultdict(list)
     for vid, village_id in Volunteer.objects.filter(is_active=True).values_list(
@@ -89,7 +90,7 @@ def seed_events(ctx) -> None:
     events: list[Event] = []
     plans: list[MonthlyPlan] = []
     months = [add_months(first_month, n) for n in range(PAST_MONTHS + 2)]  # … this, next
-    for month in ctx.progress(months, len(months), "活动"):
+    for month in ctx.progress(months, len(months), gettext("活动")):
         start_bound, end_bound = month_bounds(month)
         days_in_month = (end_bound - start_bound).days
         is_next = month == next_month
@@ -217,6 +218,16 @@ def seed_events(ctx) -> None:
         if calendar_compile(month=month).created:
             published += 1
     ctx.stdout.write(
-        f"  {len(events)} 活动（{sum(1 for e in events if e.state == S.DONE)} 已完成），"
-        f"{len(plans)} 月度计划，{len(links)} 志愿服务记录，{published} 个月历版本"
+        "  "
+        + gettext(
+            "%(events)s 活动（%(done)s 已完成），%(plans)s 月度计划，%(links)s 志愿服务记录，"
+            "%(published)s 个月历版本"
+        )
+        % {
+            "events": len(events),
+            "done": sum(1 for e in events if e.state == S.DONE),
+            "plans": len(plans),
+            "links": len(links),
+            "published": published,
+        }
     )

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext
+
 from orders.models import MenuItem, Platform, ServiceCategory, TargetGroup, VolunteerSkill
 from stations.demo import ARTICLE_TOWN, ARTICLE_VILLAGE
 from stations.models import Town, Village
@@ -236,11 +238,19 @@ def seed_menu(ctx: SeedContext) -> None:
     counts, weights = zip(*SKILL_COUNT_WEIGHTS, strict=True)
     volunteer_ids = list(Volunteer.objects.order_by("id").values_list("id", flat=True))
     skills = []
-    for volunteer_id in ctx.progress(volunteer_ids, len(volunteer_ids), "志愿者技能"):
+    for volunteer_id in ctx.progress(volunteer_ids, len(volunteer_ids), gettext("志愿者技能")):
         for code in rng.sample(codes, rng.choices(counts, weights)[0]):
             skills.append(VolunteerSkill(volunteer_id=volunteer_id, category=categories[code]))
     VolunteerSkill.objects.bulk_create(skills, batch_size=5000)
     ctx.stdout.write(
-        f"  {len(platforms)} 平台，{len(categories)} 类别，{len(items)} 菜单服务项，"
-        f"{len(skills)} 志愿者技能"
+        "  "
+        + gettext(
+            "%(platforms)s 平台，%(categories)s 类别，%(items)s 菜单服务项，%(skills)s 志愿者技能"
+        )
+        % {
+            "platforms": len(platforms),
+            "categories": len(categories),
+            "items": len(items),
+            "skills": len(skills),
+        }
     )

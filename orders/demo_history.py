@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from orders.models import (
     MenuItem,
@@ -327,7 +328,7 @@ def seed_orders(ctx: SeedContext) -> None:
 
     history = _History(ctx)
     for start, count in ctx.progress(
-        list(zip(month_starts, per_month, strict=True)), MONTHS, "点单历史"
+        list(zip(month_starts, per_month, strict=True)), MONTHS, gettext("点单历史")
     ):
         end = min((start + dt.timedelta(days=32)).replace(day=1), timezone.localtime(now))
         span = (end - start).total_seconds()
@@ -441,4 +442,8 @@ def _save(ctx: SeedContext, history: _History) -> None:
     for volunteer in volunteers:
         volunteer.hours_total += earned[volunteer.pk]
     Volunteer.objects.bulk_update(volunteers, ["hours_total"], batch_size=1000)
-    ctx.stdout.write(f"  {len(orders)} 点单，{len(changes)} 条状态记录")
+    ctx.stdout.write(
+        "  "
+        + gettext("%(orders)s 点单，%(changes)s 条状态记录")
+        % {"orders": len(orders), "changes": len(changes)}
+    )

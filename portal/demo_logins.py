@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from orders.models import ServiceCategory, VolunteerSkill
 from stations.demo import ARTICLE_TOWN, ARTICLE_VILLAGE
@@ -25,15 +26,19 @@ CITY_STAFF_APPS = ("stations", "volunteers", "orders", "events", "reports")
 @dataclass(frozen=True)
 class DemoLogin:
     username: str
-    description: str
+    role: str  # lazy: translated when printed; may name %(town)s and %(village)s
+
+    @property
+    def description(self) -> str:
+        return str(self.role) % {"town": ARTICLE_TOWN, "village": ARTICLE_VILLAGE}
 
 
 LOGINS = (
-    DemoLogin("admin", "超级管理员 (superuser)"),
-    DemoLogin("city", "市级管理员：滕州市新时代文明实践中心 (city admin)"),
-    DemoLogin("town", f"镇街管理员：{ARTICLE_TOWN} (town admin)"),
-    DemoLogin("station", f"站长：{ARTICLE_VILLAGE}实践站 (station head)"),
-    DemoLogin("volunteer", f"志愿者：{ARTICLE_VILLAGE} (volunteer)"),
+    DemoLogin("admin", gettext_lazy("超级管理员 (superuser)")),
+    DemoLogin("city", gettext_lazy("市级管理员：滕州市新时代文明实践中心 (city admin)")),
+    DemoLogin("town", gettext_lazy("镇街管理员：%(town)s (town admin)")),
+    DemoLogin("station", gettext_lazy("站长：%(village)s实践站 (station head)")),
+    DemoLogin("volunteer", gettext_lazy("志愿者：%(village)s (volunteer)")),
 )
 
 

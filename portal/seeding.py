@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 from django.apps import apps
 from django.db import connection
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from stations import demo_names
@@ -143,4 +144,8 @@ def delete_domain_data(stdout=None) -> None:
             table = connection.ops.quote_name(model._meta.db_table)
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - table name from the model registry
             if stdout is not None and cursor.rowcount:
-                stdout.write(f"  deleted {cursor.rowcount} {model._meta.label}")
+                stdout.write(
+                    "  "
+                    + _("已删除 %(count)s 行：%(model)s")
+                    % {"count": cursor.rowcount, "model": model._meta.label}
+                )

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext
+
 from stations import demo_names
 from stations.models import City, Position, Town, Village
 
@@ -81,7 +83,7 @@ def seed(ctx: SeedContext) -> None:
 
     villages: list[Village] = []
     rows = zip(towns, TOWNS, strict=True)
-    for town, (_, kind, base) in ctx.progress(rows, len(towns), "村（社区）"):
+    for town, (_, kind, base) in ctx.progress(rows, len(towns), gettext("村（社区）")):
         count = base * ctx.scale
         reserved = (ARTICLE_VILLAGE,)
         kinds = [
@@ -146,7 +148,7 @@ def seed(ctx: SeedContext) -> None:
                 head_phone=ctx.mobile(),
             )
         )
-    for village in ctx.progress(villages, len(villages), "实践站"):
+    for village in ctx.progress(villages, len(villages), gettext("实践站")):
         venues = VILLAGE_VENUES if village.kind == Village.Kind.VILLAGE else COMMUNITY_VENUES
         venue = rng.choice(venues)
         positions.append(
@@ -165,5 +167,7 @@ def seed(ctx: SeedContext) -> None:
         )
     Position.objects.bulk_create(positions, batch_size=1000)
     ctx.stdout.write(
-        f"  {len(towns)} 镇（街道），{len(villages)} 村（社区），{len(positions)} 实践阵地"
+        "  "
+        + gettext("%(towns)s 镇（街道），%(villages)s 村（社区），%(positions)s 实践阵地")
+        % {"towns": len(towns), "villages": len(villages), "positions": len(positions)}
     )

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext
+
 from stations.demo import ARTICLE_TOWN, ARTICLE_VILLAGE
 from stations.models import City, Position, Town, Village
 from volunteers.models import Membership, Team, Volunteer
@@ -57,7 +59,7 @@ def seed(ctx: SeedContext) -> None:
     # Volunteers first, so teams can be created with their captains in one insert each.
     volunteers: list[Volunteer] = []
     by_village: dict[int, list[Volunteer]] = {}
-    for village in ctx.progress(villages, len(villages), "志愿者"):
+    for village in ctx.progress(villages, len(villages), gettext("志愿者")):
         is_article = village.name == ARTICLE_VILLAGE and town_names[village.town_id] == ARTICLE_TOWN
         count = ARTICLE_VILLAGE_VOLUNTEERS if is_article else rng.randint(*VOLUNTEERS_PER_VILLAGE)
         head_name, head_phone = heads[(Position.Level.STATION, village.town_id, village.id)]
@@ -181,7 +183,17 @@ def seed(ctx: SeedContext) -> None:
     )
     Membership.objects.bulk_create(memberships, batch_size=5000)
     ctx.stdout.write(
-        f"  {len(volunteers)} 志愿者；1 总队，{len(detachments)} 特色支队，"
-        f"{len(town_detachments)} 镇街支队，{len(squads)} 小队，{len(village_teams)} 村级队伍；"
-        f"{len(memberships)} 队员关系"
+        "  "
+        + gettext(
+            "%(volunteers)s 志愿者；1 总队，%(detachments)s 特色支队，%(town_detachments)s 镇街"
+            "支队，%(squads)s 小队，%(village_teams)s 村级队伍；%(memberships)s 队员关系"
+        )
+        % {
+            "volunteers": len(volunteers),
+            "detachments": len(detachments),
+            "town_detachments": len(town_detachments),
+            "squads": len(squads),
+            "village_teams": len(village_teams),
+            "memberships": len(memberships),
+        }
     )

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from events import services
 from events.models import PublishedCalendar, WebhookDelivery
@@ -151,7 +152,10 @@ def test_task_and_command(make_event, capsys, celery_eager):
     result = compile_month.delay(2026, 12).get(timeout=10)
     assert result["created"] and result["version"] == 1
     call_command("compile_calendar", "2026-12", "--no-progress")
-    assert "unchanged version 1" in capsys.readouterr().out
+    assert "2026-12：无变化，仍为第 1 版" in capsys.readouterr().out
+    with translation.override("en"):
+        call_command("compile_calendar", "2026-12", "--no-progress")
+    assert "2026-12: unchanged version 1" in capsys.readouterr().out
     from django.core.management import CommandError
 
     with pytest.raises(CommandError):

@@ -1,6 +1,8 @@
 """manage.py compile_calendar YYYY-MM: compile one month's calendar now, with a progress bar."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from tqdm import tqdm
 
 from events.months import parse_month
@@ -17,7 +19,9 @@ class Command(BaseCommand):
     def handle(self, *args, month: str, no_progress: bool = False, **options):
         first = parse_month(month)
         if first is None:
-            raise CommandError(f"月份格式应为 YYYY-MM，例如 2026-12（收到 {month!r}）。")
+            raise CommandError(
+                _("月份格式应为 YYYY-MM，例如 2026-12（收到 %(month)s）。") % {"month": repr(month)}
+            )
         bar = tqdm(desc=f"{month}", unit="event", disable=no_progress, file=self.stderr._out)
 
         def progress(done: int, total: int) -> None:
@@ -30,8 +34,25 @@ class Command(BaseCommand):
         finally:
             bar.close()
         cal = result.calendar
-        verb = "published" if result.created else "unchanged"
+        n = cal.event_count
+        if result.created:
+            summary = ngettext(
+                "%(month)s：已发布第 %(version)s 版，%(count)s 项活动，哈希 %(hash)s",
+                "%(month)s：已发布第 %(version)s 版，%(count)s 项活动，哈希 %(hash)s",
+                n,
+            )
+        else:
+            summary = ngettext(
+                "%(month)s：无变化，仍为第 %(version)s 版，%(count)s 项活动，哈希 %(hash)s",
+                "%(month)s：无变化，仍为第 %(version)s 版，%(count)s 项活动，哈希 %(hash)s",
+                n,
+            )
         self.stdout.write(
-            f"{month}: {verb} version {cal.version}, {cal.event_count} events, "
-            f"hash {cal.content_hash[:12]}"
+            summary
+            % {
+                "month": month,
+                "version": cal.version,
+                "count": n,
+                "hash": cal.content_hash[:12],
+            }
         )

@@ -6,6 +6,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from portal import seeding
 
@@ -29,12 +30,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, scale: int, seed: int, reset: bool, verbosity: int, **options):
         if scale < 1:
-            raise CommandError("--scale 必须是正整数。")
+            raise CommandError(_("--scale 必须是正整数。"))
         if seeding.is_seeded() and not reset:
             raise CommandError(
-                "数据库中已有数据，未做任何改动。如要清空全部业务数据后重新生成，请加 --reset。"
-                " (The database already holds data; nothing was changed. Use --reset to delete"
-                " all domain data and seed again.)"
+                _(
+                    "数据库中已有数据，未做任何改动。如要清空全部业务数据后重新生成，请加 --reset。"
+                    " (The database already holds data; nothing was changed. Use --reset to delete"
+                    " all domain data and seed again.)"
+                )
             )
         ctx = seeding.SeedContext(
             rng=random.Random(seed),
@@ -51,7 +54,7 @@ class Command(BaseCommand):
             seeding.run_steps(ctx)
         self.stdout.write(
             self.style.SUCCESS(
-                f"演示数据已生成（scale={scale}, seed={seed}），"
-                f"用时 {time.perf_counter() - started:.1f} 秒。"
+                _("演示数据已生成（scale=%(scale)s, seed=%(seed)s），用时 %(seconds).1f 秒。")
+                % {"scale": scale, "seed": seed, "seconds": time.perf_counter() - started}
             )
         )

@@ -16,6 +16,7 @@ by listing them in ``extra_error_codes``; explicitly documented codes are never 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from rest_framework import exceptions
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
 from config.api import ErrorSerializer
@@ -29,17 +30,27 @@ ERROR_DESCRIPTIONS = {
     "429": _("请求过于频繁，请稍后再试。"),
 }
 
+# The messages the API really sends (lazy: the docs show them in the language they are read in).
+INVALID = _("输入有误，请检查标出的字段。")
 ERROR_EXAMPLES = {
     "400": {
-        "detail": "输入有误，请检查标出的字段。",
+        "detail": INVALID,
         "code": "invalid",
-        "fields": {"phone": ["请输入有效的手机号码。"]},
+        "fields": {"phone": [_("请输入11位中国大陆手机号，例如 13812345678。")]},
     },
-    "401": {"detail": "身份认证信息未提供。", "code": "not_authenticated", "fields": {}},
-    "403": {"detail": "您没有执行该操作的权限。", "code": "permission_denied", "fields": {}},
-    "404": {"detail": "未找到。", "code": "not_found", "fields": {}},
-    "409": {"detail": "当前状态不允许此操作。", "code": "conflict", "fields": {}},
-    "429": {"detail": "请求超过了限速。", "code": "throttled", "fields": {}},
+    "401": {
+        "detail": exceptions.NotAuthenticated.default_detail,
+        "code": "not_authenticated",
+        "fields": {},
+    },
+    "403": {
+        "detail": exceptions.PermissionDenied.default_detail,
+        "code": "permission_denied",
+        "fields": {},
+    },
+    "404": {"detail": exceptions.NotFound.default_detail, "code": "not_found", "fields": {}},
+    "409": {"detail": _("当前状态不允许此操作。"), "code": "conflict", "fields": {}},
+    "429": {"detail": exceptions.Throttled.default_detail, "code": "throttled", "fields": {}},
 }
 
 

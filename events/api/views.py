@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import (
@@ -38,7 +39,13 @@ NOT_FOUND = OpenApiResponse(
     examples=[
         OpenApiExample(
             "not published",
-            value={"detail": "2026-12 的活动月历尚未发布。", "code": "not_found", "fields": {}},
+            value={
+                "detail": lazy(
+                    lambda: _("%(month)s 的活动月历尚未发布。") % {"month": "2026-12"}, str
+                )(),
+                "code": "not_found",
+                "fields": {},
+            },
             response_only=True,
             status_codes=["404"],
         )

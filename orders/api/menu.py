@@ -185,7 +185,7 @@ MENU_ITEM_EXAMPLE = {
     "category": {"id": 1, "name": "文明宣讲", "code": "lecture"},
     "team": None,
     "reach": "citywide",
-    "reach_label": "全市",
+    "reach_label": MenuItem.Reach.CITYWIDE.label,
     "towns": [],
     "villages": [],
     "target_group": "",

@@ -8,6 +8,7 @@ Status codes: bad input 400 (per field), anonymous 401, not allowed 403, out of 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
@@ -46,7 +47,18 @@ SUBMITTED_EXAMPLE = {
     "duplicate": False,
 }
 CONFLICT = error_response(
-    409, {"detail": "该点单当前状态为“已接单”，不能执行此操作。", "code": "conflict", "fields": {}}
+    409,
+    {
+        "detail": lazy(
+            lambda: (
+                _("该点单当前状态为“%(status)s”，不能执行此操作。")
+                % {"status": Order.Status.ACCEPTED.label}
+            ),
+            str,
+        )(),
+        "code": "conflict",
+        "fields": {},
+    },
 )
 NOT_FOUND = error_response(404)
 
@@ -141,21 +153,31 @@ class OrderListCreateView(generics.ListAPIView):
         request=s.OrderSubmitSerializer,
         responses={
             201: s.OrderSubmittedSerializer,
-            200: OpenApiResponse(s.OrderSubmittedSerializer, description="重复点单：已有的点单"),
+            200: OpenApiResponse(
+                s.OrderSubmittedSerializer, description=gettext_lazy("重复点单：已有的点单")
+            ),
             400: error_response(
                 400,
                 {
-                    "detail": "输入有误，请检查标出的字段。",
+                    "detail": gettext_lazy("输入有误，请检查标出的字段。"),
                     "code": "invalid",
-                    "fields": {"phone": ["请输入11位中国大陆手机号，例如 13812345678。"]},
+                    "fields": {
+                        "phone": [gettext_lazy("请输入11位中国大陆手机号，例如 13812345678。")]
+                    },
                 },
             ),
             429: error_response(429),
         },
         examples=[
-            OpenApiExample("点单", value=SUBMIT_EXAMPLE, request_only=True),
             OpenApiExample(
-                "已提交", value=SUBMITTED_EXAMPLE, response_only=True, status_codes=["201"]
+                "submit", summary=gettext_lazy("点单"), value=SUBMIT_EXAMPLE, request_only=True
+            ),
+            OpenApiExample(
+                "submitted",
+                summary=gettext_lazy("已提交"),
+                value=SUBMITTED_EXAMPLE,
+                response_only=True,
+                status_codes=["201"],
             ),
         ],
     )
@@ -366,7 +388,12 @@ class TrackRateView(APIView):
             409: CONFLICT,
         },
         examples=[
-            OpenApiExample("评价", value={"stars": 5, "comment": "讲得很好"}, request_only=True)
+            OpenApiExample(
+                "rate",
+                summary=gettext_lazy("评价"),
+                value={"stars": 5, "comment": "讲得很好"},
+                request_only=True,
+            )
         ],
     )
     def post(self, request, token: str):

@@ -115,7 +115,7 @@ class MeView(APIView):
                     "roles": [
                         {
                             "kind": "station_head",
-                            "kind_label": "站长",
+                            "kind_label": Role.Kind.STATION_HEAD.label,
                             "city": {"id": 1, "name": "滕州市"},
                             "town": None,
                             "position": {"id": 12, "name": "团结村新时代文明实践站"},

@@ -314,3 +314,213 @@ def test_api_errors_in_english(client, volunteer_user):
     assert bad.status_code == 404
     assert bad.json()["detail"] == "The month must be in the form YYYY-MM, e.g. 2026-12."
     assert not CJK.search(str(bad.json()))
+
+
+# --- No stray Chinese on the English pages --------------------------------------------------
+# Every place, person and text below is ASCII, so any Chinese left on an English page is a label,
+# a piece of punctuation or a fragment outside the catalogue, not data.
+
+# Chinese kept on purpose: the picker names Chinese in Chinese, and the village search example
+# is a real village name (see KEEP_CHINESE above).
+ALLOWED_CHINESE = ("简体中文", "e.g. 团结")
+
+
+def assert_no_chinese(body: str, where: str) -> None:
+    for kept in ALLOWED_CHINESE:
+        body = body.replace(kept, "")
+    stray = sorted({line.strip() for line in body.splitlines() if CJK_OR_FULL_WIDTH.search(line)})
+    assert not stray, f"{where}: Chinese on the English page:\n" + "\n".join(stray)
+
+
+CJK_OR_FULL_WIDTH = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
+
+
+@pytest.fixture
+def english_world(db):
+    """A town, a village with a reviewing station, a volunteer, the three area admins, and an
+    order in each state that the pages show, all with ASCII names.
+
+    The orders are made with English active: a timeline stores its labels in the language of
+    whoever made the change, and a Chinese-made change would show Chinese here.
+    """
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from orders import services as order_services
+    from orders.models import VolunteerSkill
+    from stations.models import Role
+    from tests import factories as f
+
+    city = f.CityFactory(name="Tengzhou")
+    town = f.TownFactory(city=city, name="Hongxu")
+    village = f.VillageFactory(town=town, name="Tuanjie")
+    station = f.StationFactory(
+        village=village,
+        name="Tuanjie station",
+        address="Village hall",
+        opening_hours="Mon-Fri 8:30-17:30",
+        head_name="Wang",
+        review_orders=True,
+    )
+    category = f.ServiceCategoryFactory(name="Lectures", code="lecture")
+    item = f.MenuItemFactory(
+        title="Policy talk", platform=f.PlatformFactory(name="Theory"), category=category
+    )
+    vol_user = f.UserFactory(username="v-en", first_name="Li Ming")
+    volunteer = f.VolunteerFactory(
+        name="Li Ming", home_village=village, user=vol_user, phone="13900001111"
+    )
+    VolunteerSkill.objects.create(volunteer=volunteer, category=category)
+    head = f.UserFactory(username="head-en", first_name="Wang")
+    Role.objects.create(user=head, kind=Role.Kind.STATION_HEAD, city=city, position=station)
+    town_admin = f.UserFactory(username="town-en")
+    Role.objects.create(user=town_admin, kind=Role.Kind.TOWN_ADMIN, city=city, town=town)
+
+    def submit(phone: str):
+        return order_services.order_submit(
+            village=village,
+            menu_item=item,
+            name="Aunt Li",
+            phone=phone,
+            description="A talk on the new rural health insurance",
+            preferred_date=dt.date(2026, 12, 5),
+            preferred_window="morning",
+            people=20,
+        ).order
+
+    with translation.override("en"):
+        submitted = submit("13812340001")
+        opened = order_services.order_approve(order_id=submit("13812340002").pk, actor=head)
+        accepted = order_services.order_approve(order_id=submit("13812340003").pk, actor=head)
+        accepted = order_services.order_claim(order_id=accepted.pk, actor=vol_user)
+        completed = order_services.order_approve(order_id=submit("13812340004").pk, actor=head)
+        order_services.order_claim(order_id=completed.pk, actor=vol_user)
+        completed = order_services.order_complete(
+            order_id=completed.pk, actor=vol_user, hours=Decimal("2.5"), note="Talk given"
+        )
+        rated = order_services.order_approve(order_id=submit("13812340005").pk, actor=head)
+        order_services.order_claim(order_id=rated.pk, actor=vol_user)
+        order_services.order_complete(
+            order_id=rated.pk, actor=vol_user, hours=Decimal("1"), note="Talk given"
+        )
+        # Two stars: the order asks for a follow-up call.
+        rated = order_services.order_rate(
+            tracking_token=rated.tracking_token, stars=2, comment="Too short"
+        )
+        # Overdue, to show the badge.
+        order_services.order_flag_overdue(now=timezone.now() + dt.timedelta(days=30))
+    return {
+        "village": village,
+        "volunteer": vol_user,
+        "head": head,
+        "town_admin": town_admin,
+        "orders": {
+            "submitted": submitted,
+            "open": opened,
+            "accepted": accepted,
+            "completed": completed,
+            "rated": rated,
+        },
+    }
+
+
+def english_pages(world):
+    """(who is logged in, URL) for every page with an order or a form on it."""
+    orders = world["orders"]
+    village = world["village"]
+    yield None, "/"
+    yield None, reverse("orders:new")
+    yield None, f"{reverse('orders:new')}?q=Tuan"  # no town chosen: "Tuanjie (Hongxu)"
+    yield None, f"{reverse('orders:new')}?village={village.pk}"
+    for state in ("accepted", "completed", "rated"):
+        yield None, reverse("orders:track", args=[orders[state].tracking_token])
+    yield "volunteer", reverse("orders:volunteer_dashboard")
+    yield "head", reverse("orders:station_orders")
+    for order in orders.values():
+        yield "head", reverse("orders:station_order_detail", args=[order.pk])
+    yield "head", reverse("events:plans")
+    yield "town_admin", reverse("orders:town_orders")
+
+
+@pytest.mark.django_db
+def test_english_pages_have_no_stray_chinese(client, english_world):
+    seen = set()
+    for who, url in english_pages(english_world):
+        if who is None:
+            client.logout()
+        else:
+            client.force_login(english_world[who])
+        response = client.get(url, **EN)
+        if response.status_code == 302:  # a plans index redirects to this month
+            response = client.get(response["Location"], **EN)
+        body = english_page(response)
+        assert_no_chinese(body, f"{who or 'anonymous'} {url}")
+        seen.add(url)
+    assert len(seen) >= 15
+
+
+@pytest.mark.django_db
+def test_english_order_pages_read_as_english(client, english_world):
+    """The fixes themselves: brackets, colons and counts come from the catalogue."""
+    orders = english_world["orders"]
+    client.force_login(english_world["volunteer"])
+    body = english_page(
+        client.get(reverse("orders:volunteer_dashboard"), **EN),
+        "My orders (1)",
+        "20 people",
+        "Contact: A** 138****0002",
+        ">Claim</button>",
+    )
+    assert "Overdue" in body  # the open order, flagged
+
+    client.force_login(english_world["head"])
+    english_page(
+        client.get(reverse("orders:station_orders"), **EN),
+        "Accepted by: Li Ming",
+    )
+    english_page(
+        client.get(reverse("orders:station_order_detail", args=[orders["completed"].pk]), **EN),
+        "Policy talk (Lectures)",
+        "<dt>Accepted by</dt>",
+        "2.5 hours (",
+    )
+    english_page(
+        client.get(reverse("orders:track", args=[orders["rated"].tracking_token]), **EN),
+        "2 stars Too short",
+    )
+    english_page(client.get(f"{reverse('orders:new')}?q=Tuan", **EN), "Tuanjie (Hongxu)")
+    english_page(client.get("/", **EN), "Activity plans")  # the admin's navigation
+
+
+@pytest.mark.django_db
+def test_chinese_order_pages_are_unchanged(client, english_world):
+    """The same pages in Chinese keep their full-width punctuation."""
+    client.force_login(english_world["volunteer"])
+    body = client.get(reverse("orders:volunteer_dashboard")).content.decode()
+    assert "我接的单（1）" in body and "20 人" in body and "联系人：A**" in body
+    client.force_login(english_world["head"])
+    detail = reverse("orders:station_order_detail", args=[english_world["orders"]["completed"].pk])
+    body = client.get(detail).content.decode()
+    assert "Policy talk（Lectures）" in body and "2.5 小时（" in body
+    assert "接单：Li Ming" in client.get(reverse("orders:station_orders")).content.decode()
+
+
+# --- Management commands follow the active language ------------------------------------------
+
+
+@pytest.mark.django_db
+def test_demo_command_output_follows_the_language(settings):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+    from django.utils import translation
+
+    settings.DEBUG = False  # refused at once: no seeding needed to see the message
+    with pytest.raises(CommandError) as chinese:
+        call_command("demo", no_server=True, verbosity=0, stdout=StringIO())
+    assert "生产模式（DJANGO_DEBUG=0）" in str(chinese.value)
+    with translation.override("en"), pytest.raises(CommandError) as english:
+        call_command("demo", no_server=True, verbosity=0, stdout=StringIO())
+    assert str(english.value).startswith("Refused: demo is for local demonstrations only")
+    assert not CJK.search(str(english.value))

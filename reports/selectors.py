@@ -15,7 +15,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from events.models import Event, EventVolunteer, MonthlyPlan
@@ -245,15 +255,6 @@ def compute_coverage(area: Area, month: dt.date) -> dict:
     }
 
     gap_list = gaps(area, month, villages=villages)
-    # Why each unserved village's station also falls short (五有): what officials follow up.
-    lacking = {
-        s["village_id"]: s["lacks"]
-        for s in five_standards(area, month, village_ids=[g["village_id"] for g in gap_list])[
-            "stations"
-        ]
-    }
-    for gap in gap_list:
-        gap["lacks"] = lacking.get(gap["village_id"])
     return {
         "month": label(month),
         "months": [label(m) for m in months],
@@ -275,20 +276,20 @@ def compute_coverage(area: Area, month: dt.date) -> dict:
 
 
 def gaps(area: Area, month: dt.date, *, villages=None) -> list[dict]:
-    """Villages with no service in ``month``, their station head, and the months in a row.
+    """Villages with no service in ``month``, their station head, the months in a row, and
+    what else their station lacks.
 
     ``months_without`` counts ``month`` and the months before it back to the last month with a
-    service; ``None`` means no service has ever been recorded for the village. The coverage
-    report adds ``lacks``: the five standards its station misses (``None``: no station).
+    service; ``None`` means no service has ever been recorded for the village. ``lacks`` lists
+    the five standards the village's station misses in ``month`` (``None``: no active station):
+    what officials follow up along with the missing service. One query, however many villages.
     """
     villages = (
         villages
         if villages is not None
         else Village.objects.filter(area.q(town="town", village="pk"))
     )
-    served = VillageMonthCategory.objects.filter(
-        village_id=OuterRef("pk"), month=month, services__gt=0
-    )
+    in_month = VillageMonthCategory.objects.filter(village_id=OuterRef("pk"), month=month)
     # The last month served before ``month``: one backward step along the rollup's
     # (village, month, category) index per unserved village.
     last = (
@@ -298,35 +299,81 @@ def gaps(area: Area, month: dt.date, *, villages=None) -> list[dict]:
         .order_by("-month")
         .values("month")[:1]
     )
+
+    def per_village(queryset, village: str, aggregate):
+        """A correlated aggregate over the village's rows, 0 when it has none."""
+        grouped = queryset.order_by().values(village).annotate(n=aggregate).values("n")
+        return Coalesce(Subquery(grouped[:1]), 0)
+
     rows = list(
-        villages.filter(~Exists(served))
-        .annotate(last=Subquery(last))
+        villages.filter(~Exists(in_month.filter(services__gt=0)))
+        .annotate(
+            station=FilteredRelation(
+                "positions",
+                condition=Q(positions__level=Position.Level.STATION, positions__is_active=True),
+            ),
+            last=Subquery(last),
+            plan_submitted=Exists(
+                MonthlyPlan.objects.filter(
+                    position_id=OuterRef("station__id"),
+                    month=month,
+                    status=MonthlyPlan.Status.SUBMITTED,
+                )
+            ),
+            active_volunteers=per_village(
+                Volunteer.objects.filter(home_village_id=OuterRef("pk"), is_active=True),
+                "home_village_id",
+                Count("id"),
+            ),
+            rated=per_village(in_month, "village_id", Sum("orders_rated")),
+            stars=per_village(in_month, "village_id", Sum("stars_sum")),
+        )
         .order_by("town__sort_order", "town__name", "name")
         .values(
             "id",
             "name",
             "town_id",
             "town__name",
-            "positions__id",
-            "positions__name",
-            "positions__head_name",
-            "positions__head_phone",
+            "station__id",
+            "station__name",
+            "station__head_name",
+            "station__head_phone",
+            "station__address",
+            "station__opening_hours",
             "last",
+            "plan_submitted",
+            "active_volunteers",
+            "rated",
+            "stars",
         )
     )
     out = []
     for row in rows:
         previous = row["last"]
+        lacks = None
+        if row["station__id"] is not None:
+            rated = row["rated"]
+            ticks = score_standards(
+                address=row["station__address"],
+                opening_hours=row["station__opening_hours"],
+                plan_submitted=row["plan_submitted"],
+                volunteers=row["active_volunteers"],
+                services=0,
+                rated=rated,
+                average=round(row["stars"] / rated, 2) if rated else None,
+            )
+            lacks = [k for k in STANDARDS if not ticks[k]]
         out.append(
             {
                 "village_id": row["id"],
                 "village": row["name"],
                 "town_id": row["town_id"],
                 "town": row["town__name"],
-                "station": row["positions__name"] or "",
-                "head_name": row["positions__head_name"] or "",
-                "head_phone": row["positions__head_phone"] or "",
+                "station": row["station__name"] or "",
+                "head_name": row["station__head_name"] or "",
+                "head_phone": row["station__head_phone"] or "",
                 "months_without": months_between(previous, month) if previous else None,
+                "lacks": lacks,
             }
         )
     return out
@@ -384,7 +431,30 @@ def village_detail(area: Area, month: dt.date) -> dict:
 STANDARDS = ["venue", "plan", "team", "practice", "results"]
 
 
-def five_standards(area: Area, month: dt.date, *, village_ids: list[int] | None = None) -> dict:
+def score_standards(
+    *,
+    address: str,
+    opening_hours: str,
+    plan_submitted: bool,
+    volunteers: int,
+    services: int,
+    rated: int,
+    average: float | None,
+) -> dict[str, bool]:
+    """Which of the five standards a station meets, from its figures for the month (the rules
+    are in ``five_standards``'s docstring)."""
+    return {
+        "venue": bool(address.strip() and opening_hours.strip()),
+        "plan": plan_submitted,
+        "team": volunteers >= settings.WENMING_TEAM_MIN_VOLUNTEERS,
+        "practice": services >= 1,
+        "results": rated >= 1
+        and average is not None
+        and average >= settings.WENMING_RESULTS_MIN_RATING,
+    }
+
+
+def five_standards(area: Area, month: dt.date) -> dict:
     """The five standards (五有) of each station in the area, scored from data for ``month``.
 
     - venue 有阵地: the station has an address and opening hours;
@@ -395,14 +465,9 @@ def five_standards(area: Area, month: dt.date, *, village_ids: list[int] | None 
     - practice 有实践: at least one service (completed order or done event) in the month;
     - results 有成效: at least one rating given in the month, averaging at least
       WENMING_RESULTS_MIN_RATING.
-
-    ``village_ids`` narrows it to the stations of those villages (the coverage gap list).
     """
-    where = Q() if village_ids is None else Q(village_id__in=village_ids)
-    min_team = settings.WENMING_TEAM_MIN_VOLUNTEERS
-    min_rating = settings.WENMING_RESULTS_MIN_RATING
     stations = list(
-        Position.objects.filter(area.q(), where, level=Position.Level.STATION, is_active=True)
+        Position.objects.filter(area.q(), level=Position.Level.STATION, is_active=True)
         .order_by("town__sort_order", "town__name", "village__name")
         .values(
             "id",
@@ -420,24 +485,19 @@ def five_standards(area: Area, month: dt.date, *, village_ids: list[int] | None 
     plans = set(
         MonthlyPlan.objects.filter(
             area.q(town="position__town", village="position__village"),
-            Q() if village_ids is None else Q(position__village_id__in=village_ids),
             month=month,
             status=MonthlyPlan.Status.SUBMITTED,
         ).values_list("position_id", flat=True)
     )
     teams = dict(
-        Volunteer.objects.filter(
-            area.q(town="town", village="home_village"),
-            Q() if village_ids is None else Q(home_village_id__in=village_ids),
-            is_active=True,
-        )
+        Volunteer.objects.filter(area.q(town="town", village="home_village"), is_active=True)
         .values("home_village_id")
         .annotate(n=Count("id"))
         .values_list("home_village_id", "n")
     )
     practice = {
         row["village_id"]: row
-        for row in VillageMonthCategory.objects.filter(area.q(), where, month=month)
+        for row in VillageMonthCategory.objects.filter(area.q(), month=month)
         .values("village_id")
         .annotate(services=Sum("services"), rated=Sum("orders_rated"), stars=Sum("stars_sum"))
         .order_by()
@@ -449,13 +509,15 @@ def five_standards(area: Area, month: dt.date, *, village_ids: list[int] | None 
         rated = p.get("rated") or 0
         average = round(p["stars"] / rated, 2) if rated else None
         volunteers = teams.get(s["village_id"], 0)
-        ticks = {
-            "venue": bool(s["address"].strip() and s["opening_hours"].strip()),
-            "plan": s["id"] in plans,
-            "team": volunteers >= min_team,
-            "practice": (p.get("services") or 0) >= 1,
-            "results": rated >= 1 and average is not None and average >= min_rating,
-        }
+        ticks = score_standards(
+            address=s["address"],
+            opening_hours=s["opening_hours"],
+            plan_submitted=s["id"] in plans,
+            volunteers=volunteers,
+            services=p.get("services") or 0,
+            rated=rated,
+            average=average,
+        )
         lacks = [k for k in STANDARDS if not ticks[k]]
         rows.append(
             {
@@ -498,7 +560,10 @@ def five_standards(area: Area, month: dt.date, *, village_ids: list[int] | None 
     return {
         "month": label(month),
         "level": area.level,
-        "rules": {"team_min_volunteers": min_team, "results_min_rating": min_rating},
+        "rules": {
+            "team_min_volunteers": settings.WENMING_TEAM_MIN_VOLUNTEERS,
+            "results_min_rating": settings.WENMING_RESULTS_MIN_RATING,
+        },
         "totals": total,
         "towns": town_rows,
         "stations": rows,

@@ -96,11 +96,11 @@ def add_villages(n: int) -> None:
 
 # Session, user, roles (scope), then the report's own reads.
 PINNED = {
-    "reports:coverage": 14,
+    "reports:coverage": 10,
     "reports:standards": 8,
     "reports:orders": 9,
     "reports:volunteers": 11,
-    "reports-api:coverage": 13,
+    "reports-api:coverage": 9,
     "reports-api:five-standards": 7,
     "reports-api:orders": 8,
 }

@@ -85,6 +85,11 @@ def test_november_counts_the_order_completed_after_midnight(client, city_admin, 
         "红旗村": None,
         "龙泉社区": ["plan", "team", "practice", "results"],
     }
+    # The same verdicts as the five standards page, station by station.
+    standards = get(client, city_admin, reverse("reports:standards"), month="2026-11").context
+    verdicts = {s["village"]: s["lacks"] for s in standards["data"]["stations"]}
+    for gap in data["gaps"]:
+        assert gap["lacks"] == verdicts.get(gap["village"])
 
 
 def test_town_admin_lands_on_their_town_by_village(client, town_admin, october):

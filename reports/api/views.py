@@ -1,29 +1,28 @@
 """Report endpoints: the same selectors as the pages, so the numbers are the same."""
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.openapi import INVALID, error_response
 from reports import selectors
 from reports.api import serializers as s
 from reports.months import last_full_month, parse_month
 from reports.views import range_params
 from stations.scope import scope_for
 
-ERROR_EXAMPLE = OpenApiExample(
-    "bad month",
-    value={
-        "detail": "输入有误，请检查标出的字段。",
-        "code": "invalid",
-        "fields": {"month": ["月份格式应为 YYYY-MM，例如 2026-10。"]},
-    },
-    response_only=True,
-    status_codes=["400"],
-)
+# The messages the API really sends (lazy: the docs show them in the language they are read in).
 ERRORS = {
-    400: OpenApiResponse(description=_("参数有误"), examples=[ERROR_EXAMPLE]),
-    404: OpenApiResponse(description=_("镇（街道）或村（社区）不存在或不在管辖范围内")),
+    400: error_response(
+        400,
+        {
+            "detail": INVALID,
+            "code": "invalid",
+            "fields": {"month": [_("月份格式应为 YYYY-MM，例如 2026-10。")]},
+        },
+    ),
+    404: error_response(404),
 }
 
 

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from config.errors import InvalidInput
 from reports import services
@@ -17,9 +18,10 @@ class Command(BaseCommand):
         except InvalidInput as exc:
             raise CommandError(str(exc.message)) from exc
         result = services.rebuild(month=parsed)
-        scope = label(parsed) if parsed else "all months"
+        scope = label(parsed) if parsed else _("全部月份")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Rebuilt {scope}: {result['rows']} rollup rows, {result['facts']} order facts."
+                _("已重建%(scope)s：汇总 %(rows)s 行，点单事实 %(facts)s 条。")
+                % {"scope": scope, "rows": result["rows"], "facts": result["facts"]}
             )
         )

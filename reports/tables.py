@@ -74,7 +74,9 @@ def coverage_tables(report: dict, link=None, village_link=None) -> list[Table]:
     summary = Table(
         "summary",
         _("服务覆盖"),
-        [unit, _("村（社区）总数"), _("已服务村数"), _("覆盖率（%）"), _("服务次数")],
+        [unit, _("本月已服务"), _("服务次数")]
+        if by_village
+        else [unit, _("村（社区）总数"), _("已服务村数"), _("覆盖率（%）"), _("服务次数")],
     )
     matrix = Table(
         "categories",
@@ -88,7 +90,9 @@ def coverage_tables(report: dict, link=None, village_link=None) -> list[Table]:
     )
     for row in report["rows"]:
         summary.rows.append(
-            [row["name"], row["villages"], row["served"], row["percent"], row["services"]]
+            [row["name"], _yes(row["served"] > 0), row["services"]]
+            if by_village
+            else [row["name"], row["villages"], row["served"], row["percent"], row["services"]]
         )
         matrix.rows.append([row["name"]] + [row["by_category"][c["id"]] for c in categories])
         heat.rows.append([row["name"]] + row["heat"])
@@ -97,7 +101,19 @@ def coverage_tables(report: dict, link=None, village_link=None) -> list[Table]:
             t.links.append(url)
     totals = report["totals"]
     summary.rows.append(
-        [_("合计"), totals["villages"], totals["served"], totals["percent"], totals["services"]]
+        [
+            _("合计"),
+            _("%(served)s/%(villages)s 村（%(percent)s%%）") % totals,
+            totals["services"],
+        ]
+        if by_village
+        else [
+            _("合计"),
+            totals["villages"],
+            totals["served"],
+            totals["percent"],
+            totals["services"],
+        ]
     )
     summary.links.append(None)
     if not by_village:

@@ -93,7 +93,8 @@ def test_november_counts_the_order_completed_after_midnight(client, city_admin, 
 
 
 def test_town_admin_lands_on_their_town_by_village(client, town_admin, october):
-    data = get(client, town_admin, COVERAGE).context["data"]
+    response = get(client, town_admin, COVERAGE)
+    data = response.context["data"]
     assert data["level"] == "town"
     rows = {r["name"]: r for r in data["rows"]}
     assert set(rows) == {"团结村", "前进村", "红旗村"}
@@ -103,6 +104,12 @@ def test_town_admin_lands_on_their_town_by_village(client, town_admin, october):
     assert rows["红旗村"]["heat"][8] == 1  # July
     assert data["totals"]["villages"] == 3 and data["totals"]["served"] == 2
     assert [g["village"] for g in data["gaps"]] == ["红旗村"]
+    summary = next(t for t in response.context["tables"] if t.key == "summary")
+    assert summary.headers == ["村（社区）", "本月已服务", "服务次数"]
+    assert sorted(summary.rows[:-1]) == [["前进村", "✓", 1], ["团结村", "✓", 1], ["红旗村", "✗", 0]]
+    assert summary.rows[-1] == ["合计", "2/3 村（66.7%）", 2]
+    body = response.content.decode()
+    assert body.index('id="t-gaps"') < body.index('id="t-summary"')  # the gap list comes first
 
 
 def test_village_drill_down(client, town_admin, october):

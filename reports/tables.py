@@ -31,6 +31,11 @@ class Table:
     # Optional link per row for the first cell (drill-down); not exported.
     links: list[str | None] = field(default_factory=list)
     numeric_from: int = 1  # columns from this index are right-aligned numbers
+    numeric: frozenset[int] | None = None  # or exactly these columns
+
+    def is_numeric(self, column: int) -> bool:
+        return column in self.numeric if self.numeric is not None else column >= self.numeric_from
+
     period: str = ""  # the month or range, shown after the title
 
     @property
@@ -125,32 +130,34 @@ def coverage_tables(report: dict, link=None, village_link=None) -> list[Table]:
         [_("月份"), _("已服务村数"), _("村（社区）总数"), _("覆盖率（%）")],
         [[t["month"], t["served"], t["villages"], t["percent"]] for t in report["trend"]],
     )
+    # On a phone the first columns are what shows: how long each village has gone without and
+    # what its station lacks come before the contact details.
     gaps = Table(
         "gaps",
         _("未服务村（社区）"),
         [
             _("村（社区）"),
-            _("镇（街道）"),
-            _("实践站"),
+            _("连续未服务月数"),
+            _("五有缺项"),
             _("站长"),
             _("站长电话"),
-            _("五有缺项"),
-            _("连续未服务月数"),
-        ],
+            _("实践站"),
+        ]
+        + ([] if by_village else [_("镇（街道）")]),
         [
             [
                 g["village"],
-                g["town"],
-                g["station"],
+                g["months_without"] if g["months_without"] is not None else _("从未服务"),
+                _lacks(g.get("lacks")),
                 g["head_name"],
                 g["head_phone"],
-                _lacks(g.get("lacks")),
-                g["months_without"] if g["months_without"] is not None else _("从未服务"),
+                g["station"],
             ]
+            + ([] if by_village else [g["town"]])
             for g in report["gaps"]
         ],
         links=[village_link(g) if village_link else None for g in report["gaps"]],
-        numeric_from=6,
+        numeric=frozenset({1}),
     )
     return [summary, trend, gaps, heat, matrix]
 
@@ -403,7 +410,6 @@ def render_table(table: Table, *, export_base: str, query: str, colours=None) ->
     ``export_base`` is the export URL with ``__TABLE__.__FMT__`` placeholders; ``colours``
     (optional, per row a list per column) gives heat-map backgrounds.
     """
-    num = table.numeric_from
     out = [f'<section class="report-table" id="t-{escape(table.key)}"><h2>{escape(table.caption)}']
     out.append(f' <span class="exports no-print">{escape(_("导出"))}: ')
     links = []
@@ -413,7 +419,7 @@ def render_table(table: Table, *, export_base: str, query: str, colours=None) ->
     out.append(" · ".join(links))
     out.append('</span></h2><div class="table-wrap"><table><thead><tr>')
     for i, head in enumerate(table.headers):
-        cls = ' class="num"' if i >= num else ""
+        cls = ' class="num"' if table.is_numeric(i) else ""
         out.append(f'<th scope="col"{cls}>{escape(head)}</th>')
     out.append("</tr></thead><tbody>")
     row_links = table.links or [None] * len(table.rows)
@@ -424,7 +430,7 @@ def render_table(table: Table, *, export_base: str, query: str, colours=None) ->
         out.append(f'<tr><th scope="row">{first}</th>')
         row_colours = colours[r] if colours else None
         for i, value in enumerate(row[1:], start=1):
-            attrs = ' class="num"' if i >= num else ""
+            attrs = ' class="num"' if table.is_numeric(i) else ""
             if row_colours:
                 attrs = f' class="cell" style="background:{row_colours[i]}"'
             out.append(f"<td{attrs}>{_cell(value)}</td>")

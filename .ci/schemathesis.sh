@@ -32,7 +32,7 @@ uv run manage.py runserver --noreload "127.0.0.1:${port}" >"$log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
 for _ in $(seq 60); do
-  curl -fsS -o /dev/null "http://127.0.0.1:${port}/api/schema/" && break
+  curl -fsS -o /dev/null "http://127.0.0.1:${port}/api/schema/" 2>/dev/null && break
   sleep 0.5
 done
 

@@ -156,7 +156,7 @@ def _build(report: str, area: selectors.Area, params) -> dict:
             title=_("逐月服务次数"),
         )
     elif report == "coverage":
-        data = selectors.coverage(area, month)
+        data = selectors.compute_coverage(area, month)  # the whole page is cached (``build``)
         ctx["data"] = data
         if area.level == "city":
             row_link = lambda row: link(town=row["id"])  # noqa: E731

@@ -41,7 +41,7 @@ from events.models import (
 )
 from events.months import add_months, current_month, format_month, month_bounds
 from events.phone import is_mainland_mobile
-from events.signals import event_state_changed
+from events.signals import event_state_changed, plan_submitted
 from orders.models import Order, Platform, ServiceCategory
 from stations.models import Position, Town, Village
 from stations.scope import scope_for
@@ -507,6 +507,14 @@ def plan_submit(*, user, position: Position, month: dt.date, note: str = "") -> 
         except InvalidTransition:
             continue  # edited concurrently into another state: leave it be
     plan.refresh_from_db()
+    payload = {
+        "plan_id": plan.pk,
+        "position_id": position.pk,
+        "village_id": position.village_id,
+        "town_id": position.town_id,
+        "month": month,
+    }
+    transaction.on_commit(lambda: plan_submitted.send(sender=MonthlyPlan, **payload))
     return plan
 
 

@@ -3,8 +3,12 @@
 ``event_state_changed`` is sent after the transaction that changed an event's state commits,
 with keyword arguments ``event_id``, ``village_id``, ``town_id``, ``category_id``,
 ``from_state`` and ``to_state`` (the ``Event.State`` values; ``from_state`` is "" on create).
+
+``plan_submitted`` is sent after a station's monthly plan is submitted and committed, with
+``plan_id``, ``position_id``, ``village_id``, ``town_id`` and ``month`` (the first day).
 """
 
 from django.dispatch import Signal
 
 event_state_changed = Signal()
+plan_submitted = Signal()

@@ -1,4 +1,6 @@
-"""Keep the rollups current: each order or event transition refreshes the rows it touches.
+"""Keep the rollups current: each order or event transition refreshes the rows it touches; and
+keep the report cache honest: whatever a cached page shows (places, names, plans, volunteers)
+invalidates the pages of its town when it changes.
 
 The workflow sends its signals on commit, so the base rows are final when these run. A failure
 here must never undo or block the resident's or volunteer's action, so it is logged; the
@@ -8,13 +10,14 @@ nightly ``rebuild_rollups`` task heals any row a lost refresh left stale.
 import logging
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from orders.models import Platform, ServiceCategory
 from reports import cache as report_cache
 from reports import services
 from stations.models import Position, Town, Village
-from volunteers.models import Team
+from volunteers.models import Team, Volunteer
+from volunteers.signals import volunteers_changed
 
 logger = logging.getLogger(__name__)
 
@@ -47,11 +50,48 @@ def on_event_volunteer_saved(sender, instance, created, **kwargs) -> None:
     transaction.on_commit(lambda: on_event_state_changed(sender, event_id=event_id))
 
 
+def on_plan_submitted(sender, *, town_id, **kwargs) -> None:
+    """The coverage gap list says whether each station's plan is in (有计划)."""
+    report_cache.bump(town_ids=[town_id])
+
+
+def on_volunteers_changed(sender, *, town_ids, **kwargs) -> None:
+    """The gap list counts each village's active volunteers (有队伍)."""
+    report_cache.bump(town_ids=town_ids)
+
+
+def on_volunteer_saving(sender, instance, **kwargs) -> None:
+    """Remember the town a volunteer is moving out of: its gap list changes too."""
+    if instance.pk:
+        instance._reports_previous_town_id = (
+            Volunteer.objects.filter(pk=instance.pk).values_list("town_id", flat=True).first()
+        )
+
+
+def on_volunteer_saved(sender, instance, **kwargs) -> None:
+    """The gap list counts each village's active volunteers (有队伍)."""
+    towns = {instance.town_id, getattr(instance, "_reports_previous_town_id", None)} - {None}
+    report_cache.bump(town_ids=towns)
+
+
+def on_plan_saved(sender, instance, **kwargs) -> None:
+    """A plan edited in the admin (the workflow's submission sends ``plan_submitted``)."""
+    town_id = (
+        Position.objects.filter(pk=instance.position_id).values_list("town_id", flat=True).first()
+    )
+    report_cache.bump(town_ids=[town_id] if town_id else None)
+
+
 def connect() -> None:
     """Connect to whichever workflow signals are installed."""
-    from events.models import EventVolunteer
+    from events.models import EventVolunteer, MonthlyPlan
 
     post_save.connect(on_event_volunteer_saved, sender=EventVolunteer, dispatch_uid="reports.ev")
+    pre_save.connect(on_volunteer_saving, sender=Volunteer, dispatch_uid="reports.vol.pre")
+    for name, signal in (("saved", post_save), ("deleted", post_delete)):
+        signal.connect(on_volunteer_saved, sender=Volunteer, dispatch_uid=f"reports.vol.{name}")
+        signal.connect(on_plan_saved, sender=MonthlyPlan, dispatch_uid=f"reports.plan.{name}")
+    volunteers_changed.connect(on_volunteers_changed, dispatch_uid="reports.volunteers")
     # Names, station heads and phones appear in the cached coverage and orders reports.
     for model in (Town, Village, Position, ServiceCategory, Platform, Team):
         for signal in (post_save, post_delete):
@@ -68,8 +108,9 @@ def connect() -> None:
         order_status_changed.connect(on_order_status_changed, dispatch_uid="reports.orders")
         orders_flagged_overdue.connect(on_orders_flagged_overdue, dispatch_uid="reports.overdue")
     try:
-        from events.signals import event_state_changed
+        from events.signals import event_state_changed, plan_submitted
     except ImportError:  # the events workflow is not installed
         pass
     else:
         event_state_changed.connect(on_event_state_changed, dispatch_uid="reports.events")
+        plan_submitted.connect(on_plan_submitted, dispatch_uid="reports.plans")

@@ -5,11 +5,13 @@ re-registers ``VolunteerAdmin`` with an extra inline: volunteers must not import
 """
 
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from stations.admin import ChangelistCountsMixin, PreloadedAutocompleteInline
 from volunteers.models import Membership, Team, Volunteer
+from volunteers.signals import volunteers_changed
 
 
 class TeamMembershipInline(PreloadedAutocompleteInline, admin.TabularInline):
@@ -94,13 +96,25 @@ class VolunteerAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("标记为不在册"))
     def mark_inactive(self, request, queryset):
-        updated = queryset.update(is_active=False)
+        updated = _set_active(queryset, False)
         self.message_user(request, _("已将 %(n)d 名志愿者标记为不在册。") % {"n": updated})
 
     @admin.action(description=_("标记为在册"))
     def mark_active(self, request, queryset):
-        updated = queryset.update(is_active=True)
+        updated = _set_active(queryset, True)
         self.message_user(request, _("已将 %(n)d 名志愿者标记为在册。") % {"n": updated})
+
+
+def _set_active(queryset, active: bool) -> int:
+    """One UPDATE for the whole selection; listeners (the reports' team counts) are told which
+    towns changed once it commits, since ``update()`` sends no ``post_save``."""
+    with transaction.atomic():
+        town_ids = set(queryset.values_list("town_id", flat=True))
+        updated = queryset.update(is_active=active)
+        transaction.on_commit(
+            lambda: volunteers_changed.send(sender=Volunteer, town_ids=sorted(town_ids))
+        )
+    return updated
 
 
 @admin.register(Membership)

@@ -1,12 +1,15 @@
 """Every figure on the report pages, checked against the hand-built October (see conftest)."""
 
 import csv
+import datetime as dt
 import io
 from urllib.parse import unquote
 
 import openpyxl
 import pytest
 from django.urls import reverse
+
+from tests import factories as f
 
 COVERAGE = reverse("reports:coverage")
 
@@ -405,3 +408,47 @@ def test_cached_orders_report_follows_new_orders_and_renamed_teams(
     october["team"].save()
     teams = {r["name"] for r in get(client, town_admin, url).context["data"]["by_team"]}
     assert "团结村红马甲服务队" in teams and "团结村志愿服务队" not in teams
+
+
+def test_cached_gap_list_follows_plans_and_volunteers(
+    client, town_admin, superuser, october, django_capture_on_commit_callbacks
+):
+    """The gap list's verdicts read plans and volunteers: submitting a plan, enrolling a
+    volunteer and the admin's bulk "not on the roll" action show at once on the cached page."""
+    from events import services as event_services
+    from tests.reports.factories import at, submit_plan
+    from volunteers.models import Volunteer
+
+    def qianjin_lacks():
+        data = get(client, town_admin, COVERAGE, month="2026-11").context["data"]
+        return {g["village"]: g["lacks"] for g in data["gaps"]}["前进村"]
+
+    station = october["stations"]["qianjin"]
+    with django_capture_on_commit_callbacks(execute=True):
+        event = event_services.event_create(
+            user=town_admin,
+            title="十一月宣讲",
+            category=october["lecture"],
+            start=at(2026, 11, 20, 9),
+            end=at(2026, 11, 20, 11),
+            organiser_position=station,
+        )
+        event_services.event_plan(user=town_admin, event=event)
+        submit_plan(station, dt.date(2026, 11, 1), submitted=False)  # a draft: not yet in
+    assert qianjin_lacks() == ["venue", "plan", "team", "practice", "results"]
+    with django_capture_on_commit_callbacks(execute=True):
+        event_services.plan_submit(user=town_admin, position=station, month=dt.date(2026, 11, 1))
+    assert qianjin_lacks() == ["venue", "team", "practice", "results"]
+
+    fifth = f.VolunteerFactory(home_village=october["qianjin"])
+    assert qianjin_lacks() == ["venue", "practice", "results"]
+
+    client.force_login(superuser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:volunteers_volunteer_changelist"),
+            {"action": "mark_inactive", "_selected_action": [fifth.pk]},
+        )
+    assert response.status_code == 302
+    assert not Volunteer.objects.get(pk=fifth.pk).is_active
+    assert qianjin_lacks() == ["venue", "team", "practice", "results"]

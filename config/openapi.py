@@ -13,6 +13,7 @@ A view can add others (409 for a wrong state) with ``@extend_schema(responses={4
 by listing them in ``extra_error_codes``; explicitly documented codes are never overwritten.
 """
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
@@ -27,6 +28,7 @@ ERROR_DESCRIPTIONS = {
     "403": _("没有执行此操作的权限。"),
     "404": _("未找到，或不在调用者的管辖范围内（不区分两者）。"),
     "409": _("当前状态不允许此操作（可能已被他人处理）。"),
+    "415": _("不支持请求体的格式（Content-Type）。"),
     "429": _("请求过于频繁，请稍后再试。"),
 }
 
@@ -50,6 +52,16 @@ ERROR_EXAMPLES = {
     },
     "404": {"detail": exceptions.NotFound.default_detail, "code": "not_found", "fields": {}},
     "409": {"detail": _("当前状态不允许此操作。"), "code": "conflict", "fields": {}},
+    "415": {
+        "detail": lazy(
+            lambda: str(exceptions.UnsupportedMediaType.default_detail).format(
+                media_type="application/json"
+            ),
+            str,
+        )(),
+        "code": "unsupported_media_type",
+        "fields": {},
+    },
     "429": {"detail": exceptions.Throttled.default_detail, "code": "throttled", "fields": {}},
 }
 

@@ -6,9 +6,16 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
-from events.models import Event, EventStateChange, MonthlyPlan, PublishedCalendar
+from events.models import (
+    Event,
+    EventPhoto,
+    EventStateChange,
+    EventVolunteer,
+    MonthlyPlan,
+    PublishedCalendar,
+)
 from events.months import month_bounds
 from stations.models import Position
 from stations.scope import scope_for
@@ -29,6 +36,16 @@ def calendar_queryset() -> QuerySet[Event]:
         "organiser_team",
         "venue_position",
     )
+
+
+def with_photos(events: QuerySet[Event]) -> QuerySet[Event]:
+    """``events`` with the photos their pages show, in upload order (one more query)."""
+    return events.prefetch_related(Prefetch("photos", queryset=EventPhoto.objects.order_by("id")))
+
+
+def event_volunteers(event: Event) -> QuerySet[EventVolunteer]:
+    """The volunteers linked to ``event`` (signed up, checked in or confirmed), as on its page."""
+    return EventVolunteer.objects.filter(event=event).select_related("volunteer").order_by("id")
 
 
 CALENDAR_FIELDS = (

@@ -424,9 +424,7 @@ def event_detail(request, pk: int):
     if manages:
         context.update(
             {
-                "volunteer_links": list(
-                    event.volunteer_links.select_related("volunteer").order_by("id")
-                ),
+                "volunteer_links": list(selectors.event_volunteers(event)),
                 "changes": list(event.state_changes.select_related("actor")),
                 "cancel_form": CancelForm(),
                 "complete_form": CompleteForm(initial={"attendance": event.attendance}),

@@ -1,5 +1,6 @@
 """Events API writes: what a station head (or town/city admin) does on the event pages, through
-the same services: create and edit events, plan, publish, complete and cancel them.
+the same services: create and edit events, plan, publish, complete and cancel them, confirm
+volunteers' hours (and list the event's volunteers) and upload photos.
 
 Reads stay in ``events/api/views.py``; these views extend them with the write methods. An event
 outside the caller's area is a 404 (as on the pages); a wrong state is a 409.
@@ -10,12 +11,13 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import generics, permissions, serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.errors import NotInScope
-from config.openapi import error_response
+from config.openapi import INVALID, error_response
 from events import selectors, services
 from events.api import serializers as s
 from events.api import views
@@ -103,9 +105,9 @@ def _get(user, pk: int) -> Event:
     return event
 
 
-def _reloaded(event: Event) -> dict:
-    fresh = selectors.calendar_queryset().get(pk=event.pk)
-    return s.EventListSerializer(fresh).data
+def _reloaded(event: Event, request) -> dict:
+    fresh = selectors.with_photos(selectors.calendar_queryset()).get(pk=event.pk)
+    return s.EventDetailSerializer(fresh, context={"request": request}).data
 
 
 class EventListCreateView(views.EventListView):
@@ -122,7 +124,11 @@ class EventListCreateView(views.EventListView):
             "时间有误 → 400；范围外的村或镇 → 404。"
         ),
         request=EventCreateSerializer,
-        responses={201: s.EventListSerializer, 400: error_response(400), 404: error_response(404)},
+        responses={
+            201: s.EventDetailSerializer,
+            400: error_response(400),
+            404: error_response(404),
+        },
         examples=[OpenApiExample("lecture", value=EVENT_EXAMPLE, request_only=True)],
         tags=TAGS,
     )
@@ -130,7 +136,7 @@ class EventListCreateView(views.EventListView):
         body = EventCreateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         event = services.event_create(user=request.user, **body.validated_data)
-        return Response(_reloaded(event), status=status.HTTP_201_CREATED)
+        return Response(_reloaded(event, request), status=status.HTTP_201_CREATED)
 
 
 class EventDetailEditView(views.EventDetailView):
@@ -145,7 +151,7 @@ class EventDetailEditView(views.EventDetailView):
         description=_("只改传入的字段。已完成或已取消的活动 → 409。"),
         request=EventWriteSerializer(partial=True),
         responses={
-            200: s.EventListSerializer,
+            200: s.EventDetailSerializer,
             400: error_response(400),
             404: error_response(404),
             409: error_response(409),
@@ -157,7 +163,7 @@ class EventDetailEditView(views.EventDetailView):
         body = EventWriteSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         event = services.event_update(user=request.user, event=event, **body.validated_data)
-        return Response(_reloaded(event))
+        return Response(_reloaded(event, request))
 
 
 class _EventActionView(APIView):
@@ -172,7 +178,7 @@ class _EventActionView(APIView):
             body.is_valid(raise_exception=True)
             data = body.validated_data
         event = self.act(request.user, event, data)
-        return Response(_reloaded(event))
+        return Response(_reloaded(event, request))
 
     def act(self, user, event: Event, data: dict) -> Event:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -180,7 +186,7 @@ class _EventActionView(APIView):
 
 def _action_schema(name: str, summary, description, request=None):
     responses = {
-        200: s.EventListSerializer,
+        200: s.EventDetailSerializer,
         404: error_response(404),
         409: error_response(409),
     }
@@ -246,3 +252,169 @@ class EventCompleteView(_EventActionView):
             attendance=data.get("attendance"),
             results_note=data.get("results_note", ""),
         )
+
+
+# --- volunteers and photos ---------------------------------------------------------------------
+
+VOLUNTEER_EXAMPLE = {
+    "volunteer": {"id": 7, "name": "张明"},
+    "hours": "2.0",
+    "checked_in": True,
+    "confirmed": True,
+    "hours_credited": True,
+    "created_at": "2026-12-12T11:05:00+08:00",
+}
+PHOTO_EXAMPLE = {
+    "id": 31,
+    "image": "https://wenming.example.cn/media/events/2026/12/lecture.jpg",
+    "caption": "村文化广场宣讲现场",
+    "created_at": "2026-12-12T11:20:00+08:00",
+}
+CANCELLED_CONFLICT = error_response(
+    409, {"detail": _("活动已取消。"), "code": "conflict", "fields": {}}
+)
+
+
+class EventVolunteersView(generics.ListAPIView):
+    """The event page's volunteer table (managers only) and its "confirm hours" form."""
+
+    permission_classes = [permissions.IsAuthenticated]
+    serializer_class = s.EventVolunteerSerializer
+    filter_backends: list = []  # the page's table has no filters; ordered by sign-up
+
+    def get_queryset(self):
+        return selectors.event_volunteers(_get(self.request.user, self.kwargs["pk"]))
+
+    @extend_schema(
+        operation_id="events_volunteers_list",
+        summary=_("活动的服务志愿者"),
+        description=_(
+            "报名、签到或经确认的志愿者及其时长，与活动页面“服务志愿者”表相同；"
+            "仅活动的管理者可见，其他人 → 404。"
+        ),
+        responses={200: s.EventVolunteerSerializer(many=True), 404: error_response(404)},
+        examples=[
+            OpenApiExample(
+                "volunteers",
+                summary=_("服务志愿者"),
+                value=VOLUNTEER_EXAMPLE,
+                response_only=True,
+                status_codes=["200"],
+            )
+        ],
+        tags=TAGS,
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="events_volunteers_confirm",
+        summary=_("确认志愿者时长"),
+        description=_(
+            "组织方确认志愿者参加了服务及其时长（0 到 24 小时）；再次确认会更新尚未计入的时长。"
+            "活动已完成时时长立即计入志愿者，否则在完成活动时计入。"
+            "志愿者不存在或时长有误 → 400；已取消的活动 → 409。"
+        ),
+        request=s.VolunteerConfirmSerializer,
+        responses={
+            200: s.EventVolunteerSerializer,
+            400: error_response(
+                400,
+                {
+                    "detail": INVALID,
+                    "code": "invalid",
+                    "fields": {"volunteer": [_("志愿者不存在。")]},
+                },
+            ),
+            404: error_response(404),
+            409: CANCELLED_CONFLICT,
+        },
+        examples=[
+            OpenApiExample(
+                "confirm",
+                summary=_("确认时长"),
+                value={"volunteer": 7, "hours": "2.0"},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "confirmed",
+                summary=_("已确认"),
+                value=VOLUNTEER_EXAMPLE,
+                response_only=True,
+                status_codes=["200"],
+            ),
+        ],
+        tags=TAGS,
+    )
+    def post(self, request, pk: int):
+        event = _get(request.user, pk)
+        body = s.VolunteerConfirmSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        link = services.event_volunteer_confirm(
+            user=request.user,
+            event=event,
+            volunteer=body.validated_data["volunteer"],
+            hours=body.validated_data["hours"],
+        )
+        link = selectors.event_volunteers(event).get(pk=link.pk)
+        return Response(s.EventVolunteerSerializer(link).data)
+
+
+class EventPhotosView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+    # Files only come as multipart; anything else is a 415 rather than a confusing field error.
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        operation_id="events_photos_create",
+        summary=_("上传活动照片"),
+        description=_(
+            "multipart/form-data：image（JPG、PNG 或 WebP，不超过 5 MB，须为可识别的图片）"
+            "和可选的 caption（说明，最多 200 字）。与活动页面的上传表单校验相同；"
+            "照片随即出现在活动详情中（活动公开时人人可见）。"
+        ),
+        request={"multipart/form-data": s.PhotoUploadSerializer},
+        responses={
+            201: s.EventPhotoSerializer,
+            400: error_response(
+                400,
+                {
+                    "detail": INVALID,
+                    "code": "invalid",
+                    "fields": {
+                        "image": [_("照片不能超过 5 MB。")],
+                    },
+                },
+            ),
+            404: error_response(404),
+            415: error_response(415),
+        },
+        examples=[
+            OpenApiExample(
+                "photo",
+                summary=_("照片"),
+                value={"image": "(JPG/PNG/WebP)", "caption": "村文化广场宣讲现场"},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "uploaded",
+                summary=_("已上传"),
+                value=PHOTO_EXAMPLE,
+                response_only=True,
+                status_codes=["201"],
+            ),
+        ],
+        tags=TAGS,
+    )
+    def post(self, request, pk: int):
+        event = _get(request.user, pk)
+        body = s.PhotoUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        photo = services.event_photo_add(
+            user=request.user,
+            event=event,
+            image=body.validated_data["image"],
+            caption=body.validated_data["caption"],
+        )
+        data = s.EventPhotoSerializer(photo, context={"request": request}).data
+        return Response(data, status=status.HTTP_201_CREATED)

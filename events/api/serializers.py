@@ -1,11 +1,14 @@
 """Explicit serializers per operation; no workflow logic here (the services do that)."""
 
+from decimal import Decimal
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from events.ical import event_uid
-from events.models import Event
+from events.models import Event, EventPhoto, EventVolunteer
 from events.phone import is_mainland_mobile
+from volunteers.models import Volunteer
 
 
 class EventRefSerializer(serializers.Serializer):
@@ -50,6 +53,59 @@ class EventListSerializer(serializers.ModelSerializer):
         if obj.venue_position is not None:
             return f"{obj.venue_position.name} {obj.venue_address}".strip()
         return obj.venue_address
+
+
+class EventPhotoSerializer(serializers.ModelSerializer):
+    image = serializers.ImageField(read_only=True, help_text=_("照片地址"))
+
+    class Meta:
+        model = EventPhoto
+        fields = ["id", "image", "caption", "created_at"]
+        read_only_fields = fields
+
+
+# One event as its page shows it to everyone: the list's fields, the results and the photos.
+class EventDetailSerializer(EventListSerializer):
+    photos = EventPhotoSerializer(many=True, read_only=True)
+
+    class Meta(EventListSerializer.Meta):
+        fields = [*EventListSerializer.Meta.fields, "results_note", "photos"]
+
+
+# The page's photo form: the model field's validators (type, 5 MB) on an image Pillow can read.
+class PhotoUploadSerializer(serializers.Serializer):
+    image = serializers.ImageField(
+        validators=EventPhoto._meta.get_field("image").validators,
+        help_text=_("JPG、PNG 或 WebP，不超过 5 MB"),
+    )
+    caption = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, default="", help_text=_("说明")
+    )
+
+
+class EventVolunteerSerializer(serializers.ModelSerializer):
+    volunteer = EventRefSerializer(read_only=True)
+    hours = serializers.DecimalField(max_digits=5, decimal_places=1, read_only=True)
+
+    class Meta:
+        model = EventVolunteer
+        fields = ["volunteer", "hours", "checked_in", "confirmed", "hours_credited", "created_at"]
+        read_only_fields = fields
+
+
+class VolunteerConfirmSerializer(serializers.Serializer):
+    volunteer = serializers.PrimaryKeyRelatedField(
+        queryset=Volunteer.objects.all(),
+        help_text=_("志愿者编号"),
+        error_messages={"does_not_exist": _("志愿者不存在。")},
+    )
+    hours = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=1,
+        min_value=Decimal("0"),
+        max_value=Decimal("24"),
+        help_text=_("服务时长（小时），0 到 24，最多一位小数"),
+    )
 
 
 class CalendarEventSerializer(serializers.Serializer):

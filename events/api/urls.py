@@ -13,6 +13,12 @@ urlpatterns = [
         "events/<int:pk>/complete/", actions.EventCompleteView.as_view(), name="api-event-complete"
     ),
     path("events/<int:pk>/checkins/", views.CheckInView.as_view(), name="api-event-checkin"),
+    path(
+        "events/<int:pk>/volunteers/",
+        actions.EventVolunteersView.as_view(),
+        name="api-event-volunteers",
+    ),
+    path("events/<int:pk>/photos/", actions.EventPhotosView.as_view(), name="api-event-photos"),
     path("plans/<str:ym>/", views.PlanListView.as_view(), name="api-plans"),
     path("plans/<str:ym>/submit/", views.PlanSubmitView.as_view(), name="api-plan-submit"),
 ]

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from config.api import ErrorSerializer, Pagination
 from config.errors import InvalidInput, NotInScope
+from config.openapi import error_response
 from events import selectors, services
 from events.api import serializers as s
 from events.filters import EventFilter
@@ -111,14 +112,15 @@ class EventListView(generics.ListAPIView):
 
 class EventDetailView(generics.RetrieveAPIView):
     permission_classes = [permissions.AllowAny]
-    serializer_class = s.EventListSerializer
+    serializer_class = s.EventDetailSerializer
 
     def get_queryset(self):
-        return selectors.visible_events(self.request.user)
+        return selectors.with_photos(selectors.visible_events(self.request.user))
 
     @extend_schema(
         summary=gettext_lazy("活动详情"),
-        responses={200: s.EventListSerializer, 404: NOT_FOUND},
+        description=gettext_lazy("与活动页面公开的内容相同，含活动成效和照片；草稿仅管理者可见。"),
+        responses={200: s.EventDetailSerializer, 404: error_response(404)},
         tags=["events"],
     )
     def get(self, request, *args, **kwargs):

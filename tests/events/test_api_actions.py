@@ -1,0 +1,386 @@
+"""The event page's remaining actions through the API: the volunteers table and confirming hours
+(``/api/events/<id>/volunteers/``), photo upload (``/api/events/<id>/photos/``) and the photos in
+the event detail. Scoped and state-checked by the same services as the page."""
+
+import io
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from events import services
+from events.models import EventPhoto, EventVolunteer
+from events.validators import MAX_PHOTO_BYTES
+from stations.models import Role
+from tests import factories as f
+from tests.events.conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _now():
+    with time_machine.travel(at(2026, 11, 20, 10, 0), tick=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def as_user():
+    def make(user) -> APIClient:
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make
+
+
+@pytest.fixture
+def head(as_user, station_head):
+    return as_user(station_head)
+
+
+@pytest.fixture
+def neighbour_head(neighbour_village):
+    """The head of 前进村's station: same town as 团结村, not its events."""
+    station = f.StationFactory(village=neighbour_village)
+    user = f.UserFactory(username="head-qianjin")
+    Role.objects.create(user=user, kind=Role.Kind.STATION_HEAD, city=station.city, position=station)
+    return user
+
+
+@pytest.fixture
+def outsiders(as_user, other_town_admin, neighbour_head, volunteer_user, volunteer):
+    """Logins that may read a published event but not manage it: each gets a 404."""
+    return {
+        "other town admin": as_user(other_town_admin),
+        "neighbour station head": as_user(neighbour_head),
+        "volunteer": as_user(volunteer_user),
+    }
+
+
+def _png(size: int = 8) -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (size, size), "red").save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _upload(name: str = "site.png", content: bytes | None = None, content_type="image/png"):
+    return SimpleUploadedFile(name, _png() if content is None else content, content_type)
+
+
+# --- volunteers: list ---------------------------------------------------------------------------
+
+
+def test_volunteers_list_shows_the_page_table(head, make_event, volunteer, tuanjie, station_head):
+    event = make_event(start=at(2026, 11, 20, 9, 0), state="published")
+    services.checkin_volunteer(event=event, user=volunteer.user)
+    other = f.VolunteerFactory(name="李华", home_village=tuanjie)
+    services.event_volunteer_confirm(
+        user=station_head, event=event, volunteer=other, hours=Decimal("1.5")
+    )
+
+    response = head.get(f"/api/events/{event.pk}/volunteers/")
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 2
+    checked_in, confirmed = body["results"]
+    assert checked_in["volunteer"] == {"id": volunteer.pk, "name": "张明"}
+    assert checked_in["checked_in"] is True and checked_in["confirmed"] is False
+    assert checked_in["hours"] == "2.0"  # the event's length, set at check-in
+    assert confirmed["volunteer"] == {"id": other.pk, "name": "李华"}
+    assert confirmed["confirmed"] is True and confirmed["checked_in"] is False
+    assert confirmed["hours"] == "1.5" and confirmed["hours_credited"] is False
+
+
+def test_town_admin_and_city_admin_see_the_volunteers(as_user, town_admin, city_admin, make_event):
+    event = make_event()  # a draft: only its managers know it exists
+    for user in (town_admin, city_admin):
+        response = as_user(user).get(f"/api/events/{event.pk}/volunteers/")
+        assert response.status_code == 200, user
+        assert response.json()["count"] == 0
+
+
+def test_volunteers_list_rejections(api, head, outsiders, make_event):
+    event = make_event(state="published")
+    assert api.get(f"/api/events/{event.pk}/volunteers/").status_code == 401
+    for who, client in outsiders.items():
+        response = client.get(f"/api/events/{event.pk}/volunteers/")
+        assert response.status_code == 404, who
+        assert response.json()["code"] == "not_found"
+    assert head.get("/api/events/999999/volunteers/").status_code == 404
+    assert head.get(f"/api/events/{10**20}/volunteers/").status_code == 404
+    assert head.delete(f"/api/events/{event.pk}/volunteers/").status_code == 405
+
+
+def test_volunteers_list_query_count(
+    head, make_event, tuanjie, station_head, django_assert_num_queries
+):
+    event = make_event(start=at(2026, 11, 20, 9, 0), state="published")
+    for n in range(30):
+        services.event_volunteer_confirm(
+            user=station_head,
+            event=event,
+            volunteer=f.VolunteerFactory(home_village=tuanjie),
+            hours=Decimal(n % 5),
+        )
+    # token + user, the event, the caller's roles, count, page (volunteers joined)
+    with django_assert_num_queries(5):
+        response = head.get(f"/api/events/{event.pk}/volunteers/")
+    assert response.status_code == 200
+    assert response.json()["count"] == 30
+    assert len({row["volunteer"]["name"] for row in response.json()["results"]}) == 30
+
+
+# --- volunteers: confirm hours ------------------------------------------------------------------
+
+
+def test_confirm_hours_on_a_planned_event_credits_on_completion(head, make_event, tuanjie):
+    event = make_event(start=at(2026, 11, 19, 9, 0), state="published")
+    helper = f.VolunteerFactory(home_village=tuanjie)
+
+    response = head.post(
+        f"/api/events/{event.pk}/volunteers/",
+        {"volunteer": helper.pk, "hours": "2.5"},
+        format="json",
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json() == {
+        "volunteer": {"id": helper.pk, "name": helper.name},
+        "hours": "2.5",
+        "checked_in": False,
+        "confirmed": True,
+        "hours_credited": False,
+        "created_at": response.json()["created_at"],
+    }
+    link = EventVolunteer.objects.get(event=event, volunteer=helper)
+    assert link.confirmed and link.hours == Decimal("2.5") and not link.hours_credited
+    helper.refresh_from_db()
+    assert helper.hours_total == 0
+
+    # Changing the hours before completion replaces them; completion then credits them once.
+    head.post(f"/api/events/{event.pk}/volunteers/", {"volunteer": helper.pk, "hours": "3"})
+    assert head.post(f"/api/events/{event.pk}/complete/", {}).status_code == 200
+    helper.refresh_from_db()
+    assert helper.hours_total == Decimal("3")
+
+
+def test_confirm_hours_on_a_done_event_credits_once(head, make_event, tuanjie):
+    event = make_event(start=at(2026, 11, 19, 9, 0), state="published")
+    assert head.post(f"/api/events/{event.pk}/complete/", {}).status_code == 200
+    helper = f.VolunteerFactory(home_village=tuanjie)
+    url = f"/api/events/{event.pk}/volunteers/"
+
+    first = head.post(url, {"volunteer": helper.pk, "hours": "2"}, format="json")
+    again = head.post(url, {"volunteer": helper.pk, "hours": "5"}, format="json")
+
+    assert first.status_code == again.status_code == 200
+    assert first.json()["hours_credited"] is True
+    # Credited hours are final: a second confirmation changes nothing.
+    assert again.json()["hours"] == "2.0"
+    helper.refresh_from_db()
+    assert helper.hours_total == Decimal("2")
+    assert EventVolunteer.objects.filter(event=event).count() == 1
+
+
+def test_confirm_rejections(api, head, outsiders, make_event, tuanjie):
+    event = make_event(state="published")
+    helper = f.VolunteerFactory(home_village=tuanjie)
+    body = {"volunteer": helper.pk, "hours": "2"}
+    url = f"/api/events/{event.pk}/volunteers/"
+
+    assert api.post(url, body, format="json").status_code == 401
+    for who, client in outsiders.items():
+        assert client.post(url, body, format="json").status_code == 404, who
+    assert head.post("/api/events/999999/volunteers/", body, format="json").status_code == 404
+    assert not EventVolunteer.objects.exists()
+
+
+def test_confirm_on_a_cancelled_event_is_409(head, make_event, tuanjie):
+    event = make_event(state="cancelled")
+    helper = f.VolunteerFactory(home_village=tuanjie)
+
+    response = head.post(
+        f"/api/events/{event.pk}/volunteers/", {"volunteer": helper.pk, "hours": "2"}
+    )
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": "活动已取消。", "code": "conflict", "fields": {}}
+    assert not EventVolunteer.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"volunteer": "VOLUNTEER", "hours": "24.5"}, "hours"),
+        ({"volunteer": "VOLUNTEER", "hours": "-1"}, "hours"),
+        ({"volunteer": "VOLUNTEER", "hours": "1.25"}, "hours"),
+        ({"volunteer": "VOLUNTEER", "hours": "NaN"}, "hours"),
+        ({"volunteer": "VOLUNTEER"}, "hours"),
+        ({"volunteer": 999999, "hours": "2"}, "volunteer"),
+        ({"volunteer": 10**20, "hours": "2"}, "volunteer"),
+        ({"volunteer": "abc", "hours": "2"}, "volunteer"),
+        ({"hours": "2"}, "volunteer"),
+    ],
+)
+def test_confirm_bad_input_is_400_per_field(head, make_event, tuanjie, body, field):
+    event = make_event(state="published")
+    helper = f.VolunteerFactory(home_village=tuanjie)
+    body = {k: (helper.pk if v == "VOLUNTEER" else v) for k, v in body.items()}
+
+    response = head.post(f"/api/events/{event.pk}/volunteers/", body, format="json")
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert list(response.json()["fields"]) == [field]
+    assert not EventVolunteer.objects.exists()
+
+
+def test_confirm_errors_follow_the_callers_language(head, make_event):
+    event = make_event(state="published")
+    url = f"/api/events/{event.pk}/volunteers/"
+
+    chinese = head.post(url, {"volunteer": 999999, "hours": "2"}, format="json")
+    english = head.post(
+        url, {"volunteer": 999999, "hours": "2"}, format="json", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert chinese.json()["fields"] == {"volunteer": ["志愿者不存在。"]}
+    assert english.json()["fields"] == {"volunteer": ["The volunteer does not exist."]}
+
+
+# --- photos -------------------------------------------------------------------------------------
+
+
+def test_upload_photo_and_see_it_in_the_public_detail(head, api, make_event, station_head, _media):
+    event = make_event(state="published")
+
+    response = head.post(
+        f"/api/events/{event.pk}/photos/",
+        {"image": _upload("site.png"), "caption": "  宣讲现场  "},
+        format="multipart",
+    )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    photo = EventPhoto.objects.get(event=event)
+    assert body["id"] == photo.pk and body["caption"] == "宣讲现场"
+    assert body["image"].startswith("http://testserver/media/events/2026/11/")
+    assert photo.uploaded_by == station_head
+    assert (_media / photo.image.name).read_bytes() == _png()
+
+    detail = api.get(f"/api/events/{event.pk}/")
+    assert detail.status_code == 200
+    assert detail.json()["photos"] == [body]
+
+
+def test_draft_photos_only_for_managers(head, api, make_event):
+    event = make_event()
+    assert head.post(f"/api/events/{event.pk}/photos/", {"image": _upload()}).status_code == 201
+    assert api.get(f"/api/events/{event.pk}/").status_code == 404
+    assert len(head.get(f"/api/events/{event.pk}/").json()["photos"]) == 1
+
+
+def test_photo_rejections(api, head, outsiders, make_event, _media):
+    event = make_event(state="published")
+    url = f"/api/events/{event.pk}/photos/"
+
+    assert api.post(url, {"image": _upload()}, format="multipart").status_code == 401
+    for who, client in outsiders.items():
+        response = client.post(url, {"image": _upload()}, format="multipart")
+        assert response.status_code == 404, who
+    assert head.post("/api/events/999999/photos/", {"image": _upload()}).status_code == 404
+    assert head.get(url).status_code == 405
+    # Files come as multipart only.
+    response = head.post(url, {"image": "aGVsbG8=", "caption": "x"}, format="json")
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+    assert not EventPhoto.objects.exists()
+    assert not _media.exists() or not any(_media.rglob("*.*"))
+
+
+def _padded_png(total: int) -> bytes:
+    """A valid PNG with junk after its end, ``total`` bytes long (Pillow still reads it)."""
+    png = _png()
+    return png + b"\0" * (total - len(png))
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"image": ("not-an-image.png", b"this is text, not a picture", "image/png")}, "image"),
+        ({"image": ("site.exe", "PNG", "application/octet-stream")}, "image"),
+        ({"image": ("site.gif", "PNG", "image/gif")}, "image"),
+        ({"image": ("huge.png", "OVERSIZED", "image/png")}, "image"),
+        ({"image": ("empty.png", b"", "image/png")}, "image"),
+        ({"caption": "没有照片"}, "image"),
+        ({"image": ("site.png", "PNG", "image/png"), "caption": "长" * 201}, "caption"),
+    ],
+)
+def test_photo_bad_input_is_400(head, make_event, _media, data, field):
+    event = make_event(state="published")
+    payload = {}
+    for key, value in data.items():
+        if isinstance(value, tuple):
+            name, content, content_type = value
+            if content == "PNG":
+                content = _png()
+            elif content == "OVERSIZED":
+                content = _padded_png(MAX_PHOTO_BYTES + 1)
+            value = SimpleUploadedFile(name, content, content_type)
+        payload[key] = value
+
+    response = head.post(f"/api/events/{event.pk}/photos/", payload, format="multipart")
+
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid"
+    assert list(response.json()["fields"]) == [field]
+    assert not EventPhoto.objects.exists()
+
+
+def test_oversized_photo_message_in_the_callers_language(head, make_event):
+    event = make_event(state="published")
+    url = f"/api/events/{event.pk}/photos/"
+    big = _padded_png(MAX_PHOTO_BYTES + 1)
+
+    chinese = head.post(url, {"image": _upload("a.png", big)}, format="multipart")
+    english = head.post(
+        url, {"image": _upload("a.png", big)}, format="multipart", HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    assert chinese.json()["fields"] == {"image": ["照片不能超过 5 MB。"]}
+    assert english.json()["fields"] == {"image": ["The photo cannot be larger than 5 MB."]}
+    # Exactly at the limit is fine.
+    at_limit = _upload("b.png", _padded_png(MAX_PHOTO_BYTES))
+    assert head.post(url, {"image": at_limit}, format="multipart").status_code == 201
+
+
+def test_event_detail_query_count_with_photos(
+    api, head, make_event, station_head, django_assert_num_queries
+):
+    event = make_event(state="published")
+    for n in range(12):
+        EventPhoto.objects.create(
+            event=event, image=f"events/2026/11/{n}.png", caption=f"照片{n}", uploaded_by=None
+        )
+    with django_assert_num_queries(2):  # the event with its relations, its photos
+        response = api.get(f"/api/events/{event.pk}/")
+    assert response.status_code == 200
+    assert [p["caption"] for p in response.json()["photos"]] == [f"照片{n}" for n in range(12)]

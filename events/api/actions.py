@@ -393,7 +393,7 @@ class EventPhotosView(APIView):
             OpenApiExample(
                 "photo",
                 summary=_("照片"),
-                value={"image": "(JPG/PNG/WebP)", "caption": "村文化广场宣讲现场"},
+                value={"image": "lecture.jpg", "caption": "村文化广场宣讲现场"},
                 request_only=True,
             ),
             OpenApiExample(

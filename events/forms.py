@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from events.models import Event, EventPhoto
+from events.models import MAX_COUNT, Event, EventPhoto
 from events.phone import is_mainland_mobile
 from orders.models import Platform, ServiceCategory
 from stations.models import Village
@@ -43,7 +43,9 @@ class EventForm(forms.Form):
         help_text=_("留空则在本实践站举办。"),
     )
     description = forms.CharField(label=_("活动内容"), widget=forms.Textarea, required=False)
-    capacity = forms.IntegerField(label=_("人数上限"), min_value=1, required=False)
+    capacity = forms.IntegerField(
+        label=_("人数上限"), min_value=1, max_value=MAX_COUNT, required=False
+    )
     audience = forms.ChoiceField(label=_("服务对象"), required=False)
 
     def __init__(self, *args, villages=None, **kwargs):
@@ -68,7 +70,9 @@ class CancelForm(forms.Form):
 
 
 class CompleteForm(forms.Form):
-    attendance = forms.IntegerField(label=_("参与人数"), min_value=0, required=False)
+    attendance = forms.IntegerField(
+        label=_("参与人数"), min_value=0, max_value=MAX_COUNT, required=False
+    )
     results_note = forms.CharField(
         label=_("活动成效"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )

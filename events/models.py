@@ -11,6 +11,10 @@ from orders.models import Order, Platform, ServiceCategory, TargetGroup
 from stations.models import Position, Town, Village
 from volunteers.models import Team, Volunteer
 
+# The largest count a PositiveIntegerField holds on every database we run (PostgreSQL's integer).
+# Forms and serializers cap headcounts with it, so a typo is a 400 rather than a DataError (500).
+MAX_COUNT = 2_147_483_647
+
 
 class Event(models.Model):
     class State(models.TextChoices):

@@ -21,7 +21,7 @@ from config.openapi import INVALID, error_response
 from events import selectors, services
 from events.api import serializers as s
 from events.api import views
-from events.models import Event
+from events.models import MAX_COUNT, Event
 from orders.models import Platform, ServiceCategory, TargetGroup
 from stations.models import Town, Village
 
@@ -64,7 +64,9 @@ class EventWriteSerializer(serializers.Serializer):
     end = serializers.DateTimeField(validators=[_plausible_time])
     venue_address = serializers.CharField(max_length=200, allow_blank=True, required=False)
     description = serializers.CharField(allow_blank=True, required=False)
-    capacity = serializers.IntegerField(min_value=1, allow_null=True, required=False)
+    capacity = serializers.IntegerField(
+        min_value=1, max_value=MAX_COUNT, allow_null=True, required=False
+    )
     audience = serializers.ChoiceField(
         choices=TargetGroup.choices,
         allow_blank=True,
@@ -93,7 +95,9 @@ class CancelSerializer(serializers.Serializer):
 
 
 class CompleteSerializer(serializers.Serializer):
-    attendance = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    attendance = serializers.IntegerField(
+        min_value=0, max_value=MAX_COUNT, required=False, allow_null=True
+    )
     results_note = serializers.CharField(allow_blank=True, required=False, default="")
 
 

@@ -150,3 +150,20 @@ def test_implausible_years_are_400(head, lecture_category, tuanjie_station):
         f"/api/events/{event_id}/", {"start": "9999-01-01T00:00:00Z"}, format="json"
     )
     assert response.status_code == 400
+
+
+def test_headcounts_beyond_the_database_are_400(head, lecture_category, tuanjie_station):
+    """schemathesis found a capacity of 758027881616 reaching PostgreSQL's integer column (500)."""
+    huge = 758027881616
+    assert _create(head, lecture_category, capacity=huge).status_code == 400
+    event_id = _create(head, lecture_category).json()["id"]
+    response = head.patch(f"/api/events/{event_id}/", {"capacity": huge}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["capacity"]
+    head.post(f"/api/events/{event_id}/publish/")
+    Event.objects.filter(pk=event_id).update(
+        start=timezone.now() - dt.timedelta(hours=3), end=timezone.now() - dt.timedelta(hours=1)
+    )
+    response = head.post(f"/api/events/{event_id}/complete/", {"attendance": huge}, format="json")
+    assert response.status_code == 400
+    assert Event.objects.get(pk=event_id).state == "published"

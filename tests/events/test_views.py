@@ -350,3 +350,25 @@ def test_photo_upload_validated(client, station_head, make_event, settings, tmp_
     exe = SimpleUploadedFile("c.exe", buf.getvalue(), content_type="application/octet-stream")
     client.post(f"/events/{event.pk}/photo/", {"image": exe})
     assert EventPhoto.objects.filter(event=event).count() == 1
+
+
+def test_headcounts_beyond_the_database_are_form_errors(client, station_head, make_event):
+    """Capacity and attendance are PositiveIntegerFields: a huge number is a form error, never a
+    DataError (PostgreSQL's integer) or an overflow (SQLite)."""
+    event = make_event(start=at(2026, 11, 19, 9, 0), state="published")
+    client.force_login(station_head)
+    huge = 758027881616
+    response = client.post(
+        f"/events/{event.pk}/edit/",
+        {
+            "title": "民法典宣讲",
+            "category": event.category_id,
+            "start": "2026-11-19T09:00",
+            "end": "2026-11-19T11:00",
+            "capacity": huge,
+        },
+    )
+    assert response.status_code == 200 and response.context["form"].errors["capacity"]
+    client.post(f"/events/{event.pk}/complete/", {"attendance": huge})
+    event.refresh_from_db()
+    assert event.capacity is None and event.state == "published"

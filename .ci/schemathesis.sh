@@ -20,6 +20,9 @@ export DJANGO_DEBUG=1
 export WENMING_AUTH_TOKEN_RATE=100000/minute
 export WENMING_ORDER_RATE_IP=100000/hour
 export WENMING_ORDER_RATE_PHONE=100000/hour
+# Photos the fuzzer manages to upload (it does make valid PNGs) go to a throwaway folder.
+media="$(mktemp -d -t wenming-fuzz-media.XXXXXX)"
+export DJANGO_MEDIA_ROOT="$media"
 
 db_name="${DATABASE_URL##*/}"
 dropdb --if-exists -h 127.0.0.1 -U postgres "$db_name"
@@ -30,7 +33,7 @@ tokens="$(uv run manage.py seed_api_fixture)"
 log="$(mktemp -t wenming-fuzz-server.XXXXXX)"
 uv run manage.py runserver --noreload "127.0.0.1:${port}" >"$log" 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true' EXIT
+trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$media"' EXIT
 for _ in $(seq 60); do
   curl -fsS -o /dev/null "http://127.0.0.1:${port}/api/schema/" 2>/dev/null && break
   sleep 0.5

@@ -213,6 +213,16 @@ def timed(fn, runs: int) -> tuple[float, float]:
     return statistics.median(wall), statistics.median(cpu)
 
 
+def calibration_seconds() -> float:
+    """A fixed pure-Python loop: how fast this machine runs Python right now (shared virtual
+    CPUs vary through the day), so that runs on different days can be compared."""
+    started = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - started
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=int, default=1)
@@ -312,6 +322,7 @@ def main() -> None:
     ]
     results = {}
     print(f"load average before timing: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+    print(f"calibration: a 10-million-step Python loop takes {calibration_seconds():.2f} s")
     print(f"{'':45s} {'wall':>8s}    {'CPU (Django process)':>10s}")
     for name, fn, target in rows:
         ms, cpu = timed(fn, args.runs)

@@ -81,10 +81,10 @@ def _link(area_params: dict):
 def build(report: str, request) -> dict:
     """Everything a report page shows: its context and its tables (also used by the export).
 
-    The coverage and orders pages, read only from the rollups and names, are cached whole
-    (figures, tables and charts rendered to HTML) until a change in what they show (see
-    ``reports.cache``); the five standards and volunteers pages also read plans and volunteers
-    directly, so they are always computed.
+    The coverage and orders pages are cached whole (figures, tables and charts rendered to
+    HTML) until a change in what they show: every write they read from (rollups, places and
+    names, plans, volunteers) invalidates them through ``reports.receivers``. The five standards
+    and volunteers pages read events and event helpers too, so they are always computed.
     """
     area = area_for(request)
     if report not in CACHED_REPORTS:

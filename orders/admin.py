@@ -184,11 +184,23 @@ class VolunteerAdmin(BaseVolunteerAdmin):
 # --- Orders ---------------------------------------------------------------------------------
 
 
-class OrderStatusChangeInline(admin.TabularInline):
+class TimelineTextMixin:
+    """The timeline's actor and note in the reader's language (see ``OrderStatusChange``)."""
+
+    @admin.display(description=_("操作人显示名"))
+    def actor_display(self, obj) -> str:
+        return obj.actor_display
+
+    @admin.display(description=_("备注"))
+    def note_display(self, obj) -> str:
+        return obj.note_display
+
+
+class OrderStatusChangeInline(TimelineTextMixin, admin.TabularInline):
     model = OrderStatusChange
     extra = 0
     can_delete = False
-    fields = ["created_at", "from_status", "to_status", "actor_label", "actor", "note"]
+    fields = ["created_at", "from_status", "to_status", "actor_display", "actor", "note_display"]
     readonly_fields = fields
     ordering = ["created_at", "id"]
 
@@ -354,9 +366,9 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrderStatusChange)
-class OrderStatusChangeAdmin(admin.ModelAdmin):
-    list_display = ["order", "from_status", "to_status", "actor_label", "created_at"]
-    list_filter = ["to_status"]
+class OrderStatusChangeAdmin(TimelineTextMixin, admin.ModelAdmin):
+    list_display = ["order", "from_status", "to_status", "actor_display", "created_at"]
+    list_filter = ["to_status", "actor_kind"]
     list_select_related = ["order"]
     search_fields = ["order__number"]
     readonly_fields = [
@@ -364,8 +376,11 @@ class OrderStatusChangeAdmin(admin.ModelAdmin):
         "from_status",
         "to_status",
         "actor",
-        "actor_label",
-        "note",
+        "actor_kind",
+        "actor_display",
+        "note_display",
+        "note_kind",
+        "note_data",
         "created_at",
     ]
 

@@ -37,6 +37,8 @@ if TYPE_CHECKING:  # type only: orders must not depend on portal at run time
     from portal.seeding import SeedContext
 
 S = Order.Status
+Actor = OrderStatusChange.ActorKind
+Note = OrderStatusChange.NoteKind
 TZ = zoneinfo.ZoneInfo(settings.TIME_ZONE)
 ORDERS_PER_SCALE = 30_600
 MONTHS = 12
@@ -138,7 +140,9 @@ class _History:
         self.rng = ctx.rng
         self.now = ctx.now
         self.orders: list[Order] = []
-        self.changes: list[list[tuple]] = []  # per order: (from, to, label, note, at)
+        # per order: (from, to, actor kind, label, note, note kind, note data, at); the label and
+        # note hold the source-language wording, as ``orders.services._record`` writes them.
+        self.changes: list[list[tuple]] = []
 
     def token(self) -> str:
         return base64.urlsafe_b64encode(self.rng.randbytes(24)).decode()
@@ -181,14 +185,22 @@ class _History:
             created_at=created,
             status=S.SUBMITTED,
         )
-        steps: list[tuple] = [("", S.SUBMITTED, "居民", "", created)]
+        steps: list[tuple] = [("", S.SUBMITTED, Actor.RESIDENT, "居民", "", "", {}, created)]
         t = created
-        head = "站长"
+        head = (Actor.STATION_HEAD, "站长")
+        resident = (Actor.RESIDENT, "居民")
 
-        def step(to: str, label: str, note: str, at: dt.datetime) -> bool:
+        def step(
+            to: str,
+            actor: tuple[str, str],
+            note: str,
+            at: dt.datetime,
+            note_kind: str = "",
+            note_data: dict | None = None,
+        ) -> bool:
             if at >= now:
                 return False
-            steps.append((order.status, to, label, note, at))
+            steps.append((order.status, to, *actor, note, note_kind, note_data or {}, at))
             order.status = to
             return True
 
@@ -204,7 +216,13 @@ class _History:
                 return self._keep(order, steps)
             t = order.opened_at = at
         else:
-            step(S.OPEN, "系统", "本站未开启审核，自动开放接单。", t)
+            step(
+                S.OPEN,
+                (Actor.SYSTEM, "系统"),
+                "本站未开启审核，自动开放接单。",
+                t,
+                Note.AUTO_OPENED,
+            )
             order.opened_at = t
         if final == S.OPEN:
             return self._keep(order, steps)
@@ -212,7 +230,7 @@ class _History:
             at = self.hours_after(t, 10)
             by_resident = rng.random() < 0.7
             reason = "问题已经解决了" if by_resident else "群众联系不上"
-            if step(S.CANCELLED, "居民" if by_resident else head, reason, at):
+            if step(S.CANCELLED, resident if by_resident else head, reason, at):
                 order.reason, order.closed_at = reason, at
             return self._keep(order, steps)
 
@@ -226,13 +244,17 @@ class _History:
             owner, team = None, rng.choice(teams)
         if rng.random() < 0.03 and owner is not None:  # claimed, then given back
             released_at = self.hours_after(accepted_at, 12)
-            if step(S.ACCEPTED, owner.given_name, "", accepted_at) and step(
-                S.OPEN, owner.given_name, "临时有事，无法按时服务", released_at
+            worker = (Actor.VOLUNTEER, owner.given_name)
+            if step(S.ACCEPTED, worker, "", accepted_at) and step(
+                S.OPEN, worker, "临时有事，无法按时服务", released_at
             ):
                 accepted_at = self.hours_after(released_at, 6)
-        label = owner.given_name if owner else head
-        note = "" if owner else f"派单给 {team.name}"
-        if not step(S.ACCEPTED, label, note, accepted_at):
+        if owner:
+            by, assigned = (Actor.VOLUNTEER, owner.given_name), {}
+        else:
+            by, assigned = head, {"who": team.name, "team_id": team.pk}
+        note = f"派单给 {team.name}" if assigned else ""
+        if not step(S.ACCEPTED, by, note, accepted_at, Note.ASSIGNED if assigned else "", assigned):
             order.is_overdue = (now - created) > dt.timedelta(hours=48)
             return self._keep(order, steps)
         order.accepted_by_id = owner.pk if owner else None
@@ -244,7 +266,7 @@ class _History:
         completed_at = self.hours_after(accepted_at, 60, 0.7)
         hours = Decimal(rng.choice((5, 10, 10, 15, 20, 20, 30, 40))) / 10
         report = rng.choice(REPORTS).format(n=order.people)
-        if not step(S.COMPLETED, label, report, completed_at):
+        if not step(S.COMPLETED, by, report, completed_at):
             return self._keep(order, steps)
         order.completed_at, order.hours, order.report = completed_at, hours, report
         order.service_date = completed_at.astimezone(TZ).date()
@@ -262,7 +284,10 @@ class _History:
                 1: ("等了很久没人来。", "态度不好。"),
             }[stars]
         )
-        if step(S.RATED, "居民", f"{stars} 星" + (f"：{comment}" if comment else ""), rated_at):
+        rating = f"{stars} 星" + (f"：{comment}" if comment else "")
+        if step(
+            S.RATED, resident, rating, rated_at, Note.RATED, {"stars": stars, "comment": comment}
+        ):
             order.stars, order.rating_comment, order.rated_at = stars, comment, rated_at
             order.needs_follow_up = stars <= 2
             if order.needs_follow_up and age_days > 20 and rng.random() < 0.8:
@@ -285,7 +310,7 @@ class _History:
         return rng.choices([s for s, _ in table], [w for _, w in table])[0]
 
     def _keep(self, order: Order, steps: list[tuple]) -> None:
-        last_at = steps[-1][4]
+        last_at = steps[-1][-1]
         order.updated_at = last_at
         if order.status in (S.SUBMITTED, S.OPEN):
             order.is_overdue = (self.now - order.created_at) > dt.timedelta(hours=48)
@@ -422,12 +447,15 @@ def _save(ctx: SeedContext, history: _History) -> None:
                 order_id=order.pk,
                 from_status=frm,
                 to_status=to,
+                actor_kind=kind,
                 actor_label=label,
                 note=note,
+                note_kind=note_kind,
+                note_data=note_data,
                 created_at=at,
             )
             for order, steps in order_pairs
-            for frm, to, label, note, at in steps
+            for frm, to, kind, label, note, note_kind, note_data, at in steps
         ]
         OrderStatusChange.objects.bulk_create(changes, batch_size=5000)
     for month, last in counters.items():

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from stations.models import Town, Village
@@ -299,7 +300,28 @@ class Order(models.Model):
 
 
 class OrderStatusChange(models.Model):
-    """One row per transition of an order: who, when, from, to, and why."""
+    """One row per transition of an order: who, when, from, to, and why.
+
+    The timeline is read in the reader's language, not the writer's: who acted is a code
+    (``actor_kind``) plus, for a volunteer, their given name (``actor_label``); a note the
+    system wrote is a code (``note_kind``) with its data (``note_data``), and the sentence is
+    translated when it is shown (``actor_display``, ``note_display``). What people typed
+    (reasons, service reports) stays in ``note`` as they typed it.
+    """
+
+    class ActorKind(models.TextChoices):
+        RESIDENT = "resident", _("居民")
+        VOLUNTEER = "volunteer", _("志愿者")
+        STATION_HEAD = "station_head", _("站长")
+        TOWN_ADMIN = "town_admin", _("镇街管理员")
+        CITY_ADMIN = "city_admin", _("市级管理员")
+        ADMIN = "admin", _("管理员")
+        SYSTEM = "system", _("系统")
+
+    class NoteKind(models.TextChoices):
+        AUTO_OPENED = "auto_opened", _("未审核自动开放")
+        ASSIGNED = "assigned", _("派单")
+        RATED = "rated", _("评价")
 
     order = models.ForeignKey(
         Order, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("点单")
@@ -316,9 +338,21 @@ class OrderStatusChange(models.Model):
         related_name="+",
         verbose_name=_("操作人"),
     )
-    # Shown in the resident's timeline: "居民", "系统", a volunteer's given name, "站长".
+    # Blank only on rows older than the field whose label matched nothing the code wrote.
+    actor_kind = models.CharField(
+        _("操作人类别"), max_length=20, choices=ActorKind.choices, blank=True
+    )
+    # A volunteer's given name. For the other kinds, the label in the source language as it
+    # was written (kept for readers of the raw column); pages and the API show the kind.
     actor_label = models.CharField(_("操作人显示名"), max_length=50, blank=True)
+    # Free text typed by a person, or (with ``note_kind``) the system's sentence in the source
+    # language as it was written, kept for readers of the raw column.
     note = models.TextField(_("备注"), blank=True)
+    note_kind = models.CharField(
+        _("系统备注类别"), max_length=20, choices=NoteKind.choices, blank=True
+    )
+    # assigned: {"who": name, "volunteer_id" | "team_id": id}; rated: {"stars": n, "comment": text}
+    note_data = models.JSONField(_("系统备注数据"), default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -328,6 +362,30 @@ class OrderStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} {self.from_status}→{self.to_status}"
+
+    @property
+    def actor_display(self) -> str:
+        """Who acted, in the active language: a volunteer's given name, or their role."""
+        if self.actor_kind and self.actor_kind != self.ActorKind.VOLUNTEER:
+            return str(self.get_actor_kind_display())
+        return self.actor_label
+
+    @property
+    def note_display(self) -> str:
+        """The note in the active language; what a person typed is shown as typed."""
+        data = self.note_data or {}
+        if self.note_kind == self.NoteKind.AUTO_OPENED:
+            return gettext("本站未开启审核，自动开放接单。")
+        if self.note_kind == self.NoteKind.ASSIGNED:
+            return gettext("派单给 %(who)s") % {"who": data.get("who", "")}
+        if self.note_kind == self.NoteKind.RATED:
+            stars = int(data.get("stars", 0))
+            if data.get("comment"):
+                text = ngettext("%(n)d 星：%(comment)s", "%(n)d 星：%(comment)s", stars)
+            else:
+                text = ngettext("%(n)d 星", "%(n)d 星", stars)
+            return text % {"n": stars, "comment": data.get("comment", "")}
+        return self.note
 
 
 class OrderNumberSequence(models.Model):

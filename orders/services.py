@@ -22,9 +22,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from config.errors import InvalidInput, InvalidTransition, NotInScope, PermissionDenied
 from orders import phone as phone_numbers
@@ -37,6 +36,8 @@ from volunteers.models import Volunteer
 
 logger = logging.getLogger(__name__)
 S = Order.Status
+Actor = OrderStatusChange.ActorKind
+Note = OrderStatusChange.NoteKind
 
 MAX_PEOPLE = 10_000
 MAX_HOURS = Decimal("24")
@@ -86,15 +87,15 @@ def _text(value: str | None, field: str, *, required: bool, label: str) -> str:
     return value
 
 
-def _admin_label(user) -> str:
+def _admin_kind(user) -> str:
     scope = scope_for(user)
     if scope.everything:
-        return _("市级管理员")
+        return Actor.CITY_ADMIN
     if scope.town_ids:
-        return _("镇街管理员")
+        return Actor.TOWN_ADMIN
     if scope.village_ids:
-        return _("站长")
-    return _("管理员")
+        return Actor.STATION_HEAD
+    return Actor.ADMIN
 
 
 def _volunteer_of(user) -> Volunteer | None:
@@ -163,8 +164,11 @@ def _transition(
     *,
     to: str,
     actor,
-    actor_label: str,
+    actor_kind: str,
+    actor_label: str = "",
     note: str = "",
+    note_kind: str = "",
+    note_data: dict | None = None,
     extra: Q | None = None,
     **updates,
 ) -> Order:
@@ -181,20 +185,52 @@ def _transition(
     if not qs.update(status=to, updated_at=now, **updates):
         order.refresh_from_db()
         raise InvalidTransition(_("该点单刚刚已被他人处理，请刷新后查看最新状态。"))
-    _record(order, from_status=seen, to_status=to, actor=actor, actor_label=actor_label, note=note)
+    _record(
+        order,
+        from_status=seen,
+        to_status=to,
+        actor=actor,
+        actor_kind=actor_kind,
+        actor_label=actor_label,
+        note=note,
+        note_kind=note_kind,
+        note_data=note_data,
+    )
     order.refresh_from_db()
     return order
 
 
-def _record(order: Order, *, from_status: str, to_status: str, actor, actor_label, note="") -> None:
-    OrderStatusChange.objects.create(
+def _record(
+    order: Order,
+    *,
+    from_status: str,
+    to_status: str,
+    actor,
+    actor_kind: str,
+    actor_label: str = "",
+    note: str = "",
+    note_kind: str = "",
+    note_data: dict | None = None,
+) -> None:
+    """Write the audit row. ``actor_label`` is a volunteer's given name; ``note`` is what a
+    person typed, or empty when ``note_kind`` says what the system did."""
+    change = OrderStatusChange(
         order=order,
         from_status=from_status,
         to_status=to_status,
         actor=actor if actor is not None and actor.is_authenticated else None,
-        actor_label=str(actor_label)[:50],
+        actor_kind=actor_kind,
+        actor_label=actor_label[:50],
         note=note,
+        note_kind=note_kind,
+        note_data=note_data or {},
     )
+    # Pages and the API render the kinds in the reader's language; the text columns also get
+    # the source-language wording, as before, for whoever reads the table directly.
+    with translation.override(settings.LANGUAGE_CODE):
+        change.actor_label = change.actor_display[:50]
+        change.note = change.note_display
+    change.save()
     payload = {
         "order_id": order.pk,
         "village_id": order.village_id,
@@ -309,14 +345,14 @@ def order_submit(
             people=people,
             target_group=target_group or menu_item.target_group,
         )
-        _record(order, from_status="", to_status=S.SUBMITTED, actor=None, actor_label=_("居民"))
+        _record(order, from_status="", to_status=S.SUBMITTED, actor=None, actor_kind=Actor.RESIDENT)
         if not reviews:
             order = _transition(
                 order,
                 to=S.OPEN,
                 actor=None,
-                actor_label=_("系统"),
-                note=_("本站未开启审核，自动开放接单。"),
+                actor_kind=Actor.SYSTEM,
+                note_kind=Note.AUTO_OPENED,
                 opened_at=now,
             )
         from orders import tasks  # tasks import services: import here to avoid a cycle
@@ -336,7 +372,7 @@ def order_approve(*, order_id: int, actor) -> Order:
         raise _wrong_state(order)
     with transaction.atomic():
         return _transition(
-            order, to=S.OPEN, actor=actor, actor_label=_admin_label(actor), opened_at=timezone.now()
+            order, to=S.OPEN, actor=actor, actor_kind=_admin_kind(actor), opened_at=timezone.now()
         )
 
 
@@ -352,7 +388,7 @@ def order_reject(*, order_id: int, actor, reason: str) -> Order:
             order,
             to=S.REJECTED,
             actor=actor,
-            actor_label=_admin_label(actor),
+            actor_kind=_admin_kind(actor),
             note=reason,
             reason=reason,
             closed_at=timezone.now(),
@@ -381,6 +417,7 @@ def order_claim(*, order_id: int, actor) -> Order:
             order,
             to=S.ACCEPTED,
             actor=actor,
+            actor_kind=Actor.VOLUNTEER,
             actor_label=volunteer.given_name,
             accepted_by=volunteer,
             accepted_team=None,
@@ -418,8 +455,13 @@ def order_assign(
             order,
             to=S.ACCEPTED,
             actor=actor,
-            actor_label=_admin_label(actor),
-            note=_("派单给 %(who)s") % {"who": volunteer.name if volunteer else team.name},
+            actor_kind=_admin_kind(actor),
+            note_kind=Note.ASSIGNED,
+            note_data=(
+                {"who": volunteer.name, "volunteer_id": volunteer.pk}
+                if volunteer
+                else {"who": team.name, "team_id": team.pk}
+            ),
             accepted_by=volunteer,
             accepted_team=team,
             accepted_at=now,
@@ -481,12 +523,13 @@ def order_complete(
     if order.status != S.ACCEPTED:
         raise _wrong_state(order)
     credited = order.accepted_by or worker
-    label = worker.given_name if worker else _admin_label(actor)
+    kind, label = (Actor.VOLUNTEER, worker.given_name) if worker else (_admin_kind(actor), "")
     with transaction.atomic():
         order = _transition(
             order,
             to=S.COMPLETED,
             actor=actor,
+            actor_kind=kind,
             actor_label=label,
             note=note,
             # Still owned by the same volunteer/team we checked, not released meanwhile.
@@ -514,12 +557,13 @@ def order_release(*, order_id: int, actor, reason: str) -> Order:
         raise NotInScope()
     if order.status != S.ACCEPTED:
         raise _wrong_state(order)
-    label = worker.given_name if worker else _admin_label(actor)
+    kind, label = (Actor.VOLUNTEER, worker.given_name) if worker else (_admin_kind(actor), "")
     with transaction.atomic():
         return _transition(
             order,
             to=S.OPEN,
             actor=actor,
+            actor_kind=kind,
             actor_label=label,
             note=reason,
             extra=Q(accepted_by_id=order.accepted_by_id, accepted_team_id=order.accepted_team_id),
@@ -557,13 +601,9 @@ def order_rate(*, tracking_token: str, stars: int, comment: str = "") -> Order:
             order,
             to=S.RATED,
             actor=None,
-            actor_label=_("居民"),
-            note=(
-                ngettext("%(n)d 星：%(comment)s", "%(n)d 星：%(comment)s", stars)
-                if comment
-                else ngettext("%(n)d 星", "%(n)d 星", stars)
-            )
-            % {"n": stars, "comment": comment},
+            actor_kind=Actor.RESIDENT,
+            note_kind=Note.RATED,
+            note_data={"stars": stars, "comment": comment},
             stars=stars,
             rating_comment=comment,
             rated_at=timezone.now(),
@@ -591,7 +631,7 @@ def order_cancel(
             raise NotInScope()
         if not order.resident_may_cancel:
             raise _wrong_state(order)
-        label = _("居民")
+        kind = Actor.RESIDENT
         actor = None
     else:
         reason = _text(reason, "reason", required=True, label=_("取消原因"))
@@ -599,13 +639,13 @@ def order_cancel(
         _require_admin(actor, order)
         if order.status not in (S.SUBMITTED, S.OPEN, S.ACCEPTED):
             raise _wrong_state(order)
-        label = _admin_label(actor)
+        kind = _admin_kind(actor)
     with transaction.atomic():
         return _transition(
             order,
             to=S.CANCELLED,
             actor=actor,
-            actor_label=label,
+            actor_kind=kind,
             note=reason,
             reason=reason,
             closed_at=timezone.now(),

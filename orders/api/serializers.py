@@ -109,12 +109,32 @@ class OrderSubmittedSerializer(serializers.Serializer):
 
 class OrderTimelineEntrySerializer(serializers.ModelSerializer):
     to_status_label = serializers.CharField(source="get_to_status_display")
-    actor = serializers.CharField(source="actor_label")
+    actor = serializers.CharField(
+        source="actor_display",
+        help_text=_("操作人：志愿者名（不含姓），或按请求语言显示的身份，如“居民”“站长”“系统”"),
+    )
+    actor_kind = serializers.ChoiceField(
+        choices=OrderStatusChange.ActorKind.choices,
+        allow_blank=True,
+        help_text=_("操作人类别（早期记录无法识别时为空）"),
+    )
+    note = serializers.CharField(
+        source="note_display",
+        help_text=_("备注：系统生成的按请求语言显示，人填写的原因和服务记录保持原文"),
+    )
     at = serializers.DateTimeField(source="created_at")
 
     class Meta:
         model = OrderStatusChange
-        fields = ["from_status", "to_status", "to_status_label", "actor", "note", "at"]
+        fields = [
+            "from_status",
+            "to_status",
+            "to_status_label",
+            "actor",
+            "actor_kind",
+            "note",
+            "at",
+        ]
 
 
 class OrderTrackingSerializer(serializers.ModelSerializer):

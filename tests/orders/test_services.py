@@ -232,7 +232,11 @@ def test_station_head_approves_and_rejects(tuanjie_station, tuanjie, menu_item, 
     rejected = services.order_reject(order_id=b.pk, actor=station_head, reason="不在服务范围")
     assert rejected.status == S.REJECTED and rejected.reason == "不在服务范围"
     change = rejected.status_changes.last()
-    assert (change.actor, change.actor_label, change.note) == (station_head, "站长", "不在服务范围")
+    assert (change.actor, change.actor_kind, change.note) == (
+        station_head,
+        OrderStatusChange.ActorKind.STATION_HEAD,
+        "不在服务范围",
+    )
 
 
 def test_review_rejections(
@@ -262,7 +266,8 @@ def test_volunteer_claims_open_order(open_order, volunteer):
     order = services.order_claim(order_id=open_order.pk, actor=volunteer.user)
     assert order.status == S.ACCEPTED and order.accepted_by == volunteer
     assert order.accepted_at is not None
-    assert order.status_changes.last().actor_label == "明"  # given name only
+    last = order.status_changes.last()
+    assert (last.actor_kind, last.actor_label) == ("volunteer", "明")  # given name only
 
 
 def test_claim_rejections(open_order, volunteer, town_volunteer, far_volunteer, station_head):

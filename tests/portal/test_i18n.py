@@ -340,12 +340,10 @@ def english_world(db):
     """A town, a village with a reviewing station, a volunteer, the three area admins, and an
     order in each state that the pages show, all with ASCII names.
 
-    The orders are made with English active: a timeline stores its labels in the language of
-    whoever made the change, and a Chinese-made change would show Chinese here.
+    The orders are made in the default language, Chinese: the timeline stores codes and is
+    rendered in the reader's language, so the English pages show no Chinese from it.
     """
     from decimal import Decimal
-
-    from django.utils import translation
 
     from orders import services as order_services
     from orders.models import VolunteerSkill
@@ -389,27 +387,26 @@ def english_world(db):
             people=20,
         ).order
 
-    with translation.override("en"):
-        submitted = submit("13812340001")
-        opened = order_services.order_approve(order_id=submit("13812340002").pk, actor=head)
-        accepted = order_services.order_approve(order_id=submit("13812340003").pk, actor=head)
-        accepted = order_services.order_claim(order_id=accepted.pk, actor=vol_user)
-        completed = order_services.order_approve(order_id=submit("13812340004").pk, actor=head)
-        order_services.order_claim(order_id=completed.pk, actor=vol_user)
-        completed = order_services.order_complete(
-            order_id=completed.pk, actor=vol_user, hours=Decimal("2.5"), note="Talk given"
-        )
-        rated = order_services.order_approve(order_id=submit("13812340005").pk, actor=head)
-        order_services.order_claim(order_id=rated.pk, actor=vol_user)
-        order_services.order_complete(
-            order_id=rated.pk, actor=vol_user, hours=Decimal("1"), note="Talk given"
-        )
-        # Two stars: the order asks for a follow-up call.
-        rated = order_services.order_rate(
-            tracking_token=rated.tracking_token, stars=2, comment="Too short"
-        )
-        # Overdue, to show the badge.
-        order_services.order_flag_overdue(now=timezone.now() + dt.timedelta(days=30))
+    submitted = submit("13812340001")
+    opened = order_services.order_approve(order_id=submit("13812340002").pk, actor=head)
+    accepted = order_services.order_approve(order_id=submit("13812340003").pk, actor=head)
+    accepted = order_services.order_claim(order_id=accepted.pk, actor=vol_user)
+    completed = order_services.order_approve(order_id=submit("13812340004").pk, actor=head)
+    order_services.order_claim(order_id=completed.pk, actor=vol_user)
+    completed = order_services.order_complete(
+        order_id=completed.pk, actor=vol_user, hours=Decimal("2.5"), note="Talk given"
+    )
+    rated = order_services.order_approve(order_id=submit("13812340005").pk, actor=head)
+    order_services.order_claim(order_id=rated.pk, actor=vol_user)
+    order_services.order_complete(
+        order_id=rated.pk, actor=vol_user, hours=Decimal("1"), note="Talk given"
+    )
+    # Two stars: the order asks for a follow-up call.
+    rated = order_services.order_rate(
+        tracking_token=rated.tracking_token, stars=2, comment="Too short"
+    )
+    # Overdue, to show the badge.
+    order_services.order_flag_overdue(now=timezone.now() + dt.timedelta(days=30))
     return {
         "village": village,
         "volunteer": vol_user,

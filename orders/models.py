@@ -319,8 +319,8 @@ class OrderStatusChange(models.Model):
         SYSTEM = "system", _("系统")
 
     class NoteKind(models.TextChoices):
-        AUTO_OPENED = "auto_opened", _("未审核自动开放")
-        ASSIGNED = "assigned", _("派单")
+        AUTO_OPENED = "auto_opened", _("自动开放接单")
+        ASSIGNED = "assigned", _("派单对象")
         RATED = "rated", _("评价")
 
     order = models.ForeignKey(

@@ -23,6 +23,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='orderstatuschange',
             name='note_kind',
-            field=models.CharField(blank=True, choices=[('auto_opened', '未审核自动开放'), ('assigned', '派单'), ('rated', '评价')], max_length=20, verbose_name='系统备注类别'),
+            field=models.CharField(blank=True, choices=[('auto_opened', '自动开放接单'), ('assigned', '派单对象'), ('rated', '评价')], max_length=20, verbose_name='系统备注类别'),
         ),
     ]

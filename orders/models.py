@@ -372,12 +372,25 @@ class OrderStatusChange(models.Model):
 
     @property
     def note_display(self) -> str:
-        """The note in the active language; what a person typed is shown as typed."""
+        """The note in the active language, for staff; what a person typed is shown as typed."""
+        return self._note(public=False)
+
+    @property
+    def public_note_display(self) -> str:
+        """The note as the resident may see it (tracking page and API): a volunteer it was
+        assigned to appears by given name only, as everywhere else residents look (PIPL)."""
+        return self._note(public=True)
+
+    def _note(self, *, public: bool) -> str:
         data = self.note_data or {}
         if self.note_kind == self.NoteKind.AUTO_OPENED:
             return gettext("本站未开启审核，自动开放接单。")
         if self.note_kind == self.NoteKind.ASSIGNED:
-            return gettext("派单给 %(who)s") % {"who": data.get("who", "")}
+            who = data.get("who", "")
+            if public and "team_id" not in data:
+                # Rows from before the given name was stored: drop the surname the same way.
+                who = data.get("given") or (who[1:] if len(who) >= 2 else who)
+            return gettext("派单给 %(who)s") % {"who": who}
         if self.note_kind == self.NoteKind.RATED:
             stars = int(data.get("stars", 0))
             if data.get("comment"):

@@ -458,7 +458,7 @@ def order_assign(
             actor_kind=_admin_kind(actor),
             note_kind=Note.ASSIGNED,
             note_data=(
-                {"who": volunteer.name, "volunteer_id": volunteer.pk}
+                {"who": volunteer.name, "given": volunteer.given_name, "volunteer_id": volunteer.pk}
                 if volunteer
                 else {"who": team.name, "team_id": team.pk}
             ),

@@ -119,8 +119,11 @@ class OrderTimelineEntrySerializer(serializers.ModelSerializer):
         help_text=_("操作人类别（早期记录无法识别时为空）"),
     )
     note = serializers.CharField(
-        source="note_display",
-        help_text=_("备注：系统生成的按请求语言显示，人填写的原因和服务记录保持原文"),
+        source="public_note_display",
+        help_text=_(
+            "备注：系统生成的按请求语言显示（派单给志愿者时只显示名，不含姓），"
+            "人填写的原因和服务记录保持原文"
+        ),
     )
     at = serializers.DateTimeField(source="created_at")
 

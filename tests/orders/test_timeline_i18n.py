@@ -275,3 +275,27 @@ def test_migration_maps_rows_written_the_old_way(tuanjie_station, tuanjie, menu_
         for c in OrderStatusChange.objects.filter(pk__in=[r.pk for r in rows]).order_by("id")
     ]
     assert again == got
+
+
+def test_residents_see_an_assigned_volunteer_by_given_name_only(
+    client, tuanjie, menu_item, volunteer, station_head
+):
+    """Assigned to a volunteer: staff read the full name, the resident's tracking page and API
+    only the given name (as the "accepted by" line everywhere residents look)."""
+    order = submit_order(tuanjie, menu_item)
+    if order.status == S.SUBMITTED:
+        services.order_approve(order_id=order.pk, actor=station_head)
+    services.order_assign(order_id=order.pk, actor=station_head, volunteer_id=volunteer.pk)
+    full, given = volunteer.name, volunteer.given_name
+    assert full != given
+    page = client.get(f"/orders/t/{order.tracking_token}/", **ZH).content.decode()
+    assert f"派单给 {given}" in timeline_items(page)[-1] and full not in page
+    api = APIClient().get(f"/api/orders/track/{order.tracking_token}/", **EN).json()
+    assert api["timeline"][-1]["note"] == f"Assigned to {given}"
+    client.force_login(station_head)
+    staff = client.get(f"/station/orders/{order.pk}/", **ZH).content.decode()
+    assert timeline_items(staff)[-1].endswith(f"派单给 {full}")
+    # A row written before the given name was stored drops the surname the same way.
+    change = order.status_changes.get(note_kind=Note.ASSIGNED)
+    change.note_data = {"who": full, "volunteer_id": volunteer.pk}
+    assert change.public_note_display == f"派单给 {given}"

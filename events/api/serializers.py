@@ -3,11 +3,12 @@
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from events.ical import event_uid
 from events.models import Event, EventPhoto, EventVolunteer
-from events.phone import is_mainland_mobile
+from events.phone import MOBILE_RE, is_mainland_mobile
 from volunteers.models import Volunteer
 
 
@@ -93,13 +94,28 @@ class EventVolunteerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# For a string decimal spectacular states only the digit counts; these state the accepted values,
+# so that clients (and the fuzzer) see the real range. Subclasses, because DRF copies declared
+# field instances and an annotation on an instance would be lost.
+@extend_schema_field(
+    {"type": "string", "format": "decimal", "pattern": r"^(?:(?:1?\d|2[0-3])(?:\.\d)?|24(?:\.0)?)$"}
+)
+class HoursField(serializers.DecimalField):
+    """0 to 24 hours with at most one decimal."""
+
+
+@extend_schema_field({"type": "string", "pattern": MOBILE_RE.pattern})
+class MobileField(serializers.CharField):
+    """A mainland mobile number (checked in CheckInInputSerializer.validate)."""
+
+
 class VolunteerConfirmSerializer(serializers.Serializer):
     volunteer = serializers.PrimaryKeyRelatedField(
         queryset=Volunteer.objects.all(),
         help_text=_("志愿者编号"),
         error_messages={"does_not_exist": _("志愿者不存在。")},
     )
-    hours = serializers.DecimalField(
+    hours = HoursField(
         max_digits=3,
         decimal_places=1,
         min_value=Decimal("0"),
@@ -163,7 +179,7 @@ class PlanSerializer(serializers.Serializer):
 
 class CheckInInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    phone = serializers.CharField(max_length=11, required=False, allow_blank=True, default="")
+    phone = MobileField(max_length=11, required=False, allow_blank=True, default="")
     as_volunteer = serializers.BooleanField(
         required=False, default=False, help_text=_("已登录的志愿者以账号签到")
     )

@@ -23,6 +23,27 @@ class OrderMenuItemRefSerializer(serializers.Serializer):
 # --- input ----------------------------------------------------------------------------------
 
 
+# Spectacular states only the digit counts of a string decimal or the length of a string; these
+# state the accepted values. Subclasses, because DRF copies declared field instances and an
+# annotation on an instance would be lost.
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "decimal",
+        "pattern": r"^(?:0\.[1-9]|(?:[1-9]|1\d|2[0-3])(?:\.\d)?|24(?:\.0)?)$",
+    }
+)
+class OrderHoursField(serializers.DecimalField):
+    """0.1 to 24 hours with at most one decimal."""
+
+
+# The plain form; validate_phone also takes spaces, dashes, brackets and full-width digits
+# (orders.phone.normalize).
+@extend_schema_field({"type": "string", "pattern": r"^(?:\+86|0086)?1[3-9]\d{9}$"})
+class MobileField(serializers.CharField):
+    """A mainland mobile number."""
+
+
 class OrderSubmitSerializer(serializers.Serializer):
     """群众点单（无需登录）。"""
 
@@ -34,7 +55,7 @@ class OrderSubmitSerializer(serializers.Serializer):
         help_text=_("服务项 id（须在该村的实践菜单中）"),
     )
     name = serializers.CharField(max_length=50, help_text=_("联系人"))
-    phone = serializers.CharField(max_length=20, help_text=_("中国大陆手机号，11 位"))
+    phone = MobileField(max_length=20, help_text=_("中国大陆手机号，11 位"))
     description = serializers.CharField(
         max_length=2000, required=False, allow_blank=True, default=""
     )
@@ -70,7 +91,7 @@ class OrderAssignSerializer(serializers.Serializer):
 class OrderCompleteSerializer(serializers.Serializer):
     """登记完成：服务时长（小时）和服务记录；服务日期默认今天。"""
 
-    hours = serializers.DecimalField(
+    hours = OrderHoursField(
         max_digits=4,
         decimal_places=1,
         min_value=Decimal("0.1"),

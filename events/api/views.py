@@ -32,6 +32,8 @@ MONTH_PARAM = OpenApiParameter(
     str,
     OpenApiParameter.PATH,
     description=gettext_lazy("YYYY-MM（Asia/Shanghai 月份）"),
+    # What events.months.parse_month accepts (years 2000-2100); anything else is a 404.
+    pattern=r"^(?:20\d{2}|2100)-(?:0[1-9]|1[0-2])$",
     examples=[OpenApiExample("2026-12", value="2026-12")],
 )
 NOT_FOUND = OpenApiResponse(

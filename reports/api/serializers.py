@@ -3,7 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+# reports.months.parse_month takes the years 2000-2100 only: the pattern says so.
+MONTH_PATTERN = r"^(?:20\d{2}|2100)-(0[1-9]|1[0-2])$"
 MONTH_ERRORS = {"invalid": _("月份格式应为 YYYY-MM，例如 2026-10。")}
 
 

@@ -145,3 +145,27 @@ def page(monkeypatch):
     from tests.browser import phone_page
 
     yield from phone_page(monkeypatch)
+
+
+@pytest.fixture
+def api():
+    """A DRF test client, anonymous."""
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+@pytest.fixture
+def as_user():
+    """``as_user(user)``: a client that sends ``Authorization: Token …`` like a real app (so
+    the queries counted are those a real client causes)."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    def make(user):
+        client = APIClient()
+        token, _ = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return make

@@ -1,26 +1,6 @@
-"""API test helpers: a DRF client, and one logged in with a token as any named actor."""
+"""API tests: the ``api`` and ``as_user`` clients come from ``tests/conftest.py``."""
 
 import pytest
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-@pytest.fixture
-def as_user():
-    """``as_user(user)``: a client that sends ``Authorization: Token …`` like a real app."""
-
-    def make(user) -> APIClient:
-        client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return make
 
 
 @pytest.fixture(autouse=True)

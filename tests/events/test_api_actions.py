@@ -9,8 +9,6 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from events import services
 from events.models import EventPhoto, EventVolunteer
@@ -32,22 +30,6 @@ def _now():
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-@pytest.fixture
-def as_user():
-    def make(user) -> APIClient:
-        client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return make
 
 
 @pytest.fixture

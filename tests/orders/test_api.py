@@ -1,7 +1,6 @@
 """The order workflow API, through the URL: the contract of issue 3 and every rejection."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from orders import services
@@ -10,24 +9,6 @@ from tests import factories as f
 from tests.orders.factories import order_in_state, submit_order
 
 S = Order.Status
-
-
-@pytest.fixture
-def api():
-    return APIClient()
-
-
-@pytest.fixture
-def as_user():
-    """A client that sends ``Authorization: Token …`` like a real app (so queries are real)."""
-
-    def make(user) -> APIClient:
-        client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-        return client
-
-    return make
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from stations.models import Town, Village
-from volunteers.models import Team, Volunteer
+from volunteers.models import Team, Volunteer, given_name
 
 
 class TargetGroup(models.TextChoices):
@@ -389,7 +389,7 @@ class OrderStatusChange(models.Model):
             who = data.get("who", "")
             if public and "team_id" not in data:
                 # Rows from before the given name was stored: drop the surname the same way.
-                who = data.get("given") or (who[1:] if len(who) >= 2 else who)
+                who = data.get("given") or given_name(who)
             return gettext("派单给 %(who)s") % {"who": who}
         if self.note_kind == self.NoteKind.RATED:
             stars = int(data.get("stars", 0))

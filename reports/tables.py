@@ -65,10 +65,9 @@ def standard_labels() -> dict[str, str]:
     }
 
 
-def _lacks(keys: list[str] | None) -> str:
+def _lacks(keys: list[str] | None, labels: dict[str, str]) -> str:
     if keys is None:
         return _("无实践站")
-    labels = standard_labels()
     return pgettext("list separator", "、").join(labels[k] for k in keys) if keys else _("无")
 
 
@@ -130,6 +129,7 @@ def coverage_tables(report: dict, link=None, village_link=None) -> list[Table]:
         [_("月份"), _("已服务村数"), _("村（社区）总数"), _("覆盖率（%）")],
         [[t["month"], t["served"], t["villages"], t["percent"]] for t in report["trend"]],
     )
+    labels = standard_labels()
     # On a phone the first columns are what shows: how long each village has gone without and
     # what its station lacks come before the contact details.
     gaps = Table(
@@ -148,7 +148,7 @@ def coverage_tables(report: dict, link=None, village_link=None) -> list[Table]:
             [
                 g["village"],
                 g["months_without"] if g["months_without"] is not None else _("从未服务"),
-                _lacks(g.get("lacks")),
+                _lacks(g.get("lacks"), labels),
                 g["head_name"],
                 g["head_phone"],
                 g["station"],

@@ -169,7 +169,12 @@ class Volunteer(models.Model):
     @property
     def given_name(self) -> str:
         """What a resident sees of the volunteer: the given name, without the surname."""
-        return self.name[1:] if len(self.name) >= 2 else self.name
+        return given_name(self.name)
+
+
+def given_name(full_name: str) -> str:
+    """A volunteer's name as residents see it (PIPL): without the one-character surname."""
+    return full_name[1:] if len(full_name) >= 2 else full_name
 
 
 class Membership(models.Model):

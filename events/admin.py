@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config.errors import DomainError
-from events import services
+from events import plans, services, webhooks
+from events.calendar import calendar_compile
 from events.models import (
     CheckIn,
     Event,
@@ -34,7 +35,7 @@ def _report(modeladmin, request, done: int, failures: list[str]) -> None:
 def _compile_months(modeladmin, request, months) -> None:
     for month in sorted(set(months)):
         try:
-            result = services.calendar_compile(month=month)
+            result = calendar_compile(month=month)
         except Exception as exc:  # shown to staff rather than a 500 page
             modeladmin.message_user(
                 request,
@@ -207,7 +208,7 @@ class MonthlyPlanAdmin(admin.ModelAdmin):
         done, failures = 0, []
         for plan in queryset.select_related("position"):
             try:
-                services.plan_submit(user=request.user, position=plan.position, month=plan.month)
+                plans.plan_submit(user=request.user, position=plan.position, month=plan.month)
                 done += 1
             except DomainError as exc:
                 failures.append(f"{plan}: {exc.message}")
@@ -261,7 +262,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     def retry(self, request, queryset):
         n = 0
         for delivery in queryset.exclude(status=WebhookDelivery.Status.SUCCEEDED):
-            services.webhook_retry(delivery=delivery)
+            webhooks.webhook_retry(delivery=delivery)
             n += 1
         _report(self, request, n, [])
 

@@ -17,9 +17,9 @@ from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
+from events.calendar import calendar_compile
 from events.models import Event, EventStateChange, EventVolunteer, MonthlyPlan
 from events.months import add_months, local_tz, month_bounds
-from events.services import calendar_compile
 from orders.models import Platform, ServiceCategory
 from stations.models import Position
 from volunteers.models import Volunteer

@@ -1,99 +1,45 @@
-"""Every write to events: creation, edits, state transitions, plans, check-ins, compiling.
+"""Every write to an event: creation, edits, state transitions, volunteers' hours, photos.
+
+Beside it: who may act on an event (``events.access``), monthly plans (``events.plans``),
+check-in (``events.checkin``), compiling the monthly calendar (``events.calendar``) and its
+webhooks (``events.webhooks``).
 
 State changes follow the house pattern: read the current state, then a conditional
 ``UPDATE … WHERE state = <observed>``; zero rows means someone else acted first
 (``InvalidTransition``). Each transition writes an ``EventStateChange`` in the same transaction
 and sends ``event_state_changed`` once it commits. Permissions come from
-``stations.scope.scope_for``: anything outside the caller's area is ``NotInScope`` (404).
+``events.access``: anything outside the caller's area is ``NotInScope`` (404).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
-import json
-import logging
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
-from django.db.models.functions import Greatest
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.errors import InvalidInput, InvalidTransition, NotInScope
-from events import ical, selectors
+from events.access import position_in_scope, require_area, require_event_scope
 from events.models import (
     CheckIn,
     Event,
     EventPhoto,
     EventStateChange,
     EventVolunteer,
-    MonthlyPlan,
-    PublishedCalendar,
-    WebhookDelivery,
 )
-from events.months import add_months, current_month, format_month, month_bounds
-from events.phone import is_mainland_mobile
-from events.signals import event_state_changed, plan_submitted
+from events.signals import event_state_changed
 from orders.models import Order, Platform, ServiceCategory
 from stations.models import Position, Town, Village
 from stations.scope import scope_for
 from volunteers.models import Team, Volunteer
 
-logger = logging.getLogger(__name__)
-
 S = Event.State
 EDITABLE_STATES = (S.DRAFT, S.PLANNED, S.PUBLISHED)
-
-
-# --- permissions -----------------------------------------------------------------------------
-
-
-def event_in_scope(user, event: Event) -> bool:
-    scope = scope_for(user)
-    if scope.everything:
-        return True
-    if event.organiser_position_id and event.organiser_position_id in scope.position_ids:
-        return True
-    if event.village_id:
-        return scope.covers_village(event.village_id, event.town_id)
-    if event.town_id:
-        return scope.covers_town(event.town_id)
-    return False
-
-
-def _require_event_scope(user, event: Event) -> None:
-    if not event_in_scope(user, event):
-        raise NotInScope()
-
-
-def _require_area(user, *, town: Town | None, village: Village | None) -> None:
-    scope = scope_for(user)
-    if village is not None:
-        ok = scope.covers_village(village.pk, village.town_id)
-    elif town is not None:
-        ok = scope.covers_town(town.pk)
-    else:
-        ok = scope.everything
-    if not ok:
-        raise NotInScope()
-
-
-def position_in_scope(user, position: Position) -> bool:
-    scope = scope_for(user)
-    return (
-        scope.everything
-        or position.pk in scope.position_ids
-        or (position.village_id is not None and position.village_id in scope.village_ids)
-        or (position.town_id is not None and position.town_id in scope.town_ids)
-    )
 
 
 # --- audit and signal -------------------------------------------------------------------------
@@ -115,7 +61,7 @@ def _record_change(event: Event, *, from_state: str, to_state: str, actor, note:
     transaction.on_commit(lambda: event_state_changed.send(sender=Event, **payload))
 
 
-def _transition(
+def transition(
     event: Event,
     *,
     actor,
@@ -196,7 +142,7 @@ def event_create(
     if organiser_position is not None and not position_in_scope(user, organiser_position):
         raise NotInScope()
     town, village = _area_from(village=village, town=town, position=organiser_position)
-    _require_area(user, town=town, village=village)
+    require_area(user, town=town, village=village)
     _check_times(start, end)
     title = (title or "").strip()
     if not title:
@@ -247,7 +193,7 @@ UPDATABLE_FIELDS = {
 def event_update(*, user, event: Event, **changes) -> Event:
     """Edit an event that is not finished. Raises ``InvalidInput`` for unknown fields or bad
     times, ``NotInScope`` outside the area, ``InvalidTransition`` once done or cancelled."""
-    _require_event_scope(user, event)
+    require_event_scope(user, event)
     unknown = set(changes) - UPDATABLE_FIELDS
     if unknown:
         raise InvalidInput(
@@ -278,25 +224,25 @@ def event_update(*, user, event: Event, **changes) -> Event:
 @transaction.atomic
 def event_plan(*, user, event: Event) -> Event:
     """draft → planned: the event is in the position's plan (and in the compiled calendar)."""
-    _require_event_scope(user, event)
-    return _transition(event, actor=user, allowed_from=[S.DRAFT], to_state=S.PLANNED)
+    require_event_scope(user, event)
+    return transition(event, actor=user, allowed_from=[S.DRAFT], to_state=S.PLANNED)
 
 
 @transaction.atomic
 def event_publish(*, user, event: Event) -> Event:
     """draft/planned → published: announced to residents."""
-    _require_event_scope(user, event)
-    return _transition(event, actor=user, allowed_from=[S.DRAFT, S.PLANNED], to_state=S.PUBLISHED)
+    require_event_scope(user, event)
+    return transition(event, actor=user, allowed_from=[S.DRAFT, S.PLANNED], to_state=S.PUBLISHED)
 
 
 @transaction.atomic
 def event_cancel(*, user, event: Event, reason: str) -> Event:
     """Cancel an unfinished event; the reason is required and shown on the calendar."""
-    _require_event_scope(user, event)
+    require_event_scope(user, event)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("请填写取消原因。"), fields={"reason": [_("请填写取消原因。")]})
-    return _transition(
+    return transition(
         event,
         actor=user,
         allowed_from=EDITABLE_STATES,
@@ -314,7 +260,7 @@ class ServedVolunteer:
     confirmed: bool = True
 
 
-def _credit_hours(links: Iterable[EventVolunteer]) -> int:
+def credit_hours(links: Iterable[EventVolunteer]) -> int:
     """Add each link's hours to its volunteer's total exactly once; returns how many credited."""
     credited = 0
     for link in links:
@@ -347,7 +293,7 @@ def event_complete(
     in or whom the organiser confirms. Raises ``InvalidInput`` before the event has started or
     for negative numbers, ``InvalidTransition`` from any other state.
     """
-    _require_event_scope(user, event)
+    require_event_scope(user, event)
     if event.start > timezone.now():
         raise InvalidInput(_("活动尚未开始，不能标记为完成。"))
     if attendance is not None and attendance < 0:
@@ -364,7 +310,7 @@ def event_complete(
     if len(known) != len({v.volunteer_id for v in served}):
         raise InvalidInput(_("志愿者不存在。"))
     checkins = CheckIn.objects.filter(event=event).count()
-    event = _transition(
+    event = transition(
         event,
         actor=user,
         allowed_from=[S.PLANNED, S.PUBLISHED],
@@ -383,7 +329,7 @@ def event_complete(
             EventVolunteer.objects.filter(pk=link.pk).update(
                 hours=item.hours, confirmed=link.confirmed or item.confirmed
             )
-    _credit_hours(EventVolunteer.objects.filter(event=event, hours_credited=False))
+    credit_hours(EventVolunteer.objects.filter(event=event, hours_credited=False))
     return event
 
 
@@ -392,7 +338,7 @@ def event_volunteer_confirm(
     *, user, event: Event, volunteer: Volunteer, hours: Decimal
 ) -> EventVolunteer:
     """The organiser confirms a volunteer served; once the event is done, the hours count."""
-    _require_event_scope(user, event)
+    require_event_scope(user, event)
     if hours < 0 or hours > Decimal("24"):
         raise InvalidInput(_("服务时长应在 0 到 24 小时之间。"))
     if event.state == S.CANCELLED:
@@ -404,7 +350,7 @@ def event_volunteer_confirm(
         EventVolunteer.objects.filter(pk=link.pk).update(hours=hours, confirmed=True)
     link.refresh_from_db()
     if event.state == S.DONE:
-        _credit_hours([link])
+        credit_hours([link])
         link.refresh_from_db()
     return link
 
@@ -417,7 +363,7 @@ def event_from_order(*, user, order: Order) -> Event:
     credited here. Raises ``InvalidTransition`` unless the order is completed or rated, or when
     it was recorded already.
     """
-    _require_area(user, town=order.town, village=order.village)
+    require_area(user, town=order.town, village=order.village)
     if order.status not in (Order.Status.COMPLETED, Order.Status.RATED):
         raise InvalidTransition(_("只有已完成的点单才能记为活动。"))
     if Event.objects.filter(source_order=order).exists():
@@ -468,323 +414,6 @@ def event_from_order(*, user, order: Order) -> Event:
     return event
 
 
-# --- monthly plans -----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def plan_submit(*, user, position: Position, month: dt.date, note: str = "") -> MonthlyPlan:
-    """Submit ``position``'s plan for ``month``: its draft events of the month become planned.
-
-    Raises ``NotInScope`` for another station, ``InvalidInput`` for a past month or an empty
-    plan, ``InvalidTransition`` when the plan was already submitted.
-    """
-    if not position_in_scope(user, position):
-        raise NotInScope()
-    if month.day != 1:
-        raise InvalidInput(_("月份无效。"))
-    if month < current_month():
-        raise InvalidInput(_("不能提交过去月份的计划。"))
-    start, end = month_bounds(month)
-    month_events = Event.objects.filter(
-        organiser_position=position, start__gte=start, start__lt=end
-    ).exclude(state=S.CANCELLED)
-    if not month_events.exists():
-        raise InvalidInput(_("计划中至少需要一项活动。"))
-    plan, _created = MonthlyPlan.objects.get_or_create(position=position, month=month)
-    now = timezone.now()
-    updated = MonthlyPlan.objects.filter(pk=plan.pk, status=MonthlyPlan.Status.DRAFT).update(
-        status=MonthlyPlan.Status.SUBMITTED,
-        submitted_at=now,
-        submitted_by=user,
-        note=(note or plan.note).strip(),
-        updated_at=now,
-    )
-    if not updated:
-        raise InvalidTransition(_("本月计划已提交。"))
-    for event in month_events.filter(state=S.DRAFT):
-        try:
-            _transition(event, actor=user, allowed_from=[S.DRAFT], to_state=S.PLANNED)
-        except InvalidTransition:
-            continue  # edited concurrently into another state: leave it be
-    plan.refresh_from_db()
-    payload = {
-        "plan_id": plan.pk,
-        "position_id": position.pk,
-        "village_id": position.village_id,
-        "town_id": position.town_id,
-        "month": month,
-    }
-    transaction.on_commit(lambda: plan_submitted.send(sender=MonthlyPlan, **payload))
-    return plan
-
-
-# --- check-in ----------------------------------------------------------------------------------
-
-CHECKIN_STATES = (S.PLANNED, S.PUBLISHED, S.DONE)
-
-
-@dataclass(frozen=True)
-class CheckInResult:
-    checkin: CheckIn
-    created: bool
-
-
-def _bump_attendance(event: Event) -> None:
-    count = CheckIn.objects.filter(event=event).count()
-    Event.objects.filter(pk=event.pk).update(attendance=Greatest(F("attendance"), count))
-
-
-def _check_checkin_open(event: Event) -> None:
-    if event.state not in CHECKIN_STATES:
-        raise InvalidTransition(_("该活动当前不能签到。"))
-    today = timezone.localdate()
-    if timezone.localtime(event.start).date() > today:
-        raise InvalidTransition(_("活动尚未开始，请在活动当天签到。"))
-
-
-def checkin_resident(*, event: Event, name: str, phone: str) -> CheckInResult:
-    """A resident checks in with name and phone; a repeat (same phone) is ignored."""
-    name = (name or "").strip()
-    phone = (phone or "").strip()
-    errors = {}
-    if not name:
-        errors["name"] = [_("请填写姓名。")]
-    if not is_mainland_mobile(phone):
-        errors["phone"] = [_("请输入 11 位大陆手机号。")]
-    if errors:
-        raise InvalidInput(_("请检查姓名和手机号。"), fields=errors)
-    _check_checkin_open(event)
-    with transaction.atomic():
-        # The unique constraint (event, phone) is the arbiter: two scans at once insert once.
-        try:
-            with transaction.atomic():
-                checkin = CheckIn.objects.create(event=event, name=name, phone=phone)
-            created = True
-        except IntegrityError:
-            checkin = CheckIn.objects.get(event=event, phone=phone)
-            created = False
-        if created:
-            _bump_attendance(event)
-    return CheckInResult(checkin, created)
-
-
-def checkin_volunteer(*, event: Event, user) -> CheckInResult:
-    """A volunteer checks in with their login; their hours at the event can now count."""
-    volunteer = Volunteer.objects.filter(user=user).first()
-    if volunteer is None:
-        raise InvalidInput(_("您的账号未登记为志愿者，请以群众身份签到。"))
-    _check_checkin_open(event)
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                checkin = CheckIn.objects.create(
-                    event=event,
-                    name=volunteer.name,
-                    phone=volunteer.phone if is_mainland_mobile(volunteer.phone) else "",
-                    volunteer=volunteer,
-                    user=user,
-                )
-            created = True
-        except IntegrityError:
-            checkin = (
-                CheckIn.objects.filter(event=event)
-                .filter(Q(user=user) | Q(phone=volunteer.phone, phone__gt=""))
-                .first()
-            )
-            created = False
-        default_hours = Decimal(
-            max(1, round((event.end - event.start).total_seconds() / 1800)) / 2
-        ).quantize(Decimal("0.1"))
-        link, link_created = EventVolunteer.objects.get_or_create(
-            event=event,
-            volunteer=volunteer,
-            defaults={"hours": min(default_hours, Decimal("24")), "checked_in": True},
-        )
-        if not link_created and not link.checked_in:
-            EventVolunteer.objects.filter(pk=link.pk).update(checked_in=True)
-            link.checked_in = True
-        if created:
-            _bump_attendance(event)
-        if event.state == S.DONE:
-            _credit_hours([link])
-    return CheckInResult(checkin, created)
-
-
-# --- compile and publish the monthly calendar --------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CompileResult:
-    calendar: PublishedCalendar
-    created: bool
-
-
-def _month_lock(month: dt.date) -> None:
-    """Serialise compiles of one month. PostgreSQL: a transaction-scoped advisory lock, so a
-    second compile waits and then sees the first one's version; SQLite serialises writers."""
-    if connection.vendor == "postgresql":
-        key = 0x57454E00 + month.year * 100 + month.month  # "WEN" + yyyymm: stable, unique
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
-
-
-def calendar_compile(
-    *, month: dt.date, progress: Callable[[int, int], None] | None = None
-) -> CompileResult:
-    """Compile ``month``'s city-wide calendar into a new ``PublishedCalendar`` if it changed.
-
-    Idempotent: when the content hash equals the latest version's, nothing is written. Atomic:
-    a failure anywhere leaves the previous version. Concurrent runs are serialised by a
-    per-month lock (and the unique constraints as a backstop), so they publish one version.
-    Gathering happens after taking the lock so a later run never publishes older data.
-    """
-    with transaction.atomic():
-        _month_lock(month)
-        events = selectors.calendar_events(month)
-        total = len(events)
-        items = []
-        for index, event in enumerate(events, 1):
-            items.append(ical.event_item(event))
-            if progress and (index % 200 == 0 or index == total):
-                progress(index, total)
-        if progress and total == 0:
-            progress(0, 0)
-        content_hash = ical.content_hash(items)
-        latest = PublishedCalendar.objects.filter(month=month).order_by("-version").first()
-        if latest is not None and latest.content_hash == content_hash:
-            return CompileResult(latest, False)
-        same = PublishedCalendar.objects.filter(month=month, content_hash=content_hash).first()
-        if same is not None:
-            # The content went back to an earlier version's exactly (rare: names edited back).
-            # The hash is unique per month, so keep that version rather than fail.
-            logger.warning("calendar %s reverted to version %s", month, same.version)
-            return CompileResult(same, False)
-        version = (latest.version + 1) if latest else 1
-        created_at = timezone.now()
-        payload = ical.calendar_payload(
-            month=month,
-            version=version,
-            content_hash=content_hash,
-            items=items,
-            generated_at=created_at,
-        )
-        calendar = PublishedCalendar.objects.create(
-            month=month,
-            version=version,
-            content_hash=content_hash,
-            event_count=len(items),
-            counts_by_town=payload["counts_by_town"],
-            counts_by_category=payload["counts_by_category"],
-            json_text=json.dumps(payload, ensure_ascii=False, sort_keys=True),
-            ics_text=ical.render_ics(
-                items,
-                name=_("文明实践活动月历 %(month)s") % {"month": format_month(month)},
-                dtstamp=created_at,
-            ),
-        )
-        _queue_webhooks(calendar)
-    return CompileResult(calendar, True)
-
-
-def calendar_compile_next_month() -> CompileResult:
-    return calendar_compile(month=add_months(current_month(), 1))
-
-
-def calendar_compile_current_month() -> CompileResult:
-    return calendar_compile(month=current_month())
-
-
-# --- webhook -----------------------------------------------------------------------------------
-
-SIGNATURE_HEADER = "X-Wenming-Signature"
-
-
-def webhook_signature(body: bytes, secret: str) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def _queue_webhooks(calendar: PublishedCalendar) -> None:
-    urls = list(settings.WENMING_CALENDAR_WEBHOOK_URLS)
-    if not urls:
-        return
-    deliveries = [
-        WebhookDelivery.objects.get_or_create(calendar=calendar, url=url)[0] for url in urls
-    ]
-    ids = [d.pk for d in deliveries]
-
-    def enqueue() -> None:
-        from events.tasks import deliver_webhook
-
-        for delivery_id in ids:
-            try:
-                deliver_webhook.delay(delivery_id)
-            except Exception:  # broker down: the admin's "retry" action sends it later
-                logger.exception("could not queue webhook delivery %s", delivery_id)
-
-    # Only after commit: a rolled-back compile must not announce a version that never existed.
-    transaction.on_commit(enqueue)
-
-
-def webhook_deliver(*, delivery_id: int, final: bool = False, timeout: float = 10) -> bool:
-    """POST the calendar's JSON to the delivery's URL, signed with HMAC-SHA256.
-
-    Returns True on a 2xx answer. Records the attempt; ``final`` marks a failure as given up
-    (the task passes it on its last retry). Never raises for network errors.
-    """
-    delivery = WebhookDelivery.objects.select_related("calendar").get(pk=delivery_id)
-    if delivery.status == WebhookDelivery.Status.SUCCEEDED:
-        return True
-    body = delivery.calendar.json_text.encode()
-    headers = {
-        "Content-Type": "application/json; charset=utf-8",
-        "User-Agent": "Wenming-Calendar/1.0",
-        "X-Wenming-Month": format_month(delivery.calendar.month),
-        "X-Wenming-Version": str(delivery.calendar.version),
-    }
-    secret = settings.WENMING_CALENDAR_WEBHOOK_SECRET
-    if secret:
-        headers[SIGNATURE_HEADER] = webhook_signature(body, secret)
-    now = timezone.now()
-    code, error = None, ""
-    if not delivery.url.lower().startswith(("http://", "https://")):
-        error = "unsupported URL scheme"
-    else:
-        request = urllib.request.Request(delivery.url, data=body, headers=headers, method="POST")  # noqa: S310 (URL from settings, scheme checked above)
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-                code = response.status
-        except urllib.error.HTTPError as exc:
-            code, error = exc.code, f"HTTP {exc.code}"
-        except (urllib.error.URLError, OSError) as exc:
-            error = str(getattr(exc, "reason", exc))[:500]
-    ok = code is not None and 200 <= code < 300
-    if ok:
-        status = WebhookDelivery.Status.SUCCEEDED
-    elif final:
-        status = WebhookDelivery.Status.FAILED
-    else:
-        status = WebhookDelivery.Status.PENDING
-    WebhookDelivery.objects.filter(pk=delivery.pk).update(
-        status=status,
-        attempts=F("attempts") + 1,
-        response_code=code,
-        last_error="" if ok else error or f"HTTP {code}",
-        last_attempt_at=now,
-        delivered_at=now if ok else None,
-    )
-    return ok
-
-
-def webhook_retry(*, delivery: WebhookDelivery) -> None:
-    """Queue a failed delivery again (admin action)."""
-    from events.tasks import deliver_webhook
-
-    WebhookDelivery.objects.filter(pk=delivery.pk).exclude(
-        status=WebhookDelivery.Status.SUCCEEDED
-    ).update(status=WebhookDelivery.Status.PENDING)
-    transaction.on_commit(lambda: deliver_webhook.delay(delivery.pk))
-
-
 # --- photos ------------------------------------------------------------------------------------
 
 
@@ -793,7 +422,7 @@ def event_photo_add(*, user, event: Event, image, caption: str = "") -> EventPho
     """Attach a validated image (type, size, Pillow-readable) to an event in the user's area."""
     from django.core.exceptions import ValidationError
 
-    _require_event_scope(user, event)
+    require_event_scope(user, event)
     photo = EventPhoto(event=event, image=image, caption=caption.strip(), uploaded_by=user)
     try:
         photo.full_clean()

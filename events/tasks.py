@@ -1,10 +1,13 @@
-"""Celery tasks for events: thin wrappers that take plain values and call a service."""
+"""Celery tasks for events: thin wrappers that take plain values and call a service.
+
+Services import these tasks at the top; a task imports its service inside its body, so the two
+never form an import cycle.
+"""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from events import services
 from events.months import add_months, current_month, month_of
 
 # Backoff between webhook attempts, in seconds: 1 min, 5 min, 30 min, 2 h, 6 h.
@@ -15,7 +18,9 @@ WEBHOOK_BACKOFF = [60, 300, 1800, 7200, 21600]
 def compile_month(year: int, month: int) -> dict:
     """Compile one month's calendar; returns what was published (safe to run any number of
     times: an unchanged month creates no version)."""
-    result = services.calendar_compile(month=month_of(int(year), int(month)))
+    from events.calendar import calendar_compile
+
+    result = calendar_compile(month=month_of(int(year), int(month)))
     return {
         "month": f"{result.calendar.month:%Y-%m}",
         "version": result.calendar.version,
@@ -41,8 +46,10 @@ def compile_current_month() -> dict:
 
 @shared_task(bind=True, name="events.tasks.deliver_webhook", max_retries=len(WEBHOOK_BACKOFF))
 def deliver_webhook(self, delivery_id: int) -> bool:
+    from events.webhooks import webhook_deliver
+
     final = self.request.retries >= self.max_retries
-    ok = services.webhook_deliver(delivery_id=delivery_id, final=final)
+    ok = webhook_deliver(delivery_id=delivery_id, final=final)
     if not ok and not final:
         raise self.retry(countdown=WEBHOOK_BACKOFF[self.request.retries])
     return ok

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from events import services
+from events.calendar import calendar_compile
 from events.models import Event, MonthlyPlan
 from tests import factories as f
 from tests.events.conftest import at
@@ -79,7 +79,7 @@ def test_admin_sees_own_drafts(client, city_admin, many_events):
 
 
 def test_calendar_json(client, many_events):
-    services.calendar_compile(month=dt.date(2026, 12, 1))
+    calendar_compile(month=dt.date(2026, 12, 1))
     body = client.get("/api/calendars/2026-12/").json()
     assert body["event_count"] == 35 and body["month"] == "2026-12"
     assert len(body["events"]) == 35

@@ -10,7 +10,7 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from events import services
+from events import checkin, services
 from events.models import EventPhoto, EventVolunteer
 from events.validators import MAX_PHOTO_BYTES
 from stations.models import Role
@@ -71,7 +71,7 @@ def _upload(name: str = "site.png", content: bytes | None = None, content_type="
 
 def test_volunteers_list_shows_the_page_table(head, make_event, volunteer, tuanjie, station_head):
     event = make_event(start=at(2026, 11, 20, 9, 0), state="published")
-    services.checkin_volunteer(event=event, user=volunteer.user)
+    checkin.checkin_volunteer(event=event, user=volunteer.user)
     other = f.VolunteerFactory(name="李华", home_village=tuanjie)
     services.event_volunteer_confirm(
         user=station_head, event=event, volunteer=other, hours=Decimal("1.5")

@@ -18,7 +18,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from events import services
+from events.calendar import calendar_compile
 from events.models import PublishedCalendar
 from events.tasks import compile_month
 from tests.events.conftest import at
@@ -108,5 +108,5 @@ def test_worker_compiles_the_month(make_event, worker_queue):
 
     again = compile_month.apply_async(args=(2026, 12), queue=worker_queue).get(timeout=60)
     assert again["created"] is False and again["version"] == 1
-    assert services.calendar_compile(month=dt.date(2026, 12, 1)).created is False
+    assert calendar_compile(month=dt.date(2026, 12, 1)).created is False
     assert PublishedCalendar.objects.count() == 1

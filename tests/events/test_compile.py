@@ -12,7 +12,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import translation
 
-from events import services
+from events import services, webhooks
+from events.calendar import calendar_compile
 from events.models import PublishedCalendar, WebhookDelivery
 from events.tasks import compile_month
 from tests.events.conftest import at
@@ -31,14 +32,14 @@ def test_compile_is_idempotent_and_versions_changes(make_event, station_head):
     a = make_event(state="planned")
     make_event(state="published", start=at(2026, 12, 12, 14))
     make_event()  # a draft: not in the calendar
-    first = services.calendar_compile(month=DEC)
+    first = calendar_compile(month=DEC)
     assert first.created and first.calendar.version == 1 and first.calendar.event_count == 2
-    again = services.calendar_compile(month=DEC)
+    again = calendar_compile(month=DEC)
     assert not again.created and again.calendar.pk == first.calendar.pk
     assert PublishedCalendar.objects.filter(month=DEC).count() == 1
 
     services.event_update(user=station_head, event=a, title="改后的标题")
-    second = services.calendar_compile(month=DEC)
+    second = calendar_compile(month=DEC)
     assert second.created and second.calendar.version == 2
     assert second.calendar.content_hash != first.calendar.content_hash
 
@@ -56,9 +57,9 @@ def test_compile_is_idempotent_and_versions_changes(make_event, station_head):
 @pytest.mark.django_db
 def test_cancelled_event_stays_with_status_cancelled(make_event, station_head):
     event = make_event(state="published")
-    services.calendar_compile(month=DEC)
+    calendar_compile(month=DEC)
     services.event_cancel(user=station_head, event=event, reason="暴雨")
-    result = services.calendar_compile(month=DEC)
+    result = calendar_compile(month=DEC)
     assert result.created
     cal = icalendar.Calendar.from_ical(result.calendar.ics_text)
     [vevent] = cal.walk("VEVENT")
@@ -67,13 +68,13 @@ def test_cancelled_event_stays_with_status_cancelled(make_event, station_head):
     # A draft that is cancelled was never announced: it stays out.
     draft = make_event(start=at(2026, 12, 20, 9))
     services.event_cancel(user=station_head, event=draft, reason="不办了")
-    assert not services.calendar_compile(month=DEC).created
+    assert not calendar_compile(month=DEC).created
 
 
 @pytest.mark.django_db
 def test_ics_has_required_properties(make_event):
     event = make_event(state="published", description="学习民法典")
-    result = services.calendar_compile(month=DEC)
+    result = calendar_compile(month=DEC)
     cal = icalendar.Calendar.from_ical(result.calendar.ics_text)
     assert cal["VERSION"] == "2.0"
     assert "Wenming" in str(cal["PRODID"])
@@ -101,8 +102,7 @@ def test_month_boundaries_are_shanghai_midnight(make_event):
     dec_late = make_event(state="planned", start=at(2026, 12, 31, 23, 45), hours=0)
     jan = make_event(state="planned", start=at(2027, 1, 1, 0, 0), hours=1)
     ids = lambda month: {  # noqa: E731
-        e["id"]
-        for e in json.loads(services.calendar_compile(month=month).calendar.json_text)["events"]
+        e["id"] for e in json.loads(calendar_compile(month=month).calendar.json_text)["events"]
     }
     assert ids(DEC) == {dec_early.pk, dec_late.pk}
     assert ids(dt.date(2026, 11, 1)) == {nov_late.pk}
@@ -124,7 +124,7 @@ def test_counts_by_town_and_category(make_event, city_admin, lecture_category):
             end=at(2026, 12, 5, 10),
         ),
     )
-    cal = services.calendar_compile(month=DEC).calendar
+    cal = calendar_compile(month=DEC).calendar
     assert cal.counts_by_town == {"洪绪镇": 2, "全市": 1}
     assert cal.counts_by_category == {"文明宣讲": 3}
 
@@ -132,7 +132,7 @@ def test_counts_by_town_and_category(make_event, city_admin, lecture_category):
 @pytest.mark.django_db
 def test_crash_half_way_keeps_previous_version(make_event, station_head, monkeypatch):
     event = make_event(state="planned")
-    services.calendar_compile(month=DEC)
+    calendar_compile(month=DEC)
     services.event_update(user=station_head, event=event, title="新")
 
     def boom(*args, **kwargs):
@@ -140,10 +140,10 @@ def test_crash_half_way_keeps_previous_version(make_event, station_head, monkeyp
 
     monkeypatch.setattr("events.ical.render_ics", boom)
     with pytest.raises(RuntimeError):
-        services.calendar_compile(month=DEC)
+        calendar_compile(month=DEC)
     assert list(PublishedCalendar.objects.values_list("version", flat=True)) == [1]
     monkeypatch.undo()
-    assert services.calendar_compile(month=DEC).calendar.version == 2
+    assert calendar_compile(month=DEC).calendar.version == 2
 
 
 @pytest.mark.django_db
@@ -175,7 +175,7 @@ def test_two_concurrent_compiles_publish_one_version(make_event):
 
         try:
             barrier.wait()
-            results.append(services.calendar_compile(month=DEC))
+            results.append(calendar_compile(month=DEC))
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
         finally:
@@ -229,7 +229,7 @@ def test_webhook_posts_signed_json(
     settings.WENMING_CALENDAR_WEBHOOK_SECRET = "s3cret"
     make_event(state="planned")
     with django_capture_on_commit_callbacks(execute=True):
-        cal = services.calendar_compile(month=DEC).calendar
+        cal = calendar_compile(month=DEC).calendar
     [(headers, body)] = handler.received
     expected = "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
     assert headers["X-Wenming-Signature"] == expected
@@ -244,12 +244,12 @@ def test_webhook_failure_recorded_and_final(make_event, hook_server, settings):
     handler.status = 500
     settings.WENMING_CALENDAR_WEBHOOK_URLS = [f"http://127.0.0.1:{server.server_port}/hook"]
     make_event(state="planned")
-    services.calendar_compile(month=DEC)  # on_commit not run inside the test transaction
+    calendar_compile(month=DEC)  # on_commit not run inside the test transaction
     delivery = WebhookDelivery.objects.get()
-    assert not services.webhook_deliver(delivery_id=delivery.pk)
+    assert not webhooks.webhook_deliver(delivery_id=delivery.pk)
     delivery.refresh_from_db()
     assert delivery.status == "pending" and delivery.attempts == 1
     assert delivery.last_error == "HTTP 500"
-    assert not services.webhook_deliver(delivery_id=delivery.pk, final=True)
+    assert not webhooks.webhook_deliver(delivery_id=delivery.pk, final=True)
     delivery.refresh_from_db()
     assert delivery.status == "failed" and delivery.attempts == 2

@@ -5,7 +5,7 @@ import pytest
 import time_machine
 
 from config.errors import InvalidInput, InvalidTransition, NotInScope
-from events import services
+from events import access, checkin, plans, services
 from events.models import CheckIn, Event, EventStateChange, EventVolunteer, MonthlyPlan
 from events.signals import event_state_changed
 from orders.models import Order
@@ -125,9 +125,9 @@ def test_create_requires_a_venue(city_admin, lecture_category):
 
 def test_scope_rules(make_event, town_admin, other_town_admin, city_admin):
     event = make_event()
-    assert services.event_in_scope(town_admin, event)
-    assert services.event_in_scope(city_admin, event)
-    assert not services.event_in_scope(other_town_admin, event)
+    assert access.event_in_scope(town_admin, event)
+    assert access.event_in_scope(city_admin, event)
+    assert not access.event_in_scope(other_town_admin, event)
     with pytest.raises(NotInScope):
         services.event_publish(user=other_town_admin, event=event)
 
@@ -232,8 +232,8 @@ def test_complete_credits_only_confirmed_or_checked_in(make_event, station_head,
     walker_user = f.UserFactory()
     walker = f.VolunteerFactory(home_village=tuanjie, user=walker_user, hours_total=Decimal("3"))
     with time_machine.travel(at(2026, 12, 10, 9, 30), tick=False):
-        services.checkin_volunteer(event=event, user=walker_user)
-        services.checkin_resident(event=event, name="李大娘", phone="13812341234")
+        checkin.checkin_volunteer(event=event, user=walker_user)
+        checkin.checkin_resident(event=event, name="李大娘", phone="13812341234")
         event = services.event_complete(
             user=station_head,
             event=event,
@@ -330,7 +330,7 @@ def test_event_from_open_order_refused(
 def test_plan_submit(make_event, station_head, tuanjie_station):
     draft = make_event(start=at(2026, 12, 5, 9))
     planned = make_event(start=at(2026, 12, 6, 9), state="planned")
-    plan = services.plan_submit(
+    plan = plans.plan_submit(
         user=station_head, position=tuanjie_station, month=dt.date(2026, 12, 1), note="十二月"
     )
     assert plan.status == MonthlyPlan.Status.SUBMITTED
@@ -338,32 +338,24 @@ def test_plan_submit(make_event, station_head, tuanjie_station):
     assert Event.objects.get(pk=draft.pk).state == "planned"
     assert Event.objects.get(pk=planned.pk).state == "planned"
     with pytest.raises(InvalidTransition):
-        services.plan_submit(
-            user=station_head, position=tuanjie_station, month=dt.date(2026, 12, 1)
-        )
+        plans.plan_submit(user=station_head, position=tuanjie_station, month=dt.date(2026, 12, 1))
 
 
 def test_plan_submit_refusals(station_head, tuanjie_station, longquan_station, make_event):
     with pytest.raises(InvalidInput):  # empty plan
-        services.plan_submit(
-            user=station_head, position=tuanjie_station, month=dt.date(2026, 12, 1)
-        )
+        plans.plan_submit(user=station_head, position=tuanjie_station, month=dt.date(2026, 12, 1))
     with pytest.raises(InvalidInput):  # past month
-        services.plan_submit(
-            user=station_head, position=tuanjie_station, month=dt.date(2026, 10, 1)
-        )
+        plans.plan_submit(user=station_head, position=tuanjie_station, month=dt.date(2026, 10, 1))
     with pytest.raises(NotInScope):
-        services.plan_submit(
-            user=station_head, position=longquan_station, month=dt.date(2026, 12, 1)
-        )
+        plans.plan_submit(user=station_head, position=longquan_station, month=dt.date(2026, 12, 1))
     assert not MonthlyPlan.objects.exists()
 
 
 def test_resident_checkin_repeats_ignored(make_event):
     event = make_event(state="published")
     with time_machine.travel(at(2026, 12, 10, 8, 50), tick=False):
-        first = services.checkin_resident(event=event, name="李大娘", phone="13812341234")
-        again = services.checkin_resident(event=event, name="李大娘", phone="13812341234")
+        first = checkin.checkin_resident(event=event, name="李大娘", phone="13812341234")
+        again = checkin.checkin_resident(event=event, name="李大娘", phone="13812341234")
     assert first.created and not again.created
     assert CheckIn.objects.filter(event=event).count() == 1
     assert Event.objects.get(pk=event.pk).attendance == 1
@@ -372,24 +364,24 @@ def test_resident_checkin_repeats_ignored(make_event):
 def test_checkin_refusals(make_event, volunteer_user):
     event = make_event(state="published")
     with pytest.raises(InvalidInput):
-        services.checkin_resident(event=event, name="李", phone="12345")
+        checkin.checkin_resident(event=event, name="李", phone="12345")
     with pytest.raises(InvalidInput):
-        services.checkin_resident(event=event, name="", phone="13812341234")
+        checkin.checkin_resident(event=event, name="", phone="13812341234")
     with pytest.raises(InvalidTransition):  # before the day of the event
-        services.checkin_resident(event=event, name="李", phone="13812341234")
+        checkin.checkin_resident(event=event, name="李", phone="13812341234")
     draft = make_event()
     with time_machine.travel(at(2026, 12, 10, 9), tick=False):
         with pytest.raises(InvalidTransition):
-            services.checkin_resident(event=draft, name="李", phone="13812341234")
+            checkin.checkin_resident(event=draft, name="李", phone="13812341234")
         with pytest.raises(InvalidInput):  # a login that is no volunteer
-            services.checkin_volunteer(event=event, user=f.UserFactory())
+            checkin.checkin_volunteer(event=event, user=f.UserFactory())
 
 
 def test_volunteer_checkin_repeat(make_event, volunteer, volunteer_user):
     event = make_event(state="published")
     with time_machine.travel(at(2026, 12, 10, 9), tick=False):
-        assert services.checkin_volunteer(event=event, user=volunteer_user).created
-        assert not services.checkin_volunteer(event=event, user=volunteer_user).created
+        assert checkin.checkin_volunteer(event=event, user=volunteer_user).created
+        assert not checkin.checkin_volunteer(event=event, user=volunteer_user).created
     assert CheckIn.objects.filter(event=event).count() == 1
     link = EventVolunteer.objects.get(event=event, volunteer=volunteer)
     assert link.checked_in and link.hours == Decimal("2.0")

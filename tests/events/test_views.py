@@ -7,7 +7,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from events import services
+from events import plans, services
+from events.calendar import calendar_compile
 from events.models import CheckIn, Event, MonthlyPlan
 from tests import factories as f
 from tests.events.conftest import at
@@ -41,7 +42,7 @@ def december(make_event, station_head, city_admin, lecture_category, other_villa
     )
     events.append(services.event_publish(user=city_admin, event=other))
     make_event(state="planned", start=at(2027, 1, 1, 0, 0))  # January
-    services.calendar_compile(month=dt.date(2026, 12, 1))
+    calendar_compile(month=dt.date(2026, 12, 1))
     return events
 
 
@@ -157,7 +158,7 @@ def test_calendar_page_query_count_is_constant(
             state=Event.State.PUBLISHED,
         )
         assert event
-    services.calendar_compile(month=dt.date(2026, 12, 1))
+    calendar_compile(month=dt.date(2026, 12, 1))
     town = village.town
     # calendar version, towns, categories (+ town filter lookup and its villages)
     with django_assert_num_queries(3):
@@ -194,7 +195,7 @@ def test_town_admin_sees_missing_stations(
 ):
     f.StationFactory(village=neighbour_village)
     make_event(start=at(2026, 12, 3, 9))
-    services.plan_submit(user=station_head, position=tuanjie_station, month=dt.date(2026, 12, 1))
+    plans.plan_submit(user=station_head, position=tuanjie_station, month=dt.date(2026, 12, 1))
     client.force_login(town_admin)
     page = client.get("/plans/2026-12/").content.decode()
     assert "1 / 2" in page and "前进村新时代文明实践站" in page

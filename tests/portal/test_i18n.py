@@ -19,6 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from events import services as event_services
+from events.calendar import calendar_compile
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES"
 PO_PATH = LOCALE_DIR / "django.po"
@@ -223,7 +224,7 @@ def test_calendar_dates_and_labels_follow_the_language(
             end=dt.datetime(2026, 12, 3, 11, tzinfo=tz),
         )
         event_services.event_publish(user=city_admin, event=event)
-        event_services.calendar_compile(month=dt.date(2026, 12, 1))
+        calendar_compile(month=dt.date(2026, 12, 1))
 
         english_page(
             client.get("/calendar/2026-12/", **EN),

@@ -415,6 +415,7 @@ def test_cached_gap_list_follows_plans_and_volunteers(
 ):
     """The gap list's verdicts read plans and volunteers: submitting a plan, enrolling a
     volunteer and the admin's bulk "not on the roll" action show at once on the cached page."""
+    from events import plans
     from events import services as event_services
     from tests.reports.factories import at, submit_plan
     from volunteers.models import Volunteer
@@ -437,7 +438,7 @@ def test_cached_gap_list_follows_plans_and_volunteers(
         submit_plan(station, dt.date(2026, 11, 1), submitted=False)  # a draft: not yet in
     assert qianjin_lacks() == ["venue", "plan", "team", "practice", "results"]
     with django_capture_on_commit_callbacks(execute=True):
-        event_services.plan_submit(user=town_admin, position=station, month=dt.date(2026, 11, 1))
+        plans.plan_submit(user=town_admin, position=station, month=dt.date(2026, 11, 1))
     assert qianjin_lacks() == ["venue", "team", "practice", "results"]
 
     fifth = f.VolunteerFactory(home_village=october["qianjin"])

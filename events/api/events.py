@@ -1,10 +1,7 @@
-"""Events API writes: what a station head (or town/city admin) does on the event pages, through
-the same services: create and edit events, plan, publish, complete and cancel them, confirm
-volunteers' hours (and list the event's volunteers) and upload photos.
-
-Reads stay in ``events/api/views.py``; these views extend them with the write methods. An event
-outside the caller's area is a 404 (as on the pages); a wrong state is a 409.
-"""
+"""Events: list and detail (anyone sees all but drafts), and what a station head (or town/city
+admin) does on the event pages, through the same services: create and edit events, plan,
+publish, complete and cancel them. An event outside the caller's area is a 404 (as on the
+pages); a wrong state is a 409."""
 
 from __future__ import annotations
 
@@ -12,20 +9,18 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, permissions, serializers, status
-from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.errors import NotInScope
-from config.openapi import INVALID, error_response
-from events import selectors, services
+from config.openapi import error_response
+from events import access, selectors, services
 from events.api import serializers as s
-from events.api import views
+from events.api.schema import BAD_INPUT, TAGS
+from events.filters import EventFilter
 from events.models import MAX_COUNT, Event
 from orders.models import Platform, ServiceCategory, TargetGroup
 from stations.models import Town, Village
-
-TAGS = ["events"]
 
 EVENT_EXAMPLE = {
     "title": "民法典进村宣讲",
@@ -50,6 +45,48 @@ def _plausible_time(value):
 
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+class EventListView(generics.ListAPIView):
+    """Events anyone may see (everything but drafts), plus drafts in the caller's area."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = s.EventListSerializer
+    filterset_class = EventFilter
+    ordering_fields = ["start", "id"]
+    ordering = ["start", "id"]
+    search_fields = ["title"]
+
+    def get_queryset(self):
+        return selectors.visible_events(self.request.user)
+
+    @extend_schema(
+        summary=_("活动列表"),
+        description=_(
+            "按镇街、村、类别、平台、状态和日期（date_from/date_to，Asia/Shanghai）筛选。"
+        ),
+        responses={200: s.EventListSerializer(many=True), 400: BAD_INPUT},
+        tags=["events"],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+
+class EventDetailView(generics.RetrieveAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = s.EventDetailSerializer
+
+    def get_queryset(self):
+        return selectors.with_photos(selectors.visible_events(self.request.user))
+
+    @extend_schema(
+        summary=_("活动详情"),
+        description=_("与活动页面公开的内容相同，含活动成效和照片；草稿仅管理者可见。"),
+        responses={200: s.EventDetailSerializer, 404: error_response(404)},
+        tags=["events"],
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class EventWriteSerializer(serializers.Serializer):
@@ -101,10 +138,10 @@ class CompleteSerializer(serializers.Serializer):
     results_note = serializers.CharField(allow_blank=True, required=False, default="")
 
 
-def _get(user, pk: int) -> Event:
+def managed_event(user, pk: int) -> Event:
     """The event if ``user`` manages it; 404 otherwise, whether it exists elsewhere or not."""
     event = get_object_or_404(selectors.calendar_queryset(), pk=pk)
-    if not services.event_in_scope(user, event):
+    if not access.event_in_scope(user, event):
         raise NotInScope()
     return event
 
@@ -114,7 +151,7 @@ def _reloaded(event: Event, request) -> dict:
     return s.EventDetailSerializer(fresh, context={"request": request}).data
 
 
-class EventListCreateView(views.EventListView):
+class EventListCreateView(EventListView):
     def get_permissions(self):
         if self.request.method == "POST":
             return [permissions.IsAuthenticated()]
@@ -143,7 +180,7 @@ class EventListCreateView(views.EventListView):
         return Response(_reloaded(event, request), status=status.HTTP_201_CREATED)
 
 
-class EventDetailEditView(views.EventDetailView):
+class EventDetailEditView(EventDetailView):
     def get_permissions(self):
         if self.request.method == "PATCH":
             return [permissions.IsAuthenticated()]
@@ -163,7 +200,7 @@ class EventDetailEditView(views.EventDetailView):
         tags=TAGS,
     )
     def patch(self, request, pk: int):
-        event = _get(request.user, pk)
+        event = managed_event(request.user, pk)
         body = EventWriteSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
         event = services.event_update(user=request.user, event=event, **body.validated_data)
@@ -175,7 +212,7 @@ class _EventActionView(APIView):
     request_serializer: type[serializers.Serializer] | None = None
 
     def post(self, request, pk: int):
-        event = _get(request.user, pk)
+        event = managed_event(request.user, pk)
         data = {}
         if self.request_serializer is not None:
             body = self.request_serializer(data=request.data)
@@ -256,169 +293,3 @@ class EventCompleteView(_EventActionView):
             attendance=data.get("attendance"),
             results_note=data.get("results_note", ""),
         )
-
-
-# --- volunteers and photos ---------------------------------------------------------------------
-
-VOLUNTEER_EXAMPLE = {
-    "volunteer": {"id": 7, "name": "张明"},
-    "hours": "2.0",
-    "checked_in": True,
-    "confirmed": True,
-    "hours_credited": True,
-    "created_at": "2026-12-12T11:05:00+08:00",
-}
-PHOTO_EXAMPLE = {
-    "id": 31,
-    "image": "https://wenming.example.cn/media/events/2026/12/lecture.jpg",
-    "caption": "村文化广场宣讲现场",
-    "created_at": "2026-12-12T11:20:00+08:00",
-}
-CANCELLED_CONFLICT = error_response(
-    409, {"detail": _("活动已取消。"), "code": "conflict", "fields": {}}
-)
-
-
-class EventVolunteersView(generics.ListAPIView):
-    """The event page's volunteer table (managers only) and its "confirm hours" form."""
-
-    permission_classes = [permissions.IsAuthenticated]
-    serializer_class = s.EventVolunteerSerializer
-    filter_backends: list = []  # the page's table has no filters; ordered by sign-up
-
-    def get_queryset(self):
-        return selectors.event_volunteers(_get(self.request.user, self.kwargs["pk"]))
-
-    @extend_schema(
-        operation_id="events_volunteers_list",
-        summary=_("活动的服务志愿者"),
-        description=_(
-            "报名、签到或经确认的志愿者及其时长，与活动页面“服务志愿者”表相同；"
-            "仅活动的管理者可见，其他人 → 404。"
-        ),
-        responses={200: s.EventVolunteerSerializer(many=True), 404: error_response(404)},
-        examples=[
-            OpenApiExample(
-                "volunteers",
-                summary=_("服务志愿者"),
-                value=VOLUNTEER_EXAMPLE,
-                response_only=True,
-                status_codes=["200"],
-            )
-        ],
-        tags=TAGS,
-    )
-    def get(self, request, *args, **kwargs):
-        return super().get(request, *args, **kwargs)
-
-    @extend_schema(
-        operation_id="events_volunteers_confirm",
-        summary=_("确认志愿者时长"),
-        description=_(
-            "组织方确认志愿者参加了服务及其时长（0 到 24 小时）；再次确认会更新尚未计入的时长。"
-            "活动已完成时时长立即计入志愿者，否则在完成活动时计入。"
-            "志愿者不存在或时长有误 → 400；已取消的活动 → 409。"
-        ),
-        request=s.VolunteerConfirmSerializer,
-        responses={
-            200: s.EventVolunteerSerializer,
-            400: error_response(
-                400,
-                {
-                    "detail": INVALID,
-                    "code": "invalid",
-                    "fields": {"volunteer": [_("志愿者不存在。")]},
-                },
-            ),
-            404: error_response(404),
-            409: CANCELLED_CONFLICT,
-        },
-        examples=[
-            OpenApiExample(
-                "confirm",
-                summary=_("确认时长"),
-                value={"volunteer": 7, "hours": "2.0"},
-                request_only=True,
-            ),
-            OpenApiExample(
-                "confirmed",
-                summary=_("已确认"),
-                value=VOLUNTEER_EXAMPLE,
-                response_only=True,
-                status_codes=["200"],
-            ),
-        ],
-        tags=TAGS,
-    )
-    def post(self, request, pk: int):
-        event = _get(request.user, pk)
-        body = s.VolunteerConfirmSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        link = services.event_volunteer_confirm(
-            user=request.user,
-            event=event,
-            volunteer=body.validated_data["volunteer"],
-            hours=body.validated_data["hours"],
-        )
-        link = selectors.event_volunteers(event).get(pk=link.pk)
-        return Response(s.EventVolunteerSerializer(link).data)
-
-
-class EventPhotosView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
-    # Files only come as multipart; anything else is a 415 rather than a confusing field error.
-    parser_classes = [MultiPartParser]
-
-    @extend_schema(
-        operation_id="events_photos_create",
-        summary=_("上传活动照片"),
-        description=_(
-            "multipart/form-data：image（JPG、PNG 或 WebP，不超过 5 MB，须为可识别的图片）"
-            "和可选的 caption（说明，最多 200 字）。与活动页面的上传表单校验相同；"
-            "照片随即出现在活动详情中（活动公开时人人可见）。"
-        ),
-        request={"multipart/form-data": s.PhotoUploadSerializer},
-        responses={
-            201: s.EventPhotoSerializer,
-            400: error_response(
-                400,
-                {
-                    "detail": INVALID,
-                    "code": "invalid",
-                    "fields": {
-                        "image": [_("照片不能超过 5 MB。")],
-                    },
-                },
-            ),
-            404: error_response(404),
-            415: error_response(415),
-        },
-        examples=[
-            OpenApiExample(
-                "photo",
-                summary=_("照片"),
-                value={"image": "lecture.jpg", "caption": "村文化广场宣讲现场"},
-                request_only=True,
-            ),
-            OpenApiExample(
-                "uploaded",
-                summary=_("已上传"),
-                value=PHOTO_EXAMPLE,
-                response_only=True,
-                status_codes=["201"],
-            ),
-        ],
-        tags=TAGS,
-    )
-    def post(self, request, pk: int):
-        event = _get(request.user, pk)
-        body = s.PhotoUploadSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        photo = services.event_photo_add(
-            user=request.user,
-            event=event,
-            image=body.validated_data["image"],
-            caption=body.validated_data["caption"],
-        )
-        data = s.EventPhotoSerializer(photo, context={"request": request}).data
-        return Response(data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,78 @@
+"""Monthly plans: each station's plan for a month, and submitting it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from config.errors import DomainError
+from events import plans as plan_services
+from events import selectors
+from events.filters import MAX_ID
+from events.months import add_months, current_month, format_month
+from events.views.guards import month_or_404, require_admin
+from stations.models import Position
+from stations.scope import scope_for
+
+
+@login_required
+@require_GET
+def plans(request):
+    return redirect("events:plan_month", ym=format_month(add_months(current_month(), 1)))
+
+
+@login_required
+@require_GET
+def plan_month(request, ym: str):
+    month, _unused = month_or_404(ym)
+    require_admin(request)
+    scope = scope_for(request.user)
+    rows = selectors.plan_overview(request.user, month)
+    own = [row for row in rows if row.position.pk in scope.position_ids]
+    own_sections = [
+        {"row": row, "events": list(selectors.position_month_events(row.position, month))}
+        for row in own
+    ]
+    due_day = min(settings.WENMING_PLAN_DUE_DAY, 28)
+    prev = add_months(month, -1)
+    context = {
+        "month": month,
+        "month_str": ym,
+        "prev_month": format_month(prev),
+        "next_month": format_month(add_months(month, 1)),
+        "own_sections": own_sections,
+        "rows": rows if (scope.everything or scope.town_ids) else [],
+        "missing": [r for r in rows if not r.submitted],
+        "submitted_count": sum(1 for r in rows if r.submitted),
+        "due_date": dt.date(prev.year, prev.month, due_day),
+        "is_past": month < current_month(),
+    }
+    return render(request, "events/plan_month.html", context)
+
+
+@login_required
+@require_POST
+def plan_submit(request, ym: str):
+    month, _unused = month_or_404(ym)
+    raw = (request.POST.get("position") or "").strip()
+    if not raw.isdigit() or int(raw) > MAX_ID:
+        raise Http404(_("未找到。"))
+    position = get_object_or_404(Position, pk=int(raw))
+    try:
+        plan_services.plan_submit(
+            user=request.user, position=position, month=month, note=request.POST.get("note", "")
+        )
+    except DomainError as exc:
+        if exc.status_code == 404:
+            raise Http404(str(exc.message)) from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(month)s 活动计划已提交。") % {"month": ym})
+    return redirect("events:plan_month", ym=ym)

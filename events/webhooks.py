@@ -1,0 +1,108 @@
+"""Announce each published calendar version to the URLs in ``WENMING_CALENDAR_WEBHOOK_URLS``.
+
+A ``WebhookDelivery`` row is written in the compile's transaction (the outbox); the task
+``events.tasks.deliver_webhook`` POSTs it after commit, signed, with backoff on failure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from events.models import PublishedCalendar, WebhookDelivery
+from events.months import format_month
+from events.tasks import deliver_webhook
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Wenming-Signature"
+
+
+def webhook_signature(body: bytes, secret: str) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def queue_webhooks(calendar: PublishedCalendar) -> None:
+    urls = list(settings.WENMING_CALENDAR_WEBHOOK_URLS)
+    if not urls:
+        return
+    deliveries = [
+        WebhookDelivery.objects.get_or_create(calendar=calendar, url=url)[0] for url in urls
+    ]
+    ids = [d.pk for d in deliveries]
+
+    def enqueue() -> None:
+        for delivery_id in ids:
+            try:
+                deliver_webhook.delay(delivery_id)
+            except Exception:  # broker down: the admin's "retry" action sends it later
+                logger.exception("could not queue webhook delivery %s", delivery_id)
+
+    # Only after commit: a rolled-back compile must not announce a version that never existed.
+    transaction.on_commit(enqueue)
+
+
+def webhook_deliver(*, delivery_id: int, final: bool = False, timeout: float = 10) -> bool:
+    """POST the calendar's JSON to the delivery's URL, signed with HMAC-SHA256.
+
+    Returns True on a 2xx answer. Records the attempt; ``final`` marks a failure as given up
+    (the task passes it on its last retry). Never raises for network errors.
+    """
+    delivery = WebhookDelivery.objects.select_related("calendar").get(pk=delivery_id)
+    if delivery.status == WebhookDelivery.Status.SUCCEEDED:
+        return True
+    body = delivery.calendar.json_text.encode()
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": "Wenming-Calendar/1.0",
+        "X-Wenming-Month": format_month(delivery.calendar.month),
+        "X-Wenming-Version": str(delivery.calendar.version),
+    }
+    secret = settings.WENMING_CALENDAR_WEBHOOK_SECRET
+    if secret:
+        headers[SIGNATURE_HEADER] = webhook_signature(body, secret)
+    now = timezone.now()
+    code, error = None, ""
+    if not delivery.url.lower().startswith(("http://", "https://")):
+        error = "unsupported URL scheme"
+    else:
+        request = urllib.request.Request(delivery.url, data=body, headers=headers, method="POST")  # noqa: S310 (URL from settings, scheme checked above)
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+                code = response.status
+        except urllib.error.HTTPError as exc:
+            code, error = exc.code, f"HTTP {exc.code}"
+        except (urllib.error.URLError, OSError) as exc:
+            error = str(getattr(exc, "reason", exc))[:500]
+    ok = code is not None and 200 <= code < 300
+    if ok:
+        status = WebhookDelivery.Status.SUCCEEDED
+    elif final:
+        status = WebhookDelivery.Status.FAILED
+    else:
+        status = WebhookDelivery.Status.PENDING
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        status=status,
+        attempts=F("attempts") + 1,
+        response_code=code,
+        last_error="" if ok else error or f"HTTP {code}",
+        last_attempt_at=now,
+        delivered_at=now if ok else None,
+    )
+    return ok
+
+
+def webhook_retry(*, delivery: WebhookDelivery) -> None:
+    """Queue a failed delivery again (admin action)."""
+    WebhookDelivery.objects.filter(pk=delivery.pk).exclude(
+        status=WebhookDelivery.Status.SUCCEEDED
+    ).update(status=WebhookDelivery.Status.PENDING)
+    transaction.on_commit(lambda: deliver_webhook.delay(delivery.pk))

@@ -100,8 +100,8 @@ def generate(months: list[dt.date], rng: random.Random) -> None:
                 created = start + dt.timedelta(seconds=rng.random() * span * 0.7)
                 accepted = created + dt.timedelta(hours=rng.uniform(0.5, 72))
                 completed = accepted + dt.timedelta(hours=rng.uniform(2, 200))
-                owned = status in (S.ACCEPTED, S.COMPLETED, S.RATED)
-                done = status in (S.COMPLETED, S.RATED)
+                owned = status in Order.OWNED
+                done = status in Order.SERVED
                 orders.append(
                     Order(
                         number=f"B{n:09d}",
@@ -122,7 +122,7 @@ def generate(months: list[dt.date], rng: random.Random) -> None:
                         stars=rng.choice([3, 4, 4, 5, 5, 5]) if status == S.RATED else None,
                         hours=Decimal(rng.randint(1, 8)) / 2 if done else None,
                         closed_at=created + dt.timedelta(hours=6)
-                        if status in (S.CANCELLED, S.REJECTED)
+                        if status in Order.CLOSED
                         else None,
                         is_overdue=rng.random() < 0.05,
                     )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from config.errors import DomainError
-from orders import services
+from orders import access, services
 from orders.models import (
     MenuItem,
     Order,
@@ -21,7 +21,6 @@ from orders.models import (
     VolunteerSkill,
 )
 from stations.admin import ChangelistCountsMixin
-from stations.scope import scope_for
 from volunteers.admin import VolunteerAdmin as BaseVolunteerAdmin
 from volunteers.models import Volunteer
 
@@ -331,8 +330,8 @@ class OrderAdmin(admin.ModelAdmin):
         return obj.masked_phone
 
     def get_queryset(self, request):
-        # Staff with an area role see their area; superusers everything.
-        return scope_for(request.user).filter(super().get_queryset(request))
+        # Staff with an area role see their area; superusers everything (``orders.access``).
+        return access.administered_orders(request.user, super().get_queryset(request))
 
     def has_add_permission(self, request) -> bool:
         return False  # orders come from residents (the form or the API)
@@ -351,10 +350,12 @@ class OrderAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("审核通过所选点单"))
     def approve_selected(self, request, queryset):
+        # Every selected order goes to the service, which says per order why it cannot be
+        # approved (already open, accepted …) rather than skipping it silently.
         _run_action(
             self,
             request,
-            queryset.filter(status=Order.Status.SUBMITTED),
+            queryset,
             _("审核通过"),
             lambda order: services.order_approve(order_id=order.pk, actor=request.user),
         )

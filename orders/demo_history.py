@@ -312,7 +312,7 @@ class _History:
     def _keep(self, order: Order, steps: list[tuple]) -> None:
         last_at = steps[-1][-1]
         order.updated_at = last_at
-        if order.status in (S.SUBMITTED, S.OPEN):
+        if order.status in Order.WAITING:
             order.is_overdue = (self.now - order.created_at) > dt.timedelta(hours=48)
         self.orders.append(order)
         self.changes.append(steps)

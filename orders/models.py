@@ -161,6 +161,25 @@ class Order(models.Model):
         CANCELLED = "cancelled", _("已取消")
         REJECTED = "rejected", _("未通过")
 
+    # Status groups: the one list of which statuses belong together. Services, selectors, views,
+    # templates, the admin, the API and reports use these (or the ``is_…``/``may_…`` properties
+    # below) instead of spelling statuses out, so adding a status means revisiting this block.
+    #: Nobody has taken the order on yet (待审核 or 待接单): it may be assigned, cancelled by the
+    #: resident, and it is what "overdue" measures.
+    WAITING = (Status.SUBMITTED, Status.OPEN)
+    #: Open to the volunteers of its town: the only status a volunteer may claim from.
+    CLAIMABLE = (Status.OPEN,)
+    #: Someone is serving it: the owner may complete or release it.
+    IN_SERVICE = (Status.ACCEPTED,)
+    #: The service happened (with or without a rating): hours count, it is "practice".
+    SERVED = (Status.COMPLETED, Status.RATED)
+    #: Has an owner (a volunteer or a team): the DB constraint ``order_owned_once_accepted``.
+    OWNED = (*IN_SERVICE, *SERVED)
+    #: Ended without a service; never counts as a service in reports.
+    CLOSED = (Status.CANCELLED, Status.REJECTED)
+    #: Still alive: an area admin may cancel it.
+    LIVE = (*WAITING, *IN_SERVICE)
+
     number = models.CharField(_("单号"), max_length=20, unique=True)
     tracking_token = models.CharField(_("查询令牌"), max_length=64, unique=True, editable=False)
     status = models.CharField(
@@ -242,6 +261,8 @@ class Order(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
+                # The database's copies of Status.values and OWNED (Meta cannot see the class
+                # body); tests/orders/test_models.py pins them to the groups above.
                 condition=Q(
                     status__in=[
                         "submitted",
@@ -275,14 +296,63 @@ class Order(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    # --- what the status allows -------------------------------------------------------------
+    # These say which steps the *status* allows; who may take them is ``orders.access``. A
+    # service checks both: the person first (404/403), then the status (409).
+
     @property
-    def is_open_for_claim(self) -> bool:
-        return self.status == self.Status.OPEN
+    def is_waiting(self) -> bool:
+        return self.status in self.WAITING
+
+    @property
+    def is_served(self) -> bool:
+        return self.status in self.SERVED
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in self.CLOSED
+
+    @property
+    def may_review(self) -> bool:
+        """Approve or reject: only before review (待审核)."""
+        return self.status == self.Status.SUBMITTED
+
+    @property
+    def may_claim(self) -> bool:
+        return self.status in self.CLAIMABLE
+
+    @property
+    def may_assign(self) -> bool:
+        """The station may dispatch (派单) until someone has it; assigning also approves."""
+        return self.status in self.WAITING
+
+    @property
+    def may_complete(self) -> bool:
+        return self.status in self.IN_SERVICE
+
+    @property
+    def may_release(self) -> bool:
+        return self.status in self.IN_SERVICE
+
+    @property
+    def may_rate(self) -> bool:
+        """The resident rates once, after the service (a rated order is not rated again)."""
+        return self.status == self.Status.COMPLETED
 
     @property
     def resident_may_cancel(self) -> bool:
         """Residents may withdraw an order until someone has taken it on."""
-        return self.status in (self.Status.SUBMITTED, self.Status.OPEN)
+        return self.status in self.WAITING
+
+    @property
+    def admin_may_cancel(self) -> bool:
+        """Area admins may also cancel an order that is being served (the resident moved …)."""
+        return self.status in self.LIVE
+
+    @property
+    def shows_overdue(self) -> bool:
+        """The overdue badge: flagged and still waiting (accepting clears the flag anyway)."""
+        return self.is_overdue and self.is_waiting
 
     @property
     def owner_label(self) -> str:

@@ -5,16 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from orders.models import MenuItem, Order, OrderStatusChange, ServiceCategory, VolunteerSkill
+from orders import access
+from orders.eligibility import area_q, eligible_volunteers, skilled_q
+from orders.models import MenuItem, Order, OrderStatusChange, ServiceCategory
 from stations.models import Position, Town, Village
-from stations.scope import scope_for
 from volunteers.models import Team, Volunteer
-
-NOT_ACCEPTED = (Order.Status.SUBMITTED, Order.Status.OPEN)
 
 
 def menu_items_for_village(village: Village) -> QuerySet[MenuItem]:
@@ -86,7 +85,7 @@ def overdue_first(qs: QuerySet[Order]) -> QuerySet[Order]:
     """Overdue orders that nobody has taken on come first, then the newest."""
     return qs.annotate(
         overdue_rank=Case(
-            When(is_overdue=True, status__in=NOT_ACCEPTED, then=Value(0)),
+            When(is_overdue=True, status__in=Order.WAITING, then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         )
@@ -95,7 +94,7 @@ def overdue_first(qs: QuerySet[Order]) -> QuerySet[Order]:
 
 def orders_for_admin(user, *, status: str = "", village_id: int | None = None) -> QuerySet[Order]:
     """Orders in the caller's administrative area (station, town or city), overdue first."""
-    qs = scope_for(user).filter(Order.objects.all())
+    qs = access.administered_orders(user)
     if status:
         qs = qs.filter(status=status)
     if village_id:
@@ -115,18 +114,13 @@ def status_counts(qs: QuerySet[Order]) -> dict[str, int]:
 def open_orders_for_volunteer(
     volunteer: Volunteer, *, category_id: int | None = None, skills_only: bool = False
 ) -> QuerySet[Order]:
-    """Open orders a volunteer may claim: their own village first, then the rest of the town."""
-    qs = Order.objects.filter(status=Order.Status.OPEN, town_id=volunteer.town_id)
+    """Open orders a volunteer may claim (``orders.access``: claimable and in their area), their
+    own village first, then the rest of the town."""
+    qs = Order.objects.filter(area_q(volunteer), status__in=Order.CLAIMABLE)
     if category_id:
         qs = qs.filter(category_id=category_id)
     if skills_only:
-        qs = qs.filter(
-            Exists(
-                VolunteerSkill.objects.filter(
-                    volunteer_id=volunteer.pk, category_id=OuterRef("category_id")
-                )
-            )
-        )
+        qs = qs.filter(skilled_q(volunteer))
     return _with_list_joins(qs).order_by(
         Case(
             When(village_id=volunteer.home_village_id, then=Value(0)),
@@ -141,15 +135,13 @@ def open_orders_for_volunteer(
 
 def accepted_orders_for_volunteer(volunteer: Volunteer) -> QuerySet[Order]:
     return _with_list_joins(
-        Order.objects.filter(status=Order.Status.ACCEPTED, accepted_by=volunteer)
+        Order.objects.filter(status__in=Order.IN_SERVICE, accepted_by=volunteer)
     ).order_by("accepted_at", "id")
 
 
 def recent_done_for_volunteer(volunteer: Volunteer, *, limit: int = 10) -> QuerySet[Order]:
     return _with_list_joins(
-        Order.objects.filter(
-            accepted_by=volunteer, status__in=[Order.Status.COMPLETED, Order.Status.RATED]
-        )
+        Order.objects.filter(accepted_by=volunteer, status__in=Order.SERVED)
     ).order_by("-completed_at", "-id")[:limit]
 
 
@@ -158,7 +150,7 @@ def volunteer_hours_this_month(volunteer: Volunteer, *, now: dt.datetime | None 
     start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     total = Order.objects.filter(
         accepted_by=volunteer,
-        status__in=[Order.Status.COMPLETED, Order.Status.RATED],
+        status__in=Order.SERVED,
         completed_at__gte=start,
     ).aggregate(total=Sum("hours"))["total"]
     return total or Decimal("0")
@@ -173,8 +165,10 @@ def categories() -> QuerySet[ServiceCategory]:
 
 
 def assignable_volunteers(order: Order) -> QuerySet[Volunteer]:
-    """Active volunteers of the order's town, the order's village first."""
-    return Volunteer.objects.filter(town_id=order.town_id, is_active=True).order_by(
+    """The volunteers the station may assign the order to (``orders.eligibility``): those with
+    the order's skill first, then those of the order's village."""
+    return eligible_volunteers(town_id=order.town_id, category_id=order.category_id).order_by(
+        "-skilled",
         Case(
             When(home_village_id=order.village_id, then=Value(0)),
             default=Value(1),

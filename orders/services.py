@@ -5,8 +5,10 @@ status with a conditional ``UPDATE … WHERE status = <seen>`` (so that of two p
 once exactly one wins), writes an ``OrderStatusChange`` row in the same transaction, and sends
 ``orders.signals.order_status_changed`` once the transaction has committed.
 
-Errors (``config.errors``): ``InvalidInput`` (bad data, 400), ``NotInScope`` (the caller may not
-see the order, 404), ``PermissionDenied`` (they may see it but not do this, 403),
+Who may do what is ``orders.access`` (and which volunteers may serve where,
+``orders.eligibility``); which statuses allow which step is the ``may_…`` properties of
+``Order``. Errors (``config.errors``): ``InvalidInput`` (bad data, 400), ``NotInScope`` (the
+caller may not see the order, 404), ``PermissionDenied`` (they may see it but not do this, 403),
 ``InvalidTransition`` (wrong state, or someone acted first, 409).
 """
 
@@ -25,9 +27,10 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidInput, InvalidTransition, NotInScope, PermissionDenied
+from config.errors import InvalidInput, InvalidTransition, NotInScope
+from orders import access, selectors
 from orders import phone as phone_numbers
-from orders import selectors
+from orders.eligibility import volunteer_eligibility
 from orders.models import MenuItem, Order, OrderNumberSequence, OrderStatusChange, TargetGroup
 from orders.signals import order_status_changed, orders_flagged_overdue
 from stations.models import Village
@@ -98,67 +101,6 @@ def _admin_kind(user) -> str:
     return Actor.ADMIN
 
 
-def _volunteer_of(user) -> Volunteer | None:
-    if user is None or not user.is_authenticated:
-        return None
-    try:
-        volunteer = user.volunteer
-    except Volunteer.DoesNotExist:
-        return None
-    return volunteer if volunteer.is_active else None
-
-
-def _administers(user, order: Order) -> bool:
-    return scope_for(user).covers_village(order.village_id, order.town_id)
-
-
-def _may_see(user, order: Order) -> bool:
-    """Area admins, the owner, and volunteers of the town while the order is open."""
-    if _administers(user, order):
-        return True
-    volunteer = _volunteer_of(user)
-    if volunteer is None:
-        return False
-    if order.accepted_by_id == volunteer.pk:
-        return True
-    return order.status == S.OPEN and order.town_id == volunteer.town_id
-
-
-def may_see_phone(user, order: Order) -> bool:
-    """PIPL: the full phone goes to the accepting volunteer and the area's admins only."""
-    if user is None or not user.is_authenticated:
-        return False
-    if _administers(user, order):
-        return True
-    volunteer = _volunteer_of(user)
-    return (
-        volunteer is not None
-        and order.accepted_by_id == volunteer.pk
-        and order.status in (S.ACCEPTED, S.COMPLETED, S.RATED)
-    )
-
-
-def _get_visible(order_id: int, user) -> Order:
-    order = Order.objects.filter(pk=order_id).first()
-    if order is None or not _may_see(user, order):
-        raise NotInScope()
-    return order
-
-
-def _require_admin(user, order: Order) -> None:
-    if not _administers(user, order):
-        # Volunteers who can see the order learn they may not do this; others learn nothing.
-        if _may_see(user, order):
-            raise PermissionDenied()
-        raise NotInScope()
-
-
-def _wrong_state(order: Order) -> InvalidTransition:
-    return InvalidTransition(
-        _("该点单当前状态为“%(status)s”，不能执行此操作。") % {"status": order.get_status_display()}
-    )
-
-
 def _transition(
     order: Order,
     *,
@@ -184,7 +126,7 @@ def _transition(
         qs = qs.filter(extra)
     if not qs.update(status=to, updated_at=now, **updates):
         order.refresh_from_db()
-        raise InvalidTransition(_("该点单刚刚已被他人处理，请刷新后查看最新状态。"))
+        raise access.lost_race(actor, order)
     _record(
         order,
         from_status=seen,
@@ -269,7 +211,7 @@ def find_duplicate(*, phone: str, village_id: int, menu_item_id: int) -> Order |
             menu_item_id=menu_item_id,
             created_at__gte=since,
         )
-        .exclude(status__in=[S.CANCELLED, S.REJECTED])
+        .exclude(status__in=Order.CLOSED)
         .order_by("-created_at")
         .first()
     )
@@ -366,10 +308,9 @@ def order_submit(
 
 def order_approve(*, order_id: int, actor) -> Order:
     """Review passes: ``submitted`` → ``open``. Area admins only."""
-    order = _get_visible(order_id, actor)
-    _require_admin(actor, order)
-    if order.status != S.SUBMITTED:
-        raise _wrong_state(order)
+    order = access.admin_order(actor, order_id)
+    if not order.may_review:
+        raise access.wrong_state(order)
     with transaction.atomic():
         return _transition(
             order, to=S.OPEN, actor=actor, actor_kind=_admin_kind(actor), opened_at=timezone.now()
@@ -379,10 +320,9 @@ def order_approve(*, order_id: int, actor) -> Order:
 def order_reject(*, order_id: int, actor, reason: str) -> Order:
     """Review refuses: ``submitted`` → ``rejected``, with a reason the resident sees."""
     reason = _text(reason, "reason", required=True, label=_("驳回原因"))
-    order = _get_visible(order_id, actor)
-    _require_admin(actor, order)
-    if order.status != S.SUBMITTED:
-        raise _wrong_state(order)
+    order = access.admin_order(actor, order_id)
+    if not order.may_review:
+        raise access.wrong_state(order)
     with transaction.atomic():
         return _transition(
             order,
@@ -399,19 +339,19 @@ def order_reject(*, order_id: int, actor, reason: str) -> Order:
 
 
 def order_claim(*, order_id: int, actor) -> Order:
-    """A volunteer of the order's town takes an open order: ``open`` → ``accepted``.
+    """An active volunteer of the order's town takes an open order: ``open`` → ``accepted``.
 
-    Race-safe: the conditional UPDATE lets exactly one of any number of simultaneous claims
-    through; the others get ``InvalidTransition``.
+    ``PermissionDenied`` for a login that is not an active volunteer (whatever the order);
+    ``NotInScope`` for an order they cannot see: another town's, one still waiting for review
+    (``submitted``), one someone else took; ``InvalidTransition`` for one they see in another
+    status (their own, already accepted). Race-safe: the conditional UPDATE lets exactly one of
+    any number of simultaneous claims through; the others then find the order taken, out of
+    their sight (``NotInScope``).
     """
-    volunteer = _volunteer_of(actor)
-    if volunteer is None:
-        raise PermissionDenied(_("只有在册志愿者可以接单。"))
-    order = Order.objects.filter(pk=order_id).first()
-    if order is None or order.town_id != volunteer.town_id:
-        raise NotInScope()
-    if order.status != S.OPEN:
-        raise _wrong_state(order)
+    volunteer = access.claimant(actor)
+    order = access.get_visible(actor, order_id)
+    if not order.may_claim:
+        raise access.wrong_state(order)
     with transaction.atomic():
         return _transition(
             order,
@@ -431,8 +371,7 @@ def order_assign(
 ) -> Order:
     """The station head dispatches (派单) to a volunteer or a team: ``submitted``/``open`` →
     ``accepted``. Assigning a submitted order also approves it."""
-    order = _get_visible(order_id, actor)
-    _require_admin(actor, order)
+    order = access.admin_order(actor, order_id)
     if bool(volunteer_id) == bool(team_id):
         raise InvalidInput(
             _("请选择一名志愿者或一支队伍。"),
@@ -440,15 +379,25 @@ def order_assign(
         )
     volunteer = team = None
     if volunteer_id:
-        volunteer = selectors.assignable_volunteers(order).filter(pk=volunteer_id).first()
-        if volunteer is None:
-            raise InvalidInput(fields={"volunteer": [_("只能派给本镇（街道）在册的志愿者。")]})
+        verdict = volunteer_eligibility(
+            Volunteer.objects.filter(pk=volunteer_id).first(), town_id=order.town_id
+        )
+        if not verdict.ok:
+            # Off the register is said only of the area's own volunteers: of another town's
+            # the station head learns no more than "not yours".
+            message = (
+                _("该志愿者已不在册，不能派单。")
+                if verdict.in_area
+                else _("只能派给本镇（街道）在册的志愿者。")
+            )
+            raise InvalidInput(fields={"volunteer": [message]})
+        volunteer = verdict.volunteer
     else:
         team = selectors.assignable_teams(order).filter(pk=team_id).first()
         if team is None:
             raise InvalidInput(fields={"team": [_("只能派给服务本村、本镇或全市的队伍。")]})
-    if order.status not in (S.SUBMITTED, S.OPEN):
-        raise _wrong_state(order)
+    if not order.may_assign:
+        raise access.wrong_state(order)
     now = timezone.now()
     with transaction.atomic():
         return _transition(
@@ -468,21 +417,6 @@ def order_assign(
             opened_at=order.opened_at or now,
             is_overdue=False,
         )
-
-
-def _may_work_on(user, order: Order) -> Volunteer | None:
-    """The volunteer who may complete or release ``order``: its owner, or a member of its team."""
-    volunteer = _volunteer_of(user)
-    if volunteer is None:
-        return None
-    if order.accepted_by_id == volunteer.pk:
-        return volunteer
-    if (
-        order.accepted_team_id
-        and volunteer.memberships.filter(team_id=order.accepted_team_id).exists()
-    ):
-        return volunteer
-    return None
 
 
 def order_complete(
@@ -511,18 +445,12 @@ def order_complete(
     if service_date > today:
         raise InvalidInput(fields={"service_date": [_("服务日期不能晚于今天。")]})
 
-    order = Order.objects.select_related("accepted_by").filter(pk=order_id).first()
-    if order is None:
-        raise NotInScope()
-    worker = _may_work_on(actor, order)
-    is_admin = _administers(actor, order)
-    if worker is None and not is_admin:
-        if _may_see(actor, order):
-            raise PermissionDenied(_("只有接单志愿者或站长可以登记完成。"))
-        raise NotInScope()
-    if order.status != S.ACCEPTED:
-        raise _wrong_state(order)
-    credited = order.accepted_by or worker
+    order, worker = access.worker_order(
+        actor, order_id, denied=_("只有接单志愿者或站长可以登记完成。")
+    )
+    if not order.may_complete:
+        raise access.wrong_state(order)
+    credited_id = order.accepted_by_id or (worker.pk if worker else None)
     kind, label = (Actor.VOLUNTEER, worker.given_name) if worker else (_admin_kind(actor), "")
     with transaction.atomic():
         order = _transition(
@@ -539,24 +467,17 @@ def order_complete(
             report=note,
             completed_at=timezone.now(),
         )
-        if credited is not None:
-            Volunteer.objects.filter(pk=credited.pk).update(hours_total=F("hours_total") + hours)
+        if credited_id is not None:
+            Volunteer.objects.filter(pk=credited_id).update(hours_total=F("hours_total") + hours)
     return order
 
 
 def order_release(*, order_id: int, actor, reason: str) -> Order:
     """The owner gives an accepted order back (reason required): ``accepted`` → ``open``."""
     reason = _text(reason, "reason", required=True, label=_("退单原因"))
-    order = Order.objects.select_related("accepted_by").filter(pk=order_id).first()
-    if order is None:
-        raise NotInScope()
-    worker = _may_work_on(actor, order)
-    if worker is None and not _administers(actor, order):
-        if _may_see(actor, order):
-            raise PermissionDenied(_("只有接单志愿者或站长可以退单。"))
-        raise NotInScope()
-    if order.status != S.ACCEPTED:
-        raise _wrong_state(order)
+    order, worker = access.worker_order(actor, order_id, denied=_("只有接单志愿者或站长可以退单。"))
+    if not order.may_release:
+        raise access.wrong_state(order)
     kind, label = (Actor.VOLUNTEER, worker.given_name) if worker else (_admin_kind(actor), "")
     with transaction.atomic():
         return _transition(
@@ -592,10 +513,10 @@ def order_rate(*, tracking_token: str, stars: int, comment: str = "") -> Order:
     order = Order.objects.filter(tracking_token=tracking_token).first() if tracking_token else None
     if order is None:
         raise NotInScope()
-    if order.status != S.COMPLETED:
+    if not order.may_rate:
         if order.status == S.RATED:
             raise InvalidTransition(_("该点单已评价过，每单只能评价一次。"))
-        raise _wrong_state(order)
+        raise access.wrong_state(order)
     with transaction.atomic():
         return _transition(
             order,
@@ -630,15 +551,14 @@ def order_cancel(
         if order is None or not tracking_token:
             raise NotInScope()
         if not order.resident_may_cancel:
-            raise _wrong_state(order)
+            raise access.wrong_state(order)
         kind = Actor.RESIDENT
         actor = None
     else:
         reason = _text(reason, "reason", required=True, label=_("取消原因"))
-        order = _get_visible(order_id, actor)
-        _require_admin(actor, order)
-        if order.status not in (S.SUBMITTED, S.OPEN, S.ACCEPTED):
-            raise _wrong_state(order)
+        order = access.admin_order(actor, order_id)
+        if not order.admin_may_cancel:
+            raise access.wrong_state(order)
         kind = _admin_kind(actor)
     with transaction.atomic():
         return _transition(
@@ -655,8 +575,7 @@ def order_cancel(
 def order_follow_up(*, order_id: int, actor, note: str) -> Order:
     """The station head records the follow-up of a low rating (not a status change)."""
     note = _text(note, "note", required=True, label=_("回访记录"))
-    order = _get_visible(order_id, actor)
-    _require_admin(actor, order)
+    order = access.admin_order(actor, order_id)
     updated = Order.objects.filter(pk=order.pk, needs_follow_up=True).update(
         needs_follow_up=False,
         followed_up_at=timezone.now(),
@@ -681,7 +600,7 @@ def order_flag_overdue(*, now: dt.datetime | None = None) -> int:
     """
     now = now or timezone.now()
     threshold = now - dt.timedelta(hours=settings.WENMING_ORDER_OVERDUE_HOURS)
-    waiting = Q(status__in=[S.SUBMITTED, S.OPEN], is_overdue=False, created_at__lt=threshold)
+    waiting = Q(status__in=Order.WAITING, is_overdue=False, created_at__lt=threshold)
     with transaction.atomic():
         ids = list(
             Order.objects.select_for_update(skip_locked=True)

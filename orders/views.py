@@ -1,6 +1,6 @@
 """Order pages: the public form and tracking page, the volunteer dashboard, the station and town
-lists. Views are thin: fetch within the caller's area (404 outside it), call one service,
-redirect with a message."""
+lists. Views are thin: fetch within the caller's area (``orders.access``: 404 outside it), call
+one service, redirect with a message."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.errors import DomainError, InvalidInput, NotInScope, PermissionDenied
-from orders import ratelimit, selectors, services
+from orders import access, ratelimit, selectors, services
 from orders.forms import (
     AssignForm,
     CompleteForm,
@@ -31,7 +31,6 @@ from orders.forms import (
 from orders.models import Order, ServiceCategory
 from stations.models import Town, Village
 from stations.scope import scope_for
-from volunteers.models import Volunteer
 
 S = Order.Status
 PAGE_SIZE = 50
@@ -44,14 +43,23 @@ def _int(value) -> int | None:
         return None
 
 
-def _run(request, action, success: str) -> bool:
-    """Call a service; turn domain errors into a message (or a 404 / 403). True on success."""
+def _scoped(call):
+    """Call ``call``; out of sight becomes 404 and not one's role 403, as in the API
+    (``orders.access``)."""
     try:
-        action()
+        return call()
     except NotInScope:
         raise Http404 from None
     except PermissionDenied as exc:
         raise DjangoPermissionDenied(str(exc.message)) from None
+
+
+def _run(request, action, success: str) -> bool:
+    """Call a service; turn domain errors into a message (or a 404 / 403). True on success.
+
+    A wrong state (409 in the API) is a message on the page the user is sent back to."""
+    try:
+        _scoped(action)
     except InvalidInput as exc:
         details = [m for msgs in exc.fields.values() for m in msgs]
         messages.error(request, " ".join([str(exc.message), *details]))
@@ -196,7 +204,7 @@ def order_track(request, token: str):
         "order": order,
         "timeline": selectors.timeline(order),
         "cancel_form": OptionalReasonForm() if order.resident_may_cancel else None,
-        "rate_form": RateForm() if order.status == S.COMPLETED else None,
+        "rate_form": RateForm() if order.may_rate else None,
     }
     return _private(render(request, "orders/order_track.html", context))
 
@@ -236,12 +244,10 @@ def order_track_rate(request, token: str):
 # --- volunteer ------------------------------------------------------------------------------
 
 
-def _volunteer(request) -> Volunteer:
-    try:
-        volunteer = request.user.volunteer
-    except Volunteer.DoesNotExist:
-        raise Http404 from None
-    if not volunteer.is_active:
+def _volunteer(request):
+    """The dashboard is for volunteers on the register; for anyone else it does not exist."""
+    volunteer = access.active_volunteer(request.user)
+    if volunteer is None:
         raise Http404
     return volunteer
 
@@ -389,7 +395,7 @@ def town_orders(request):
 
 
 def _admin_order(request, pk: int) -> Order:
-    qs = scope_for(request.user).filter(Order.objects.all())
+    qs = access.administered_orders(request.user)
     return get_object_or_404(
         qs.select_related(
             "village", "town", "menu_item", "category", "accepted_by", "accepted_team"
@@ -404,7 +410,7 @@ def station_order_detail(request, pk: int):
     _require_area(request)
     order = _admin_order(request, pk)
     assign_form = None
-    if order.status in (S.SUBMITTED, S.OPEN):
+    if order.may_assign:
         assign_form = AssignForm(
             volunteers=selectors.assignable_volunteers(order),
             teams=selectors.assignable_teams(order),
@@ -416,7 +422,6 @@ def station_order_detail(request, pk: int):
         "assign_form": assign_form,
         "complete_form": CompleteForm(),
         "follow_up_form": FollowUpForm(),
-        "can_cancel": order.status in (S.SUBMITTED, S.OPEN, S.ACCEPTED),
     }
     return render(request, "orders/station_order_detail.html", context)
 
@@ -424,10 +429,12 @@ def station_order_detail(request, pk: int):
 @login_required
 @require_POST
 def station_order_action(request, pk: int, action: str):
-    """Approve, reject, assign, cancel or follow up: one service each."""
-    _require_area(request)
-    order = _admin_order(request, pk)
+    """Approve, reject, assign, cancel or follow up: one service each.
+
+    Answers like the API: 404 outside the caller's sight, 403 for a volunteer who sees the order
+    but does not administer it."""
     user = request.user
+    order = _scoped(lambda: access.admin_order(user, pk))
     if action == "approve":
         _run(
             request,

@@ -28,8 +28,6 @@ from stations.models import Town, Village
 
 logger = logging.getLogger(__name__)
 
-SERVED = [Order.Status.COMPLETED, Order.Status.RATED]
-CLOSED = [Order.Status.CANCELLED, Order.Status.REJECTED]
 COUNTERS = [
     "orders_received",
     "orders_accepted",
@@ -99,7 +97,7 @@ def aggregate_rollup(
     add(orders.filter(overdue_q()), "created_at", orders_overdue=Count("id"))
     add(orders.filter(accepted_at__isnull=False), "accepted_at", orders_accepted=Count("id"))
     add(
-        orders.filter(status__in=SERVED, completed_at__isnull=False),
+        orders.filter(status__in=Order.SERVED, completed_at__isnull=False),
         "completed_at",
         orders_completed=Count("id"),
         volunteer_hours=Sum("hours"),
@@ -111,7 +109,7 @@ def aggregate_rollup(
         stars_sum=Sum("stars"),
     )
     add(
-        orders.filter(status__in=CLOSED, closed_at__isnull=False),
+        orders.filter(status__in=Order.CLOSED, closed_at__isnull=False),
         "closed_at",
         orders_closed=Count("id"),
     )
@@ -267,7 +265,7 @@ def refresh_village_months(*, village_id: int, months: Iterable[dt.date]) -> int
 
 def _fact_row(o: dict) -> tuple:
     """The OrderFact row of an order given as ``values(*FACT_SOURCE)``."""
-    served = o["status"] in SERVED
+    served = o["status"] in Order.SERVED
     rated = o["status"] == Order.Status.RATED
     created = o["created_at"]
 

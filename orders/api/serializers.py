@@ -8,8 +8,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from orders import access
 from orders import phone as phone_numbers
-from orders import services
 from orders.models import MenuItem, Order, OrderStatusChange, TargetGroup
 from stations.api.serializers import RefSerializer
 from stations.models import Village
@@ -203,7 +203,7 @@ class OrderTrackingSerializer(serializers.ModelSerializer):
         ]
 
     def get_can_rate(self, order: Order) -> bool:
-        return order.status == Order.Status.COMPLETED
+        return order.may_rate
 
 
 class OrderSerializer(serializers.ModelSerializer):
@@ -260,4 +260,4 @@ class OrderSerializer(serializers.ModelSerializer):
     def get_phone(self, order: Order) -> str:
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        return order.phone if services.may_see_phone(user, order) else order.masked_phone
+        return order.phone if access.may_see_phone(user, order) else order.masked_phone

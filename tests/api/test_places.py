@@ -67,7 +67,7 @@ def test_page_size_is_capped(api, hongxu):
 
 
 def test_writes_are_refused(api, as_user, city_admin, tuanjie):
-    assert api.post("/api/villages/", {"name": "x"}).status_code in {401, 405}
+    assert api.post("/api/villages/", {"name": "x"}).status_code == 405
     client = as_user(city_admin)
     response = client.post("/api/villages/", {"name": "x", "town": tuanjie.town_id})
     assert response.status_code == 405

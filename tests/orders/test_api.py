@@ -5,7 +5,6 @@ from rest_framework.test import APIClient
 
 from orders import services
 from orders.models import Order
-from tests import factories as f
 from tests.orders.factories import order_in_state, submit_order
 
 S = Order.Status
@@ -21,16 +20,6 @@ def payload(tuanjie, menu_item, resident):
         "people": 8,
         **resident,
     }
-
-
-@pytest.fixture
-def open_order(tuanjie_station, tuanjie, menu_item):
-    return order_in_state(S.OPEN, village=tuanjie, menu_item=menu_item)
-
-
-@pytest.fixture
-def far_volunteer(other_village):
-    return f.VolunteerFactory(home_village=other_village, user=f.UserFactory(username="v-far"))
 
 
 def assert_error(response, status, code=None):
@@ -108,9 +97,13 @@ def test_submit_rate_limited_per_ip_and_phone(api, settings, payload):
     assert Order.objects.count() == 2
 
 
-def test_submit_wrong_methods(api, db):
-    assert api.put("/api/orders/", {}, format="json").status_code in (401, 405)
-    assert api.delete("/api/orders/").status_code in (401, 405)
+def test_submit_wrong_methods(api, as_user, station_head):
+    # Anonymous callers may only POST: anything else asks them to log in first (401) …
+    assert api.put("/api/orders/", {}, format="json").status_code == 401
+    assert api.delete("/api/orders/").status_code == 401
+    # … and a logged-in caller learns the method is not allowed.
+    assert as_user(station_head).put("/api/orders/", {}, format="json").status_code == 405
+    assert as_user(station_head).delete("/api/orders/").status_code == 405
 
 
 # --- tracking -------------------------------------------------------------------------------

@@ -28,18 +28,6 @@ def form_data(tuanjie, menu_item, resident):
     }
 
 
-@pytest.fixture
-def open_order(tuanjie_station, tuanjie, menu_item):
-    return order_in_state(S.OPEN, village=tuanjie, menu_item=menu_item)
-
-
-@pytest.fixture
-def far_volunteer(other_village):
-    return f.VolunteerFactory(
-        name="赵强", home_village=other_village, user=f.UserFactory(username="v-far")
-    )
-
-
 # --- the public form ------------------------------------------------------------------------
 
 

@@ -1,7 +1,7 @@
 """Report tables: one shape for the page, the CSV and the XLSX export, so they never disagree.
 
 A ``Table`` is a title, Chinese column headers and rows of plain values. The views build the
-tables of a page from the selectors' dicts; the page renders them, the export writes them.
+tables of a page from the selectors' typed reports; the page renders them, the export writes them.
 """
 
 from __future__ import annotations
@@ -19,7 +19,11 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from reports.selectors import STANDARDS
+from reports.five_standards import STANDARDS
+from reports.selectors.coverage import Coverage, VillageDetail
+from reports.selectors.orders import OrdersReport
+from reports.selectors.standards import FiveStandards
+from reports.selectors.volunteers import VolunteersReport
 
 
 @dataclass
@@ -71,9 +75,9 @@ def _lacks(keys: list[str] | None, labels: dict[str, str]) -> str:
     return pgettext("list separator", "、").join(labels[k] for k in keys) if keys else _("无")
 
 
-def coverage_tables(report: dict, link=None, village_link=None) -> list[Table]:
-    categories = report["categories"]
-    by_village = report["level"] != "city"
+def coverage_tables(report: Coverage, link=None, village_link=None) -> list[Table]:
+    categories = report.categories
+    by_village = report.level != "city"
     unit = _("村（社区）") if by_village else _("镇（街道）")
     summary = Table(
         "summary",
@@ -85,49 +89,50 @@ def coverage_tables(report: dict, link=None, village_link=None) -> list[Table]:
     matrix = Table(
         "categories",
         (_("各村分类别服务次数") if by_village else _("镇街 × 类别 已服务村数")),
-        [unit] + [c["name"] for c in categories],
+        [unit] + [c.name for c in categories],
     )
     heat = Table(
         "heatmap",
         (_("各村逐月服务次数") if by_village else _("镇街逐月已服务村数")),
-        [unit] + report["months"],
+        [unit] + report.months,
     )
-    for row in report["rows"]:
+    for row in report.rows:
         summary.rows.append(
-            [row["name"], _yes(row["served"] > 0), row["services"]]
+            [row.name, _yes(row.served > 0), row.services]
             if by_village
-            else [row["name"], row["villages"], row["served"], row["percent"], row["services"]]
+            else [row.name, row.villages, row.served, row.percent, row.services]
         )
-        matrix.rows.append([row["name"]] + [row["by_category"][c["id"]] for c in categories])
-        heat.rows.append([row["name"]] + row["heat"])
+        matrix.rows.append([row.name] + [row.by_category[c.id] for c in categories])
+        heat.rows.append([row.name] + row.heat)
         url = link(row) if link else None
         for t in (summary, matrix, heat):
             t.links.append(url)
-    totals = report["totals"]
+    totals = report.totals
     summary.rows.append(
         [
             _("合计"),
-            _("%(served)s/%(villages)s 村（%(percent)s%%）") % totals,
-            totals["services"],
+            _("%(served)s/%(villages)s 村（%(percent)s%%）")
+            % {"served": totals.served, "villages": totals.villages, "percent": totals.percent},
+            totals.services,
         ]
         if by_village
         else [
             _("合计"),
-            totals["villages"],
-            totals["served"],
-            totals["percent"],
-            totals["services"],
+            totals.villages,
+            totals.served,
+            totals.percent,
+            totals.services,
         ]
     )
     summary.links.append(None)
     if not by_village:
-        matrix.rows.append([_("合计")] + [totals["by_category"][c["id"]] for c in categories])
+        matrix.rows.append([_("合计")] + [totals.by_category[c.id] for c in categories])
         matrix.links.append(None)
     trend = Table(
         "trend",
         _("近12个月覆盖率"),
         [_("月份"), _("已服务村数"), _("村（社区）总数"), _("覆盖率（%）")],
-        [[t["month"], t["served"], t["villages"], t["percent"]] for t in report["trend"]],
+        [[t.month, t.served, t.villages, t.percent] for t in report.trend],
     )
     labels = standard_labels()
     # On a phone the first columns are what shows: how long each village has gone without and
@@ -146,28 +151,28 @@ def coverage_tables(report: dict, link=None, village_link=None) -> list[Table]:
         + ([] if by_village else [_("镇（街道）")]),
         [
             [
-                g["village"],
-                g["months_without"] if g["months_without"] is not None else _("从未服务"),
-                _lacks(g.get("lacks"), labels),
-                g["head_name"],
-                g["head_phone"],
-                g["station"],
+                g.village,
+                g.months_without if g.months_without is not None else _("从未服务"),
+                _lacks(g.lacks, labels),
+                g.head_name,
+                g.head_phone,
+                g.station,
             ]
-            + ([] if by_village else [g["town"]])
-            for g in report["gaps"]
+            + ([] if by_village else [g.town])
+            for g in report.gaps
         ],
-        links=[village_link(g) if village_link else None for g in report["gaps"]],
+        links=[village_link(g) if village_link else None for g in report.gaps],
         numeric=frozenset({1}),
     )
     return [summary, trend, gaps, heat, matrix]
 
 
-def village_tables(detail: dict) -> list[Table]:
+def village_tables(detail: VillageDetail) -> list[Table]:
     by_category = Table(
         "categories",
         _("分类别逐月服务次数"),
-        [_("服务类别")] + detail["months"] + [_("合计")],
-        [[r["category"]] + r["months"] + [r["total"]] for r in detail["rows"]],
+        [_("服务类别")] + detail.months + [_("合计")],
+        [[r.category] + r.months + [r.total] for r in detail.rows],
     )
     monthly = Table(
         "monthly",
@@ -184,22 +189,22 @@ def village_tables(detail: dict) -> list[Table]:
         ],
         [
             [
-                m["month"],
-                m["services"],
-                m["orders_completed"],
-                m["events_done"],
-                m["attendance"],
-                m["orders_rated"],
-                _num(m["average_rating"]),
-                m["volunteer_hours"],
+                m.month,
+                m.services,
+                m.orders_completed,
+                m.events_done,
+                m.attendance,
+                m.orders_rated,
+                _num(m.average_rating),
+                m.volunteer_hours,
             ]
-            for m in detail["monthly"]
+            for m in detail.monthly
         ],
     )
     return [monthly, by_category]
 
 
-def standards_tables(report: dict, link=None) -> list[Table]:
+def standards_tables(report: FiveStandards, link=None) -> list[Table]:
     labels = standard_labels()
     towns = Table(
         "towns",
@@ -207,8 +212,8 @@ def standards_tables(report: dict, link=None) -> list[Table]:
         [_("镇（街道）"), _("实践站数"), _("五有全达标"), _("达标率（%）")]
         + [labels[k] for k in STANDARDS],
         [
-            [t["town"], t["stations"], t["all_five"], t["percent"]] + [t[k] for k in STANDARDS]
-            for t in report["towns"]
+            [t.town, t.stations, t.all_five, t.percent] + [getattr(t, k) for k in STANDARDS]
+            for t in report.towns
         ],
     )
     stations = Table(
@@ -226,27 +231,27 @@ def standards_tables(report: dict, link=None) -> list[Table]:
             _("站长电话"),
         ],
         [
-            [s["station"], s["town"], s["village"]]
-            + [_yes(s[k]) for k in STANDARDS]
+            [s.station, s.town, s.village]
+            + [_yes(getattr(s, k)) for k in STANDARDS]
             + [
-                pgettext("list separator", "、").join(labels[k] for k in s["lacks"]) or _("无"),
-                s["volunteers"],
-                s["services"],
-                s["ratings"],
-                _num(s["average_rating"]),
-                s["head_name"],
-                s["head_phone"],
+                pgettext("list separator", "、").join(labels[k] for k in s.lacks) or _("无"),
+                s.volunteers,
+                s.services,
+                s.ratings,
+                _num(s.average_rating),
+                s.head_name,
+                s.head_phone,
             ]
-            for s in report["stations"]
+            for s in report.stations
         ],
         numeric_from=99,
     )
     if link:
-        towns.links = [link(t) for t in report["towns"]]
+        towns.links = [link(t) for t in report.towns]
     return [towns, stations]
 
 
-def order_tables(report: dict) -> list[Table]:
+def order_tables(report: OrdersReport) -> list[Table]:
     headers = [
         _("收到"),
         _("接单"),
@@ -278,7 +283,7 @@ def order_tables(report: dict) -> list[Table]:
             "totals",
             _("点单总体情况"),
             [_("范围")] + headers,
-            [[_("合计")] + [_num(report["totals"][k]) for k in keys]],
+            [[_("合计")] + [_num(getattr(report.totals, k)) for k in keys]],
         )
     ]
     for dim, (title, head) in titles.items():
@@ -288,15 +293,15 @@ def order_tables(report: dict) -> list[Table]:
                 _("点单情况") + " · " + title,
                 [head] + headers,
                 [
-                    [r["name"] or _("（未指定）")] + [_num(r[k]) for k in keys]
-                    for r in report[f"by_{dim}"]
+                    [r.name or _("（未指定）")] + [_num(getattr(r, k)) for k in keys]
+                    for r in getattr(report, f"by_{dim}")
                 ],
             )
         )
     return out
 
 
-def volunteer_tables(report: dict) -> list[Table]:
+def volunteer_tables(report: VolunteersReport) -> list[Table]:
     kinds = {
         "detachment": _("特色服务支队"),
         "town_detachment": _("镇街支队"),
@@ -309,11 +314,8 @@ def volunteer_tables(report: dict) -> list[Table]:
             "towns",
             _("志愿者与服务时长（按镇街）"),
             [_("镇（街道）"), _("在册志愿者"), _("服务时长（小时）"), _("服务次数")],
-            [
-                [t["town"], t["active_volunteers"], t["hours"], t["services"]]
-                for t in report["towns"]
-            ]
-            + [[_("合计"), report["totals"]["active_volunteers"], report["totals"]["hours"], ""]],
+            [[t.town, t.active_volunteers, t.hours, t.services] for t in report.towns]
+            + [[_("合计"), report.totals.active_volunteers, report.totals.hours, ""]],
         ),
         Table(
             "detachments",
@@ -321,12 +323,12 @@ def volunteer_tables(report: dict) -> list[Table]:
             [_("支队"), _("类型"), _("服务时长（小时）"), _("服务次数")],
             [
                 [
-                    d["team"] or _("（未归属支队）"),
-                    kinds.get(d["kind"], ""),
-                    d["hours"],
-                    d["services"],
+                    d.team or _("（未归属支队）"),
+                    kinds.get(d.kind, ""),
+                    d.hours,
+                    d.services,
                 ]
-                for d in report["detachments"]
+                for d in report.detachments
             ],
             numeric_from=2,
         ),
@@ -334,10 +336,7 @@ def volunteer_tables(report: dict) -> list[Table]:
             "teams",
             _("服务最多的队伍"),
             [_("队伍"), _("类型"), _("服务次数"), _("服务时长（小时）")],
-            [
-                [t["team"], kinds.get(t["kind"], ""), t["services"], t["hours"]]
-                for t in report["top_teams"]
-            ],
+            [[t.team, kinds.get(t.kind, ""), t.services, t.hours] for t in report.top_teams],
             numeric_from=2,
         ),
     ]

@@ -145,13 +145,13 @@ def _build(report: str, area: selectors.Area, params) -> dict:
     if report == "coverage" and area.level == "village":
         detail = selectors.village_detail(area, month)
         standards = selectors.five_standards(area, month)
-        ctx.update(detail=detail, standards=standards["stations"])
+        ctx.update(detail=detail, standards=standards.stations)
         labels = tables.standard_labels()
-        ctx["lacks"] = [labels[k] for s in standards["stations"] for k in s["lacks"]]
+        ctx["lacks"] = [labels[k] for s in standards.stations for k in s.lacks]
         ctx["tables"] = tables.village_tables(detail)
         ctx["chart"] = charts.columns(
-            [(m["month"], m["services"]) for m in detail["monthly"]],
-            maximum=max([m["services"] for m in detail["monthly"]] + [1]),
+            [(m.month, m.services) for m in detail.monthly],
+            maximum=max([m.services for m in detail.monthly] + [1]),
             unit="",
             title=_("逐月服务次数"),
         )
@@ -159,39 +159,39 @@ def _build(report: str, area: selectors.Area, params) -> dict:
         data = selectors.compute_coverage(area, month)  # the whole page is cached (``build``)
         ctx["data"] = data
         if area.level == "city":
-            row_link = lambda row: link(town=row["id"])  # noqa: E731
+            row_link = lambda row: link(town=row.id)  # noqa: E731
         else:
-            row_link = lambda row: link(village=row["id"])  # noqa: E731
+            row_link = lambda row: link(village=row.id)  # noqa: E731
         ctx["tables"] = tables.coverage_tables(
-            data, link=row_link, village_link=lambda gap: link(village=gap["village_id"])
+            data, link=row_link, village_link=lambda gap: link(village=gap.village_id)
         )
         ctx["chart"] = (
-            charts.hbar([(r["name"], r["percent"]) for r in data["rows"]], title=_("各单位覆盖率"))
+            charts.hbar([(r.name, r.percent) for r in data.rows], title=_("各单位覆盖率"))
             if area.level == "city"
             else None
         )
         ctx["trend_chart"] = charts.columns(
-            [(t["month"], t["percent"]) for t in data["trend"]], title=_("近12个月覆盖率")
+            [(t.month, t.percent) for t in data.trend], title=_("近12个月覆盖率")
         )
-        heat_max = max([v for r in data["rows"] for v in r["heat"]] + [1])
+        heat_max = max([v for r in data.rows for v in r.heat] + [1])
         ctx["heat_colours"] = [
-            [None] + [charts.heat_colour(v, heat_max) for v in row["heat"]] for row in data["rows"]
+            [None] + [charts.heat_colour(v, heat_max) for v in row.heat] for row in data.rows
         ]
     elif report == "standards":
         data = selectors.five_standards(area, month)
         ctx["data"] = data
-        ctx["tables"] = tables.standards_tables(data, link=lambda t: link(town=t["town_id"]))
+        ctx["tables"] = tables.standards_tables(data, link=lambda t: link(town=t.town_id))
         ctx["chart"] = charts.hbar(
-            [(t["town"], t["percent"]) for t in data["towns"]], title=_("五有全达标率")
+            [(t.town, t.percent) for t in data.towns], title=_("五有全达标率")
         )
     elif report == "orders":
         data = selectors.orders(area, start, end)
         ctx["data"] = data
         ctx["tables"] = tables.order_tables(data)
-        top = data["by_town"]
+        top = data.by_town
         ctx["chart"] = charts.hbar(
-            [(r["name"], r["completed"]) for r in top],
-            maximum=max([r["completed"] for r in top] + [1]),
+            [(r.name, r.completed) for r in top],
+            maximum=max([r.completed for r in top] + [1]),
             unit="",
             title=_("各镇街完成点单数"),
         )
@@ -200,8 +200,8 @@ def _build(report: str, area: selectors.Area, params) -> dict:
         ctx["data"] = data
         ctx["tables"] = tables.volunteer_tables(data)
         ctx["chart"] = charts.hbar(
-            [(t["town"], t["hours"]) for t in data["towns"]],
-            maximum=max([t["hours"] for t in data["towns"]] + [1]),
+            [(t.town, t.hours) for t in data.towns],
+            maximum=max([t.hours for t in data.towns] + [1]),
             unit="h",
             title=_("各镇街服务时长"),
         )
@@ -209,7 +209,7 @@ def _build(report: str, area: selectors.Area, params) -> dict:
         raise Http404
     twelve = ""
     if report == "coverage":
-        months = (ctx.get("data") or ctx.get("detail"))["months"]
+        months = (ctx.get("data") or ctx.get("detail")).months
         twelve = f"{months[0]}—{months[-1]}"
     for table in ctx["tables"]:
         table.period = twelve if table.key in ("trend", "heatmap", "monthly") else filters[0]

@@ -50,7 +50,7 @@ class CoverageView(APIView):
         query.is_valid(raise_exception=True)
         month = parse_month(query.validated_data.get("month"), default=last_full_month())
         area = _area(request, query)
-        return Response(selectors.coverage(area, month))
+        return Response(selectors.coverage(area, month).as_dict())
 
 
 class FiveStandardsView(APIView):
@@ -65,7 +65,7 @@ class FiveStandardsView(APIView):
         query = s.MonthQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         month = parse_month(query.validated_data.get("month"), default=last_full_month())
-        return Response(selectors.five_standards(_area(request, query), month))
+        return Response(selectors.five_standards(_area(request, query), month).as_dict())
 
 
 class OrdersView(APIView):
@@ -83,4 +83,4 @@ class OrdersView(APIView):
         query = s.RangeQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         start, end = range_params(query.validated_data)
-        return Response(selectors.orders(_area(request, query), start, end))
+        return Response(selectors.orders(_area(request, query), start, end).as_dict())

@@ -29,7 +29,7 @@ def test_api_matches_the_page(client, city_admin, october, name, page, params):
     response = api(client, city_admin, name, **params)
     assert response.status_code == 200
     client.force_login(city_admin)
-    same(client.get(reverse(page), params).context["data"], response.json())
+    same(client.get(reverse(page), params).context["data"].as_dict(), response.json())
 
 
 def test_api_for_one_town(client, town_admin, october):

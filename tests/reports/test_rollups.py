@@ -373,7 +373,7 @@ def _check_coverage_pages(client, user, services_in, visible, unit_of, *, per_vi
     with time_machine.travel(dt.datetime(2026, 8, 10, tzinfo=SH), tick=False):
         for month in months:
             response = client.get(reverse("reports:coverage"), {"month": f"{month:%Y-%m}"})
-            data = response.context["data"]
+            data = response.context["data"].as_dict()
             served = {v: cats for v, cats in services_in[month].items() if v in visible}
             assert {r["id"] for r in data["rows"]} == {unit_of(v) for v in visible}
             for row in data["rows"]:
@@ -435,7 +435,7 @@ def test_a_service_in_one_town_leaves_other_towns_pages_cached(
             client.get(url, params)
         cached_queries = len(cached.captured_queries)
         client.force_login(city_admin)
-        before = client.get(url, params).context["data"]["totals"]["served"]
+        before = client.get(url, params).context["data"].as_dict()["totals"]["served"]
         make_order(
             village=hongxu_village,
             menu_item=menu_item,
@@ -446,7 +446,7 @@ def test_a_service_in_one_town_leaves_other_towns_pages_cached(
             hours=1,
             accepted_team=world[2][0],
         )
-        assert client.get(url, params).context["data"]["totals"]["served"] == before + 1
+        assert client.get(url, params).context["data"].as_dict()["totals"]["served"] == before + 1
         client.force_login(other_town_admin)
         with django_assert_max_num_queries(cached_queries):
             client.get(url, params)
@@ -482,5 +482,5 @@ def test_the_overdue_check_reaches_the_reports_at_once(
     assert normalise(rollup()) == normalise(reference())
     with time_machine.travel(dt.datetime(2026, 11, 10, tzinfo=SH), tick=False):
         client.force_login(town_admin)
-        data = client.get(reverse("reports:orders")).context["data"]
+        data = client.get(reverse("reports:orders")).context["data"].as_dict()
     assert (data["totals"]["received"], data["totals"]["overdue"]) == (2, 2)

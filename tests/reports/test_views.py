@@ -25,7 +25,7 @@ def get(client, user, url, **params):
 def test_city_coverage_counts_in_shanghai_months(client, city_admin, october):
     response = get(client, city_admin, COVERAGE)  # default: the last full month, 2026-10
     assert response.status_code == 200
-    data = response.context["data"]
+    data = response.context["data"].as_dict()
     assert data["month"] == "2026-10"
     assert data["level"] == "city"
     rows = {r["name"]: r for r in data["rows"]}
@@ -75,7 +75,7 @@ def test_city_coverage_counts_in_shanghai_months(client, city_admin, october):
 
 
 def test_november_counts_the_order_completed_after_midnight(client, city_admin, october):
-    data = get(client, city_admin, COVERAGE, month="2026-11").context["data"]
+    data = get(client, city_admin, COVERAGE, month="2026-11").context["data"].as_dict()
     rows = {r["name"]: r for r in data["rows"]}
     assert rows["洪绪镇"]["served"] == 1  # order B, 11-01 00:10 Shanghai
     assert rows["洪绪镇"]["by_category"][october["law"].pk] == 1
@@ -90,14 +90,14 @@ def test_november_counts_the_order_completed_after_midnight(client, city_admin, 
     }
     # The same verdicts as the five standards page, station by station.
     standards = get(client, city_admin, reverse("reports:standards"), month="2026-11").context
-    verdicts = {s["village"]: s["lacks"] for s in standards["data"]["stations"]}
+    verdicts = {s["village"]: s["lacks"] for s in standards["data"].as_dict()["stations"]}
     for gap in data["gaps"]:
         assert gap["lacks"] == verdicts.get(gap["village"])
 
 
 def test_town_admin_lands_on_their_town_by_village(client, town_admin, october):
     response = get(client, town_admin, COVERAGE)
-    data = response.context["data"]
+    data = response.context["data"].as_dict()
     assert data["level"] == "town"
     rows = {r["name"]: r for r in data["rows"]}
     assert set(rows) == {"团结村", "前进村", "红旗村"}
@@ -118,7 +118,7 @@ def test_town_admin_lands_on_their_town_by_village(client, town_admin, october):
 def test_village_drill_down(client, town_admin, october):
     response = get(client, town_admin, COVERAGE, village=october["qianjin"].pk)
     assert response.status_code == 200
-    monthly = {m["month"]: m for m in response.context["detail"]["monthly"]}
+    monthly = {m["month"]: m for m in response.context["detail"].as_dict()["monthly"]}
     assert monthly["2026-10"] == {
         "month": "2026-10",
         "services": 1,
@@ -189,7 +189,7 @@ def test_bad_range_is_400(client, city_admin, october):
 
 
 def test_five_standards_of_hongxu(client, town_admin, october):
-    data = get(client, town_admin, reverse("reports:standards")).context["data"]
+    data = get(client, town_admin, reverse("reports:standards")).context["data"].as_dict()
     stations = {s["village"]: s for s in data["stations"]}
     assert set(stations) == {"团结村", "前进村"}  # 红旗村 has no station
     tuanjie = stations["团结村"]
@@ -221,14 +221,18 @@ def test_five_standards_of_hongxu(client, town_admin, october):
 def test_five_standards_rules_are_settings(client, town_admin, october, settings):
     settings.WENMING_TEAM_MIN_VOLUNTEERS = 4
     settings.WENMING_RESULTS_MIN_RATING = 5.5
-    data = get(client, town_admin, reverse("reports:standards")).context["data"]
+    data = get(client, town_admin, reverse("reports:standards")).context["data"].as_dict()
     stations = {s["village"]: s for s in data["stations"]}
     assert stations["前进村"]["team"] is True
     assert stations["团结村"]["results"] is False
 
 
 def test_five_standards_city_and_november(client, city_admin, october):
-    data = get(client, city_admin, reverse("reports:standards"), month="2026-11").context["data"]
+    data = (
+        get(client, city_admin, reverse("reports:standards"), month="2026-11")
+        .context["data"]
+        .as_dict()
+    )
     stations = {s["village"]: s for s in data["stations"]}
     # November: order B (no rating), no plans submitted for November.
     assert stations["团结村"]["lacks"] == ["plan", "results"]
@@ -240,7 +244,7 @@ def test_five_standards_city_and_november(client, city_admin, october):
 
 
 def test_order_kpis_for_october(client, city_admin, october):
-    data = get(client, city_admin, reverse("reports:orders")).context["data"]
+    data = get(client, city_admin, reverse("reports:orders")).context["data"].as_dict()
     assert (data["from"], data["to"]) == ("2026-10", "2026-10")
     # Received A, B, C, D, F; accepted A (24 h), B (26 h), C (2 h), F (12 h): median 18 h;
     # completed A (277.5 h) and F (168.5 h): median 223 h; B completed in November.
@@ -268,7 +272,7 @@ def test_order_kpis_for_october(client, city_admin, october):
 
 def test_order_kpis_over_a_range(client, town_admin, october):
     params = {"from": "2026-07", "to": "2026-11"}
-    data = get(client, town_admin, reverse("reports:orders"), **params).context["data"]
+    data = get(client, town_admin, reverse("reports:orders"), **params).context["data"].as_dict()
     assert data["totals"]["received"] == 5  # A, B, C, D, E (F is in 龙泉街道)
     assert data["totals"]["completed"] == 3  # A, B, E
 
@@ -277,7 +281,7 @@ def test_order_kpis_over_a_range(client, town_admin, october):
 
 
 def test_volunteers_for_october(client, city_admin, october):
-    data = get(client, city_admin, reverse("reports:volunteers")).context["data"]
+    data = get(client, city_admin, reverse("reports:volunteers")).context["data"].as_dict()
     towns = {t["town"]: t for t in data["towns"]}
     # 洪绪镇: 5 + 4 active volunteers; hours: order A 2 h + event 3 h (the unconfirmed 1 h not).
     assert towns["洪绪镇"] == {
@@ -339,9 +343,9 @@ def test_cached_coverage_follows_new_services(client, town_admin, october, menu_
     """The coverage report is cached; a rollup refresh makes the next page current."""
     from tests.reports.factories import at, make_order
 
-    assert [g["village"] for g in get(client, town_admin, COVERAGE).context["data"]["gaps"]] == [
-        "红旗村"
-    ]
+    assert [
+        g["village"] for g in get(client, town_admin, COVERAGE).context["data"].as_dict()["gaps"]
+    ] == ["红旗村"]
     make_order(
         village=october["hongqi"],
         menu_item=menu_item,
@@ -352,12 +356,12 @@ def test_cached_coverage_follows_new_services(client, town_admin, october, menu_
         hours=1,
         accepted_team=october["team"],
     )
-    data = get(client, town_admin, COVERAGE).context["data"]
+    data = get(client, town_admin, COVERAGE).context["data"].as_dict()
     assert data["gaps"] == [] and data["totals"]["served"] == 3
     # Editing a station head's phone shows at once too.
     october["stations"]["qianjin"].head_phone = "13999999999"
     october["stations"]["qianjin"].save()
-    data = get(client, town_admin, COVERAGE, month="2026-11").context["data"]
+    data = get(client, town_admin, COVERAGE, month="2026-11").context["data"].as_dict()
     assert {g["village"]: g["head_phone"] for g in data["gaps"]}["前进村"] == "13999999999"
 
 
@@ -392,7 +396,7 @@ def test_cached_orders_report_follows_new_orders_and_renamed_teams(
     from tests.reports.factories import at, make_order
 
     url = reverse("reports:orders")
-    before = get(client, town_admin, url).context["data"]
+    before = get(client, town_admin, url).context["data"].as_dict()
     make_order(
         village=october["hongqi"],
         menu_item=menu_item,
@@ -401,12 +405,12 @@ def test_cached_orders_report_follows_new_orders_and_renamed_teams(
         accepted_at=at(2026, 10, 30, 15),
         accepted_team=october["team"],
     )
-    after = get(client, town_admin, url).context["data"]
+    after = get(client, town_admin, url).context["data"].as_dict()
     assert after["totals"]["received"] == before["totals"]["received"] + 1
     assert after["totals"]["accepted"] == before["totals"]["accepted"] + 1
     october["team"].name = "团结村红马甲服务队"
     october["team"].save()
-    teams = {r["name"] for r in get(client, town_admin, url).context["data"]["by_team"]}
+    teams = {r["name"] for r in get(client, town_admin, url).context["data"].as_dict()["by_team"]}
     assert "团结村红马甲服务队" in teams and "团结村志愿服务队" not in teams
 
 
@@ -421,7 +425,7 @@ def test_cached_gap_list_follows_plans_and_volunteers(
     from volunteers.models import Volunteer
 
     def qianjin_lacks():
-        data = get(client, town_admin, COVERAGE, month="2026-11").context["data"]
+        data = get(client, town_admin, COVERAGE, month="2026-11").context["data"].as_dict()
         return {g["village"]: g["lacks"] for g in data["gaps"]}["前进村"]
 
     station = october["stations"]["qianjin"]

@@ -1,0 +1,171 @@
+"""The orders report (点单统计): order KPIs over a range of months, in total and per town,
+category, platform and team, read from ``OrderFact``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from orders.models import Platform, ServiceCategory
+from reports.models import OrderFact
+from reports.months import label
+from reports.selectors.area import Area, Report
+from stations.models import Town
+from volunteers.models import Team
+
+ORDER_DIMENSIONS = ["town", "category", "platform", "team"]
+
+
+def _median_hours(seconds: list[int]) -> float | None:
+    return round(statistics.median(seconds) / 3600, 1) if seconds else None
+
+
+@dataclass
+class OrderKpis:
+    received: int
+    accepted: int
+    completed: int
+    rated: int
+    median_hours_to_accept: float | None
+    median_hours_to_complete: float | None
+    average_rating: float | None
+    overdue: int
+
+
+@dataclass
+class OrderGroup(OrderKpis):
+    id: int | None = None
+    name: str = ""
+
+
+@dataclass
+class _Tally:
+    received: int = 0
+    accepted: int = 0
+    completed: int = 0
+    rated: int = 0
+    stars: int = 0
+    overdue: int = 0
+    to_accept: list[int] = field(default_factory=list)
+    to_complete: list[int] = field(default_factory=list)
+
+    def kpis(self) -> dict:
+        return {
+            "received": self.received,
+            "accepted": self.accepted,
+            "completed": self.completed,
+            "rated": self.rated,
+            "median_hours_to_accept": _median_hours(self.to_accept),
+            "median_hours_to_complete": _median_hours(self.to_complete),
+            "average_rating": round(self.stars / self.rated, 2) if self.rated else None,
+            "overdue": self.overdue,
+        }
+
+
+@dataclass
+class OrdersReport(Report):
+    start: str
+    to: str
+    level: str
+    totals: OrderKpis
+    by_town: list[OrderGroup]
+    by_category: list[OrderGroup]
+    by_platform: list[OrderGroup]
+    by_team: list[OrderGroup]
+
+    def as_dict(self) -> dict:
+        # "from" is a Python keyword: the field is ``start``, the JSON key "from", first.
+        data = super().as_dict()
+        return {"from": data.pop("start"), **data}
+
+
+def orders(area: Area, start: dt.date, end: dt.date) -> OrdersReport:
+    """Order KPIs for the months ``start``..``end``, in total and per town, category, platform
+    and team.
+
+    Each count counts in the month its moment happened (see README "Report figures"):
+    received, accepted, completed, rated; overdue in the month the order was received. The
+    median time to accept runs from submission to acceptance over orders accepted in the
+    range; the time to complete from submission to completion over orders completed in it; the
+    average rating over ratings given in it.
+    """
+    in_range = (
+        Q(created_month__range=(start, end))
+        | Q(accepted_month__range=(start, end))
+        | Q(completed_month__range=(start, end))
+        | Q(rated_month__range=(start, end))
+    )
+    facts = OrderFact.objects.filter(area.q(), in_range).values_list(
+        "town_id",
+        "category_id",
+        "platform_id",
+        "team_id",
+        "created_month",
+        "accepted_month",
+        "completed_month",
+        "rated_month",
+        "accept_seconds",
+        "complete_seconds",
+        "stars",
+        "overdue",
+    )
+    total = _Tally()
+    groups: dict[str, dict] = {d: defaultdict(_Tally) for d in ORDER_DIMENSIONS}
+
+    def within(m):
+        return m is not None and start <= m <= end
+
+    for town, category, platform, team, cm, am, dm, rm, acc_s, comp_s, stars, overdue in facts:
+        tallies = (
+            total,
+            groups["town"][town],
+            groups["category"][category],
+            groups["platform"][platform],
+            groups["team"][team],
+        )
+        for t in tallies:
+            if within(cm):
+                t.received += 1
+                t.overdue += overdue
+            if within(am):
+                t.accepted += 1
+                if acc_s is not None:
+                    t.to_accept.append(acc_s)
+            if within(dm):
+                t.completed += 1
+                if comp_s is not None:
+                    t.to_complete.append(comp_s)
+            if within(rm):
+                t.rated += 1
+                t.stars += stars or 0
+
+    names = {
+        "town": dict(Town.objects.values_list("id", "name")),
+        "category": dict(ServiceCategory.objects.values_list("id", "name")),
+        "platform": dict(Platform.objects.values_list("id", "name")),
+        "team": dict(
+            Team.objects.filter(pk__in=[k for k in groups["team"] if k]).values_list("id", "name")
+        ),
+    }
+    by: dict[str, list[OrderGroup]] = {}
+    for dim in ORDER_DIMENSIONS:
+        rows = [
+            OrderGroup(**tally.kpis(), id=key, name=names[dim].get(key, "") if key else "")
+            for key, tally in groups[dim].items()
+        ]
+        rows.sort(key=lambda r: (-r.received, -r.completed, r.name))
+        by[dim] = rows
+    return OrdersReport(
+        start=label(start),
+        to=label(end),
+        level=area.level,
+        totals=OrderKpis(**total.kpis()),
+        by_town=by["town"],
+        by_category=by["category"],
+        by_platform=by["platform"],
+        by_team=by["team"],
+    )

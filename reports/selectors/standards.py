@@ -1,0 +1,178 @@
+"""The five-standards report (五有达标): each station's standards for a month, and each town's
+share of stations meeting all five. The rule itself is ``reports.five_standards``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, Sum
+
+from events.models import MonthlyPlan
+from reports.five_standards import STANDARDS, lacking, score_standards
+from reports.models import VillageMonthCategory
+from reports.months import label
+from reports.selectors.area import Area, Report, percent
+from reports.selectors.team import team_at_month_end
+from stations.models import Position
+
+
+@dataclass
+class StationStandards:
+    station_id: int
+    station: str
+    village_id: int
+    village: str
+    town_id: int
+    town: str
+    head_name: str
+    head_phone: str
+    volunteers: int
+    services: int
+    ratings: int
+    average_rating: float | None
+    venue: bool
+    plan: bool
+    team: bool
+    practice: bool
+    results: bool
+    all_five: bool
+    lacks: list[str]
+
+
+@dataclass
+class TownStandards:
+    town_id: int
+    town: str
+    stations: int = 0
+    all_five: int = 0
+    percent: float = 0.0
+    venue: int = 0
+    plan: int = 0
+    team: int = 0
+    practice: int = 0
+    results: int = 0
+
+
+@dataclass
+class StandardsTotals:
+    stations: int
+    all_five: int
+    percent: float
+
+
+@dataclass
+class StandardsRules:
+    team_min_volunteers: int
+    results_min_rating: float
+
+
+@dataclass
+class FiveStandards(Report):
+    month: str
+    level: str
+    rules: StandardsRules
+    totals: StandardsTotals
+    towns: list[TownStandards]
+    stations: list[StationStandards]
+
+
+def five_standards(area: Area, month: dt.date) -> FiveStandards:
+    """The five standards (五有) of each active station in the area, scored from its figures
+    for ``month`` by ``reports.five_standards.score_standards``."""
+    stations = list(
+        Position.objects.filter(area.q(), level=Position.Level.STATION, is_active=True)
+        .order_by("town__sort_order", "town__name", "village__name")
+        .values(
+            "id",
+            "name",
+            "village_id",
+            "village__name",
+            "town_id",
+            "town__name",
+            "address",
+            "opening_hours",
+            "head_name",
+            "head_phone",
+        )
+    )
+    plans = set(
+        MonthlyPlan.objects.filter(
+            area.q(town="position__town", village="position__village"),
+            month=month,
+            status=MonthlyPlan.Status.SUBMITTED,
+        ).values_list("position_id", flat=True)
+    )
+    teams = dict(
+        team_at_month_end(month)
+        .filter(area.q(town="town_id", village="village_id"))
+        .values("village_id")
+        .annotate(n=Count("volunteer_id"))
+        .order_by()
+        .values_list("village_id", "n")
+    )
+    practice = {
+        row["village_id"]: row
+        for row in VillageMonthCategory.objects.filter(area.q(), month=month)
+        .values("village_id")
+        .annotate(services=Sum("services"), rated=Sum("orders_rated"), stars=Sum("stars_sum"))
+        .order_by()
+    }
+    rows = []
+    towns: dict[int, TownStandards] = {}
+    for s in stations:
+        p = practice.get(s["village_id"], {})
+        rated = p.get("rated") or 0
+        average = round(p["stars"] / rated, 2) if rated else None
+        volunteers = teams.get(s["village_id"], 0)
+        services = p.get("services") or 0
+        ticks = score_standards(
+            address=s["address"],
+            opening_hours=s["opening_hours"],
+            plan_submitted=s["id"] in plans,
+            volunteers=volunteers,
+            services=services,
+            rated=rated,
+            average=average,
+        )
+        lacks = lacking(ticks)
+        rows.append(
+            StationStandards(
+                station_id=s["id"],
+                station=s["name"],
+                village_id=s["village_id"],
+                village=s["village__name"],
+                town_id=s["town_id"],
+                town=s["town__name"],
+                head_name=s["head_name"],
+                head_phone=s["head_phone"],
+                volunteers=volunteers,
+                services=services,
+                ratings=rated,
+                average_rating=average,
+                **ticks,
+                all_five=not lacks,
+                lacks=lacks,
+            )
+        )
+        town = towns.setdefault(s["town_id"], TownStandards(s["town_id"], s["town__name"]))
+        town.stations += 1
+        town.all_five += not lacks
+        for k in STANDARDS:
+            setattr(town, k, getattr(town, k) + ticks[k])
+    town_rows = list(towns.values())
+    for t in town_rows:
+        t.percent = percent(t.all_five, t.stations)
+    all_five = sum(r.all_five for r in rows)
+    return FiveStandards(
+        month=label(month),
+        level=area.level,
+        rules=StandardsRules(
+            team_min_volunteers=settings.WENMING_TEAM_MIN_VOLUNTEERS,
+            results_min_rating=settings.WENMING_RESULTS_MIN_RATING,
+        ),
+        totals=StandardsTotals(len(rows), all_five, percent(all_five, len(rows))),
+        towns=town_rows,
+        stations=rows,
+    )

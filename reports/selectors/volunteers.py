@@ -1,0 +1,182 @@
+"""The volunteers report (志愿者统计): active volunteers and hours served over a range of
+months, by town and by detachment, and the teams that served most."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from events.models import Event, EventVolunteer
+from reports.models import OrderFact, VillageMonthCategory
+from reports.months import bounds, label
+from reports.selectors.area import Area, Report
+from reports.selectors.team import team_at_month_end
+from stations.models import Town
+from volunteers.models import Team
+
+DETACHMENT_KINDS = {Team.Kind.DETACHMENT, Team.Kind.TOWN_DETACHMENT}
+
+
+@dataclass
+class TownVolunteers:
+    town_id: int
+    town: str
+    active_volunteers: int
+    hours: float
+    services: int
+
+
+@dataclass
+class TeamHours:
+    team_id: int | None
+    team: str
+    kind: str
+    hours: float
+    services: int
+
+
+@dataclass
+class VolunteerTotals:
+    active_volunteers: int
+    hours: float
+
+
+@dataclass
+class VolunteersReport(Report):
+    start: str
+    to: str
+    level: str
+    totals: VolunteerTotals
+    towns: list[TownVolunteers]
+    detachments: list[TeamHours]
+    top_teams: list[TeamHours]
+
+    def as_dict(self) -> dict:
+        data = super().as_dict()
+        return {"from": data.pop("start"), **data}
+
+
+def volunteers(area: Area, start: dt.date, end: dt.date, *, top: int = 10) -> VolunteersReport:
+    """Active volunteers at the end of ``end`` and hours served in ``start``..``end``, by town
+    and by detachment, and the teams that served most.
+
+    Hours are those of completed orders (credited to the accepting team, else the team that
+    offers the menu item) and of done village events (credited to the organising team); a
+    team's hours roll up to the detachment (特色服务支队 or 镇街支队) above it.
+    """
+    active = dict(
+        team_at_month_end(end)
+        .filter(area.q(town="town_id", village="village_id"))
+        .values("town_id")
+        .annotate(n=Count("volunteer_id"))
+        .order_by()
+        .values_list("town_id", "n")
+    )
+    hours = {
+        row["town_id"]: row
+        for row in VillageMonthCategory.objects.filter(area.q(), month__gte=start, month__lte=end)
+        .values("town_id")
+        .annotate(h=Sum("volunteer_hours"), services=Sum("services"))
+        .order_by()
+    }
+    town_names = dict(
+        Town.objects.filter(pk__in=set(active) | set(hours)).values_list("id", "name")
+    )
+    towns = [
+        TownVolunteers(
+            town_id=tid,
+            town=town_names.get(tid, ""),
+            active_volunteers=active.get(tid, 0),
+            hours=float(hours.get(tid, {}).get("h") or 0),
+            services=hours.get(tid, {}).get("services") or 0,
+        )
+        for tid in sorted(set(active) | set(hours), key=lambda t: town_names.get(t, ""))
+    ]
+
+    per_team: dict[int | None, dict] = defaultdict(lambda: {"hours": Decimal(0), "services": 0})
+    for row in (
+        OrderFact.objects.filter(area.q(), completed_month__gte=start, completed_month__lte=end)
+        .values("team_id")
+        .annotate(h=Sum("hours"), n=Count("order_id"))
+        .order_by()
+    ):
+        per_team[row["team_id"]]["hours"] += row["h"] or 0
+        per_team[row["team_id"]]["services"] += row["n"]
+    lo, hi = bounds(start, end)
+    done = Event.objects.filter(
+        area.q(), state=Event.State.DONE, village__isnull=False, end__gte=lo, end__lt=hi
+    )
+    for row in done.values("organiser_team_id").annotate(n=Count("id")).order_by():
+        per_team[row["organiser_team_id"]]["services"] += row["n"]
+    for row in (
+        EventVolunteer.objects.filter(Q(confirmed=True) | Q(checked_in=True), event__in=done)
+        .values("event__organiser_team_id")
+        .annotate(h=Sum("hours"))
+        .order_by()
+    ):
+        per_team[row["event__organiser_team_id"]]["hours"] += row["h"] or 0
+
+    teams = {t["id"]: t for t in Team.objects.values("id", "name", "kind", "parent_id", "town_id")}
+
+    def detachment_of(team_id):
+        seen = set()
+        while team_id is not None and team_id not in seen:
+            seen.add(team_id)
+            team = teams.get(team_id)
+            if team is None:
+                return None
+            if team["kind"] in DETACHMENT_KINDS:
+                return team_id
+            team_id = team["parent_id"]
+        return None
+
+    per_detachment: dict[int | None, dict] = defaultdict(
+        lambda: {"hours": Decimal(0), "services": 0}
+    )
+    for team_id, v in per_team.items():
+        d = per_detachment[detachment_of(team_id)]
+        d["hours"] += v["hours"]
+        d["services"] += v["services"]
+    detachments = sorted(
+        (
+            TeamHours(
+                team_id=tid,
+                team=teams[tid]["name"] if tid else "",
+                kind=teams[tid]["kind"] if tid else "",
+                hours=float(v["hours"]),
+                services=v["services"],
+            )
+            for tid, v in per_detachment.items()
+        ),
+        key=lambda r: (-r.hours, -r.services, r.team),
+    )
+    top_teams = sorted(
+        (
+            TeamHours(
+                team_id=tid,
+                team=teams[tid]["name"],
+                kind=teams[tid]["kind"],
+                hours=float(v["hours"]),
+                services=v["services"],
+            )
+            for tid, v in per_team.items()
+            if tid is not None and tid in teams
+        ),
+        key=lambda r: (-r.services, -r.hours, r.team),
+    )[:top]
+    return VolunteersReport(
+        start=label(start),
+        to=label(end),
+        level=area.level,
+        totals=VolunteerTotals(
+            active_volunteers=sum(active.values()),
+            hours=float(sum((Decimal(h.get("h") or 0) for h in hours.values()), Decimal(0))),
+        ),
+        towns=towns,
+        detachments=detachments,
+        top_teams=top_teams,
+    )

@@ -261,7 +261,9 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("重新推送"))
     def retry(self, request, queryset):
         n = 0
-        for delivery in queryset.exclude(status=WebhookDelivery.Status.SUCCEEDED):
+        for delivery in queryset.exclude(
+            status__in=[WebhookDelivery.Status.SUCCEEDED, WebhookDelivery.Status.SUPERSEDED]
+        ):
             webhooks.webhook_retry(delivery=delivery)
             n += 1
         _report(self, request, n, [])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,8 +19,6 @@ from events import ical, selectors
 from events.models import PublishedCalendar
 from events.months import format_month
 from events.webhooks import queue_webhooks
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -39,39 +36,69 @@ def _month_lock(month: dt.date) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
 
+def _revised(item: dict, previous: dict | None, *, now: dt.datetime) -> dict:
+    """``item`` with its ``sequence`` and ``last_modified`` as subscribers must see them.
+
+    Compared with the same event in the latest version: unchanged, it keeps that version's
+    sequence and last-modified time (so a save that changes nothing shown publishes nothing);
+    changed, its SEQUENCE goes up by one and LAST-MODIFIED moves forward, to the row's
+    ``updated_at`` when that is later, else to now (a venue or village renamed, or an edit
+    undone, leaves ``updated_at`` behind). iCalendar times have whole seconds, hence the
+    comparison by the second. An event new to the month starts at sequence 0.
+    """
+    if previous is None:
+        return {**item, "sequence": 0}
+    if ical.same_content(item, previous):
+        return {
+            **item,
+            "last_modified": previous["last_modified"],
+            "sequence": previous.get("sequence", 0),
+        }
+    before = dt.datetime.fromisoformat(previous["last_modified"]).replace(microsecond=0)
+    modified = dt.datetime.fromisoformat(item["last_modified"])
+    if modified.replace(microsecond=0) <= before:
+        modified = max(now.astimezone(dt.UTC), before + dt.timedelta(seconds=1))
+    return {
+        **item,
+        "last_modified": modified.isoformat(),
+        "sequence": previous.get("sequence", 0) + 1,
+    }
+
+
 def calendar_compile(
     *, month: dt.date, progress: Callable[[int, int], None] | None = None
 ) -> CompileResult:
     """Compile ``month``'s city-wide calendar into a new ``PublishedCalendar`` if it changed.
 
-    Idempotent: when the content hash equals the latest version's, nothing is written. Atomic:
-    a failure anywhere leaves the previous version. Concurrent runs are serialised by a
-    per-month lock (and the unique constraints as a backstop), so they publish one version.
+    "Changed" means different from the latest version only: content that goes back to an
+    earlier version's is published again as a new version (versions only grow), because the
+    latest version is what the page, the .ics, the feeds, the API and the webhook serve.
+    Idempotent: when the content equals the latest version's, nothing is written. Atomic: a
+    failure anywhere leaves the previous version. Concurrent runs are serialised by a
+    per-month lock (and the unique month + version as a backstop), so they publish one version.
     Gathering happens after taking the lock so a later run never publishes older data.
     """
     with transaction.atomic():
         _month_lock(month)
+        latest = PublishedCalendar.objects.filter(month=month).order_by("-version").first()
+        previous = {}
+        if latest is not None:
+            previous = {item["uid"]: item for item in selectors.calendar_data(latest)["events"]}
+        created_at = timezone.now()
         events = selectors.calendar_events(month)
         total = len(events)
         items = []
         for index, event in enumerate(events, 1):
-            items.append(ical.event_item(event))
+            item = ical.event_item(event)
+            items.append(_revised(item, previous.get(item["uid"]), now=created_at))
             if progress and (index % 200 == 0 or index == total):
                 progress(index, total)
         if progress and total == 0:
             progress(0, 0)
         content_hash = ical.content_hash(items)
-        latest = PublishedCalendar.objects.filter(month=month).order_by("-version").first()
         if latest is not None and latest.content_hash == content_hash:
             return CompileResult(latest, False)
-        same = PublishedCalendar.objects.filter(month=month, content_hash=content_hash).first()
-        if same is not None:
-            # The content went back to an earlier version's exactly (rare: names edited back).
-            # The hash is unique per month, so keep that version rather than fail.
-            logger.warning("calendar %s reverted to version %s", month, same.version)
-            return CompileResult(same, False)
         version = (latest.version + 1) if latest else 1
-        created_at = timezone.now()
         payload = ical.calendar_payload(
             month=month,
             version=version,

@@ -69,8 +69,22 @@ def event_item(row: dict) -> dict:
     }
 
 
+# Derived from the versions before, not from the events: left out of comparisons and the hash
+# (so versions published before it existed still compare equal when nothing changed).
+HISTORY_KEYS = frozenset({"sequence"})
+# What a compile sets itself, so two items show the same event when all else is equal.
+REVISION_KEYS = HISTORY_KEYS | {"last_modified"}
+
+
+def same_content(item: dict, other: dict) -> bool:
+    """Whether two published items show the same event (ignoring their revision stamps)."""
+    keys = (item.keys() | other.keys()) - REVISION_KEYS
+    return all(item.get(key) == other.get(key) for key in keys)
+
+
 def content_hash(items: list[dict]) -> str:
-    canonical = json.dumps(items, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    content = [{k: v for k, v in item.items() if k not in HISTORY_KEYS} for item in items]
+    canonical = json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -145,6 +159,7 @@ def _vevent_lines(item: dict, *, tz, tzid: str, stamp: str) -> list[str]:
         f"STATUS:{item['status']}",
         f"URL:{vUri(item['url']).to_ical().decode()}",
         f"LAST-MODIFIED:{vDDDTypes(modified).to_ical().decode()}",
+        f"SEQUENCE:{int(item.get('sequence', 0))}",
         "END:VEVENT",
     ]
 

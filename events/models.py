@@ -339,8 +339,10 @@ class MonthlyPlan(models.Model):
 class PublishedCalendar(models.Model):
     """One immutable, compiled version of a month's city-wide calendar.
 
-    A new row is written only when the month's content changes (its hash differs from every
-    earlier version); the unique constraints make two concurrent compiles publish one version.
+    A new row is written whenever the month's content differs from the latest version's, even
+    when it equals an earlier version's (an edit undone is published too: the latest version is
+    what everything serves). The unique month + version makes two concurrent compiles publish
+    one version.
     """
 
     month = models.DateField(_("月份"), help_text=_("当月第一天。"))
@@ -360,7 +362,6 @@ class PublishedCalendar(models.Model):
         get_latest_by = "version"
         constraints = [
             models.UniqueConstraint(fields=["month", "version"], name="calendar_month_version"),
-            models.UniqueConstraint(fields=["month", "content_hash"], name="calendar_month_hash"),
             models.CheckConstraint(condition=Q(version__gte=1), name="calendar_version_gte_1"),
         ]
 
@@ -375,6 +376,8 @@ class WebhookDelivery(models.Model):
         PENDING = "pending", _("待发送")
         SUCCEEDED = "succeeded", _("成功")
         FAILED = "failed", _("失败")
+        # A newer version of the month was published: sending this one would undo it.
+        SUPERSEDED = "superseded", _("已被新版本取代")
 
     calendar = models.ForeignKey(
         PublishedCalendar,
@@ -400,7 +403,7 @@ class WebhookDelivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["calendar", "url"], name="webhook_delivery_unique"),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "succeeded", "failed"]),
+                condition=Q(status__in=["pending", "succeeded", "failed", "superseded"]),
                 name="webhook_delivery_status_valid",
             ),
         ]

@@ -112,7 +112,10 @@ def latest_calendars(months: list[dt.date]) -> list[PublishedCalendar]:
 
 
 def calendar_data(calendar: PublishedCalendar) -> dict:
-    return json.loads(calendar.json_text)
+    data = json.loads(calendar.json_text)
+    for item in data["events"]:
+        item.setdefault("sequence", 0)  # versions published before SEQUENCE was recorded
+    return data
 
 
 def events_for_user(user) -> QuerySet[Event]:

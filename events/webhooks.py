@@ -53,11 +53,30 @@ def queue_webhooks(calendar: PublishedCalendar) -> None:
 def webhook_deliver(*, delivery_id: int, final: bool = False, timeout: float = 10) -> bool:
     """POST the calendar's JSON to the delivery's URL, signed with HMAC-SHA256.
 
-    Returns True on a 2xx answer. Records the attempt; ``final`` marks a failure as given up
-    (the task passes it on its last retry). Never raises for network errors.
+    Returns True on a 2xx answer, and when there is nothing left to send. Records the attempt;
+    ``final`` marks a failure as given up (the task passes it on its last retry). Never raises
+    for network errors. A delivery whose month has a newer version is not sent (it is marked
+    ``superseded``): a retry arriving after the newer version would leave the receiver with
+    content that is no longer true, and the newer version has a delivery of its own.
     """
     delivery = WebhookDelivery.objects.select_related("calendar").get(pk=delivery_id)
-    if delivery.status == WebhookDelivery.Status.SUCCEEDED:
+    if delivery.status in (WebhookDelivery.Status.SUCCEEDED, WebhookDelivery.Status.SUPERSEDED):
+        return True
+    newer = (
+        PublishedCalendar.objects.filter(
+            month=delivery.calendar.month, version__gt=delivery.calendar.version
+        )
+        .order_by("-version")
+        .values_list("version", flat=True)
+        .first()
+    )
+    if newer is not None:
+        WebhookDelivery.objects.filter(pk=delivery.pk).exclude(
+            status=WebhookDelivery.Status.SUCCEEDED
+        ).update(
+            status=WebhookDelivery.Status.SUPERSEDED,
+            last_error=f"superseded by version {newer}",
+        )
         return True
     body = delivery.calendar.json_text.encode()
     headers = {
@@ -101,8 +120,8 @@ def webhook_deliver(*, delivery_id: int, final: bool = False, timeout: float = 1
 
 
 def webhook_retry(*, delivery: WebhookDelivery) -> None:
-    """Queue a failed delivery again (admin action)."""
+    """Queue a failed delivery again (admin action); a delivered or superseded one stays so."""
     WebhookDelivery.objects.filter(pk=delivery.pk).exclude(
-        status=WebhookDelivery.Status.SUCCEEDED
+        status__in=[WebhookDelivery.Status.SUCCEEDED, WebhookDelivery.Status.SUPERSEDED]
     ).update(status=WebhookDelivery.Status.PENDING)
     transaction.on_commit(lambda: deliver_webhook.delay(delivery.pk))

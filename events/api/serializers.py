@@ -142,7 +142,13 @@ class CalendarEventSerializer(serializers.Serializer):
     organiser = serializers.CharField()
     audience = serializers.CharField()
     url = serializers.URLField()
-    last_modified = serializers.DateTimeField()
+    last_modified = serializers.DateTimeField(
+        help_text=_("活动内容最近一次变化的时间（与 .ics 中 LAST-MODIFIED 相同）")
+    )
+    sequence = serializers.IntegerField(
+        min_value=0,
+        help_text=_("活动内容在已发布版本中每变化一次加一（与 .ics 中 SEQUENCE 相同）"),
+    )
 
 
 class PublishedCalendarSerializer(serializers.Serializer):

@@ -253,3 +253,248 @@ def test_webhook_failure_recorded_and_final(make_event, hook_server, settings):
     assert not webhooks.webhook_deliver(delivery_id=delivery.pk, final=True)
     delivery.refresh_from_db()
     assert delivery.status == "failed" and delivery.attempts == 2
+
+
+# --- issue #18: an edit that is undone is published too -------------------------------------
+
+SUFFIX = "（改期）"
+
+
+def _fresh(month=DEC) -> list[dict]:
+    """What a compile would render now, without the stamps a compile adds."""
+    from events import ical, selectors
+
+    return [_content(ical.event_item(row)) for row in selectors.calendar_events(month)]
+
+
+def _content(item: dict) -> dict:
+    from events import ical
+
+    return {k: v for k, v in item.items() if k not in ical.REVISION_KEYS}
+
+
+def _vevents(response) -> dict[str, icalendar.Event]:
+    assert response.status_code == 200
+    return {str(v["UID"]): v for v in icalendar.Calendar.from_ical(response.content).walk("VEVENT")}
+
+
+def _served(client, village) -> dict:
+    """Titles per UID as the page, the .ics (whole and filtered), the feed and the API serve them,
+    plus the API's items; asserting they all agree with a fresh render of the month."""
+    api = client.get("/api/calendars/2026-12/")
+    assert api.status_code == 200
+    body = api.json()
+    assert [_content(item) for item in body["events"]] == _fresh()
+    titles = {item["uid"]: item["title"] for item in body["events"]}
+    local = {
+        i["uid"]: i["title"] for i in body["events"] if (i["village"] or {}).get("id") == village.pk
+    }
+    for response, expected in (
+        (client.get("/calendar/2026-12.ics"), titles),
+        (client.get(f"/calendar/2026-12.ics?village={village.pk}"), local),
+        (client.get("/calendar/feed.ics"), titles),
+        (client.get(f"/calendar/feed.ics?village={village.pk}"), local),
+    ):
+        assert {uid: str(v["SUMMARY"]) for uid, v in _vevents(response).items()} == expected
+    page = client.get("/calendar/2026-12/").content.decode()
+    for title in titles.values():
+        assert title in page
+    assert (SUFFIX in page) == any(SUFFIX in t for t in titles.values())
+    return body
+
+
+def _stamps(client) -> dict[str, tuple[int, dt.datetime]]:
+    """(SEQUENCE, LAST-MODIFIED) per UID in the month's .ics."""
+    return {
+        uid: (int(v["SEQUENCE"]), v["LAST-MODIFIED"].dt)
+        for uid, v in _vevents(client.get("/calendar/2026-12.ics")).items()
+    }
+
+
+def _moved_forward(before: dict, after: dict, changed: set[str]) -> None:
+    for uid in changed:
+        assert after[uid][0] > before[uid][0], uid  # SEQUENCE
+        assert after[uid][1] > before[uid][1], uid  # LAST-MODIFIED
+
+
+@pytest.mark.django_db
+def test_edit_undone_publishes_a_third_version_and_serves_it(
+    client, make_event, station_head, tuanjie
+):
+    events = [make_event(state="published", start=at(2026, 12, d, 9)) for d in (3, 10, 17)]
+    uids = {f"event-{e.pk}@wenming" for e in events}
+    with time_machine.travel(at(2026, 11, 20, 10, 0), tick=False) as clock:
+        a1 = calendar_compile(month=DEC)
+        served_a1 = _served(client, tuanjie)
+        stamps_a1 = _stamps(client)
+        assert {s[0] for s in stamps_a1.values()} == {0}
+
+        clock.shift(dt.timedelta(minutes=5))
+        for event in events:
+            services.event_update(user=station_head, event=event, title=event.title + SUFFIX)
+        b = calendar_compile(month=DEC)
+        served_b = _served(client, tuanjie)
+        assert all(e["title"].endswith(SUFFIX) for e in served_b["events"])
+        stamps_b = _stamps(client)
+        _moved_forward(stamps_a1, stamps_b, uids)
+
+        clock.shift(dt.timedelta(minutes=5))
+        for event in events:
+            event.refresh_from_db()
+            services.event_update(user=station_head, event=event, title=event.title[: -len(SUFFIX)])
+        a2 = calendar_compile(month=DEC)
+        served_a2 = _served(client, tuanjie)
+        stamps_a2 = _stamps(client)
+        _moved_forward(stamps_b, stamps_a2, uids)
+
+        # Compiling again with nothing changed publishes nothing: "no change" is the latest only.
+        again = calendar_compile(month=DEC)
+    assert (a1.created, b.created, a2.created, again.created) == (True, True, True, False)
+    assert [a1.calendar.version, b.calendar.version, a2.calendar.version] == [1, 2, 3]
+    assert again.calendar.pk == a2.calendar.pk
+    assert list(
+        PublishedCalendar.objects.filter(month=DEC).order_by("version").values_list("version")
+    ) == [(1,), (2,), (3,)]
+    assert served_a2["version"] == 3
+    assert [e["title"] for e in served_a2["events"]] == [e["title"] for e in served_a1["events"]]
+    assert not any(SUFFIX in e["title"] for e in served_a2["events"])
+    assert {e["sequence"] for e in served_a2["events"]} == {2}
+
+
+@pytest.mark.django_db
+def test_renamed_venue_and_back_republishes_with_stamps_moving_forward(
+    client, make_event, tuanjie_station, tuanjie, city_admin, longquan_station
+):
+    """A station renamed and renamed back leaves the events' updated_at alone (and the clock is
+    frozen here): the versions and the events' SEQUENCE and LAST-MODIFIED still move forward."""
+    events = [make_event(state="planned", start=at(2026, 12, d, 9)) for d in (4, 11)]
+    other = services.event_plan(
+        user=city_admin,
+        event=make_event(
+            user=city_admin, organiser_position=longquan_station, start=at(2026, 12, 18, 9)
+        ),
+    )
+    from stations.models import Position
+
+    uids = {f"event-{e.pk}@wenming" for e in events}
+    name = tuanjie_station.name
+    versions, stamps = [], []
+    for new_name in (name, name + "（新址）", name):
+        Position.objects.filter(pk=tuanjie_station.pk).update(name=new_name)
+        versions.append(calendar_compile(month=DEC).calendar.version)
+        served = _served(client, tuanjie)
+        assert all((new_name in e["location"]) for e in served["events"] if e["uid"] in uids), (
+            served["events"]
+        )
+        stamps.append(_stamps(client))
+    assert versions == [1, 2, 3]
+    _moved_forward(stamps[0], stamps[1], uids)
+    _moved_forward(stamps[1], stamps[2], uids)
+    unchanged = f"event-{other.pk}@wenming"
+    assert stamps[0][unchanged] == stamps[1][unchanged] == stamps[2][unchanged]
+
+
+@pytest.mark.django_db
+def test_edit_undone_through_the_celery_task_and_the_command(
+    client, make_event, station_head, tuanjie, celery_eager, capsys
+):
+    event = make_event(state="published")
+    title = event.title
+    results = []
+    # All within one frozen instant (an edit undone within the second): updated_at cannot tell
+    # the first and the last state apart, only the comparison with the latest version can.
+    with time_machine.travel(at(2026, 11, 20, 10, 0), tick=False):
+        for new_title in (title, title + SUFFIX, title):
+            services.event_update(user=station_head, event=event, title=new_title)
+            results.append(compile_month.delay(2026, 12).get(timeout=10))
+            assert _served(client, tuanjie)["events"][0]["title"] == new_title
+        services.event_update(user=station_head, event=event, title=title + SUFFIX)
+        call_command("compile_calendar", "2026-12", "--no-progress")
+        assert "2026-12：已发布第 4 版" in capsys.readouterr().out
+        services.event_update(user=station_head, event=event, title=title)
+        call_command("compile_calendar", "2026-12", "--no-progress")
+        assert "2026-12：已发布第 5 版" in capsys.readouterr().out
+    assert [(r["version"], r["created"]) for r in results] == [(1, True), (2, True), (3, True)]
+    assert results[0]["content_hash"] != results[2]["content_hash"]  # LAST-MODIFIED moved
+    [vevent] = icalendar.Calendar.from_ical(client.get("/calendar/2026-12.ics").content).walk(
+        "VEVENT"
+    )
+    assert int(vevent["SEQUENCE"]) == 4
+    assert _served(client, tuanjie)["events"][0]["title"] == title
+
+
+@pytest.mark.django_db
+def test_edit_undone_through_the_nightly_beat_entry(
+    client, make_event, station_head, tuanjie, celery_eager, settings
+):
+    from config.celery import app
+
+    task = app.tasks[settings.CELERY_BEAT_SCHEDULE["events-recompile-current-month"]["task"]]
+    event = make_event(state="published", start=at(2026, 12, 20, 9))
+    title = event.title
+    versions = []
+    # 02:00 on 5 December: the nightly recompile's "current month" is December.
+    with time_machine.travel(at(2026, 12, 5, 2, 0), tick=False):
+        for new_title in (title, title + SUFFIX, title):
+            services.event_update(user=station_head, event=event, title=new_title)
+            result = task.delay().get(timeout=10)
+            assert result["month"] == "2026-12" and result["created"]
+            versions.append(result["version"])
+            assert _served(client, tuanjie)["events"][0]["title"] == new_title
+    assert versions == [1, 2, 3]
+
+
+@pytest.mark.django_db
+def test_a_save_that_changes_nothing_shown_publishes_nothing(make_event, station_head):
+    event = make_event(state="published")
+    with time_machine.travel(at(2026, 11, 20, 10, 0), tick=False) as clock:
+        first = calendar_compile(month=DEC)
+        clock.shift(dt.timedelta(hours=1))
+        services.event_update(user=station_head, event=event, title=event.title)
+        again = calendar_compile(month=DEC)
+    assert not again.created and again.calendar.pk == first.calendar.pk
+
+
+@pytest.mark.django_db
+def test_webhook_announces_each_version_and_never_a_superseded_one(
+    make_event,
+    station_head,
+    hook_server,
+    settings,
+    django_capture_on_commit_callbacks,
+    celery_eager,
+):
+    server, handler = hook_server
+    settings.WENMING_CALENDAR_WEBHOOK_URLS = [f"http://127.0.0.1:{server.server_port}/hook"]
+    event = make_event(state="published")
+    title = event.title
+    with time_machine.travel(at(2026, 11, 20, 10, 0), tick=False):
+        for new_title in (title, title + SUFFIX, title):
+            services.event_update(user=station_head, event=event, title=new_title)
+            with django_capture_on_commit_callbacks(execute=True):
+                calendar_compile(month=DEC)
+    announced = [
+        (h["X-Wenming-Version"], json.loads(b)["events"][0]["title"]) for h, b in handler.received
+    ]
+    assert announced == [("1", title), ("2", title + SUFFIX), ("3", title)]
+
+    # A delivery of an older version that is retried after a newer one exists is not sent:
+    # the receiver would be left with content that is no longer true.
+    handler.received = []
+    with time_machine.travel(at(2026, 11, 21, 10, 0), tick=False):
+        services.event_update(user=station_head, event=event, title=title + SUFFIX)
+        calendar_compile(month=DEC)  # v4; its delivery waits (on_commit not run)
+        services.event_update(user=station_head, event=event, title=title)
+        calendar_compile(month=DEC)  # v5
+    stale = WebhookDelivery.objects.get(calendar__version=4)
+    latest = WebhookDelivery.objects.get(calendar__version=5)
+    assert webhooks.webhook_deliver(delivery_id=stale.pk)
+    stale.refresh_from_db()
+    assert stale.status == "superseded" and stale.attempts == 0
+    assert handler.received == []
+    assert webhooks.webhook_deliver(delivery_id=latest.pk)
+    [(headers, body)] = handler.received
+    assert headers["X-Wenming-Version"] == "5" and json.loads(body)["events"][0]["title"] == title
+    webhooks.webhook_retry(delivery=stale)  # the admin's "retry" cannot resend it either
+    stale.refresh_from_db()
+    assert webhooks.webhook_deliver(delivery_id=stale.pk) and len(handler.received) == 1

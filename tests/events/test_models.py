@@ -21,8 +21,12 @@ def test_checkin_repeat_phone_refused_by_constraint(tuanjie, lecture_category):
         CheckIn.objects.create(event=event, name="李大娘", phone="13812341234")
 
 
-def test_calendar_unique_month_hash(db):
+def test_calendar_versions_unique_per_month_but_content_may_repeat(db):
+    """An edit undone publishes an earlier version's content again (issue #18): only the
+    version number is unique per month."""
     kwargs = {"month": dt.date(2026, 12, 1), "event_count": 0, "json_text": "{}", "ics_text": ""}
     PublishedCalendar.objects.create(version=1, content_hash="a" * 64, **kwargs)
+    PublishedCalendar.objects.create(version=2, content_hash="b" * 64, **kwargs)
+    PublishedCalendar.objects.create(version=3, content_hash="a" * 64, **kwargs)
     with pytest.raises(IntegrityError), transaction.atomic():
-        PublishedCalendar.objects.create(version=2, content_hash="a" * 64, **kwargs)
+        PublishedCalendar.objects.create(version=3, content_hash="c" * 64, **kwargs)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.validators import validate_image_size
@@ -139,6 +140,23 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    # Which states may become "done", and when: only once the event has started (a report would
+    # otherwise count as held an event that has not happened). The service checks both in its
+    # conditional UPDATE; the page uses ``may_complete`` to offer the form.
+    COMPLETABLE_STATES = (State.PLANNED, State.PUBLISHED)
+
+    @staticmethod
+    def started_q(now) -> Q:
+        return Q(start__lte=now)
+
+    @property
+    def has_started(self) -> bool:
+        return self.start <= timezone.now()
+
+    @property
+    def may_complete(self) -> bool:
+        return self.state in self.COMPLETABLE_STATES and self.has_started
 
 
 class EventStateChange(models.Model):

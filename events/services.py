@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,9 +68,11 @@ def transition(
     allowed_from: Iterable[str],
     to_state: str,
     note: str = "",
+    when: Q | None = None,
     **fields,
 ) -> Event:
-    """Move ``event`` to ``to_state`` if it is still in the state we read; write the audit row."""
+    """Move ``event`` to ``to_state`` if it is still in the state we read (and still matches
+    ``when``, checked in the same conditional UPDATE); write the audit row."""
     allowed = set(allowed_from)
     observed = Event.objects.filter(pk=event.pk).values_list("state", flat=True).first()
     if observed not in allowed:
@@ -78,8 +80,10 @@ def transition(
     now = timezone.now()
     # Conditional UPDATE: two organisers pressing "publish" at once change the row once; the
     # loser sees zero rows and gets a 409 instead of writing a second audit row.
-    updated = Event.objects.filter(pk=event.pk, state=observed).update(
-        state=to_state, updated_at=now, **fields
+    updated = (
+        Event.objects.filter(pk=event.pk, state=observed)
+        .filter(when or Q())
+        .update(state=to_state, updated_at=now, **fields)
     )
     if not updated:
         raise InvalidTransition()
@@ -290,12 +294,14 @@ def event_complete(
     """planned/published → done, recording attendance, volunteers' hours and the results.
 
     Attendance is at least the number of check-ins. Hours are credited to volunteers who checked
-    in or whom the organiser confirms. Raises ``InvalidInput`` before the event has started or
-    for negative numbers, ``InvalidTransition`` from any other state.
+    in or whom the organiser confirms. Raises ``InvalidTransition`` (409) before the event has
+    started or from any other state, ``InvalidInput`` for negative numbers or unknown volunteers.
     """
     require_event_scope(user, event)
-    if event.start > timezone.now():
-        raise InvalidInput(_("活动尚未开始，不能标记为完成。"))
+    now = timezone.now()
+    # The start as stored, not the caller's copy: an edit may have moved it since.
+    if not Event.objects.filter(Event.started_q(now), pk=event.pk).exists():
+        raise InvalidTransition(_("活动尚未开始，不能标记为完成。"))
     if attendance is not None and attendance < 0:
         raise InvalidInput(_("参与人数不能为负数。"), fields={"attendance": [_("不能为负数。")]})
     served = list(volunteers)
@@ -313,8 +319,9 @@ def event_complete(
     event = transition(
         event,
         actor=user,
-        allowed_from=[S.PLANNED, S.PUBLISHED],
+        allowed_from=Event.COMPLETABLE_STATES,
         to_state=S.DONE,
+        when=Event.started_q(now),
         attendance=max(attendance or 0, checkins),
         results_note=(results_note or "").strip(),
         completed_at=timezone.now(),

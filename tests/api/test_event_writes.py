@@ -89,7 +89,7 @@ def test_complete_only_after_start(head, lecture_category, tuanjie_station):
     event_id = _create(head, lecture_category).json()["id"]
     head.post(f"/api/events/{event_id}/publish/")
     response = head.post(f"/api/events/{event_id}/complete/", {"attendance": 30}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 409  # a wrong state (not started yet), not bad input
     Event.objects.filter(pk=event_id).update(
         start=timezone.now() - dt.timedelta(hours=3), end=timezone.now() - dt.timedelta(hours=1)
     )

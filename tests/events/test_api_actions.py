@@ -366,3 +366,23 @@ def test_event_detail_query_count_with_photos(
         response = api.get(f"/api/events/{event.pk}/")
     assert response.status_code == 200
     assert [p["caption"] for p in response.json()["photos"]] == [f"照片{n}" for n in range(12)]
+
+
+def test_complete_through_the_api_only_once_started(head, make_event):
+    event = make_event(state="planned")  # 10 December, 09:00; now is 20 November
+    url = f"/api/events/{event.pk}/complete/"
+    response = head.post(url, {"attendance": 8}, format="json")
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": "活动尚未开始，不能标记为完成。",
+        "code": "conflict",
+        "fields": {},
+    }
+    event.refresh_from_db()
+    assert (event.state, event.attendance, event.completed_at) == ("planned", 0, None)
+    assert not event.state_changes.filter(to_state="done").exists()
+    with time_machine.travel(at(2026, 12, 10, 9, 0), tick=False):
+        response = head.post(url, {"attendance": 8}, format="json")
+    assert response.status_code == 200 and response.json()["state"] == "done"
+    event.refresh_from_db()
+    assert (event.state, event.attendance) == ("done", 8)

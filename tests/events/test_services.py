@@ -219,10 +219,44 @@ def test_cancel_needs_reason(make_event, station_head):
         services.event_cancel(user=station_head, event=event, reason="again")
 
 
-def test_complete_before_start_refused(make_event, station_head):
-    event = make_event(state="planned")
-    with pytest.raises(InvalidInput):
-        services.event_complete(user=station_head, event=event, attendance=5)
+@pytest.mark.parametrize(
+    ("now", "done"),
+    [
+        (at(2026, 11, 20, 10, 0), False),  # weeks before
+        (at(2026, 12, 10, 8, 59, 59), False),  # a second before it starts
+        (at(2026, 12, 10, 9, 0), True),  # as it starts
+        (at(2026, 12, 10, 12, 0), True),  # after it ended
+    ],
+)
+@pytest.mark.parametrize("state", ["planned", "published"])
+def test_complete_only_once_started(make_event, station_head, state, now, done):
+    event = make_event(state=state)  # 10 December, 09:00-11:00
+    with time_machine.travel(now, tick=False):
+        if not done:
+            with pytest.raises(InvalidTransition) as refused:
+                services.event_complete(user=station_head, event=event, attendance=5)
+            assert refused.value.status_code == 409
+            assert str(refused.value.message) == "活动尚未开始，不能标记为完成。"
+        else:
+            services.event_complete(user=station_head, event=event, attendance=5)
+    event.refresh_from_db()
+    assert (event.state == "done") is done
+    assert (event.attendance, event.completed_at is not None) == ((5, True) if done else (0, False))
+    assert EventStateChange.objects.filter(event=event, to_state="done").count() == int(done)
+
+
+def test_complete_reads_the_start_as_stored(make_event, station_head):
+    """A copy read before an edit moved the event later cannot complete it early."""
+    event = make_event(state="published", start=at(2026, 11, 20, 9, 0))
+    stale = Event.objects.get(pk=event.pk)
+    services.event_update(
+        user=station_head, event=event, start=at(2026, 12, 1, 9, 0), end=at(2026, 12, 1, 11, 0)
+    )
+    with pytest.raises(InvalidTransition):
+        services.event_complete(user=station_head, event=stale)
+    event.refresh_from_db()
+    assert event.state == "published"
+    assert event.may_complete is False and event.has_started is False
 
 
 def test_complete_credits_only_confirmed_or_checked_in(make_event, station_head, tuanjie):

@@ -373,3 +373,25 @@ def test_headcounts_beyond_the_database_are_form_errors(client, station_head, ma
     client.post(f"/events/{event.pk}/complete/", {"attendance": huge})
     event.refresh_from_db()
     assert event.capacity is None and event.state == "published"
+
+
+def test_complete_on_the_page_only_once_started(client, station_head, make_event):
+    event = make_event(state="published")  # 10 December, 09:00; now is 20 November
+    client.force_login(station_head)
+    page = client.get(f"/events/{event.pk}/").content.decode()
+    assert f'action="/events/{event.pk}/complete/"' not in page
+    assert 'id="complete-later"' in page
+    response = client.post(f"/events/{event.pk}/complete/", {"attendance": 12}, follow=True)
+    assert response.redirect_chain == [(f"/events/{event.pk}/", 302)]
+    assert "活动尚未开始，不能标记为完成。" in response.content.decode()
+    event.refresh_from_db()
+    assert (event.state, event.attendance, event.completed_at) == ("published", 0, None)
+
+    with time_machine.travel(at(2026, 12, 10, 9, 30), tick=False):
+        client.force_login(station_head)  # the earlier session has expired by then
+        page = client.get(f"/events/{event.pk}/").content.decode()
+        assert f'action="/events/{event.pk}/complete/"' in page
+        assert 'id="complete-later"' not in page
+        client.post(f"/events/{event.pk}/complete/", {"attendance": 12})
+    event.refresh_from_db()
+    assert (event.state, event.attendance) == ("done", 12)

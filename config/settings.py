@@ -292,6 +292,8 @@ CELERY_BEAT_SCHEDULE["reports-rebuild-recent"] = {
 WENMING_TEAM_MIN_VOLUNTEERS = env_int("WENMING_TEAM_MIN_VOLUNTEERS", 5)
 # Five standards: "results" needs an average rating of at least this.
 WENMING_RESULTS_MIN_RATING = float(env("WENMING_RESULTS_MIN_RATING", "4.0"))
+# Service records still pending after this many days are listed for the organiser.
+WENMING_HOURS_PENDING_DAYS = env_int("WENMING_HOURS_PENDING_DAYS", 30)
 # Demo logins (manage.py demo) share this password; never created when DEBUG is off.
 WENMING_DEMO_PASSWORD = "wenming-demo"  # noqa: S105
 

@@ -9,8 +9,10 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from config.errors import DomainError
 from stations.admin import ChangelistCountsMixin, PreloadedAutocompleteInline
-from volunteers.models import Membership, Team, Volunteer
+from volunteers import services
+from volunteers.models import Membership, ServiceRecord, ServiceRecordChange, Team, Volunteer
 from volunteers.signals import volunteers_changed
 
 
@@ -88,7 +90,8 @@ class VolunteerAdmin(admin.ModelAdmin):
     search_fields = ("name", "phone", "home_village__name", "user__username")
     autocomplete_fields = ("home_village", "user")
     list_select_related = ("home_village", "town", "user")
-    readonly_fields = ("town",)
+    # The total moves only with confirmed service records (volunteers.services), never by hand.
+    readonly_fields = ("town", "hours_total")
     inlines = (VolunteerMembershipInline,)
     list_per_page = 50
     date_hierarchy = "joined_on"
@@ -128,3 +131,80 @@ class MembershipAdmin(admin.ModelAdmin):
     @admin.display(description=_("队伍类型"), ordering="team__kind")
     def team_kind(self, obj):
         return obj.team.get_kind_display()
+
+
+class ServiceRecordChangeInline(admin.TabularInline):
+    """The record's audit trail: read-only."""
+
+    model = ServiceRecordChange
+    fields = (
+        "created_at",
+        "action",
+        "from_status",
+        "to_status",
+        "old_hours",
+        "new_hours",
+        "actor",
+        "actor_label",
+        "note",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+@admin.register(ServiceRecord)
+class ServiceRecordAdmin(admin.ModelAdmin):
+    """Records are made by the order and event workflows; here staff read, confirm or revoke
+    them (through ``volunteers.services``, so totals, points and the audit trail follow)."""
+
+    list_display = (
+        "volunteer",
+        "service_date",
+        "content",
+        "hours",
+        "status",
+        "source_kind",
+        "village",
+        "recorded_at",
+        "confirmed_at",
+    )
+    list_filter = ("status", "source_kind", "town")
+    search_fields = ("volunteer__name", "content", "source_label")
+    list_select_related = ("volunteer", "village")
+    date_hierarchy = "service_date"
+    readonly_fields = [f.name for f in ServiceRecord._meta.fields]
+    inlines = (ServiceRecordChangeInline,)
+    actions = ("confirm_selected", "revoke_selected")
+    list_per_page = 50
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("确认所选服务记录"))
+    def confirm_selected(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        n = services.records_confirm(record_ids=ids, actor=request.user)
+        self.message_user(request, _("已确认 %(n)d 条服务记录。") % {"n": n})
+
+    @admin.action(description=_("撤销所选服务记录（管理员核查）"))
+    def revoke_selected(self, request, queryset):
+        n = 0
+        for record_id in queryset.values_list("pk", flat=True):
+            try:
+                services.record_revoke(
+                    record_id=record_id, actor=request.user, reason=_("后台核查撤销")
+                )
+                n += 1
+            except DomainError:
+                continue
+        self.message_user(request, _("已撤销 %(n)d 条服务记录。") % {"n": n})

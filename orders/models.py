@@ -1,6 +1,7 @@
 """The practice menu (文明实践菜单) and the resident's orders (点单 → 接单 → 评单)."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext, ngettext
@@ -44,6 +45,12 @@ class ServiceCategory(models.Model):
     code = models.SlugField(_("代码"), max_length=30, unique=True)
     description = models.TextField(_("简介"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    points_per_hour = models.PositiveSmallIntegerField(
+        _("每小时积分"),
+        default=10,
+        validators=[MaxValueValidator(1000)],
+        help_text=_("确认的服务时长每小时计多少积分（积分超市）。"),
+    )
     # Declared here rather than on Volunteer because volunteers must not depend on orders.
     volunteers = models.ManyToManyField(
         Volunteer,

@@ -13,7 +13,7 @@ from orders import access
 from orders.eligibility import area_q, eligible_volunteers, skilled_q
 from orders.models import MenuItem, Order, OrderStatusChange, ServiceCategory
 from stations.models import Position, Town, Village
-from volunteers.models import Team, Volunteer
+from volunteers.models import ServiceRecord, Team, Volunteer
 
 
 def menu_items_for_village(village: Village) -> QuerySet[MenuItem]:
@@ -195,4 +195,15 @@ def order_for_tracking(token: str) -> Order | None:
         )
         .filter(tracking_token=token)
         .first()
+    )
+
+
+def service_records(order: Order) -> list[ServiceRecord]:
+    """The volunteers' service records of a completed order (pending or confirmed)."""
+    if order.status not in (Order.Status.COMPLETED, Order.Status.RATED):
+        return []  # no hours recorded before completion: spare the query
+    return list(
+        ServiceRecord.objects.filter(source_kind=ServiceRecord.SourceKind.ORDER, source_id=order.pk)
+        .select_related("volunteer", "confirmed_by")
+        .order_by("id")
     )

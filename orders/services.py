@@ -26,6 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from config.errors import InvalidInput, InvalidTransition, NotInScope
 from orders import access, selectors
@@ -33,9 +34,10 @@ from orders import phone as phone_numbers
 from orders.eligibility import volunteer_eligibility
 from orders.models import MenuItem, Order, OrderNumberSequence, OrderStatusChange, TargetGroup
 from orders.signals import order_status_changed, orders_flagged_overdue
-from stations.models import Village
+from stations.models import Position, Village
 from stations.scope import scope_for
-from volunteers.models import Volunteer
+from volunteers import services as record_services
+from volunteers.models import ServiceRecord, Volunteer
 
 logger = logging.getLogger(__name__)
 S = Order.Status
@@ -430,8 +432,9 @@ def order_complete(
     """The service happened: ``accepted`` → ``completed`` with date, hours and a short report.
 
     The owner (or, for a team, a member) records it; an area admin may record it for them. The
-    hours go to the owning volunteer's ``hours_total`` (for a team, the member who records it)
-    in the same transaction.
+    hours become the owning volunteer's service record (for a team, the member who records it)
+    in the same transaction: pending until the resident rates it or an admin confirms (an
+    admin who records the completion confirms it at once).
     """
     try:
         hours = Decimal(str(hours)).quantize(Decimal("0.1"))
@@ -468,8 +471,60 @@ def order_complete(
             completed_at=timezone.now(),
         )
         if credited_id is not None:
-            Volunteer.objects.filter(pk=credited_id).update(hours_total=F("hours_total") + hours)
+            _record_hours(order, volunteer_id=credited_id, actor=actor, confirm=worker is None)
     return order
+
+
+def _record_hours(order: Order, *, volunteer_id: int, actor, confirm: bool) -> None:
+    """The completed order's hours as the volunteer's service record: pending until the
+    resident rates the service or the station head confirms. When an admin recorded the
+    completion (not the volunteer), their word is the confirmation."""
+    station = (
+        Position.objects.filter(level=Position.Level.STATION, village_id=order.village_id)
+        .only("pk")
+        .first()
+    )
+    order = Order.objects.select_related(
+        "menu_item", "category", "village", "town", "accepted_team"
+    ).get(pk=order.pk)
+    record, _created = record_services.record_create(
+        volunteer=Volunteer.objects.get(pk=volunteer_id),
+        hours=order.hours,
+        service_date=order.service_date,
+        content=order.menu_item.title,
+        source_kind=ServiceRecord.SourceKind.ORDER,
+        source_id=order.pk,
+        source_label=order.number,
+        category=order.category.name,
+        place=order.village.name,
+        town=order.town,
+        village=order.village,
+        organiser_position=station,
+        organiser_team=order.accepted_team,
+        points_rate=order.category.points_per_hour,
+        recorded_by=actor,
+    )
+    if confirm:
+        record_services.record_confirm(record_id=record.pk, actor=actor)
+
+
+def order_confirm_hours(*, order_id: int, actor) -> int:
+    """The station head (or a town/city admin) confirms the hours of a completed order before
+    the resident rated it. Returns how many records changed (0: already confirmed, a no-op).
+
+    Raises ``NotInScope`` outside the caller's area, ``PermissionDenied`` for a volunteer,
+    ``InvalidTransition`` before the order is completed.
+    """
+    order = access.admin_order(actor, order_id)
+    if order.status not in (S.COMPLETED, S.RATED):
+        raise InvalidTransition(_("点单完成后才能确认服务时长。"))
+    ids = ServiceRecord.objects.filter(
+        source_kind=ServiceRecord.SourceKind.ORDER, source_id=order.pk
+    ).values_list("pk", flat=True)
+    with transaction.atomic():
+        return sum(
+            record_services.record_confirm(record_id=record_id, actor=actor)[1] for record_id in ids
+        )
 
 
 def order_release(*, order_id: int, actor, reason: str) -> Order:
@@ -518,7 +573,7 @@ def order_rate(*, tracking_token: str, stars: int, comment: str = "") -> Order:
             raise InvalidTransition(_("该点单已评价过，每单只能评价一次。"))
         raise access.wrong_state(order)
     with transaction.atomic():
-        return _transition(
+        order = _transition(
             order,
             to=S.RATED,
             actor=None,
@@ -530,6 +585,13 @@ def order_rate(*, tracking_token: str, stars: int, comment: str = "") -> Order:
             rated_at=timezone.now(),
             needs_follow_up=stars <= 2,
         )
+        # The resident's rating is the confirmation by someone other than the volunteer.
+        record_services.records_confirm_for_source(
+            source_kind=ServiceRecord.SourceKind.ORDER,
+            source_id=order.pk,
+            actor_label=gettext_noop("群众评价"),
+        )
+        return order
 
 
 def order_cancel(

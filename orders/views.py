@@ -423,6 +423,8 @@ def station_order_detail(request, pk: int):
         "complete_form": CompleteForm(),
         "follow_up_form": FollowUpForm(),
     }
+    context["service_records"] = records = selectors.service_records(order)
+    context["has_pending_hours"] = any(r.status == r.Status.PENDING for r in records)
     return render(request, "orders/station_order_detail.html", context)
 
 
@@ -494,6 +496,12 @@ def station_order_action(request, pk: int, action: str):
                 ),
                 _("已记录回访。"),
             )
+    elif action == "confirm-hours":
+        _run(
+            request,
+            lambda: services.order_confirm_hours(order_id=order.pk, actor=user),
+            _("已确认志愿者的服务时长。"),
+        )
     else:
         raise Http404
     return redirect("orders:station_order_detail", pk=order.pk)

@@ -12,6 +12,11 @@ urlpatterns = [
     path("orders/<int:pk>/assign/", views.AssignView.as_view(), name="api-order-assign"),
     path("orders/<int:pk>/complete/", views.CompleteView.as_view(), name="api-order-complete"),
     path("orders/<int:pk>/release/", views.ReleaseView.as_view(), name="api-order-release"),
+    path(
+        "orders/<int:pk>/confirm-hours/",
+        views.ConfirmHoursView.as_view(),
+        name="api-order-confirm-hours",
+    ),
     path("orders/<int:pk>/approve/", views.ApproveView.as_view(), name="api-order-approve"),
     path("orders/<int:pk>/reject/", views.RejectView.as_view(), name="api-order-reject"),
     path("orders/<int:pk>/cancel/", views.CancelView.as_view(), name="api-order-cancel"),

@@ -271,7 +271,7 @@ class CompleteView(_ActionView):
 
     @_action_schema(
         "complete",
-        gettext_lazy("登记完成（accepted → completed），时长计入志愿者"),
+        gettext_lazy("登记完成（accepted → completed），时长待群众评价或站长确认后计入"),
         s.OrderCompleteSerializer,
         {"hours": "2.0", "note": "在村文化广场宣讲一场，约40人参加。"},
     )
@@ -280,6 +280,21 @@ class CompleteView(_ActionView):
 
     def act(self, request, pk, data):
         return services.order_complete(order_id=pk, actor=request.user, **data)
+
+
+class ConfirmHoursView(_ActionView):
+    @_action_schema(
+        "confirm_hours",
+        gettext_lazy(
+            "站长确认志愿者的服务时长（completed/rated；群众评价时自动确认）；重复确认不重复计入"
+        ),
+    )
+    def post(self, request, pk: int):
+        return super().post(request, pk)
+
+    def act(self, request, pk, data):
+        services.order_confirm_hours(order_id=pk, actor=request.user)
+        return Order.objects.get(pk=pk)
 
 
 class ReleaseView(_ActionView):

@@ -15,6 +15,7 @@ from orders.models import MenuItem, Order, OrderStatusChange
 from orders.signals import order_status_changed
 from tests import factories as f
 from tests.orders.factories import area_admin, order_in_state, submit_order
+from volunteers.models import ServiceRecord
 
 S = Order.Status
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
@@ -293,15 +294,64 @@ def test_assign_rejections(open_order, station_head, far_volunteer, volunteer, o
 # --- complete / release -------------------------------------------------------------------
 
 
-def test_complete_credits_hours_in_same_transaction(accepted_order, volunteer):
-    before = volunteer.hours_total
+def test_complete_records_pending_hours_in_same_transaction(accepted_order, volunteer):
     order = services.order_complete(
         order_id=accepted_order.pk, actor=volunteer.user, hours="1.5", note="讲了一小时半"
     )
     volunteer.refresh_from_db()
     assert order.status == S.COMPLETED and order.hours == Decimal("1.5")
     assert order.service_date == timezone.localdate() and order.report == "讲了一小时半"
-    assert volunteer.hours_total == before + Decimal("1.5")
+    # Self-reported hours are pending: they do not count until someone else confirms them.
+    assert volunteer.hours_total == 0
+    record = ServiceRecord.objects.get(source_kind="order", source_id=order.pk)
+    assert (record.status, record.hours, record.volunteer) == ("pending", Decimal("1.5"), volunteer)
+    assert record.recorded_by == volunteer.user and record.source_label == order.number
+    assert record.points_rate == order.category.points_per_hour
+
+
+def test_rating_confirms_the_hours(accepted_order, volunteer):
+    order = services.order_complete(
+        order_id=accepted_order.pk, actor=volunteer.user, hours="1.5", note="ok"
+    )
+    services.order_rate(tracking_token=order.tracking_token, stars=5)
+    volunteer.refresh_from_db()
+    assert volunteer.hours_total == Decimal("1.5")
+    record = ServiceRecord.objects.get(source_kind="order", source_id=order.pk)
+    assert record.status == "confirmed" and record.confirmed_label == "群众评价"
+    assert record.confirmed_by is None
+
+
+def test_station_head_confirms_then_rating_is_no_second_credit(
+    accepted_order, volunteer, station_head
+):
+    order = services.order_complete(
+        order_id=accepted_order.pk, actor=volunteer.user, hours="2", note="ok"
+    )
+    assert services.order_confirm_hours(order_id=order.pk, actor=station_head) == 1
+    assert services.order_confirm_hours(order_id=order.pk, actor=station_head) == 0
+    services.order_rate(tracking_token=order.tracking_token, stars=4)
+    volunteer.refresh_from_db()
+    assert volunteer.hours_total == Decimal("2.0")
+
+
+def test_confirm_hours_rejections(accepted_order, volunteer, other_town_admin, station_head):
+    with pytest.raises(InvalidTransition):  # not completed yet
+        services.order_confirm_hours(order_id=accepted_order.pk, actor=station_head)
+    services.order_complete(order_id=accepted_order.pk, actor=volunteer.user, hours="2", note="x")
+    with pytest.raises(NotInScope):
+        services.order_confirm_hours(order_id=accepted_order.pk, actor=other_town_admin)
+    with pytest.raises(PermissionDenied):  # the volunteer cannot confirm their own hours
+        services.order_confirm_hours(order_id=accepted_order.pk, actor=volunteer.user)
+    volunteer.refresh_from_db()
+    assert volunteer.hours_total == 0
+
+
+def test_completion_recorded_by_station_head_is_confirmed(accepted_order, volunteer, station_head):
+    services.order_complete(order_id=accepted_order.pk, actor=station_head, hours="2", note="x")
+    volunteer.refresh_from_db()
+    assert volunteer.hours_total == Decimal("2.0")
+    record = ServiceRecord.objects.get(source_kind="order", source_id=accepted_order.pk)
+    assert record.confirmed_by == station_head and record.recorded_by == station_head
 
 
 def test_team_order_completed_by_member_credits_member(
@@ -311,6 +361,7 @@ def test_team_order_completed_by_member_credits_member(
     order = order_in_state(S.OPEN, village=tuanjie, menu_item=menu_item)
     services.order_assign(order_id=order.pk, actor=station_head, team_id=team.pk)
     services.order_complete(order_id=order.pk, actor=volunteer.user, hours=3, note="队伍完成")
+    services.order_confirm_hours(order_id=order.pk, actor=station_head)
     volunteer.refresh_from_db()
     assert volunteer.hours_total == Decimal("3.0")
 
@@ -352,8 +403,7 @@ def test_complete_rejections(accepted_order, volunteer, town_volunteer, other_to
     services.order_complete(order_id=accepted_order.pk, actor=volunteer.user, hours=1, note="x")
     with pytest.raises(InvalidTransition):
         services.order_complete(order_id=accepted_order.pk, actor=volunteer.user, hours=1, note="x")
-    volunteer.refresh_from_db()
-    assert volunteer.hours_total == Decimal("1.0")  # credited once
+    assert ServiceRecord.objects.filter(source_id=accepted_order.pk).count() == 1  # once
 
 
 def test_release_reopens_with_reason(accepted_order, volunteer, town_volunteer):

@@ -6,11 +6,11 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from stations.scope import Scope
-from volunteers.models import ServiceRecord, Volunteer
+from volunteers.models import Certificate, ServiceRecord, Volunteer
 
 S = ServiceRecord.Status
 
@@ -54,3 +54,20 @@ def confirmed_hours(
     if end is not None:
         qs = qs.filter(service_date__lte=end)
     return qs.aggregate(total=Sum("hours"))["total"] or Decimal("0")
+
+
+def record_totals(volunteer: Volunteer) -> dict[str, Decimal]:
+    """Confirmed and pending hours of a volunteer, in one query."""
+    totals = ServiceRecord.objects.filter(volunteer=volunteer).aggregate(
+        confirmed=Sum("hours", filter=Q(status=S.CONFIRMED)),
+        pending=Sum("hours", filter=Q(status=S.PENDING)),
+    )
+    return {k: v or Decimal("0") for k, v in totals.items()}
+
+
+def certificates_in_scope(scope: Scope) -> QuerySet[Certificate]:
+    """Certificates of the volunteers living in the caller's area, newest first."""
+    qs = Certificate.objects.select_related("volunteer", "volunteer__home_village")
+    if not scope.everything:
+        qs = qs.filter(scope.q(town="volunteer__town", village="volunteer__home_village"))
+    return qs.order_by("-issued_at", "-id")

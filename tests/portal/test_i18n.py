@@ -434,6 +434,8 @@ def english_pages(world):
     for state in ("accepted", "completed", "rated"):
         yield None, reverse("orders:track", args=[orders[state].tracking_token])
     yield "volunteer", reverse("orders:volunteer_dashboard")
+    yield "volunteer", reverse("volunteers:my_records")
+    yield "head", reverse("volunteers:certificates")
     yield "head", reverse("orders:station_orders")
     for order in orders.values():
         yield "head", reverse("orders:station_order_detail", args=[order.pk])

@@ -17,6 +17,7 @@ from orders import access, services
 from orders.models import Order, OrderStatusChange, VolunteerSkill
 from tests import factories as f
 from tests.orders.factories import area_admin, order_in_state, submit_order
+from volunteers.models import ServiceRecord
 
 S = Order.Status
 MISSING = 999_999
@@ -211,7 +212,10 @@ def test_team_member_sees_completes_and_releases_the_team_order(
     assert response.status_code == 200
     order.refresh_from_db()
     volunteer.refresh_from_db()
-    assert order.status == S.COMPLETED and volunteer.hours_total == Decimal("2.0")
+    # The member's hours are recorded for them, pending until the rating or the station head.
+    assert order.status == S.COMPLETED and volunteer.hours_total == 0
+    record = ServiceRecord.objects.get(source_kind="order", source_id=order.pk)
+    assert record.volunteer == volunteer and record.hours == Decimal("2.0")
 
 
 def test_claim_detail_and_list_agree(make_order, volunteer, as_user):

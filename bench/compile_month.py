@@ -27,9 +27,9 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
+from core.months import current_month, parse_month  # noqa: E402
 from events.calendar import calendar_compile  # noqa: E402
 from events.models import PublishedCalendar  # noqa: E402
-from events.months import current_month, parse_month  # noqa: E402
 
 
 class Rollback(Exception):

@@ -43,11 +43,11 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from core.months import add_months, bounds, label, last_full_month  # noqa: E402
 from events.models import Event, EventVolunteer, MonthlyPlan  # noqa: E402
 from orders.models import MenuItem, Order  # noqa: E402
 from reports import cache as report_cache  # noqa: E402
 from reports import services  # noqa: E402
-from reports.months import add_months, bounds, label, last_full_month  # noqa: E402
 from stations.models import City, Position, Role, Town, Village  # noqa: E402
 from volunteers.models import Team, Volunteer  # noqa: E402
 

@@ -13,7 +13,8 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny
 from rest_framework.throttling import ScopedRateThrottle
 
-from config.openapi import error_response
+from core.errors import error_body
+from core.openapi import error_response
 
 # DRF's own message as the endpoint sends it, translated by DRF's catalogue (the alias keeps
 # makemessages from copying this English msgid into ours).
@@ -49,11 +50,9 @@ class TokenView(ObtainAuthToken):
             200: TokenSerializer,
             400: error_response(
                 400,
-                example={
-                    "detail": UNABLE_TO_LOG_IN,
-                    "code": "invalid",
-                    "fields": {"non_field_errors": [UNABLE_TO_LOG_IN]},
-                },
+                example=error_body(
+                    UNABLE_TO_LOG_IN, "invalid", {"non_field_errors": [UNABLE_TO_LOG_IN]}
+                ),
             ),
             429: error_response(429),
         },

@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
-from config.api import not_found as api_not_found
+from core.api import not_found as api_not_found
 
 admin.site.site_header = _("文明实践站管理")
 admin.site.site_title = _("文明实践站管理")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from config.errors import NotInScope
+from core.errors import NotInScope
 from events.models import Event
 from stations.models import Position, Town, Village
 from stations.scope import scope_for

@@ -9,7 +9,8 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from config.errors import DomainError
+from core.errors import DomainError
+from core.months import label, month_of
 from events import plans, services, webhooks
 from events.calendar import calendar_compile
 from events.models import (
@@ -22,7 +23,6 @@ from events.models import (
     PublishedCalendar,
     WebhookDelivery,
 )
-from events.months import format_month
 
 
 def _report(modeladmin, request, done: int, failures: list[str]) -> None:
@@ -39,7 +39,7 @@ def _compile_months(modeladmin, request, months) -> None:
         except Exception as exc:  # shown to staff rather than a 500 page
             modeladmin.message_user(
                 request,
-                _("%(m)s 编译失败：%(e)s") % {"m": format_month(month), "e": exc},
+                _("%(m)s 编译失败：%(e)s") % {"m": label(month), "e": exc},
                 messages.ERROR,
             )
             continue
@@ -49,7 +49,7 @@ def _compile_months(modeladmin, request, months) -> None:
         else:
             text = _("%(m)s 内容无变化，仍为第 %(v)s 版（%(n)s 项活动）。")
         modeladmin.message_user(
-            request, text % {"m": format_month(month), "v": cal.version, "n": cal.event_count}
+            request, text % {"m": label(month), "v": cal.version, "n": cal.event_count}
         )
 
 
@@ -184,12 +184,7 @@ class EventAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("编译所选活动所在月份的月历"))
     def compile_months(self, request, queryset):
-        from events.months import local_tz
-
-        tz = local_tz()
-        months = {
-            s.astimezone(tz).date().replace(day=1) for s in queryset.values_list("start", flat=True)
-        }
+        months = {month_of(s) for s in queryset.values_list("start", flat=True)}
         _compile_months(self, request, months)
 
 

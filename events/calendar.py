@@ -15,9 +15,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.months import label
 from events import ical, selectors
 from events.models import PublishedCalendar
-from events.months import format_month
 from events.webhooks import queue_webhooks
 
 
@@ -116,7 +116,7 @@ def calendar_compile(
             json_text=json.dumps(payload, ensure_ascii=False, sort_keys=True),
             ics_text=ical.render_ics(
                 items,
-                name=_("文明实践活动月历 %(month)s") % {"month": format_month(month)},
+                name=_("文明实践活动月历 %(month)s") % {"month": label(month)},
                 dtstamp=created_at,
             ),
         )

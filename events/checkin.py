@@ -15,9 +15,9 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidInput, InvalidTransition
+from core import phone as phone_numbers
+from core.errors import InvalidInput, InvalidTransition
 from events.models import CheckIn, Event, EventVolunteer
-from events.phone import is_mainland_mobile
 from events.services import credit_hours
 from volunteers.models import Volunteer
 
@@ -45,14 +45,15 @@ def _check_checkin_open(event: Event) -> None:
 
 
 def checkin_resident(*, event: Event, name: str, phone: str) -> CheckInResult:
-    """A resident checks in with name and phone; a repeat (same phone) is ignored."""
+    """A resident checks in with name and phone (in any shape ``core.phone`` accepts, stored
+    as its 11 digits); a repeat (same phone) is ignored."""
     name = (name or "").strip()
-    phone = (phone or "").strip()
+    phone = phone_numbers.normalize(phone)
     errors = {}
     if not name:
         errors["name"] = [_("请填写姓名。")]
-    if not is_mainland_mobile(phone):
-        errors["phone"] = [_("请输入 11 位大陆手机号。")]
+    if phone is None:
+        errors["phone"] = [phone_numbers.INVALID_MESSAGE]
     if errors:
         raise InvalidInput(_("请检查姓名和手机号。"), fields=errors)
     _check_checkin_open(event)
@@ -76,13 +77,14 @@ def checkin_volunteer(*, event: Event, user) -> CheckInResult:
     if volunteer is None:
         raise InvalidInput(_("您的账号未登记为志愿者，请以群众身份签到。"))
     _check_checkin_open(event)
+    phone = phone_numbers.normalize(volunteer.phone) or ""
     with transaction.atomic():
         try:
             with transaction.atomic():
                 checkin = CheckIn.objects.create(
                     event=event,
                     name=volunteer.name,
-                    phone=volunteer.phone if is_mainland_mobile(volunteer.phone) else "",
+                    phone=phone,
                     volunteer=volunteer,
                     user=user,
                 )
@@ -90,7 +92,7 @@ def checkin_volunteer(*, event: Event, user) -> CheckInResult:
         except IntegrityError:
             checkin = (
                 CheckIn.objects.filter(event=event)
-                .filter(Q(user=user) | Q(phone=volunteer.phone, phone__gt=""))
+                .filter(Q(user=user) | Q(phone=phone, phone__gt=""))
                 .first()
             )
             created = False

@@ -17,9 +17,9 @@ from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
+from core.months import TZ, add_months, bounds
 from events.calendar import calendar_compile
 from events.models import Event, EventStateChange, EventVolunteer, MonthlyPlan
-from events.months import add_months, local_tz, month_bounds
 from orders.models import Platform, ServiceCategory
 from stations.models import Position
 from volunteers.models import Volunteer
@@ -56,13 +56,13 @@ CANCEL_REASONS = ["天气原因", "与农忙时节冲突", "场地维修", "主�
 
 
 def _local(day: dt.date, hour: int, minute: int) -> dt.datetime:
-    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=local_tz())
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
 
 
 def seed_events(ctx) -> None:
     rng = ctx.rng
     now = ctx.now
-    today = now.astimezone(local_tz()).date()
+    today = now.astimezone(TZ).date()
     this_month = today.replace(day=1)
     first_month = add_months(this_month, -PAST_MONTHS)
     next_month = add_months(this_month, 1)
@@ -91,7 +91,7 @@ def seed_events(ctx) -> None:
     plans: list[MonthlyPlan] = []
     months = [add_months(first_month, n) for n in range(PAST_MONTHS + 2)]  # … this, next
     for month in ctx.progress(months, len(months), gettext("活动")):
-        start_bound, end_bound = month_bounds(month)
+        start_bound, end_bound = bounds(month)
         days_in_month = (end_bound - start_bound).days
         is_next = month == next_month
         due = add_months(month, -1).replace(day=20)

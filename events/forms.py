@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core import phone as phone_numbers
 from events.models import MAX_COUNT, Event, EventPhoto
-from events.phone import is_mainland_mobile
 from orders.models import Platform, ServiceCategory
 from stations.models import Village
 
@@ -89,15 +89,12 @@ class CheckInForm(forms.Form):
     name = forms.CharField(label=_("姓名"), max_length=50)
     phone = forms.CharField(
         label=_("手机号"),
-        max_length=11,
+        max_length=phone_numbers.MAX_INPUT_LENGTH,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "tel"}),
     )
 
-    def clean_phone(self):
-        phone = self.cleaned_data["phone"].strip()
-        if not is_mainland_mobile(phone):
-            raise forms.ValidationError(_("请输入 11 位大陆手机号。"))
-        return phone
+    def clean_phone(self) -> str:
+        return phone_numbers.clean(self.cleaned_data["phone"])
 
 
 class PhotoForm(forms.ModelForm):

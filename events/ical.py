@@ -17,8 +17,8 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import vCategory, vDDDTypes, vText, vUri
 
+from core.months import TZ, label
 from events.models import Event
-from events.months import format_month, local_tz
 
 PRODID = "-//Wenming//Civilization Practice Calendar//ZH"
 UID_DOMAIN = "wenming"
@@ -46,7 +46,7 @@ def _location(row: dict) -> str:
 
 def event_item(row: dict) -> dict:
     """The published form of one event, from a row of ``selectors.calendar_events``."""
-    tz = local_tz()
+    tz = TZ
     return {
         "id": row["id"],
         "uid": event_uid(row["id"]),
@@ -94,10 +94,10 @@ def calendar_payload(
     by_town = Counter((item["town"] or {}).get("name", CITYWIDE) for item in items)
     by_category = Counter(item["category"]["name"] for item in items)
     return {
-        "month": format_month(month),
+        "month": label(month),
         "version": version,
         "content_hash": content_hash,
-        "generated_at": generated_at.astimezone(local_tz()).isoformat(),
+        "generated_at": generated_at.astimezone(TZ).isoformat(),
         "event_count": len(items),
         "counts_by_town": dict(sorted(by_town.items())),
         "counts_by_category": dict(sorted(by_category.items())),
@@ -171,7 +171,7 @@ def render_ics(items: Iterable[dict], *, name: str, dtstamp: dt.datetime) -> str
     are assembled from icalendar-encoded values (see ``_vevent_lines``) and every line is
     folded to 75 octets. Tests parse the result back with icalendar.
     """
-    tz = local_tz()
+    tz = TZ
     tzid = settings.TIME_ZONE
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)

@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidInput, InvalidTransition, NotInScope
+from core.errors import InvalidInput, InvalidTransition, NotInScope
+from core.months import bounds, current_month
 from events.access import position_in_scope
 from events.models import Event, MonthlyPlan
-from events.months import current_month, month_bounds
 from events.services import transition
 from events.signals import plan_submitted
 from stations.models import Position
@@ -32,7 +32,7 @@ def plan_submit(*, user, position: Position, month: dt.date, note: str = "") -> 
         raise InvalidInput(_("月份无效。"))
     if month < current_month():
         raise InvalidInput(_("不能提交过去月份的计划。"))
-    start, end = month_bounds(month)
+    start, end = bounds(month)
     month_events = Event.objects.filter(
         organiser_position=position, start__gte=start, start__lt=end
     ).exclude(state=S.CANCELLED)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from core.months import bounds
 from events.models import (
     Event,
     EventPhoto,
@@ -16,7 +17,6 @@ from events.models import (
     MonthlyPlan,
     PublishedCalendar,
 )
-from events.months import month_bounds
 from stations.models import Position
 from stations.scope import scope_for
 
@@ -82,7 +82,7 @@ def calendar_events(month: dt.date) -> list[dict]:
     or published before), which the calendar keeps with STATUS:CANCELLED so subscribers see
     the cancellation. Recorded orders (``source_order``) are practice, not calendar entries.
     """
-    start, end = month_bounds(month)
+    start, end = bounds(month)
     announced = EventStateChange.objects.filter(
         event=OuterRef("pk"), to_state__in=[S.PLANNED, S.PUBLISHED]
     )
@@ -158,7 +158,7 @@ def plan_overview(user, month: dt.date) -> list[PlanRow]:
             | Q(village_id__in=scope.village_ids)
             | Q(town_id__in=scope.town_ids)
         )
-    start, end = month_bounds(month)
+    start, end = bounds(month)
     stations = stations.annotate(
         month_events=Count(
             "organised_events",
@@ -178,7 +178,7 @@ def plan_overview(user, month: dt.date) -> list[PlanRow]:
 
 
 def position_month_events(position: Position, month: dt.date) -> QuerySet[Event]:
-    start, end = month_bounds(month)
+    start, end = bounds(month)
     return (
         calendar_queryset()
         .filter(organiser_position=position, start__gte=start, start__lt=end)

@@ -23,7 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidInput, InvalidTransition, NotInScope
+from core.errors import InvalidInput, InvalidTransition, NotInScope
 from events.access import position_in_scope, require_area, require_event_scope
 from events.models import (
     CheckIn,

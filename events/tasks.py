@@ -6,9 +6,11 @@ never form an import cycle.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from celery import shared_task
 
-from events.months import add_months, current_month, month_of
+from core.months import add_months, current_month
 
 # Backoff between webhook attempts, in seconds: 1 min, 5 min, 30 min, 2 h, 6 h.
 WEBHOOK_BACKOFF = [60, 300, 1800, 7200, 21600]
@@ -20,7 +22,7 @@ def compile_month(year: int, month: int) -> dict:
     times: an unchanged month creates no version)."""
     from events.calendar import calendar_compile
 
-    result = calendar_compile(month=month_of(int(year), int(month)))
+    result = calendar_compile(month=dt.date(int(year), int(month), 1))
     return {
         "month": f"{result.calendar.month:%Y-%m}",
         "version": result.calendar.version,

@@ -8,20 +8,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import urllib.error
 import urllib.request
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from core.months import label
+from core.queueing import delay_on_commit
 from events.models import PublishedCalendar, WebhookDelivery
-from events.months import format_month
 from events.tasks import deliver_webhook
-
-logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Wenming-Signature"
 
@@ -37,17 +34,10 @@ def queue_webhooks(calendar: PublishedCalendar) -> None:
     deliveries = [
         WebhookDelivery.objects.get_or_create(calendar=calendar, url=url)[0] for url in urls
     ]
-    ids = [d.pk for d in deliveries]
-
-    def enqueue() -> None:
-        for delivery_id in ids:
-            try:
-                deliver_webhook.delay(delivery_id)
-            except Exception:  # broker down: the admin's "retry" action sends it later
-                logger.exception("could not queue webhook delivery %s", delivery_id)
-
     # Only after commit: a rolled-back compile must not announce a version that never existed.
-    transaction.on_commit(enqueue)
+    # Broker down: the delivery rows stay pending, and the admin's "retry" action sends them.
+    for delivery in deliveries:
+        delay_on_commit(deliver_webhook, delivery.pk)
 
 
 def webhook_deliver(*, delivery_id: int, final: bool = False, timeout: float = 10) -> bool:
@@ -82,7 +72,7 @@ def webhook_deliver(*, delivery_id: int, final: bool = False, timeout: float = 1
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": "Wenming-Calendar/1.0",
-        "X-Wenming-Month": format_month(delivery.calendar.month),
+        "X-Wenming-Month": label(delivery.calendar.month),
         "X-Wenming-Version": str(delivery.calendar.version),
     }
     secret = settings.WENMING_CALENDAR_WEBHOOK_SECRET
@@ -124,4 +114,4 @@ def webhook_retry(*, delivery: WebhookDelivery) -> None:
     WebhookDelivery.objects.filter(pk=delivery.pk).exclude(
         status__in=[WebhookDelivery.Status.SUCCEEDED, WebhookDelivery.Status.SUPERSEDED]
     ).update(status=WebhookDelivery.Status.PENDING)
-    transaction.on_commit(lambda: deliver_webhook.delay(delivery.pk))
+    delay_on_commit(deliver_webhook, delivery.pk)

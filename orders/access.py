@@ -29,7 +29,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from config.errors import DomainError, InvalidTransition, NotInScope, PermissionDenied
+from core.errors import DomainError, InvalidTransition, NotInScope, PermissionDenied
 from orders.eligibility import area_q, login_volunteer, volunteer_eligibility
 from orders.models import Order
 from stations.scope import scope_for

@@ -10,7 +10,7 @@ from django.db.models import Count, Prefetch
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
-from config.errors import DomainError
+from core.errors import DomainError
 from orders import access, services
 from orders.models import (
     MenuItem,

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from orders import phone as phone_numbers
+from core import phone as phone_numbers
 from orders.models import TargetGroup
 
 

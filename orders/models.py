@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core import phone as phone_numbers
 from stations.models import Town, Village
 from volunteers.models import Team, Volunteer, given_name
 
@@ -373,7 +374,7 @@ class Order(models.Model):
     @property
     def masked_phone(self) -> str:
         """The phone as most people may see it (PIPL): 138****1234."""
-        return f"{self.phone[:3]}****{self.phone[-4:]}" if len(self.phone) >= 7 else "****"
+        return phone_numbers.mask(self.phone)
 
 
 class OrderStatusChange(models.Model):

@@ -7,7 +7,7 @@ once exactly one wins), writes an ``OrderStatusChange`` row in the same transact
 
 Who may do what is ``orders.access`` (and which volunteers may serve where,
 ``orders.eligibility``); which statuses allow which step is the ``may_…`` properties of
-``Order``. Errors (``config.errors``): ``InvalidInput`` (bad data, 400), ``NotInScope`` (the
+``Order``. Errors (``core.errors``): ``InvalidInput`` (bad data, 400), ``NotInScope`` (the
 caller may not see the order, 404), ``PermissionDenied`` (they may see it but not do this, 403),
 ``InvalidTransition`` (wrong state, or someone acted first, 409).
 """
@@ -15,7 +15,6 @@ caller may not see the order, 404), ``PermissionDenied`` (they may see it but no
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -28,9 +27,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from config.errors import InvalidInput, InvalidTransition, NotInScope
+from core import dates
+from core import phone as phone_numbers
+from core.errors import InvalidInput, InvalidTransition, NotInScope
+from core.queueing import delay_on_commit
 from orders import access, selectors
-from orders import phone as phone_numbers
 from orders.eligibility import volunteer_eligibility
 from orders.models import MenuItem, Order, OrderNumberSequence, OrderStatusChange, TargetGroup
 from orders.signals import order_status_changed, orders_flagged_overdue
@@ -39,7 +40,6 @@ from stations.scope import scope_for
 from volunteers import services as record_services
 from volunteers.models import ServiceRecord, Volunteer
 
-logger = logging.getLogger(__name__)
 S = Order.Status
 Actor = OrderStatusChange.ActorKind
 Note = OrderStatusChange.NoteKind
@@ -186,20 +186,6 @@ def _record(
     transaction.on_commit(lambda: order_status_changed.send(sender=Order, **payload))
 
 
-def _queue(task, order_id: int) -> None:
-    """Queue ``task`` after commit; a broker outage is logged, never shown to the resident."""
-
-    def send() -> None:
-        try:
-            task.delay(order_id)
-        except Exception as exc:  # kombu OperationalError, ConnectionError, timeouts …
-            logger.warning(
-                "could not queue %s for order %s: %s", task.name, order_id, type(exc).__name__
-            )
-
-    transaction.on_commit(send)
-
-
 # --- 点单: the resident submits ------------------------------------------------------------
 
 
@@ -257,6 +243,8 @@ def order_submit(
         errors["people"] = [_("服务人数应在 1 到 %(n)d 之间。") % {"n": MAX_PEOPLE}]
     if preferred_date is not None and preferred_date < timezone.localdate():
         errors["preferred_date"] = [_("期望日期不能早于今天。")]
+    elif preferred_date is not None and not dates.in_range(preferred_date):
+        errors["preferred_date"] = [dates.OUT_OF_RANGE_MESSAGE % dates.YEARS]
     if target_group and target_group not in TargetGroup.values:
         errors["target_group"] = [_("请选择有效的服务对象。")]
     if len(preferred_window or "") > 50:
@@ -301,7 +289,7 @@ def order_submit(
             )
         from orders import tasks  # tasks import services: import here to avoid a cycle
 
-        _queue(tasks.notify_new_order, order.pk)
+        delay_on_commit(tasks.notify_new_order, order.pk)
     return SubmitResult(order=order, created=True)
 
 
@@ -447,6 +435,8 @@ def order_complete(
     service_date = service_date or today
     if service_date > today:
         raise InvalidInput(fields={"service_date": [_("服务日期不能晚于今天。")]})
+    if not dates.in_range(service_date):
+        raise InvalidInput(fields={"service_date": [dates.OUT_OF_RANGE_MESSAGE % dates.YEARS]})
 
     order, worker = access.worker_order(
         actor, order_id, denied=_("只有接单志愿者或站长可以登记完成。")

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.errors import DomainError, InvalidInput, NotInScope, PermissionDenied
+from core.errors import DomainError, InvalidInput, NotInScope, PermissionDenied
 from orders import access, ratelimit, selectors, services
 from orders.forms import (
     AssignForm,

@@ -19,11 +19,11 @@ from django.db import connection, transaction
 from django.db.models import Count, DateField, F, Q, Sum
 from django.db.models.functions import TruncMonth
 
+from core.months import TZ, bounds, month_of
 from events.models import Event, EventVolunteer
 from orders.models import Order
 from reports import cache as report_cache
 from reports.models import OrderFact, TownMonth, VillageMonthCategory
-from reports.months import TZ, bounds, month_of
 from stations.models import Town, Village
 
 logger = logging.getLogger(__name__)

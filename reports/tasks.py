@@ -2,8 +2,8 @@
 
 from celery import shared_task
 
+from core.months import add_months, current_month, parse_month_param
 from reports import services
-from reports.months import add_months, current_month, parse_month
 
 
 @shared_task(name="reports.refresh_order")
@@ -19,7 +19,7 @@ def refresh_event(event_id: int, village_id: int | None = None) -> None:
 @shared_task(name="reports.rebuild_rollups")
 def rebuild_rollups(month: str | None = None) -> dict:
     """Rebuild one month (YYYY-MM) or, with no month, everything."""
-    return services.rebuild(month=parse_month(month))
+    return services.rebuild(month=parse_month_param(month))
 
 
 @shared_task(name="reports.rebuild_recent")

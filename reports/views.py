@@ -13,10 +13,10 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from config.errors import InvalidInput
+from core.errors import InvalidInput
+from core.months import add_months, label, last_full_month, months_between, parse_month_param
 from reports import cache as report_cache
 from reports import charts, selectors, tables
-from reports.months import add_months, label, last_full_month, months_between, parse_month
 from stations.scope import scope_for
 
 MAX_RANGE_MONTHS = 36
@@ -47,13 +47,13 @@ def area_for(request) -> selectors.Area:
 
 
 def month_param(params) -> object:
-    return parse_month(params.get("month"), default=last_full_month())
+    return parse_month_param(params.get("month"), default=last_full_month())
 
 
 def range_params(params):
     """``from`` and ``to`` as YYYY-MM, inclusive; default: the last full month."""
-    end = parse_month(params.get("to"), field="to", default=last_full_month())
-    start = parse_month(params.get("from"), field="from", default=end)
+    end = parse_month_param(params.get("to"), field="to", default=last_full_month())
+    start = parse_month_param(params.get("from"), field="from", default=end)
     if start > end:
         message = _("开始月份不能晚于结束月份。")
         raise InvalidInput(message, fields={"from": [message]})

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from config.errors import DomainError
+from core.errors import DomainError
 from stations.admin import ChangelistCountsMixin, PreloadedAutocompleteInline
 from volunteers import services
 from volunteers.models import Membership, ServiceRecord, ServiceRecordChange, Team, Volunteer

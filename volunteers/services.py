@@ -6,7 +6,7 @@ whose area covers the record), or the resident's rating of an order (the orders 
 confirmed hours count in ``Volunteer.hours_total``; each confirmation, correction and
 revocation moves that total in the same transaction and writes a ``ServiceRecordChange``.
 
-Errors (``config.errors``): ``InvalidInput`` (400), ``NotInScope`` (404: the record is outside
+Errors (``core.errors``): ``InvalidInput`` (400), ``NotInScope`` (404: the record is outside
 the caller's area), ``PermissionDenied`` (403: a volunteer confirming their own hours),
 ``InvalidTransition`` (409: a revoked record).
 """
@@ -23,7 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidInput, InvalidTransition, NotInScope, PermissionDenied
+from core.errors import InvalidInput, InvalidTransition, NotInScope, PermissionDenied
 from stations.models import Position, Town, Village
 from stations.scope import scope_for
 from volunteers.models import (

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from config.errors import DomainError, InvalidInput, NotInScope
+from core.errors import DomainError, InvalidInput, NotInScope
 from stations.scope import scope_for
 from volunteers import certificate_pdf as pdf
 from volunteers import selectors, services

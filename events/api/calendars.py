@@ -11,7 +11,7 @@ from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.errors import NotInScope
+from core.errors import NotInScope
 from events import selectors
 from events.api import serializers as s
 from events.api.schema import MONTH_PARAM, NOT_FOUND, month_or_404

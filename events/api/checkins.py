@@ -12,7 +12,7 @@ from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.errors import InvalidInput
+from core.errors import InvalidInput
 from events import checkin
 from events.api import serializers as s
 from events.api.schema import BAD_INPUT, CONFLICT, NOT_FOUND

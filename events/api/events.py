@@ -12,8 +12,9 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.errors import NotInScope
-from config.openapi import error_response
+from core.dates import validate_bounded
+from core.errors import NotInScope
+from core.openapi import error_response
 from events import access, selectors, services
 from events.api import serializers as s
 from events.api.schema import BAD_INPUT, TAGS
@@ -32,19 +33,6 @@ EVENT_EXAMPLE = {
     "capacity": 60,
     "audience": "",
 }
-
-
-def _plausible_time(value):
-    # Far-off years are typos, and before 1901 Asia/Shanghai had a local-mean-time offset
-    # (+08:05:43) that no RFC 3339 client can parse back.
-    if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise serializers.ValidationError(
-            _("请填写 %(min)s 年至 %(max)s 年之间的时间。") % {"min": MIN_YEAR, "max": MAX_YEAR}
-        )
-    return value
-
-
-MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 class EventListView(generics.ListAPIView):
@@ -97,8 +85,8 @@ class EventWriteSerializer(serializers.Serializer):
     platform = serializers.PrimaryKeyRelatedField(
         queryset=Platform.objects.all(), allow_null=True, required=False
     )
-    start = serializers.DateTimeField(validators=[_plausible_time])
-    end = serializers.DateTimeField(validators=[_plausible_time])
+    start = serializers.DateTimeField(validators=[validate_bounded])
+    end = serializers.DateTimeField(validators=[validate_bounded])
     venue_address = serializers.CharField(max_length=200, allow_blank=True, required=False)
     description = serializers.CharField(allow_blank=True, required=False)
     capacity = serializers.IntegerField(

@@ -9,7 +9,8 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.openapi import INVALID, error_response
+from core.errors import INVALID, error_body
+from core.openapi import error_response
 from events import services
 from events.api import serializers as s
 from events.api.events import managed_event
@@ -41,13 +42,7 @@ class EventPhotosView(APIView):
             201: s.EventPhotoSerializer,
             400: error_response(
                 400,
-                {
-                    "detail": INVALID,
-                    "code": "invalid",
-                    "fields": {
-                        "image": [_("照片不能超过 5 MB。")],
-                    },
-                },
+                error_body(INVALID, "invalid", {"image": [_("照片不能超过 5 MB。")]}),
             ),
             404: error_response(404),
             415: error_response(415),

@@ -10,8 +10,8 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.api import Pagination
-from config.errors import NotInScope
+from core.api import Pagination
+from core.errors import NotInScope
 from events import plans, selectors
 from events.api import serializers as s
 from events.api.schema import BAD_INPUT, CONFLICT, MONTH_PARAM, NOT_FOUND, month_or_404

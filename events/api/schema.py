@@ -12,9 +12,10 @@ from drf_spectacular.utils import (
     OpenApiResponse,
 )
 
-from config.api import ErrorSerializer
-from config.errors import NotInScope
-from events.months import parse_month
+from core import months
+from core.api import ErrorSerializer
+from core.errors import NotInScope, error_body
+from core.months import parse_month
 
 TAGS = ["events"]
 
@@ -23,8 +24,8 @@ MONTH_PARAM = OpenApiParameter(
     str,
     OpenApiParameter.PATH,
     description=gettext_lazy("YYYY-MM（Asia/Shanghai 月份）"),
-    # What events.months.parse_month accepts (years 2000-2100); anything else is a 404.
-    pattern=r"^(?:20\d{2}|2100)-(?:0[1-9]|1[0-2])$",
+    # What core.months.parse_month accepts (years 2000-2100); anything else is a 404.
+    pattern=months.MONTH_PATTERN,
     examples=[OpenApiExample("2026-12", value="2026-12")],
 )
 NOT_FOUND = OpenApiResponse(
@@ -33,13 +34,10 @@ NOT_FOUND = OpenApiResponse(
     examples=[
         OpenApiExample(
             "not published",
-            value={
-                "detail": lazy(
-                    lambda: _("%(month)s 的活动月历尚未发布。") % {"month": "2026-12"}, str
-                )(),
-                "code": "not_found",
-                "fields": {},
-            },
+            value=error_body(
+                lazy(lambda: _("%(month)s 的活动月历尚未发布。") % {"month": "2026-12"}, str)(),
+                "not_found",
+            ),
             response_only=True,
             status_codes=["404"],
         )
@@ -52,5 +50,5 @@ CONFLICT = OpenApiResponse(ErrorSerializer, description=gettext_lazy("当前状�
 def month_or_404(ym: str):
     month = parse_month(ym)
     if month is None:
-        raise NotInScope(_("月份格式应为 YYYY-MM，例如 2026-12。"))
+        raise NotInScope(months.INVALID_MESSAGE)
     return month

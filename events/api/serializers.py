@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core import phone as phone_numbers
+from core.fields import OptionalPhoneField
 from events.ical import event_uid
 from events.models import Event, EventPhoto, EventVolunteer
-from events.phone import MOBILE_RE, is_mainland_mobile
 from volunteers.models import Volunteer
 
 
@@ -104,11 +105,6 @@ class HoursField(serializers.DecimalField):
     """0 to 24 hours with at most one decimal."""
 
 
-@extend_schema_field({"type": "string", "pattern": MOBILE_RE.pattern})
-class MobileField(serializers.CharField):
-    """A mainland mobile number (checked in CheckInInputSerializer.validate)."""
-
-
 class VolunteerConfirmSerializer(serializers.Serializer):
     volunteer = serializers.PrimaryKeyRelatedField(
         queryset=Volunteer.objects.all(),
@@ -185,7 +181,12 @@ class PlanSerializer(serializers.Serializer):
 
 class CheckInInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    phone = MobileField(max_length=11, required=False, allow_blank=True, default="")
+    phone = OptionalPhoneField(
+        help_text=_(
+            "群众签到必填：中国大陆手机号，可带空格、短横线、+86 或 0086，可用全角数字；"
+            "已登录的志愿者以账号签到时可不填"
+        )
+    )
     as_volunteer = serializers.BooleanField(
         required=False, default=False, help_text=_("已登录的志愿者以账号签到")
     )
@@ -196,8 +197,8 @@ class CheckInInputSerializer(serializers.Serializer):
         errors = {}
         if not attrs["name"].strip():
             errors["name"] = [_("请填写姓名。")]
-        if not is_mainland_mobile(attrs["phone"].strip()):
-            errors["phone"] = [_("请输入 11 位大陆手机号。")]
+        if not attrs["phone"]:
+            errors["phone"] = [phone_numbers.INVALID_MESSAGE]
         if errors:
             raise serializers.ValidationError(errors)
         return attrs

@@ -7,7 +7,8 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import generics, permissions
 from rest_framework.response import Response
 
-from config.openapi import INVALID, error_response
+from core.errors import INVALID, error_body
+from core.openapi import error_response
 from events import selectors, services
 from events.api import serializers as s
 from events.api.events import managed_event
@@ -21,9 +22,7 @@ VOLUNTEER_EXAMPLE = {
     "hours_credited": True,
     "created_at": "2026-12-12T11:05:00+08:00",
 }
-CANCELLED_CONFLICT = error_response(
-    409, {"detail": _("活动已取消。"), "code": "conflict", "fields": {}}
-)
+CANCELLED_CONFLICT = error_response(409, error_body(_("活动已取消。"), "conflict"))
 
 
 class EventVolunteersView(generics.ListAPIView):
@@ -71,11 +70,7 @@ class EventVolunteersView(generics.ListAPIView):
             200: s.EventVolunteerSerializer,
             400: error_response(
                 400,
-                {
-                    "detail": INVALID,
-                    "code": "invalid",
-                    "fields": {"volunteer": [_("志愿者不存在。")]},
-                },
+                error_body(INVALID, "invalid", {"volunteer": [_("志愿者不存在。")]}),
             ),
             404: error_response(404),
             409: CANCELLED_CONFLICT,

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.months import add_months, current_month, label
 from events import ical, selectors
 from events.filters import MAX_ID
-from events.months import add_months, current_month, format_month
 from events.views.guards import month_or_404
 from orders.models import ServiceCategory
 from stations.models import Town, Village
@@ -108,7 +108,7 @@ def _render_calendar(request, month: dt.date, *, template: str = "events/calenda
         return render(
             request,
             "events/calendar_error.html",
-            {"message": str(exc), "month": month, "month_str": format_month(month)},
+            {"message": str(exc), "month": month, "month_str": label(month)},
             status=400,
         )
     published = selectors.latest_calendar(month)
@@ -122,9 +122,9 @@ def _render_calendar(request, month: dt.date, *, template: str = "events/calenda
     )
     context = {
         "month": month,
-        "month_str": format_month(month),
-        "prev_month": format_month(add_months(month, -1)),
-        "next_month": format_month(add_months(month, 1)),
+        "month_str": label(month),
+        "prev_month": label(add_months(month, -1)),
+        "next_month": label(add_months(month, 1)),
         "published": published,
         "items": items,
         "days": _group_by_day(items),

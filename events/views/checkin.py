@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from config.errors import DomainError, InvalidInput
+from core.errors import DomainError, InvalidInput
 from events import access
 from events.checkin import CHECKIN_STATES, checkin_resident, checkin_volunteer
 from events.forms import (

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from config.errors import DomainError
+from core.errors import DomainError
+from core.months import add_months, current_month, label, parse_month
 from events import access, selectors, services
 from events.forms import (
     CancelForm,
@@ -26,7 +27,6 @@ from events.forms import (
     PhotoForm,
 )
 from events.models import Event
-from events.months import add_months, current_month, format_month, parse_month
 from events.views.guards import require_admin
 from stations.models import Village
 from stations.scope import scope_for
@@ -82,7 +82,7 @@ def event_new(request):
                         form.add_error(name, error)
         else:
             messages.success(request, _("活动已保存为草稿。"))
-            return redirect("events:plan_month", ym=format_month(timezone.localtime(event.start)))
+            return redirect("events:plan_month", ym=label(timezone.localtime(event.start)))
     if not form.is_bound:
         tz = timezone.get_current_timezone()
         start = dt.datetime(month.year, month.month, 1, 9, 0, tzinfo=tz)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from django.http import Http404, HttpResponseNotFound
 from django.utils.translation import gettext as _
 
-from events.months import parse_month
+from core import months
+from core.months import parse_month
 from stations.scope import scope_for
 
 
 def month_or_404(value: str, *, text: bool = False):
     month = parse_month(value)
     if month is None:
-        message = _("月份格式应为 YYYY-MM，例如 2026-12。")
+        message = months.INVALID_MESSAGE
         if text:
             return None, HttpResponseNotFound(message, content_type="text/plain; charset=utf-8")
         raise Http404(message)

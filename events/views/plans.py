@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from config.errors import DomainError
+from core.errors import DomainError
+from core.months import add_months, current_month, label
 from events import plans as plan_services
 from events import selectors
 from events.filters import MAX_ID
-from events.months import add_months, current_month, format_month
 from events.views.guards import month_or_404, require_admin
 from stations.models import Position
 from stations.scope import scope_for
@@ -25,7 +25,7 @@ from stations.scope import scope_for
 @login_required
 @require_GET
 def plans(request):
-    return redirect("events:plan_month", ym=format_month(add_months(current_month(), 1)))
+    return redirect("events:plan_month", ym=label(add_months(current_month(), 1)))
 
 
 @login_required
@@ -45,8 +45,8 @@ def plan_month(request, ym: str):
     context = {
         "month": month,
         "month_str": ym,
-        "prev_month": format_month(prev),
-        "next_month": format_month(add_months(month, 1)),
+        "prev_month": label(prev),
+        "next_month": label(add_months(month, 1)),
         "own_sections": own_sections,
         "rows": rows if (scope.everything or scope.town_ids) else [],
         "missing": [r for r in rows if not r.submitted],

@@ -8,8 +8,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.fields import PhoneField
 from orders import access
-from orders import phone as phone_numbers
 from orders.models import MenuItem, Order, OrderStatusChange, TargetGroup
 from stations.api.serializers import RefSerializer
 from stations.models import Village
@@ -37,13 +37,6 @@ class OrderHoursField(serializers.DecimalField):
     """0.1 to 24 hours with at most one decimal."""
 
 
-# The plain form; validate_phone also takes spaces, dashes, brackets and full-width digits
-# (orders.phone.normalize).
-@extend_schema_field({"type": "string", "pattern": r"^(?:\+86|0086)?1[3-9]\d{9}$"})
-class MobileField(serializers.CharField):
-    """A mainland mobile number."""
-
-
 class OrderSubmitSerializer(serializers.Serializer):
     """群众点单（无需登录）。"""
 
@@ -55,7 +48,7 @@ class OrderSubmitSerializer(serializers.Serializer):
         help_text=_("服务项 id（须在该村的实践菜单中）"),
     )
     name = serializers.CharField(max_length=50, help_text=_("联系人"))
-    phone = MobileField(max_length=20, help_text=_("中国大陆手机号，11 位"))
+    phone = PhoneField()
     description = serializers.CharField(
         max_length=2000, required=False, allow_blank=True, default=""
     )
@@ -67,11 +60,6 @@ class OrderSubmitSerializer(serializers.Serializer):
     target_group = serializers.ChoiceField(
         choices=TargetGroup.choices, required=False, allow_blank=True, default=""
     )
-
-    def validate_phone(self, value: str) -> str:
-        if not phone_numbers.is_valid(value):
-            raise serializers.ValidationError(str(phone_numbers.INVALID_MESSAGE))
-        return phone_numbers.normalize(value)
 
 
 class OrderAssignSerializer(serializers.Serializer):

@@ -19,9 +19,10 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
-from config.openapi import error_response
+from core import phone as phone_numbers
+from core.errors import INVALID, error_body
+from core.openapi import error_response
 from orders import access, ratelimit, services
-from orders import phone as phone_numbers
 from orders.api import serializers as s
 from orders.api.filters import OrderFilter
 from orders.models import Order
@@ -46,17 +47,16 @@ SUBMITTED_EXAMPLE = {
 }
 CONFLICT = error_response(
     409,
-    {
-        "detail": lazy(
+    error_body(
+        lazy(
             lambda: (
                 _("该点单当前状态为“%(status)s”，不能执行此操作。")
                 % {"status": Order.Status.ACCEPTED.label}
             ),
             str,
         )(),
-        "code": "conflict",
-        "fields": {},
-    },
+        "conflict",
+    ),
 )
 NOT_FOUND = error_response(404)
 
@@ -83,7 +83,7 @@ class OrderSubmitThrottle(BaseThrottle):
         if request.method != "POST":
             return True
         raw = request.data.get("phone") if hasattr(request.data, "get") else None
-        phone = phone_numbers.normalize(raw) if phone_numbers.is_valid(raw) else None
+        phone = phone_numbers.normalize(raw)
         self.wait_seconds = ratelimit.check_order_submit(
             ip=ratelimit.client_ip(request), phone=phone
         )
@@ -145,14 +145,7 @@ class OrderListCreateView(generics.ListAPIView):
                 s.OrderSubmittedSerializer, description=gettext_lazy("重复点单：已有的点单")
             ),
             400: error_response(
-                400,
-                {
-                    "detail": gettext_lazy("输入有误，请检查标出的字段。"),
-                    "code": "invalid",
-                    "fields": {
-                        "phone": [gettext_lazy("请输入11位中国大陆手机号，例如 13812345678。")]
-                    },
-                },
+                400, error_body(INVALID, "invalid", {"phone": [phone_numbers.INVALID_MESSAGE]})
             ),
             429: error_response(429),
         },

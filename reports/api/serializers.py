@@ -3,17 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-# reports.months.parse_month takes the years 2000-2100 only: the pattern says so.
-MONTH_PATTERN = r"^(?:20\d{2}|2100)-(0[1-9]|1[0-2])$"
-MONTH_ERRORS = {"invalid": _("月份格式应为 YYYY-MM，例如 2026-10。")}
+from core.fields import MonthField
 
 
 class MonthQuery(serializers.Serializer):
-    month = serializers.RegexField(
-        MONTH_PATTERN,
+    month = MonthField(
         required=False,
         help_text=_("YYYY-MM；默认上一个完整月份。"),
-        error_messages=MONTH_ERRORS,
     )
     town = serializers.IntegerField(required=False, min_value=1, help_text=_("镇（街道）ID"))
     village = serializers.IntegerField(required=False, min_value=1, help_text=_("村（社区）ID"))
@@ -21,22 +17,18 @@ class MonthQuery(serializers.Serializer):
 
 class RangeQuery(serializers.Serializer):
     # "from" is a Python keyword: declared below through the fields mapping.
-    to = serializers.RegexField(
-        MONTH_PATTERN,
+    to = MonthField(
         required=False,
         help_text=_("结束月份 YYYY-MM（含）；默认上一个完整月份。"),
-        error_messages=MONTH_ERRORS,
     )
     town = serializers.IntegerField(required=False, min_value=1, help_text=_("镇（街道）ID"))
     village = serializers.IntegerField(required=False, min_value=1, help_text=_("村（社区）ID"))
 
     def get_fields(self):
         fields = super().get_fields()
-        fields["from"] = serializers.RegexField(
-            MONTH_PATTERN,
+        fields["from"] = MonthField(
             required=False,
             help_text=_("开始月份 YYYY-MM（含）；默认同结束月份。"),
-            error_messages=MONTH_ERRORS,
         )
         return fields
 

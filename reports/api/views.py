@@ -5,10 +5,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.openapi import INVALID, error_response
+from core import months
+from core.errors import INVALID, error_body
+from core.months import last_full_month
+from core.openapi import error_response
 from reports import selectors
 from reports.api import serializers as s
-from reports.months import last_full_month, parse_month
 from reports.views import range_params
 from stations.scope import scope_for
 
@@ -16,11 +18,7 @@ from stations.scope import scope_for
 ERRORS = {
     400: error_response(
         400,
-        {
-            "detail": INVALID,
-            "code": "invalid",
-            "fields": {"month": [_("月份格式应为 YYYY-MM，例如 2026-10。")]},
-        },
+        error_body(INVALID, "invalid", {"month": [months.INVALID_MESSAGE]}),
     ),
     404: error_response(404),
 }
@@ -48,7 +46,7 @@ class CoverageView(APIView):
     def get(self, request):
         query = s.MonthQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        month = parse_month(query.validated_data.get("month"), default=last_full_month())
+        month = query.validated_data.get("month") or last_full_month()
         area = _area(request, query)
         return Response(selectors.coverage(area, month).as_dict())
 
@@ -64,7 +62,7 @@ class FiveStandardsView(APIView):
     def get(self, request):
         query = s.MonthQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        month = parse_month(query.validated_data.get("month"), default=last_full_month())
+        month = query.validated_data.get("month") or last_full_month()
         return Response(selectors.five_standards(_area(request, query), month).as_dict())
 
 
@@ -82,5 +80,6 @@ class OrdersView(APIView):
     def get(self, request):
         query = s.RangeQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        start, end = range_params(query.validated_data)
+        # The serializer checked the months; range_params adds the defaults and the range rules.
+        start, end = range_params(request.query_params)
         return Response(selectors.orders(_area(request, query), start, end).as_dict())

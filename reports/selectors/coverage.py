@@ -16,11 +16,11 @@ from decimal import Decimal
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from core.months import add_months, label, month_range, months_between
 from events.models import MonthlyPlan
 from reports import cache as report_cache
 from reports.five_standards import lacking, score_standards
 from reports.models import TownMonth, VillageMonthCategory
-from reports.months import add_months, label, month_range, months_between
 from reports.selectors.area import RANGE_MONTHS, Area, Named, Report, area_key, categories, percent
 from reports.selectors.team import team_at_month_end
 from stations.models import Position, Town, Village

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from core.months import label
 from orders.models import Platform, ServiceCategory
 from reports.models import OrderFact
-from reports.months import label
 from reports.selectors.area import Area, Report
 from stations.models import Town
 from volunteers.models import Team

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import Count, Sum
 
+from core.months import label
 from events.models import MonthlyPlan
 from reports.five_standards import STANDARDS, lacking, score_standards
 from reports.models import VillageMonthCategory
-from reports.months import label
 from reports.selectors.area import Area, Report, percent
 from reports.selectors.team import team_at_month_end
 from stations.models import Position

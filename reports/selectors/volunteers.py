@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
+from core.months import bounds, label
 from events.models import Event, EventVolunteer
 from reports.models import OrderFact, VillageMonthCategory
-from reports.months import bounds, label
 from reports.selectors.area import Area, Report
 from reports.selectors.team import team_at_month_end
 from stations.models import Town

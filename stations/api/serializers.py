@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core import phone as phone_numbers
 from stations.models import City, Position, Town, Village
-from stations.privacy import mask_phone
 from stations.scope import scope_for
 
 
@@ -76,4 +76,4 @@ class PositionSerializer(serializers.ModelSerializer):
             and scope.covers_village(position.village_id, position.town_id)
         ):
             return position.head_phone
-        return mask_phone(position.head_phone)
+        return phone_numbers.mask(position.head_phone)

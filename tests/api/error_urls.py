@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from config.errors import InvalidInput, InvalidTransition, NotInScope, PermissionDenied
+from core.errors import InvalidInput, InvalidTransition, NotInScope, PermissionDenied
 
 
 def _view(exc, permission=AllowAny):

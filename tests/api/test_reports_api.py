@@ -49,7 +49,7 @@ def test_bad_months_are_400_in_both_languages(as_user, city_admin):
     client = as_user(city_admin)
     response = client.get("/api/reports/coverage/", {"month": "2026-13"})
     assert response.status_code == 400
-    assert response.json()["fields"]["month"] == ["月份格式应为 YYYY-MM，例如 2026-10。"]
+    assert response.json()["fields"]["month"] == ["月份格式应为 YYYY-MM，例如 2026-12。"]
     response = client.get("/api/reports/orders/", {"from": "2026-10", "to": "2026-01"})
     assert response.status_code == 400
     assert "from" in response.json()["fields"]

@@ -11,7 +11,7 @@ import pytest
 from django.urls import resolve
 from django.utils import timezone
 
-from config.api import not_found
+from core.api import not_found
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

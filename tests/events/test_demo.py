@@ -5,9 +5,9 @@ from io import StringIO
 import pytest
 import time_machine
 
+from core.months import add_months, bounds
 from events.demo import seed_events
 from events.models import Event, EventVolunteer, MonthlyPlan, PublishedCalendar
-from events.months import add_months, month_bounds
 from portal.seeding import SeedContext
 from tests import factories as f
 from tests.events.conftest import at
@@ -26,8 +26,8 @@ def test_seed_events_shape(lecture_category, theory_platform):
 
     this_month = dt.date(2026, 11, 1)
     first = add_months(this_month, -12)
-    past_start, _ = month_bounds(first)
-    this_start, _ = month_bounds(this_month)
+    past_start, _ = bounds(first)
+    this_start, _ = bounds(this_month)
     past = Event.objects.filter(start__gte=past_start, start__lt=this_start)
     assert past.count() >= 40 * 12 * 0.6  # ~0.9 per station-month
     assert past.filter(state="done").count() > past.count() * 0.9

@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 
-from config.errors import InvalidInput, InvalidTransition, NotInScope
+from core.errors import InvalidInput, InvalidTransition, NotInScope
 from events import access, checkin, plans, services
 from events.models import CheckIn, Event, EventStateChange, EventVolunteer, MonthlyPlan
 from events.signals import event_state_changed

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from config.errors import InvalidTransition, NotInScope
+from core.errors import InvalidTransition, NotInScope
 from orders import access, services
 from orders.models import Order, OrderStatusChange, VolunteerSkill
 from tests import factories as f

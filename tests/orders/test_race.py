@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from config.errors import NotInScope
+from core.errors import NotInScope
 from orders import services
 from orders.models import Order, OrderStatusChange
 from tests import factories as f

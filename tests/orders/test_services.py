@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
-from config.errors import InvalidInput, InvalidTransition, NotInScope, PermissionDenied
+from core.errors import InvalidInput, InvalidTransition, NotInScope, PermissionDenied
 from orders import services, tasks
 from orders.models import MenuItem, Order, OrderStatusChange
 from orders.signals import order_status_changed

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
-from config.errors import InvalidInput, NotInScope
+from core.errors import InvalidInput, NotInScope
 from volunteers import certificate_pdf, services
 from volunteers.models import Certificate
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from config.errors import InvalidInput, InvalidTransition, NotInScope, PermissionDenied
+from core.errors import InvalidInput, InvalidTransition, NotInScope, PermissionDenied
 from volunteers import selectors, services
 from volunteers.models import ServiceRecord, ServiceRecordChange, mask_id_number, mask_name
 

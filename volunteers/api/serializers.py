@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core import phone as phone_numbers
 from stations.api.serializers import RefSerializer
-from stations.privacy import mask_phone
 from stations.scope import scope_for
 from volunteers.models import Team, Volunteer
 
@@ -90,7 +90,7 @@ class VolunteerSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(help_text=_("脱敏手机号，如 139****1111。")))
     def get_phone_masked(self, volunteer: Volunteer) -> str:
-        return mask_phone(volunteer.phone)
+        return phone_numbers.mask(volunteer.phone)
 
     @extend_schema_field(SkillSerializer(many=True))
     def get_skills(self, volunteer: Volunteer) -> list[dict]:

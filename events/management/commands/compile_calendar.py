@@ -5,8 +5,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from tqdm import tqdm
 
+from core.months import parse_month
 from events.calendar import calendar_compile
-from events.months import parse_month
 
 
 class Command(BaseCommand):

@@ -1,9 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from config.errors import InvalidInput
+from core.errors import InvalidInput
+from core.months import label, parse_month_param
 from reports import services
-from reports.months import label, parse_month
 
 
 class Command(BaseCommand):
@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, month=None, **options):
         try:
-            parsed = parse_month(month)
+            parsed = parse_month_param(month)
         except InvalidInput as exc:
             raise CommandError(str(exc.message)) from exc
         result = services.rebuild(month=parsed)

@@ -20,7 +20,9 @@ from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 from rest_framework import exceptions
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
-from config.api import ErrorSerializer
+from core import phone
+from core.api import ErrorSerializer
+from core.errors import INVALID, InvalidTransition, error_body
 
 ERROR_DESCRIPTIONS = {
     "400": _("输入有误：detail 是总的说明，fields 按字段列出错误。"),
@@ -33,36 +35,22 @@ ERROR_DESCRIPTIONS = {
 }
 
 # The messages the API really sends (lazy: the docs show them in the language they are read in).
-INVALID = _("输入有误，请检查标出的字段。")
 ERROR_EXAMPLES = {
-    "400": {
-        "detail": INVALID,
-        "code": "invalid",
-        "fields": {"phone": [_("请输入11位中国大陆手机号，例如 13812345678。")]},
-    },
-    "401": {
-        "detail": exceptions.NotAuthenticated.default_detail,
-        "code": "not_authenticated",
-        "fields": {},
-    },
-    "403": {
-        "detail": exceptions.PermissionDenied.default_detail,
-        "code": "permission_denied",
-        "fields": {},
-    },
-    "404": {"detail": exceptions.NotFound.default_detail, "code": "not_found", "fields": {}},
-    "409": {"detail": _("当前状态不允许此操作。"), "code": "conflict", "fields": {}},
-    "415": {
-        "detail": lazy(
+    "400": error_body(INVALID, "invalid", {"phone": [phone.INVALID_MESSAGE]}),
+    "401": error_body(exceptions.NotAuthenticated.default_detail, "not_authenticated"),
+    "403": error_body(exceptions.PermissionDenied.default_detail, "permission_denied"),
+    "404": error_body(exceptions.NotFound.default_detail, "not_found"),
+    "409": error_body(InvalidTransition.default_message, "conflict"),
+    "415": error_body(
+        lazy(
             lambda: str(exceptions.UnsupportedMediaType.default_detail).format(
                 media_type="application/json"
             ),
             str,
         )(),
-        "code": "unsupported_media_type",
-        "fields": {},
-    },
-    "429": {"detail": exceptions.Throttled.default_detail, "code": "throttled", "fields": {}},
+        "unsupported_media_type",
+    ),
+    "429": error_body(exceptions.Throttled.default_detail, "throttled"),
 }
 
 

@@ -1,10 +1,23 @@
-"""Domain errors shared by every app.
+"""Domain errors shared by every app, and the one shape of an API error body.
 
 Services raise these; pages turn them into a message, the API into a status code
-(see ``config.api.exception_handler``): bad input → 400, out of scope → 404, wrong state → 409.
+(see ``core.api.exception_handler``): bad input → 400, out of scope → 404, wrong state → 409.
 """
 
 from django.utils.translation import gettext_lazy as _
+
+# The detail of a 400 whose messages are per field.
+INVALID = _("输入有误，请检查标出的字段。")
+
+
+def error_body(detail, code: str = "invalid", fields: dict | None = None) -> dict:
+    """Every API error body, and every documented example of one:
+    ``{"detail": str, "code": str, "fields": {name: [messages]}}``.
+
+    ``detail`` and the messages may be lazy strings (schema examples render them in the
+    reader's language); the exception handler passes plain ones.
+    """
+    return {"detail": detail, "code": code, "fields": fields if fields is not None else {}}
 
 
 class DomainError(Exception):

@@ -3,14 +3,13 @@
 Every error body is ``{"detail": str, "code": str, "fields": {name: [messages]}}``, in the
 language the request asked for (Chinese by default, English with ``Accept-Language: en``).
 That holds for DRF's own errors (401/403/404/405/429/400), for Django's ``ValidationError``,
-``Http404`` and ``PermissionDenied`` raised from a service, for ``config.errors.DomainError``
+``Http404`` and ``PermissionDenied`` raised from a service, for ``core.errors.DomainError``
 and for URLs under /api/ that match no route at all.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
@@ -18,7 +17,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from config.errors import DomainError
+from core.errors import INVALID, DomainError, error_body
 
 
 class Pagination(PageNumberPagination):
@@ -61,7 +60,7 @@ def _fields(detail) -> dict:
 
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
-        body = {"detail": str(exc.message), "code": exc.code, "fields": _fields(exc.fields)}
+        body = error_body(str(exc.message), exc.code, _fields(exc.fields))
         return Response(body, status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         detail = (
@@ -81,20 +80,20 @@ def exception_handler(exc, context):
         non_field = fields.pop("non_field_errors", [])
         if isinstance(exc.detail, list):
             non_field = _flatten(exc.detail)
-        detail = non_field[0] if non_field else _("输入有误，请检查标出的字段。")
-        response.data = {"detail": detail, "code": "invalid", "fields": fields}
+        detail = non_field[0] if non_field else str(INVALID)
+        response.data = error_body(detail, "invalid", fields)
         if non_field:
             response.data["fields"]["non_field_errors"] = non_field
         response.status_code = status.HTTP_400_BAD_REQUEST
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
-        response.data = {"detail": str(detail), "code": str(code), "fields": {}}
+        response.data = error_body(str(detail), str(code))
     return response
 
 
 @csrf_exempt  # a POST to an unknown URL is a 404, not an HTML CSRF failure: nothing changes here
 def not_found(request, *args, **kwargs):
     """Any /api/ URL that matches no route: a 404 in the error shape, not Django's HTML page."""
-    body = {"detail": str(exceptions.NotFound.default_detail), "code": "not_found", "fields": {}}
+    body = error_body(str(exceptions.NotFound.default_detail), "not_found")
     return JsonResponse(body, status=404, json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,84 @@
+"""Mainland China mobile numbers: what residents may type, the stored form, masking (PIPL).
+
+Residents type numbers in every shape: with spaces, dashes or brackets, with a ``+86`` or
+``0086`` prefix, with full-width digits from a Chinese keyboard (``１３８…``). Every form,
+order and check-in accepts the same shapes and stores the bare 11 ASCII digits.
+
+``INPUT_PATTERN`` is that rule as one regular expression (ECMA-262 and Python alike), so the
+OpenAPI schema states exactly what the API accepts; ``normalize`` applies the same rule.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# The stored form: 11 ASCII digits, 13x-19x.
+MOBILE_RE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)
+# Characters residents put between digits: white space (also the ideographic space; a pasted
+# number may end in a newline), dashes and brackets, half- and full-width.
+SEPARATORS = " \t\r\n\u3000-\uff0d()\uff08\uff09"
+# Full-width digits and plus become ASCII ones.
+_WIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"\uff0b": "+"})
+_STRIP = str.maketrans(dict.fromkeys(SEPARATORS))
+MAX_INPUT_LENGTH = 20
+
+INVALID_MESSAGE = _("请输入11位中国大陆手机号，例如 13812345678。")
+
+
+def _input_pattern() -> str:
+    # \uXXXX escapes read the same in ECMA-262 and Python.
+    sep = "[" + "".join(f"\\u{ord(c):04x}" for c in SEPARATORS) + "]*"
+
+    def char(c: str) -> str:
+        if c == "+":
+            return "[+\\uff0b]"
+        if c.isdigit():
+            return f"[{c}\\u{0xFF10 + int(c):04x}]"
+        return c
+
+    def digits(spec: str) -> str:
+        return "".join(char(c) + sep for c in spec)
+
+    any_digit = "[0-9\\uff10-\\uff19]"
+    second = "[3-9\\uff13-\\uff19]"
+    prefix = f"(?:{digits('+86')}|{digits('0086')})?"
+    return f"^{sep}{prefix}{char('1')}{sep}{second}{sep}(?:{any_digit}{sep}){{9}}$"
+
+
+INPUT_PATTERN = _input_pattern()
+
+
+def normalize(raw: object) -> str | None:
+    """The stored form (``"13812345678"``) of what a resident typed, or None when it is not a
+    mainland mobile number in one of the accepted shapes."""
+    if not isinstance(raw, str) or len(raw) > MAX_INPUT_LENGTH:  # JSON bodies carry anything
+        return None
+    value = raw.translate(_WIDTH).translate(_STRIP)
+    if value.startswith("+86"):
+        value = value[3:]
+    elif value.startswith("0086"):
+        value = value[4:]
+    return value if MOBILE_RE.fullmatch(value) else None
+
+
+def is_valid(raw: object) -> bool:
+    return normalize(raw) is not None
+
+
+def clean(raw: object) -> str:
+    """The stored form, or a ValidationError with a message residents understand."""
+    value = normalize(raw)
+    if value is None:
+        raise ValidationError(INVALID_MESSAGE, code="invalid_phone")
+    return value
+
+
+def mask(value: str) -> str:
+    """What most people may see of a phone (PIPL): ``13812341234`` → ``138****1234``; no phone
+    → ``""``; anything too short to mask safely → ``****``."""
+    if not value:
+        return ""
+    return f"{value[:3]}****{value[-4:]}" if len(value) >= 7 else "****"

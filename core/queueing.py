@@ -1,0 +1,34 @@
+"""Queueing a Celery task once the current transaction commits.
+
+A task queued inside a transaction could run before the commit (and not see the rows) or
+after a rollback (and act on rows that never existed), so every service queues through
+``delay_on_commit``. A broker outage is logged, never raised: the change is already
+committed and the person who made it must not see an error for a side effect. Whatever must
+not be lost has its own record and a second path (the webhook's delivery row and the admin's
+"retry" action; the nightly rollup rebuild).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import transaction
+from kombu.exceptions import KombuError
+
+logger = logging.getLogger(__name__)
+
+
+def delay_on_commit(task, *args, **kwargs) -> None:
+    """``task.delay(*args, **kwargs)`` after the current transaction commits (at once outside
+    one). Arguments are ids and plain values; they are logged on a broker outage, so never
+    pass personal data."""
+
+    def send() -> None:
+        try:
+            task.delay(*args, **kwargs)
+        # kombu's OperationalError when the broker is unreachable; OSError for sockets and
+        # timeouts below it. Anything else is a bug and propagates.
+        except (KombuError, OSError) as exc:
+            logger.warning("could not queue %s%r: %s", task.name, args, type(exc).__name__)
+
+    transaction.on_commit(send)

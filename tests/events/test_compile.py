@@ -110,20 +110,13 @@ def test_month_boundaries_are_shanghai_midnight(make_event):
 
 
 @pytest.mark.django_db
-def test_counts_by_town_and_category(make_event, city_admin, lecture_category):
+def test_counts_by_town_and_category(make_event, create_event, city_admin):
     make_event(state="planned")
     make_event(state="planned", start=at(2026, 12, 3, 9))
-    services.event_plan(
-        user=city_admin,
-        event=services.event_create(
-            user=city_admin,
-            title="全市活动",
-            category=lecture_category,
-            venue_address="龙泉广场",
-            start=at(2026, 12, 5, 9),
-            end=at(2026, 12, 5, 10),
-        ),
+    citywide = create_event(
+        city_admin, title="全市活动", venue_address="龙泉广场", start=at(2026, 12, 5, 9), hours=1
     )
+    services.event_plan(user=city_admin, event=citywide)
     cal = calendar_compile(month=DEC).calendar
     assert cal.counts_by_town == {"洪绪镇": 2, "全市": 1}
     assert cal.counts_by_category == {"文明宣讲": 3}

@@ -23,7 +23,7 @@ def _now():
 
 
 @pytest.fixture
-def december(make_event, station_head, city_admin, lecture_category, other_village):
+def december(make_event, create_event, city_admin, other_village):
     """A compiled December: events in two towns, one cancelled, one draft (not shown)."""
     events = [
         make_event(state="planned", start=at(2026, 12, 1, 0, 10)),
@@ -31,8 +31,8 @@ def december(make_event, station_head, city_admin, lecture_category, other_villa
         make_event(state="cancelled", start=at(2026, 12, 15, 19)),
     ]
     make_event(start=at(2026, 12, 16, 9))  # draft
-    other = services.event_create(
-        user=city_admin,
+    other = create_event(
+        city_admin,
         title="龙泉社区健身操",
         category=f.ServiceCategoryFactory(name="健体", code="fitness"),
         village=other_village,

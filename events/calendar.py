@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.months import label
+from core.months import add_months, label
 from events import ical, selectors
 from events.models import PublishedCalendar
 from events.webhooks import queue_webhooks
@@ -25,6 +25,16 @@ from events.webhooks import queue_webhooks
 class CompileResult:
     calendar: PublishedCalendar
     created: bool
+
+
+# The months the subscribable feed serves around the current one.
+FEED_MONTHS_BACK = 2
+FEED_MONTHS_AHEAD = 3
+
+
+def served_months(current: dt.date) -> list[dt.date]:
+    """The months ``/calendar/feed.ics`` lists when ``current`` is this month, oldest first."""
+    return [add_months(current, n) for n in range(-FEED_MONTHS_BACK, FEED_MONTHS_AHEAD + 1)]
 
 
 def _month_lock(month: dt.date) -> None:
@@ -122,3 +132,21 @@ def calendar_compile(
         )
         queue_webhooks(calendar)
     return CompileResult(calendar, True)
+
+
+def calendar_compile_served(*, current: dt.date) -> list[CompileResult]:
+    """Compile ``current`` and every other month the feed serves around it that is already
+    published, oldest first (the nightly run).
+
+    Events keep changing after their month's calendar is out: one done after its month ended,
+    a venue renamed, next month's event edited after the compile day. Recompiling only the
+    current month would leave those months serving what is no longer true. A month not yet
+    published stays so (next month is first published on the compile day, not earlier).
+    """
+    months = served_months(current)
+    published = set(
+        PublishedCalendar.objects.filter(month__in=months).values_list("month", flat=True)
+    )
+    return [
+        calendar_compile(month=month) for month in months if month in published or month == current
+    ]

@@ -22,14 +22,7 @@ def compile_month(year: int, month: int) -> dict:
     times: an unchanged month creates no version)."""
     from events.calendar import calendar_compile
 
-    result = calendar_compile(month=dt.date(int(year), int(month), 1))
-    return {
-        "month": f"{result.calendar.month:%Y-%m}",
-        "version": result.calendar.version,
-        "content_hash": result.calendar.content_hash,
-        "event_count": result.calendar.event_count,
-        "created": result.created,
-    }
+    return _summary(calendar_compile(month=dt.date(int(year), int(month), 1)))
 
 
 @shared_task(name="events.tasks.compile_next_month")
@@ -39,11 +32,27 @@ def compile_next_month() -> dict:
     return compile_month(nxt.year, nxt.month)
 
 
+def _summary(result) -> dict:
+    return {
+        "month": f"{result.calendar.month:%Y-%m}",
+        "version": result.calendar.version,
+        "content_hash": result.calendar.content_hash,
+        "event_count": result.calendar.event_count,
+        "created": result.created,
+    }
+
+
 @shared_task(name="events.tasks.compile_current_month")
 def compile_current_month() -> dict:
-    """Beat, nightly: re-compile the current month so that changes appear."""
+    """Beat, nightly: re-compile the current month so that changes appear, and every other
+    month the feed serves that is already published (``refreshed``), so none stays stale."""
+    from events.calendar import calendar_compile_served
+
     cur = current_month()
-    return compile_month(cur.year, cur.month)
+    results = calendar_compile_served(current=cur)
+    [summary] = [_summary(r) for r in results if r.calendar.month == cur]
+    summary["refreshed"] = [_summary(r) for r in results if r.calendar.month != cur]
+    return summary
 
 
 @shared_task(bind=True, name="events.tasks.deliver_webhook", max_retries=len(WEBHOOK_BACKOFF))

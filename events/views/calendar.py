@@ -15,14 +15,13 @@ from django.views.decorators.http import require_GET
 
 from core.months import add_months, current_month, label
 from events import ical, selectors
+from events.calendar import served_months
 from events.filters import MAX_ID
 from events.views.guards import month_or_404
 from orders.models import ServiceCategory
 from stations.models import Town, Village
 
 ICS_TYPE = "text/calendar; charset=utf-8"
-FEED_MONTHS_BACK = 2
-FEED_MONTHS_AHEAD = 3
 
 
 class BadFilter(Exception):
@@ -198,7 +197,7 @@ def calendar_feed(request):
     except BadFilter as exc:
         return _text_error(str(exc), 400)
     cur = current_month()
-    months = [add_months(cur, n) for n in range(-FEED_MONTHS_BACK, FEED_MONTHS_AHEAD + 1)]
+    months = served_months(cur)
     calendars = selectors.latest_calendars(months)
     items = []
     for cal in calendars:

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 MIN_YEAR = 2000
 MAX_YEAR = 2100
 YEARS = {"min": MIN_YEAR, "max": MAX_YEAR}  # the message's placeholders
+MIN_DATE = dt.date(MIN_YEAR, 1, 1)
+MAX_DATE = dt.date(MAX_YEAR, 12, 31)
 
 OUT_OF_RANGE_MESSAGE = _("请填写 %(min)s 年至 %(max)s 年之间的时间。")
 

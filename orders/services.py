@@ -31,7 +31,7 @@ from core import dates
 from core import phone as phone_numbers
 from core.errors import InvalidInput, InvalidTransition, NotInScope
 from core.queueing import delay_on_commit
-from orders import access, selectors
+from orders import access, selectors, tasks
 from orders.eligibility import volunteer_eligibility
 from orders.models import MenuItem, Order, OrderNumberSequence, OrderStatusChange, TargetGroup
 from orders.signals import order_status_changed, orders_flagged_overdue
@@ -287,8 +287,6 @@ def order_submit(
                 note_kind=Note.AUTO_OPENED,
                 opened_at=now,
             )
-        from orders import tasks  # tasks import services: import here to avoid a cycle
-
         delay_on_commit(tasks.notify_new_order, order.pk)
     return SubmitResult(order=order, created=True)
 

@@ -1,4 +1,8 @@
-"""Background work for orders. Tasks take ids and call services or selectors; all idempotent."""
+"""Background work for orders. Tasks take ids and call services or selectors; all idempotent.
+
+Services import these tasks at the top; a task imports its service inside its body, so the two
+never form an import cycle.
+"""
 
 import logging
 
@@ -7,7 +11,6 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.translation import gettext as _
 
-from orders import services
 from orders.models import Order
 from stations.models import Position
 
@@ -17,7 +20,9 @@ logger = logging.getLogger(__name__)
 @shared_task(name="orders.flag_overdue")
 def flag_overdue() -> int:
     """Every 15 minutes (beat): flag orders not accepted in time. Running twice flags once."""
-    flagged = services.order_flag_overdue()
+    from orders.services import order_flag_overdue
+
+    flagged = order_flag_overdue()
     if flagged:
         logger.info("flagged %d overdue orders", flagged)
     return flagged

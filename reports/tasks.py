@@ -1,24 +1,33 @@
-"""Celery tasks for the rollups: thin wrappers around reports.services (idempotent)."""
+"""Celery tasks for the rollups: thin wrappers around reports.services (idempotent).
+
+A task imports its service inside its body (services import tasks at the top), so the two
+never form an import cycle.
+"""
 
 from celery import shared_task
 
 from core.months import add_months, current_month, parse_month_param
-from reports import services
 
 
 @shared_task(name="reports.refresh_order")
 def refresh_order(order_id: int) -> None:
+    from reports import services
+
     services.refresh_order(order_id=order_id)
 
 
 @shared_task(name="reports.refresh_event")
 def refresh_event(event_id: int, village_id: int | None = None) -> None:
+    from reports import services
+
     services.refresh_event(event_id=event_id, village_id=village_id)
 
 
 @shared_task(name="reports.rebuild_rollups")
 def rebuild_rollups(month: str | None = None) -> dict:
     """Rebuild one month (YYYY-MM) or, with no month, everything."""
+    from reports import services
+
     return services.rebuild(month=parse_month_param(month))
 
 
@@ -26,6 +35,8 @@ def rebuild_rollups(month: str | None = None) -> dict:
 def rebuild_recent() -> None:
     """Nightly: rebuild this month and last month, healing any refresh a crash lost and flags
     (such as overdue) that change without a transition."""
+    from reports import services
+
     this = current_month()
     for month in (add_months(this, -1), this):
         services.rebuild(month=month)

@@ -1,21 +1,22 @@
 """Forms of the volunteers' pages: a certificate's period, a revocation reason."""
 
-import datetime as dt
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-MIN_DATE, MAX_DATE = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+from core.dates import MAX_DATE, MIN_DATE
+
+# The browser's date picker offers only the dates the services accept (core.dates).
+_BOUNDS = {"type": "date", "min": MIN_DATE.isoformat(), "max": MAX_DATE.isoformat()}
 
 
 class PeriodForm(forms.Form):
     period_start = forms.DateField(
         label=_("服务起始日期"),
-        widget=forms.DateInput(attrs={"type": "date", "min": "2000-01-01", "max": "2100-12-31"}),
+        widget=forms.DateInput(attrs=_BOUNDS),
     )
     period_end = forms.DateField(
         label=_("服务截止日期"),
-        widget=forms.DateInput(attrs={"type": "date", "min": "2000-01-01", "max": "2100-12-31"}),
+        widget=forms.DateInput(attrs=_BOUNDS),
     )
 
 

@@ -23,6 +23,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import dates
 from core.errors import InvalidInput, InvalidTransition, NotInScope, PermissionDenied
 from stations.models import Position, Town, Village
 from stations.scope import scope_for
@@ -132,8 +133,8 @@ def record_create(
     Raises ``InvalidInput`` for hours outside (0, 24], a date outside 2000-2100, no content.
     """
     hours = parse_hours(hours)
-    if not dt.date(2000, 1, 1) <= service_date <= dt.date(2100, 12, 31):
-        raise InvalidInput(fields={"service_date": [_("日期应在 2000 年至 2100 年之间。")]})
+    if not dates.in_range(service_date):
+        raise InvalidInput(fields={"service_date": [dates.OUT_OF_RANGE_MESSAGE % dates.YEARS]})
     content = _clip(content, 200)
     if not content:
         raise InvalidInput(fields={"content": [_("请填写服务内容。")]})
@@ -435,12 +436,11 @@ def certificate_issue(
     own = actor is not None and actor.is_authenticated and volunteer.user_id == actor.pk
     if not own and not may_certify(actor, volunteer):
         raise NotInScope()
-    lo, hi = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
     errors = {}
-    if not lo <= period_start <= hi:
-        errors["period_start"] = [_("日期应在 2000 年至 2100 年之间。")]
-    if not lo <= period_end <= hi:
-        errors["period_end"] = [_("日期应在 2000 年至 2100 年之间。")]
+    if not dates.in_range(period_start):
+        errors["period_start"] = [dates.OUT_OF_RANGE_MESSAGE % dates.YEARS]
+    if not dates.in_range(period_end):
+        errors["period_end"] = [dates.OUT_OF_RANGE_MESSAGE % dates.YEARS]
     if not errors and period_end < period_start:
         errors["period_end"] = [_("截止日期不能早于起始日期。")]
     if errors:

@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import phone as phone_numbers
-from core.errors import InvalidInput, InvalidTransition
+from core.errors import InvalidInput, InvalidTransition, PermissionDenied
 from events.models import CheckIn, Event, EventVolunteer
 from events.services import credit_hours
-from volunteers.models import Volunteer
+from orders.eligibility import login_volunteer, volunteer_eligibility
 
 S = Event.State
 CHECKIN_STATES = (S.PLANNED, S.PUBLISHED, S.DONE)
@@ -72,10 +72,25 @@ def checkin_resident(*, event: Event, name: str, phone: str) -> CheckInResult:
 
 
 def checkin_volunteer(*, event: Event, user) -> CheckInResult:
-    """A volunteer checks in with their login; their hours at the event can now count."""
-    volunteer = Volunteer.objects.filter(user=user).first()
+    """A volunteer checks in with their login; their hours at the event can now count.
+
+    Only a volunteer eligible for the event's area checks in as a volunteer
+    (``orders.eligibility``, the rule claiming orders follows): ``PermissionDenied`` for one off
+    the register or of another town (they may still check in as residents), ``InvalidInput``
+    for a login that is no volunteer.
+    """
+    volunteer = login_volunteer(user)
     if volunteer is None:
         raise InvalidInput(_("您的账号未登记为志愿者，请以群众身份签到。"))
+    verdict = volunteer_eligibility(volunteer, town_id=event.town_id)
+    if not verdict.active:
+        raise PermissionDenied(
+            _("您的志愿者身份已不在册，不能以志愿者身份签到，可以群众身份签到。")
+        )
+    if not verdict.in_area:
+        raise PermissionDenied(
+            _("本活动不在您所在的镇（街道），不能以志愿者身份签到，可以群众身份签到。")
+        )
     _check_checkin_open(event)
     phone = phone_numbers.normalize(volunteer.phone) or ""
     with transaction.atomic():

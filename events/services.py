@@ -33,6 +33,7 @@ from events.models import (
     EventVolunteer,
 )
 from events.signals import event_state_changed
+from orders.eligibility import eligible_volunteers, volunteer_eligibility
 from orders.models import Order, Platform, ServiceCategory
 from stations.models import Position, Town, Village
 from stations.scope import scope_for
@@ -315,6 +316,12 @@ def event_complete(
     )
     if len(known) != len({v.volunteer_id for v in served}):
         raise InvalidInput(_("志愿者不存在。"))
+    eligible = set(
+        eligible_volunteers(town_id=event.town_id).filter(pk__in=known).values_list("pk", flat=True)
+    )
+    if eligible != known:
+        message = _("只能登记本活动所在镇（街道）在册的志愿者。")
+        raise InvalidInput(message, fields={"volunteer": [message]})
     checkins = CheckIn.objects.filter(event=event).count()
     event = transition(
         event,
@@ -344,10 +351,26 @@ def event_complete(
 def event_volunteer_confirm(
     *, user, event: Event, volunteer: Volunteer, hours: Decimal
 ) -> EventVolunteer:
-    """The organiser confirms a volunteer served; once the event is done, the hours count."""
+    """The organiser signs a volunteer up for the event (or confirms they served); once the event
+    is done, the hours count.
+
+    Only a volunteer eligible for the event's area (``orders.eligibility``: on the register, of
+    the event's town, anyone for a city-wide event) may be signed up: ``InvalidInput`` on the
+    ``volunteer`` field otherwise, ``InvalidTransition`` for a cancelled event.
+    """
     require_event_scope(user, event)
     if hours < 0 or hours > Decimal("24"):
         raise InvalidInput(_("服务时长应在 0 到 24 小时之间。"))
+    verdict = volunteer_eligibility(volunteer, town_id=event.town_id)
+    if not verdict.ok:
+        # Off the register is said only of the area's own volunteers (as when assigning an
+        # order): of another town's, the organiser learns no more than "not yours".
+        message = (
+            _("该志愿者已不在册，不能登记服务时长。")
+            if verdict.in_area
+            else _("只能登记本活动所在镇（街道）在册的志愿者。")
+        )
+        raise InvalidInput(message, fields={"volunteer": [message]})
     if event.state == S.CANCELLED:
         raise InvalidTransition(_("活动已取消。"))
     link, created = EventVolunteer.objects.get_or_create(
@@ -371,7 +394,7 @@ def event_from_order(*, user, order: Order) -> Event:
     it was recorded already.
     """
     require_area(user, town=order.town, village=order.village)
-    if order.status not in (Order.Status.COMPLETED, Order.Status.RATED):
+    if not order.is_served:
         raise InvalidTransition(_("只有已完成的点单才能记为活动。"))
     if Event.objects.filter(source_order=order).exists():
         raise InvalidTransition(_("该点单已记为活动。"))

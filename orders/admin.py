@@ -338,7 +338,7 @@ class OrderAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if obj is not None and obj.status != Order.Status.SUBMITTED:
+        if obj is not None and not obj.may_review:
             fields += ["village", "menu_item"]  # once reviewed, the order's place is fixed
         return fields
 

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core.errors import InvalidInput
+from core.openapi import error_response
 from events import checkin
 from events.api import serializers as s
 from events.api.schema import BAD_INPUT, CONFLICT, NOT_FOUND
@@ -27,12 +28,14 @@ class CheckInView(APIView):
         description=gettext_lazy(
             "群众以姓名和手机号签到，志愿者登录后以 as_volunteer=true 签到；"
             "重复签到忽略（created=false）。"
+            "不在册或不属于活动所在镇（街道）的志愿者不能以志愿者身份签到 → 403。"
         ),
         request=s.CheckInInputSerializer,
         responses={
             201: s.CheckInResultSerializer,
             200: s.CheckInResultSerializer,
             400: BAD_INPUT,
+            403: error_response(403),
             404: NOT_FOUND,
             409: CONFLICT,
         },

@@ -48,7 +48,7 @@ def checkin(request, pk: int):
                 )
         except DomainError as exc:
             messages.error(request, exc.message)
-            status = 400 if exc.status_code == 400 else 409
+            status = exc.status_code  # 400 bad input, 403 not eligible, 409 not open
         else:
             if result.created:
                 messages.success(request, _("签到成功，欢迎参加！"))

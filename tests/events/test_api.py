@@ -181,21 +181,21 @@ def test_schema_includes_events_endpoints(client, superuser):
 
 
 @pytest.mark.parametrize(
-    "query",
+    ("query", "status"),
     [
-        "town=1.5",
-        "town=99999999999999999999",
-        "village=-1",
-        "category=1e400",
-        "date_from=0001-01-01&date_to=9999-12-31",
-        "state=draft&state=done",
-        "page=999",
-        "ordering=-start",
-        "ordering=bogus",
+        ("town=1.5", 400),
+        ("town=99999999999999999999", 400),
+        ("village=-1", 400),
+        ("category=1e400", 400),
+        ("date_from=0001-01-01&date_to=9999-12-31", 200),
+        ("state=draft&state=done", 200),
+        ("page=999", 404),
+        ("ordering=-start", 200),
+        ("ordering=bogus", 200),  # an unknown ordering is ignored, as DRF does
     ],
 )
-def test_event_list_odd_queries_never_500(client, many_events, query):
-    assert client.get(f"/api/events/?{query}").status_code in {200, 400, 404}
+def test_event_list_odd_queries_never_500(client, many_events, query, status):
+    assert client.get(f"/api/events/?{query}").status_code == status
 
 
 def test_odd_ids_never_500(client, station_head):
@@ -211,4 +211,5 @@ def test_odd_ids_never_500(client, station_head):
     response = client.post(
         "/api/plans/2026-12/submit/", {"position": huge}, content_type="application/json"
     )
-    assert response.status_code in {400, 404}
+    assert response.status_code == 400  # beyond a bigint: bad input, before any lookup
+    assert "position" in response.json()["fields"]

@@ -2,7 +2,9 @@
 
 - ``tuanjie``: 团结村 in 洪绪镇, with its station; ``other_village``: a village of 龙泉街道.
 - ``resident``: the details a resident types into the order form (no account).
-- ``volunteer``: a volunteer of 团结村 with a login and the 文明宣讲 skill.
+- ``volunteer``: a volunteer of 团结村 with a login and the 文明宣讲 skill. Around them, each with
+  a login: ``town_volunteer`` of 前进村 (same town, no skill), ``far_volunteer`` of 龙泉社区
+  (another town), ``inactive_volunteer`` of 团结村, taken off the register.
 - ``station_head``: the head of 团结村's station. ``town_admin``: admin of 洪绪镇;
   ``other_town_admin``: admin of 龙泉街道. ``city_admin``: the city centre.
 """
@@ -86,6 +88,24 @@ def volunteer(tuanjie, volunteer_user, lecture_category):
     f.MembershipFactory(team=team, volunteer=vol)
     VolunteerSkill.objects.create(volunteer=vol, category=lecture_category)
     return vol
+
+
+@pytest.fixture
+def town_volunteer(neighbour_village):
+    user = f.UserFactory(username="v-qianjin")
+    return f.VolunteerFactory(name="王芳", home_village=neighbour_village, user=user)
+
+
+@pytest.fixture
+def far_volunteer(other_village):
+    user = f.UserFactory(username="v-far")
+    return f.VolunteerFactory(name="赵强", home_village=other_village, user=user)
+
+
+@pytest.fixture
+def inactive_volunteer(tuanjie):
+    user = f.UserFactory(username="v-inactive")
+    return f.VolunteerFactory(name="钱伟", home_village=tuanjie, user=user, is_active=False)
 
 
 @pytest.fixture

@@ -18,18 +18,6 @@ from tests.events.conftest import at
 EVENT_DAY = at(2026, 12, 10, 9, 30)
 
 
-@pytest.fixture
-def inactive_volunteer(tuanjie):
-    user = f.UserFactory(username="v-inactive")
-    return f.VolunteerFactory(name="钱伟", home_village=tuanjie, user=user, is_active=False)
-
-
-@pytest.fixture
-def far_volunteer(other_village):
-    user = f.UserFactory(username="v-far")
-    return f.VolunteerFactory(name="赵强", home_village=other_village, user=user)
-
-
 REFUSED = [
     ("inactive_volunteer", "您的志愿者身份已不在册"),
     ("far_volunteer", "本活动不在您所在的镇（街道）"),

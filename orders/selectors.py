@@ -200,7 +200,7 @@ def order_for_tracking(token: str) -> Order | None:
 
 def service_records(order: Order) -> list[ServiceRecord]:
     """The volunteers' service records of a completed order (pending or confirmed)."""
-    if order.status not in (Order.Status.COMPLETED, Order.Status.RATED):
+    if not order.is_served:
         return []  # no hours recorded before completion: spare the query
     return list(
         ServiceRecord.objects.filter(source_kind=ServiceRecord.SourceKind.ORDER, source_id=order.pk)

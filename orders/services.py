@@ -504,7 +504,7 @@ def order_confirm_hours(*, order_id: int, actor) -> int:
     ``InvalidTransition`` before the order is completed.
     """
     order = access.admin_order(actor, order_id)
-    if order.status not in (S.COMPLETED, S.RATED):
+    if not order.is_served:
         raise InvalidTransition(_("点单完成后才能确认服务时长。"))
     ids = ServiceRecord.objects.filter(
         source_kind=ServiceRecord.SourceKind.ORDER, source_id=order.pk

@@ -66,6 +66,15 @@ class PhoneField(serializers.CharField):
         return normalised
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "maxLength": phone.MAX_INPUT_LENGTH,
+        # Blank, or a phone: the default "" must validate against the field's own schema.
+        "oneOf": [{"maxLength": 0}, {"pattern": phone.INPUT_PATTERN}],
+        "example": "+86 138-1234-5678",
+    }
+)
 class OptionalPhoneField(PhoneField):
     """A PhoneField that may be left blank (``""``; the schema says so with a ``oneOf``)."""
 

@@ -71,9 +71,3 @@ def celery_eager():
         yield
     finally:
         app.conf.task_always_eager = old
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """PBKDF2 at full strength costs about a second per login created; tests need no strength."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

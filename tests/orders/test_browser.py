@@ -15,9 +15,8 @@ pytestmark = marks
 
 @pytest.mark.django_db(transaction=True)
 def test_resident_orders_volunteer_serves_resident_rates(
-    live_server, page, settings, tuanjie_station, tuanjie, neighbour_village, menu_item, volunteer
+    live_server, page, tuanjie_station, tuanjie, neighbour_village, menu_item, volunteer
 ):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     volunteer.user.set_password(f.PASSWORD)
     volunteer.user.save()
     station_head = f.UserFactory(username="head-browser")

@@ -15,8 +15,7 @@ pytestmark = marks
 
 
 @pytest.mark.django_db(transaction=True)
-def test_town_admin_finds_gaps_and_lacks_and_exports(live_server, page, settings, october):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_town_admin_finds_gaps_and_lacks_and_exports(live_server, page, october):
     admin = f.UserFactory(username="admin-hongxu-browser")
     from stations.models import Role
 

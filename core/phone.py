@@ -17,27 +17,26 @@ from django.utils.translation import gettext_lazy as _
 
 # The stored form: 11 ASCII digits, 13x-19x.
 MOBILE_RE = re.compile(r"1[3-9][0-9]{9}", re.ASCII)
-# Characters residents put between digits: white space (also the ideographic space; a pasted
-# number may end in a newline), dashes and brackets, half- and full-width.
+# Characters residents put around and between digits: white space (also the ideographic space;
+# a pasted number may end in a newline), dashes and brackets, half- and full-width; at most
+# MAX_RUN of them in a row ("(+86) 138…" has two), which also bounds the input's length.
 SEPARATORS = " \t\r\n\u3000-\uff0d()\uff08\uff09"
+MAX_RUN = 2
 # Full-width digits and plus become ASCII ones.
 _WIDTH = str.maketrans({chr(0xFF10 + i): str(i) for i in range(10)} | {"\uff0b": "+"})
 _STRIP = str.maketrans(dict.fromkeys(SEPARATORS))
-MAX_INPUT_LENGTH = 20
 
 INVALID_MESSAGE = _("请输入11位中国大陆手机号，例如 13812345678。")
 
 
 def _input_pattern() -> str:
     # \uXXXX escapes read the same in ECMA-262 and Python.
-    sep = "[" + "".join(f"\\u{ord(c):04x}" for c in SEPARATORS) + "]*"
+    sep = "[" + "".join(f"\\u{ord(c):04x}" for c in SEPARATORS) + f"]{{0,{MAX_RUN}}}"
 
     def char(c: str) -> str:
         if c == "+":
             return "[+\\uff0b]"
-        if c.isdigit():
-            return f"[{c}\\u{0xFF10 + int(c):04x}]"
-        return c
+        return f"[{c}\\u{0xFF10 + int(c):04x}]"
 
     def digits(spec: str) -> str:
         return "".join(char(c) + sep for c in spec)
@@ -48,19 +47,23 @@ def _input_pattern() -> str:
     return f"^{sep}{prefix}{char('1')}{sep}{second}{sep}(?:{any_digit}{sep}){{9}}$"
 
 
+# What the API and the forms accept, stated once: the schema publishes this pattern and
+# normalize() applies it (fullmatch: Python's ``$`` would also take a final newline).
 INPUT_PATTERN = _input_pattern()
+_INPUT_RE = re.compile(INPUT_PATTERN)
+# The longest input the pattern takes: "0086" and 11 digits, each after a run of separators.
+MAX_INPUT_LENGTH = 4 + 11 + (1 + 4 + 11) * MAX_RUN
 
 
 def normalize(raw: object) -> str | None:
     """The stored form (``"13812345678"``) of what a resident typed, or None when it is not a
-    mainland mobile number in one of the accepted shapes."""
+    mainland mobile number in one of the accepted shapes (``INPUT_PATTERN``)."""
     if not isinstance(raw, str) or len(raw) > MAX_INPUT_LENGTH:  # JSON bodies carry anything
         return None
+    if not _INPUT_RE.fullmatch(raw):
+        return None
     value = raw.translate(_WIDTH).translate(_STRIP)
-    if value.startswith("+86"):
-        value = value[3:]
-    elif value.startswith("0086"):
-        value = value[4:]
+    value = value.removeprefix("+86") if value.startswith("+86") else value.removeprefix("0086")
     return value if MOBILE_RE.fullmatch(value) else None
 
 

@@ -39,7 +39,7 @@ class OrderForm(forms.Form):
     name = forms.CharField(label=_("联系人"), max_length=50)
     phone = forms.CharField(
         label=_("手机号"),
-        max_length=20,
+        max_length=phone_numbers.MAX_INPUT_LENGTH,
         widget=forms.TextInput(
             attrs={"type": "tel", "inputmode": "numeric", "autocomplete": "tel"}
         ),

@@ -1,18 +1,23 @@
 """``POST /api/auth/token/``: trade a username and password for an API token.
 
-Clients then send ``Authorization: Token <token>``. The token is DRF's (one per login, kept
-until an admin deletes it). Rate-limited per client address so passwords cannot be guessed at
-speed.
+Clients then send ``Authorization: Token <token>``. The token is DRF's (one per login). Wrong
+passwords count towards the same lockout as the login page and the admin (django-axes: per
+username and per client address, with a cool-off); on top of that the endpoint is rate-limited
+per client address (``core.client_ip``: ``X-Forwarded-For`` only from trusted proxies).
 """
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
+from config.lockout import LOCKED_OUT_CODE, LOCKED_OUT_EXAMPLE, cooloff_minutes, locked_out_message
+from core.client_ip import client_ip
 from core.errors import error_body
 from core.openapi import error_response
 
@@ -20,6 +25,23 @@ from core.openapi import error_response
 # makemessages from copying this English msgid into ours).
 drf_message = _
 UNABLE_TO_LOG_IN = drf_message("Unable to log in with provided credentials.")
+
+
+class ClientIPScopedRateThrottle(ScopedRateThrottle):
+    """DRF's scoped throttle, keyed by ``core.client_ip`` instead of DRF's own reading of
+    ``X-Forwarded-For`` (which believes any client)."""
+
+    def get_ident(self, request):
+        return client_ip(request)
+
+
+class LockedOut(exceptions.APIException):
+    status_code = 429
+    default_code = LOCKED_OUT_CODE
+
+    def __init__(self):
+        super().__init__(detail=locked_out_message(), code=LOCKED_OUT_CODE)
+        self.wait = cooloff_minutes() * 60  # the exception handler sends it as Retry-After
 
 
 class TokenSerializer(serializers.Serializer):
@@ -37,14 +59,18 @@ class TokenView(ObtainAuthToken):
     permission_classes = [AllowAny]
     # Token and session authentication both off: a stale token must not block getting a new one.
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientIPScopedRateThrottle]
     throttle_scope = "auth_token"
 
     @extend_schema(
         operation_id="auth_token_create",
         tags=["auth"],
         summary=_("获取 API 令牌"),
-        description=_("用用户名和密码换取令牌；用户名或密码错误时返回 400。"),
+        description=_(
+            "用用户名和密码换取令牌；用户名或密码错误时返回 400。同一用户名或同一地址连续输错"
+            "密码达到上限后，暂停登录一段时间（429，code 为 locked_out），时间到了自动恢复；"
+            "网页登录和后台登录共用这一规则。"
+        ),
         request=TokenObtainSerializer,
         responses={
             200: TokenSerializer,
@@ -54,7 +80,9 @@ class TokenView(ObtainAuthToken):
                     UNABLE_TO_LOG_IN, "invalid", {"non_field_errors": [UNABLE_TO_LOG_IN]}
                 ),
             ),
-            429: error_response(429),
+            429: error_response(
+                429, example=error_body(LOCKED_OUT_EXAMPLE % {"minutes": 15}, LOCKED_OUT_CODE)
+            ),
         },
         auth=[],
         examples=[
@@ -71,4 +99,12 @@ class TokenView(ObtainAuthToken):
         ],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        valid = serializer.is_valid()
+        # Axes marks the request when it refused the attempt (or this failure reached the limit).
+        if getattr(request, "axes_locked_out", False):
+            raise LockedOut()
+        if not valid:
+            raise exceptions.ValidationError(serializer.errors)
+        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        return Response({"token": token.key})

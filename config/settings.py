@@ -5,7 +5,9 @@ Celery tasks run in-process. Production (``DJANGO_DEBUG=0``) refuses to start wi
 key and allowed hosts. See README.md for every variable.
 """
 
+import ipaddress
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -72,6 +74,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     # Ours, in dependency order: each depends only on those above it.
     "stations",
     "volunteers",
@@ -90,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a login that axes refused into the lockout page (or the API's error shape).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -176,9 +181,41 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Axes first: it refuses a locked-out login before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "config.auth_backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "portal:home"
+
+# Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed; default none, so no
+# client can pick its own address. core.client_ip is the one place that reads it.
+WENMING_TRUSTED_PROXIES = env_list("WENMING_TRUSTED_PROXIES")
+for _proxy in WENMING_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"WENMING_TRUSTED_PROXIES: {_proxy!r} is no IP or CIDR."
+        ) from exc
+
+# Login lockout (django-axes), one rule for the login page, the admin and POST /api/auth/token/:
+# after WENMING_LOGIN_FAILURE_LIMIT wrong passwords for one username, or from one client address,
+# further attempts for that username / from that address are refused for
+# WENMING_LOGIN_COOLOFF_MINUTES, then allowed again (never a permanent lockout). Attempts live in
+# the database (AccessAttempt, visible under 后台 › Axes), so every worker shares them.
+AXES_FAILURE_LIMIT = env_int("WENMING_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("WENMING_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "config.lockout.lockout_response"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# Failed attempts are kept as AccessFailureLog rows too (who, from where, which login form).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
 
 # --- Language and time ---------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -304,5 +341,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

@@ -52,11 +52,6 @@ def hit(scope: str, ident: str) -> int | None:
     return None
 
 
-def client_ip(request) -> str:
-    """The address the request came from (the proxy must set REMOTE_ADDR to the client's)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def check_order_submit(*, ip: str, phone: str | None) -> int | None:
     """Count a public submission against the IP and phone limits; seconds to wait, or None."""
     wait = hit(IP_SCOPE, ip)

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.client_ip import client_ip
 from core.errors import DomainError, InvalidInput, NotInScope, PermissionDenied
 from orders import access, ratelimit, selectors, services
 from orders.forms import (
@@ -107,7 +108,7 @@ def order_new(request):
 
     form = OrderForm(request.POST, menu_choices=menu_choices)
     context.update(form=form, has_menu=bool(menu_choices))
-    wait = ratelimit.hit(ratelimit.IP_SCOPE, ratelimit.client_ip(request))
+    wait = ratelimit.hit(ratelimit.IP_SCOPE, client_ip(request))
     if wait:
         return _throttled(request, context, wait)
     if not form.is_valid():

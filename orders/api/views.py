@@ -20,6 +20,7 @@ from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from core import phone as phone_numbers
+from core.client_ip import client_ip
 from core.errors import INVALID, error_body
 from core.openapi import error_response
 from orders import access, ratelimit, services
@@ -84,9 +85,7 @@ class OrderSubmitThrottle(BaseThrottle):
             return True
         raw = request.data.get("phone") if hasattr(request.data, "get") else None
         phone = phone_numbers.normalize(raw)
-        self.wait_seconds = ratelimit.check_order_submit(
-            ip=ratelimit.client_ip(request), phone=phone
-        )
+        self.wait_seconds = ratelimit.check_order_submit(ip=client_ip(request), phone=phone)
         return self.wait_seconds is None
 
     def wait(self):

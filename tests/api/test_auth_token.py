@@ -83,3 +83,16 @@ def test_token_endpoint_is_rate_limited(client, station_head, monkeypatch):
     response = client.post(URL, {"username": "head-tuanjie", "password": PASSWORD})
     assert response.status_code == 429
     assert response.json()["code"] == "throttled"
+
+
+def test_forged_forwarded_for_does_not_escape_the_rate_limit(client, station_head, monkeypatch):
+    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth_token": "3/minute"})
+    for i in range(3):
+        client.post(URL, {"username": "nobody", "password": "x"}, HTTP_X_FORWARDED_FOR=f"1.1.1.{i}")
+    response = client.post(
+        URL,
+        {"username": "head-tuanjie", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="1.1.1.99",
+    )
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled"

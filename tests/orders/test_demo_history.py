@@ -120,3 +120,19 @@ def test_volunteer_hours_include_completed_orders(history):
         volunteer = Volunteer.objects.get(pk=row["accepted_by"])
         assert volunteer.hours_total >= row["total"]
     assert Order.objects.values("accepted_by").annotate(n=Count("id")).count() > 10
+
+
+def test_tracking_tokens_are_not_reproducible_from_the_seed():
+    """The seed is public (README: 2021): the demo's tracking links must not follow from it."""
+    ctx = seeding.SeedContext(
+        rng=random.Random(2021), scale=1, now=timezone.now(), stdout=io.StringIO(), quiet=True
+    )
+    again = seeding.SeedContext(
+        rng=random.Random(2021), scale=1, now=timezone.now(), stdout=io.StringIO(), quiet=True
+    )
+    first = [demo_history._History(ctx).token() for _ in range(5)]
+    second = [demo_history._History(again).token() for _ in range(5)]
+    assert not set(first) & set(second)
+    assert len(set(first)) == 5
+    # The rest of the seeded sequence is unchanged by the tokens.
+    assert ctx.rng.random() == again.rng.random()

@@ -39,7 +39,7 @@ def _seeded_once(django_db_setup, django_db_blocker):
     patch = pytest.MonkeyPatch()
     patch.setattr("orders.demo_history.ORDERS_PER_SCALE", ADMIN_ORDERS)
     with django_db_blocker.unblock():
-        call_command("seed_demo", verbosity=0, stdout=StringIO())
+        call_command("seed_demo", verbosity=0, stdout=StringIO(), force=True)
         assert min(Order.objects.count(), OrderFact.objects.count()) > 100  # a full page
         yield
         with transaction.atomic():

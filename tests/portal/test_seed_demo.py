@@ -36,7 +36,7 @@ pytestmark = pytest.mark.django_db
 
 def seed(**options) -> str:
     out = StringIO()
-    call_command("seed_demo", verbosity=0, stdout=out, **options)
+    call_command("seed_demo", verbosity=0, stdout=out, force=True, **options)
     return out.getvalue()
 
 
@@ -205,3 +205,12 @@ def test_delete_order_covers_every_domain_model():
     assert ordered.index(Order) < ordered.index(MenuItem) < ordered.index(Platform)
     assert ordered.index(Event) < ordered.index(Order)
     assert ordered.index(Position) < ordered.index(Village) < ordered.index(Town)
+
+
+def test_refused_on_a_production_database_without_force(settings):
+    settings.DEBUG = False
+    before = (City.objects.count(), Village.objects.count(), Order.objects.count())
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo", verbosity=0, stdout=StringIO(), reset=True)
+    # Refused before anything, --reset included: the module's seeded data is untouched.
+    assert (City.objects.count(), Village.objects.count(), Order.objects.count()) == before

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -61,3 +63,43 @@ def test_demo_command_refused_in_production():
     )
     assert result.returncode == 1
     assert "DJANGO_DEBUG=0" in result.stderr
+
+
+def start_server_module(module: str, **env: str) -> subprocess.CompletedProcess:
+    """Import config.wsgi / config.asgi as a WSGI/ASGI server does, with only ``env`` set."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean.update(env)
+    code = f"import {module}; from django.conf import settings; print('DEBUG', settings.DEBUG)"
+    return subprocess.run(  # noqa: S603 - fixed interpreter and code
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("module", ["config.wsgi", "config.asgi"])
+def test_server_without_configuration_refuses_to_start(module):
+    """gunicorn with no environment must not serve debug pages signed with the dev key."""
+    result = start_server_module(module)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("module", ["config.wsgi", "config.asgi"])
+def test_server_defaults_to_production(module):
+    result = start_server_module(
+        module, DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="wenming.example.cn"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "DEBUG False" in result.stdout
+
+
+@pytest.mark.parametrize("module", ["config.wsgi", "config.asgi"])
+def test_server_debug_only_when_asked(module):
+    result = start_server_module(module, DJANGO_DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert "DEBUG True" in result.stdout

@@ -3,6 +3,7 @@
 import random
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -27,8 +28,25 @@ class Command(BaseCommand):
             action="store_true",
             help="Delete all domain data (places, teams, menu, orders, events) first.",
         )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Seed even in production mode (DJANGO_DEBUG=0), e.g. a demo server.",
+        )
 
-    def handle(self, *args, scale: int, seed: int, reset: bool, verbosity: int, **options):
+    def handle(
+        self, *args, scale: int, seed: int, reset: bool, force: bool, verbosity: int, **options
+    ):
+        # A production database holds real residents; made-up ones (and --reset) do not belong
+        # there unless the operator says so.
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                _(
+                    "生产模式（DJANGO_DEBUG=0）下不生成演示数据，未做任何改动；确是演示服务器请加 "
+                    "--force。 (Refused in production mode: nothing was changed; add --force for a"
+                    " demo server.)"
+                )
+            )
         if scale < 1:
             raise CommandError(_("--scale 必须是正整数。"))
         if seeding.is_seeded() and not reset:

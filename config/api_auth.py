@@ -1,6 +1,8 @@
 """``POST /api/auth/token/``: trade a username and password for an API token.
 
-Clients then send ``Authorization: Token <token>``. The token is DRF's (one per login). Wrong
+Clients then send ``Authorization: Token <token>``. The token is DRF's (one per login), valid
+for ``WENMING_API_TOKEN_DAYS`` after its last use (``core.api_tokens``);
+``POST /api/auth/token/revoke-all/`` deletes the caller's tokens. Wrong
 passwords count towards the same lockout as the login page and the admin (django-axes: per
 username and per client address, with a cool-off); on top of that the endpoint is rate-limited
 per client address (``core.client_ip``: ``X-Forwarded-For`` only from trusted proxies).
@@ -9,14 +11,15 @@ per client address (``core.client_ip``: ``X-Forwarded-For`` only from trusted pr
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, serializers
-from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
 
 from config.lockout import LOCKED_OUT_CODE, LOCKED_OUT_EXAMPLE, cooloff_minutes, locked_out_message
+from core.api_tokens import api_token_issue, api_tokens_revoke_all
 from core.client_ip import client_ip
 from core.errors import error_body
 from core.openapi import error_response
@@ -69,7 +72,8 @@ class TokenView(ObtainAuthToken):
         description=_(
             "用用户名和密码换取令牌；用户名或密码错误时返回 400。同一用户名或同一地址连续输错"
             "密码达到上限后，暂停登录一段时间（429，code 为 locked_out），时间到了自动恢复；"
-            "网页登录和后台登录共用这一规则。"
+            "网页登录和后台登录共用这一规则。令牌在最后一次使用 WENMING_API_TOKEN_DAYS 天"
+            "（默认 30 天）后过期，每次使用自动续期。"
         ),
         request=TokenObtainSerializer,
         responses={
@@ -106,5 +110,33 @@ class TokenView(ObtainAuthToken):
             raise LockedOut()
         if not valid:
             raise exceptions.ValidationError(serializer.errors)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        token = api_token_issue(user=serializer.validated_data["user"], request=request)
         return Response({"token": token.key})
+
+
+class RevokedSerializer(serializers.Serializer):
+    """吊销结果。"""
+
+    revoked = serializers.IntegerField(help_text=_("删除的令牌数。"))
+
+
+class RevokeAllView(APIView):
+    """``POST /api/auth/token/revoke-all/``: the caller's own tokens, all of them, now."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="auth_token_revoke_all",
+        tags=["auth"],
+        summary=_("吊销自己的全部 API 令牌"),
+        description=_(
+            "删除当前用户的全部 API 令牌（例如手机丢失后）；之后每个客户端都要重新获取令牌。"
+            "令牌在最后一次使用 WENMING_API_TOKEN_DAYS 天（默认 30 天）后自动过期，过期的令牌"
+            "返回 401，code 为 token_expired。"
+        ),
+        request=None,
+        responses={200: RevokedSerializer},
+        examples=[OpenApiExample("revoked", value={"revoked": 1}, response_only=True)],
+    )
+    def post(self, request, *args, **kwargs):
+        return Response({"revoked": api_tokens_revoke_all(user=request.user)})

@@ -3,10 +3,11 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from config.api_auth import TokenView
+from config.api_auth import RevokeAllView, TokenView
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/token/revoke-all/", RevokeAllView.as_view(), name="api-token-revoke-all"),
     path("", include("stations.api.urls")),
     path("", include("volunteers.api.urls")),
     path("", include("orders.api.menu")),

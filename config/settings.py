@@ -249,7 +249,7 @@ REST_FRAMEWORK = {
     # Token first: DRF answers an anonymous request with the first class's challenge, and only
     # TokenAuthentication has one (401 + WWW-Authenticate); with Session first it would be 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "core.api_tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -294,6 +294,9 @@ SPECTACULAR_SETTINGS = {
         {"name": "orders", "description": "点单、审单、派单、接单、完成、评单 (public + scoped)"},
     ],
 }
+
+# API tokens expire this many days after their last use (each use renews them; core/api_tokens.py).
+WENMING_API_TOKEN_DAYS = env_int("WENMING_API_TOKEN_DAYS", 30)
 
 # --- Domain settings -----------------------------------------------------------------------
 # Orders not accepted within this many hours are flagged overdue.

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +13,14 @@ admin.site.site_header = _("文明实践站管理")
 admin.site.site_title = _("文明实践站管理")
 admin.site.index_title = _("后台管理")
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on pages without an icon link (the admin): no 404 there."""
+    return redirect(static_url("wenming/favicon.svg"), permanent=False)
+
+
 urlpatterns = [
+    path("favicon.ico", favicon),
     path("", include("portal.urls")),
     path("", include("orders.urls")),
     path("", include("volunteers.urls")),

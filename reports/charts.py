@@ -72,10 +72,14 @@ def columns(
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above
 
 
-def heat_colour(value: float, maximum: float) -> str:
-    """A background for a heat-map cell: white for zero, deeper red for more."""
+HEAT_LEVELS = 10
+
+
+def heat_level(value: float, maximum: float) -> int:
+    """A heat-map cell's level, 0 (white, for zero) to ``HEAT_LEVELS`` (deepest red), drawn by
+    the ``heat-N`` classes in reports.css: a class, not a style attribute, so the Content
+    Security Policy needs no inline styles."""
     if not value or not maximum:
-        return "#ffffff"
+        return 0
     share = min(value / maximum, 1.0)
-    lightness = round(95 - 50 * share)
-    return f"hsl(0, 70%, {lightness}%)"
+    return max(1, round(HEAT_LEVELS * share))

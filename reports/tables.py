@@ -403,11 +403,11 @@ def _cell(value) -> str:
     return _TICKS.get(text) or html.escape(text)
 
 
-def render_table(table: Table, *, export_base: str, query: str, colours=None) -> SafeString:
+def render_table(table: Table, *, export_base: str, query: str, heat_levels=None) -> SafeString:
     """A report table as HTML: caption, export links, a horizontally scrolling table.
 
-    ``export_base`` is the export URL with ``__TABLE__.__FMT__`` placeholders; ``colours``
-    (optional, per row a list per column) gives heat-map backgrounds.
+    ``export_base`` is the export URL with ``__TABLE__.__FMT__`` placeholders; ``heat_levels``
+    (optional, per row a list per column of ``charts.heat_level``) gives heat-map backgrounds.
     """
     out = [f'<section class="report-table" id="t-{escape(table.key)}"><h2>{escape(table.caption)}']
     out.append(f' <span class="exports no-print">{escape(_("导出"))}: ')
@@ -427,11 +427,11 @@ def render_table(table: Table, *, export_base: str, query: str, colours=None) ->
         if link:
             first = f'<a href="{escape(link)}">{first}</a>'
         out.append(f'<tr><th scope="row">{first}</th>')
-        row_colours = colours[r] if colours else None
+        row_levels = heat_levels[r] if heat_levels else None
         for i, value in enumerate(row[1:], start=1):
             attrs = ' class="num"' if table.is_numeric(i) else ""
-            if row_colours:
-                attrs = f' class="cell" style="background:{row_colours[i]}"'
+            if row_levels:
+                attrs = f' class="cell heat-{int(row_levels[i])}"'
             out.append(f"<td{attrs}>{_cell(value)}</td>")
         out.append("</tr>")
     if not table.rows:

@@ -174,8 +174,8 @@ def _build(report: str, area: selectors.Area, params) -> dict:
             [(t.month, t.percent) for t in data.trend], title=_("近12个月覆盖率")
         )
         heat_max = max([v for r in data.rows for v in r.heat] + [1])
-        ctx["heat_colours"] = [
-            [None] + [charts.heat_colour(v, heat_max) for v in row.heat] for row in data.rows
+        ctx["heat_levels"] = [
+            [None] + [charts.heat_level(v, heat_max) for v in row.heat] for row in data.rows
         ]
     elif report == "standards":
         data = selectors.five_standards(area, month)
@@ -224,7 +224,7 @@ def _build(report: str, area: selectors.Area, params) -> dict:
             t,
             export_base=export_base,
             query=ctx["query"],
-            colours=ctx.get("heat_colours") if t.key == "heatmap" else None,
+            heat_levels=ctx.get("heat_levels") if t.key == "heatmap" else None,
         )
         for t in ctx["tables"]
     }

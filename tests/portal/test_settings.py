@@ -103,3 +103,50 @@ def test_server_debug_only_when_asked(module):
     result = start_server_module(module, DJANGO_DEBUG="1")
     assert result.returncode == 0, result.stderr
     assert "DEBUG True" in result.stdout
+
+
+# The README's production environment ("PostgreSQL, Redis, worker and beat"), with a real key.
+README_PRODUCTION = {
+    "DATABASE_URL": "postgres://wenming:secret@127.0.0.1:5432/wenming",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "k3J9-x2Qz_vL8pWn4RtYb6Hc0Ds5Fg7Ae1Mu9Io3Kj8Lq2Zx4Cv6Bn0Tm5Ry7Ew1",
+    "DJANGO_ALLOWED_HOSTS": "wenming.example.cn",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "WENMING_", "DATABASE_", "CELERY_", "CACHE_"))
+    }
+    clean.update(env)
+    return subprocess.run(  # noqa: S603 - fixed interpreter and arguments
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_passes_in_the_readme_production_environment():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **README_PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_defaults_to_https_with_hsts():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SESSION_COOKIE_SECURE)"
+    )
+    result = manage("shell", "--no-imports", "-c", code, **README_PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "31536000", "True"]
+    plain_http = {**README_PRODUCTION, "DJANGO_SSL_REDIRECT": "0", "DJANGO_HSTS_SECONDS": "0"}
+    result = manage("shell", "--no-imports", "-c", code, **plain_http)
+    assert result.stdout.split() == ["False", "0", "True"]

@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core import phone as phone_numbers
 from core.errors import DomainError
 from core.months import label, month_of
 from events import plans, services, webhooks
@@ -274,7 +275,7 @@ class CheckInAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("手机号"))
     def masked(self, obj):
-        return f"{obj.phone[:3]}****{obj.phone[-4:]}" if obj.phone else ""
+        return phone_numbers.mask(obj.phone)
 
 
 @admin.register(EventVolunteer)

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from events.models import Event, PublishedCalendar, WebhookDelivery
+from events.models import CheckIn, Event, PublishedCalendar, WebhookDelivery
 from tests.events.conftest import at
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,16 @@ def test_changelists_load_with_constant_queries(
     ):
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200, url
+
+
+def test_checkin_changelist_masks_the_phone(client, superuser, make_event):
+    """The check-in list shows the phone as core.phone.mask does (PIPL), never in full."""
+    event = make_event(state="planned", start=at(2026, 12, 1, 9))
+    CheckIn.objects.create(event=event, name="张三", phone="13812345678")
+    client.force_login(superuser)
+    page = client.get("/admin/events/checkin/").content.decode()
+    assert "138****5678" in page
+    assert "13812345678" not in page
 
 
 def test_admin_actions_publish_and_compile(client, superuser, make_event):

@@ -257,9 +257,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     @admin.action(description=gettext_lazy("重新推送"))
     def retry(self, request, queryset):
         n = 0
-        for delivery in queryset.exclude(
-            status__in=[WebhookDelivery.Status.SUCCEEDED, WebhookDelivery.Status.SUPERSEDED]
-        ):
+        for delivery in queryset.exclude(status__in=WebhookDelivery.SETTLED):
             webhooks.webhook_retry(delivery=delivery)
             n += 1
         _report(self, request, n, [])

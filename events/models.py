@@ -397,6 +397,9 @@ class WebhookDelivery(models.Model):
         # A newer version of the month was published: sending this one would undo it.
         SUPERSEDED = "superseded", _("已被新版本取代")
 
+    #: Nothing left to send: delivered, or a newer version has its own delivery. Never retried.
+    SETTLED = (Status.SUCCEEDED, Status.SUPERSEDED)
+
     calendar = models.ForeignKey(
         PublishedCalendar,
         on_delete=models.CASCADE,

@@ -50,7 +50,7 @@ def webhook_deliver(*, delivery_id: int, final: bool = False, timeout: float = 1
     content that is no longer true, and the newer version has a delivery of its own.
     """
     delivery = WebhookDelivery.objects.select_related("calendar").get(pk=delivery_id)
-    if delivery.status in (WebhookDelivery.Status.SUCCEEDED, WebhookDelivery.Status.SUPERSEDED):
+    if delivery.status in WebhookDelivery.SETTLED:
         return True
     newer = (
         PublishedCalendar.objects.filter(
@@ -112,6 +112,6 @@ def webhook_deliver(*, delivery_id: int, final: bool = False, timeout: float = 1
 def webhook_retry(*, delivery: WebhookDelivery) -> None:
     """Queue a failed delivery again (admin action); a delivered or superseded one stays so."""
     WebhookDelivery.objects.filter(pk=delivery.pk).exclude(
-        status__in=[WebhookDelivery.Status.SUCCEEDED, WebhookDelivery.Status.SUPERSEDED]
+        status__in=WebhookDelivery.SETTLED
     ).update(status=WebhookDelivery.Status.PENDING)
     delay_on_commit(deliver_webhook, delivery.pk)

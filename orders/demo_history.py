@@ -259,7 +259,7 @@ class _History:
             by, assigned = head, {"who": team.name, "team_id": team.pk}
         note = f"派单给 {team.name}" if assigned else ""
         if not step(S.ACCEPTED, by, note, accepted_at, Note.ASSIGNED if assigned else "", assigned):
-            order.is_overdue = (now - created) > dt.timedelta(hours=48)
+            order.is_overdue = created < Order.overdue_cutoff(now)
             return self._keep(order, steps)
         order.accepted_by_id = owner.pk if owner else None
         order.accepted_team_id = team.pk if team else None
@@ -317,7 +317,7 @@ class _History:
         last_at = steps[-1][-1]
         order.updated_at = last_at
         if order.status in Order.WAITING:
-            order.is_overdue = (self.now - order.created_at) > dt.timedelta(hours=48)
+            order.is_overdue = order.created_at < Order.overdue_cutoff(self.now)
         self.orders.append(order)
         self.changes.append(steps)
 

@@ -1,5 +1,7 @@
 """The practice menu (文明实践菜单) and the resident's orders (点单 → 接单 → 评单)."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
@@ -319,6 +321,12 @@ class Order(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status in self.CLOSED
+
+    @staticmethod
+    def overdue_cutoff(now: dt.datetime) -> dt.datetime:
+        """A waiting order created before this moment is overdue (``WENMING_ORDER_OVERDUE_HOURS``
+        after its creation); the periodic flag and the demo history both ask here."""
+        return now - dt.timedelta(hours=settings.WENMING_ORDER_OVERDUE_HOURS)
 
     @property
     def may_review(self) -> bool:

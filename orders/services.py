@@ -649,8 +649,9 @@ def order_flag_overdue(*, now: dt.datetime | None = None) -> int:
     accepted, or flags them then.
     """
     now = now or timezone.now()
-    threshold = now - dt.timedelta(hours=settings.WENMING_ORDER_OVERDUE_HOURS)
-    waiting = Q(status__in=Order.WAITING, is_overdue=False, created_at__lt=threshold)
+    waiting = Q(
+        status__in=Order.WAITING, is_overdue=False, created_at__lt=Order.overdue_cutoff(now)
+    )
     with transaction.atomic():
         ids = list(
             Order.objects.select_for_update(skip_locked=True)

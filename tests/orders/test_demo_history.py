@@ -81,7 +81,12 @@ def test_realistic_spread(history):
     assert stars[5] > stars[4] > stars[3] and stars[1] > 0
     assert Order.objects.filter(needs_follow_up=True).exists()
     assert Order.objects.filter(followed_up_at__isnull=False).exists()
-    assert Order.objects.filter(is_overdue=True, status__in=[S.SUBMITTED, S.OPEN]).exists()
+    waiting = Order.objects.filter(status__in=Order.WAITING)
+    assert waiting.filter(is_overdue=True).exists()
+    # The flags follow the periodic check's rule (Order.overdue_cutoff): it would add none.
+    cutoff = Order.overdue_cutoff(history.now)
+    assert not waiting.filter(created_at__lt=cutoff, is_overdue=False).exists()
+    assert not waiting.filter(created_at__gte=cutoff, is_overdue=True).exists()
     # Some villages have no order in some month.
     month_start = timezone.localtime(history.now).replace(day=1, hour=0, minute=0) - dt.timedelta(
         days=40

@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from pypdf import PdfReader
 
 from core.errors import InvalidInput, NotInScope
@@ -158,5 +159,10 @@ def test_records_page(client, volunteer, confirmed, station_head, django_assert_
         page = client.get("/volunteer/records/")
     html = page.content.decode()
     assert "文明宣讲第3场" in html and "3.5" in html and "3.0" in html
+    # A confirmed record says who confirmed it and when (volunteers/_record_status.html).
+    first = confirmed[0]
+    first.refresh_from_db()
+    who = station_head.get_full_name() or station_head.username
+    assert f"已确认 · {who} {timezone.localtime(first.confirmed_at):%Y-%m-%d}" in html
     client.force_login(station_head)
     assert client.get("/volunteer/records/").status_code == 404

@@ -15,13 +15,14 @@ caller may not see the order, 404), ``PermissionDenied`` (they may see it but no
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -52,7 +53,24 @@ MAX_TEXT = 2000
 @dataclass(frozen=True)
 class SubmitResult:
     order: Order
-    created: bool  # False: a duplicate of ``order``, which was submitted minutes ago
+
+
+class DuplicateOrder(InvalidTransition):
+    """An identical order (same phone, village and menu item) arrived within
+    ``WENMING_ORDER_DUPLICATE_MINUTES``. It carries only *when*, never *which* order: anyone who
+    knows a phone number could otherwise read and cancel that resident's order. 409."""
+
+    code = "duplicate"
+
+    def __init__(self, received_at: dt.datetime):
+        self.received_at = received_at
+        super().__init__(
+            _(
+                "相同的点单已于 %(time)s 收到，请勿重复提交。请使用当时得到的查询链接查看进度；"
+                "链接丢失时，可凭手机号向本村实践站查询。"
+            )
+            % {"time": timezone.localtime(received_at).strftime("%H:%M")}
+        )
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -205,6 +223,28 @@ def find_duplicate(*, phone: str, village_id: int, menu_item_id: int) -> Order |
     )
 
 
+# The first key of the two-key advisory lock form: a namespace of our own, so that these locks
+# never meet another feature's ("WM" and 1).
+_SUBMIT_LOCK_NAMESPACE = 0x574D0001
+
+
+def _lock_submission(*, phone: str, village_id: int, menu_item_id: int) -> None:
+    """Serialise submissions of the same phone, village and item until the transaction ends.
+
+    Without it two identical submissions at the same moment both find no duplicate and both
+    insert. A transaction-scoped advisory lock (PostgreSQL) makes the second wait until the
+    first has committed, so its duplicate check sees the first order. Different phones hash to
+    different keys and never wait for each other (a rare 32-bit collision only makes two
+    submissions queue for a moment). SQLite takes no lock: it allows one writer at a time.
+    """
+    if connection.vendor != "postgresql":
+        return
+    key = f"{phone}:{village_id}:{menu_item_id}".encode()
+    digest = int.from_bytes(hashlib.sha256(key).digest()[:4], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_SUBMIT_LOCK_NAMESPACE, digest])
+
+
 def order_submit(
     *,
     village: Village,
@@ -219,9 +259,9 @@ def order_submit(
 ) -> SubmitResult:
     """A resident orders a menu service for their village (no account needed).
 
-    Opens the order at once when the village's station does not review orders. Returns the
-    existing order (``created=False``) for the same phone, village and item within
-    ``WENMING_ORDER_DUPLICATE_MINUTES``. Raises ``InvalidInput`` with per-field messages.
+    Opens the order at once when the village's station does not review orders. Raises
+    ``InvalidInput`` with per-field messages, and ``DuplicateOrder`` (with the time only) when
+    the same phone, village and item were submitted within ``WENMING_ORDER_DUPLICATE_MINUTES``.
     """
     errors: dict[str, list[str]] = {}
     try:
@@ -254,13 +294,13 @@ def order_submit(
     if errors:
         raise InvalidInput(fields=errors)
 
-    duplicate = find_duplicate(phone=phone, village_id=village.pk, menu_item_id=menu_item.pk)
-    if duplicate is not None:
-        return SubmitResult(order=duplicate, created=False)
-
     reviews = selectors.station_reviews_orders(village)
-    now = timezone.now()
     with transaction.atomic():
+        _lock_submission(phone=phone, village_id=village.pk, menu_item_id=menu_item.pk)
+        duplicate = find_duplicate(phone=phone, village_id=village.pk, menu_item_id=menu_item.pk)
+        if duplicate is not None:
+            raise DuplicateOrder(duplicate.created_at)
+        now = timezone.now()
         order = Order.objects.create(
             number=_next_number(now),
             tracking_token=new_tracking_token(),
@@ -288,7 +328,7 @@ def order_submit(
                 opened_at=now,
             )
         delay_on_commit(tasks.notify_new_order, order.pk)
-    return SubmitResult(order=order, created=True)
+    return SubmitResult(order=order)
 
 
 # --- 审单: the station reviews ---------------------------------------------------------------

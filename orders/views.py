@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -138,24 +138,30 @@ def order_new(request):
                 )
             },
         )
+    except services.DuplicateOrder as exc:
+        # Say when, never which order: the tracking link is the resident's key (issue 14).
+        context["duplicate"] = exc.message
+        context["find_by_phone_url"] = _find_by_phone_url()
+        return render(request, "orders/order_form.html", context, status=409)
     except InvalidInput as exc:
         for field, errors in exc.fields.items():
             for error in errors:
                 form.add_error(field if field in form.fields else None, error)
         return render(request, "orders/order_form.html", context)
     order = result.order
-    if result.created:
-        messages.success(
-            request,
-            _("点单已提交，单号 %(number)s。请收藏本页，随时查看进度。") % {"number": order.number},
-        )
-    else:
-        messages.info(
-            request,
-            _("您在 %(minutes)d 分钟内已提交过相同的点单（单号 %(number)s），这是那一单的进度。")
-            % {"minutes": settings.WENMING_ORDER_DUPLICATE_MINUTES, "number": order.number},
-        )
+    messages.success(
+        request,
+        _("点单已提交，单号 %(number)s。请收藏本页，随时查看进度。") % {"number": order.number},
+    )
     return redirect("orders:track", token=order.tracking_token)
+
+
+def _find_by_phone_url() -> str:
+    """The "find my orders by phone" page, once it exists (issue 12); empty until then."""
+    try:
+        return reverse("orders:mine")
+    except NoReverseMatch:
+        return ""
 
 
 def _village_picker(request):

@@ -111,9 +111,6 @@ class OrderSubmittedSerializer(serializers.Serializer):
     number = serializers.CharField(help_text=_("单号，如 WM-202612-000123"))
     status = serializers.ChoiceField(choices=Order.Status.choices)
     tracking_token = serializers.CharField(help_text=_("查询令牌：群众查看进度、取消、评价的凭证"))
-    duplicate = serializers.BooleanField(
-        help_text=_("true：与 30 分钟内的同一点单重复，返回的是已有的点单（状态码 200）")
-    )
 
 
 class OrderTimelineEntrySerializer(serializers.ModelSerializer):

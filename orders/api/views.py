@@ -5,6 +5,8 @@ Status codes: bad input 400 (per field), anonymous 401, not allowed 403, out of 
 404, wrong state 409, too many submissions 429.
 """
 
+import datetime as dt
+
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
@@ -12,7 +14,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -44,7 +46,6 @@ SUBMITTED_EXAMPLE = {
     "number": "WM-202612-000123",
     "status": "submitted",
     "tracking_token": "q0vZ3nq3uJmBvE7aKxW0f5vJ3yQm1c8L",
-    "duplicate": False,
 }
 CONFLICT = error_response(
     409,
@@ -134,17 +135,30 @@ class OrderListCreateView(generics.ListAPIView):
         tags=TAGS,
         summary=gettext_lazy("群众点单（无需登录）"),
         description=gettext_lazy(
-            "同一手机号、村和服务项 30 分钟内重复提交时返回已有的点单（200，duplicate=true）。"
-            "按 IP 和手机号限流。"
+            "同一手机号、村和服务项在 WENMING_ORDER_DUPLICATE_MINUTES（默认 30）分钟内重复提交时"
+            "答 409（code=duplicate），只说明首单的收到时间，不返回已有点单的查询令牌、单号或"
+            "联系人。按 IP 和手机号限流。"
         ),
         request=s.OrderSubmitSerializer,
         responses={
             201: s.OrderSubmittedSerializer,
-            200: OpenApiResponse(
-                s.OrderSubmittedSerializer, description=gettext_lazy("重复点单：已有的点单")
-            ),
             400: error_response(
                 400, error_body(INVALID, "invalid", {"phone": [phone_numbers.INVALID_MESSAGE]})
+            ),
+            409: error_response(
+                409,
+                {
+                    "detail": lazy(
+                        lambda: str(
+                            services.DuplicateOrder(
+                                dt.datetime(2026, 12, 1, 1, 15, tzinfo=dt.UTC)
+                            ).message
+                        ),
+                        str,
+                    )(),
+                    "code": "duplicate",
+                    "fields": {},
+                },
             ),
             429: error_response(429),
         },
@@ -164,18 +178,17 @@ class OrderListCreateView(generics.ListAPIView):
     def post(self, request, *args, **kwargs):
         serializer = s.OrderSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        result = services.order_submit(**serializer.validated_data)
-        order = result.order
+        # A duplicate raises services.DuplicateOrder: 409 in the error shape, without the token.
+        order = services.order_submit(**serializer.validated_data).order
         body = s.OrderSubmittedSerializer(
             {
                 "id": order.pk,
                 "number": order.number,
                 "status": order.status,
                 "tracking_token": order.tracking_token,
-                "duplicate": not result.created,
             }
         ).data
-        return Response(body, status=status.HTTP_201_CREATED if result.created else 200)
+        return Response(body, status=status.HTTP_201_CREATED)
 
 
 class OrderDetailView(generics.RetrieveAPIView):

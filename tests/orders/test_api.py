@@ -44,7 +44,6 @@ def test_public_submit_returns_contract(api, tuanjie_station, payload):
         "number": order.number,
         "status": "submitted",
         "tracking_token": order.tracking_token,
-        "duplicate": False,
     }
 
 
@@ -66,13 +65,6 @@ def test_submit_item_not_in_village_menu_is_400(api, payload, menu_item, other_v
     menu_item.villages.add(other_village)
     body = assert_error(api.post("/api/orders/", payload, format="json"), 400)
     assert "menu_item" in body["fields"]
-
-
-def test_submit_duplicate_returns_existing(api, payload):
-    first = api.post("/api/orders/", payload, format="json").json()
-    again = api.post("/api/orders/", payload, format="json")
-    assert again.status_code == 200
-    assert again.json() == {**first, "duplicate": True}
 
 
 def test_submit_rate_limited_per_ip_and_phone(api, settings, payload):

@@ -4,6 +4,13 @@ The limits are the REST framework throttle rates ``order_submit_ip`` and ``order
 (settings ``WENMING_ORDER_RATE_IP`` / ``WENMING_ORDER_RATE_PHONE``), so the page and the API
 share one budget. Keys hold a hash, never a phone number (PIPL). If the cache is down we let the
 resident through: a lost order is worse than a missed limit.
+
+The phone budget counts per phone *and* address (issue 14): counted per phone alone, anyone who
+knows a resident's number could spend it from anywhere and lock the resident out of ordering.
+Per phone and address, a stranger only spends their own share; the per-address budget still caps
+what any one address sends, whatever phones it uses. The trade-off: someone with many addresses
+can still place orders under another's number (each a few per address), which the duplicate
+rule and the station's review catch, but can no longer block the owner.
 """
 
 import hashlib
@@ -52,9 +59,14 @@ def hit(scope: str, ident: str) -> int | None:
     return None
 
 
+def hit_phone(*, phone: str, ip: str) -> int | None:
+    """Count one submission against the phone budget of this address (see the docstring)."""
+    return hit(PHONE_SCOPE, f"{phone}@{ip}")
+
+
 def check_order_submit(*, ip: str, phone: str | None) -> int | None:
     """Count a public submission against the IP and phone limits; seconds to wait, or None."""
     wait = hit(IP_SCOPE, ip)
     if wait is None and phone:
-        wait = hit(PHONE_SCOPE, phone)
+        wait = hit_phone(phone=phone, ip=ip)
     return wait

@@ -108,13 +108,14 @@ def order_new(request):
 
     form = OrderForm(request.POST, menu_choices=menu_choices)
     context.update(form=form, has_menu=bool(menu_choices))
-    wait = ratelimit.hit(ratelimit.IP_SCOPE, client_ip(request))
+    ip = client_ip(request)
+    wait = ratelimit.hit(ratelimit.IP_SCOPE, ip)
     if wait:
         return _throttled(request, context, wait)
     if not form.is_valid():
         return render(request, "orders/order_form.html", context)
     data = form.cleaned_data
-    wait = ratelimit.hit(ratelimit.PHONE_SCOPE, data["phone"])
+    wait = ratelimit.hit_phone(phone=data["phone"], ip=ip)
     if wait:
         return _throttled(request, context, wait)
     menu_item = selectors.menu_items_for_village(village).filter(pk=data["menu_item"]).first()

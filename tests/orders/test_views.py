@@ -153,10 +153,7 @@ def test_flood_from_one_phone_is_limited(client, settings, form_data, menu_item)
         f.MenuItemFactory(platform=menu_item.platform, category=menu_item.category)
         for _ in range(2)
     ]
-    codes = [
-        client.post(NEW, {**form_data, "menu_item": item.pk}, REMOTE_ADDR=f"10.0.0.{i}").status_code
-        for i, item in enumerate(items)
-    ]
+    codes = [client.post(NEW, {**form_data, "menu_item": item.pk}).status_code for item in items]
     assert codes == [302, 302, 429]
 
 

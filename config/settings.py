@@ -105,6 +105,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After locale and auth: its 400 page is translated and extends base.html.
+    "config.nul_bytes.RefuseNulBytesMiddleware",
     # Last: turns a login that axes refused into the lockout page (or the API's error shape).
     "axes.middleware.AxesMiddleware",
 ]
@@ -295,6 +297,12 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
         "rest_framework.filters.SearchFilter",
+    ],
+    # DRF's JSON parser, answering 400 instead of 500 for bodies nested too deeply to parse.
+    "DEFAULT_PARSER_CLASSES": [
+        "core.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_PAGINATION_CLASS": "core.api.Pagination",
     "PAGE_SIZE": 50,

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "events",
     "reports",
     "portal",
+    "privacy",  # residents' personal data across orders and events: retention, export, erasure
 ]
 
 MIDDLEWARE = [
@@ -347,8 +348,14 @@ WENMING_API_TOKEN_DAYS = env_int("WENMING_API_TOKEN_DAYS", 30)
 # --- Domain settings -----------------------------------------------------------------------
 # Orders not accepted within this many hours are flagged overdue.
 WENMING_ORDER_OVERDUE_HOURS = env_int("WENMING_ORDER_OVERDUE_HOURS", 48)
-# The same phone, village and menu item within this many minutes shows the existing order.
+# The same phone, village and menu item within this many minutes is refused as a duplicate.
 WENMING_ORDER_DUPLICATE_MINUTES = env_int("WENMING_ORDER_DUPLICATE_MINUTES", 30)
+# PIPL: residents' names and phones on closed orders and past events' check-ins are erased this
+# many days after the order closed / the event ended (privacy.services.anonymise_expired).
+WENMING_RETENTION_DAYS = env_int("WENMING_RETENTION_DAYS", 365)
+# The volunteer who served an order sees the resident's full phone until this many days after
+# completing it (masked after); the area's admins keep it until the retention erases it.
+WENMING_VOLUNTEER_PHONE_DAYS = env_int("WENMING_VOLUNTEER_PHONE_DAYS", 7)
 # Day of the month by which stations submit next month's plan.
 WENMING_PLAN_DUE_DAY = env_int("WENMING_PLAN_DUE_DAY", 20)
 # Day of the month (08:00 Asia/Shanghai) on which next month's calendar is compiled.
@@ -370,6 +377,10 @@ CELERY_BEAT_SCHEDULE["events-recompile-current-month"] = {
 }
 # Reports: rebuild this month's and last month's rollups nightly, healing any refresh a crash lost
 # and changes that happen without a transition (late hour confirmations, overdue flags).
+CELERY_BEAT_SCHEDULE["privacy-anonymise-expired"] = {
+    "task": "privacy.anonymise_expired",
+    "schedule": crontab(minute=45, hour=3),
+}
 CELERY_BEAT_SCHEDULE["reports-rebuild-recent"] = {
     "task": "reports.rebuild_recent",
     "schedule": crontab(minute=15, hour=3),

@@ -29,6 +29,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("reports/", include("reports.urls")),
+    path("", include("privacy.urls")),
     path("", include("events.urls")),
     path("api/", include("config.api_urls")),
     # Last: any other /api/ URL is a 404 in the API's error shape, not an HTML page.

@@ -246,6 +246,8 @@ class CheckIn(models.Model):
         verbose_name=_("账号"),
     )
     created_at = models.DateTimeField(_("签到时间"), auto_now_add=True)
+    # PIPL: set when the name and phone were erased (retention or on request; privacy.services).
+    anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("活动签到")
@@ -261,8 +263,10 @@ class CheckIn(models.Model):
                 condition=Q(user__isnull=False),
                 name="checkin_once_per_user",
             ),
+            # Until it is anonymised: then the row only counts attendance.
             models.CheckConstraint(
-                condition=~Q(phone="") | Q(user__isnull=False), name="checkin_has_identity"
+                condition=~Q(phone="") | Q(user__isnull=False) | Q(anonymised_at__isnull=False),
+                name="checkin_has_identity",
             ),
         ]
 

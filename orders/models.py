@@ -258,6 +258,9 @@ class Order(models.Model):
     rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("取消/驳回时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # PIPL: set when the resident's name and phone were erased (retention or on request);
+    # see privacy.services. The order, its history and the reports stay.
+    anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("点单")

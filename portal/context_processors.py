@@ -14,6 +14,7 @@ NAV = [
     ("orders:station_orders", _("站点管理"), "admin"),
     ("events:plans", _("活动计划"), "admin"),
     ("reports:coverage", _("统计报表"), "admin"),
+    ("privacy:resident", _("个人信息申请"), "admin"),
     ("admin:index", _("后台"), "staff"),
 ]
 

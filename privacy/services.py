@@ -1,0 +1,174 @@
+"""Residents' personal data (PIPL: minimum necessary, shortest retention).
+
+Three writes, each logged with a ``PersonalDataAction`` row in the same transaction:
+
+- ``anonymise_expired``: the names and phones on orders closed, and on check-ins at events ended,
+  more than ``WENMING_RETENTION_DAYS`` ago are erased (Celery beat daily, ``manage.py
+  anonymise``). Idempotent: a row is erased once and marked ``anonymised_at``.
+- ``resident_export``: an area admin exports one resident's records in their area, by phone.
+- ``resident_erase``: an area admin erases (anonymises) them, on the resident's request.
+
+Erasing keeps the rows: the orders, their history, ratings, check-in counts and every report
+figure stay, only who it was goes. The retention rule lives here, once, for both apps' rows.
+
+Errors (``config.errors``): ``InvalidInput`` (bad phone, 400), ``NotInScope`` (not an area
+admin, 404).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from core import phone as phone_numbers
+from core.errors import InvalidInput, NotInScope
+from events.models import CheckIn
+from orders.models import Order
+from privacy.models import PersonalDataAction
+from stations.scope import scope_for
+
+S = Order.Status
+# An order is closed once nothing more will happen to it: served (and perhaps rated), or
+# cancelled or rejected. Orders still waiting or in service keep their contact.
+CLOSED = [S.COMPLETED, S.RATED, S.CANCELLED, S.REJECTED]
+ERASED = {"name": "", "phone": ""}
+
+
+@dataclass
+class ResidentRecords:
+    phone: str
+    orders: list[Order] = field(default_factory=list)
+    checkins: list[CheckIn] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.orders) + len(self.checkins)
+
+
+def retention_cutoff(now: dt.datetime | None = None) -> dt.datetime:
+    return (now or timezone.now()) - dt.timedelta(days=settings.WENMING_RETENTION_DAYS)
+
+
+def _log(*, kind: str, actor=None, phone: str = "", orders: int, checkins: int) -> None:
+    PersonalDataAction.objects.create(
+        kind=kind,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_username=actor.get_username() if actor is not None else "",
+        phone_masked=phone_numbers.mask(phone) if phone else "",
+        orders=orders,
+        checkins=checkins,
+    )
+
+
+# --- retention ------------------------------------------------------------------------------
+
+
+def expired_orders(now: dt.datetime | None = None) -> QuerySet[Order]:
+    """Closed orders whose resident's contact is past the retention period."""
+    return Order.objects.annotate(
+        finished_at=Coalesce("rated_at", "completed_at", "closed_at")
+    ).filter(status__in=CLOSED, anonymised_at__isnull=True, finished_at__lt=retention_cutoff(now))
+
+
+def expired_checkins(now: dt.datetime | None = None) -> QuerySet[CheckIn]:
+    return CheckIn.objects.filter(anonymised_at__isnull=True, event__end__lt=retention_cutoff(now))
+
+
+def anonymise_expired(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Erase names and phones past ``WENMING_RETENTION_DAYS``; returns what was erased.
+
+    Safe to run any number of times, and concurrently: each UPDATE only matches rows not yet
+    anonymised, so a row is counted by one run only.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The ids first: an UPDATE cannot filter on the annotation across every backend.
+        order_ids = list(expired_orders(now).values_list("pk", flat=True))
+        orders = Order.objects.filter(pk__in=order_ids, anonymised_at__isnull=True).update(
+            anonymised_at=now, **ERASED
+        )
+        checkins = expired_checkins(now).update(anonymised_at=now, **ERASED)
+        if orders or checkins:
+            _log(kind=PersonalDataAction.Kind.RETENTION, orders=orders, checkins=checkins)
+    return {"orders": orders, "checkins": checkins}
+
+
+# --- one resident's data, on request --------------------------------------------------------
+
+
+def _clean_phone(phone: str) -> str:
+    try:
+        return phone_numbers.clean(phone)
+    except ValidationError as exc:
+        raise InvalidInput(fields={"phone": list(exc.messages)}) from None
+
+
+def _area(actor):
+    scope = scope_for(actor)
+    if not scope.is_admin:
+        raise NotInScope()
+    return scope
+
+
+def resident_records(*, actor, phone: str) -> ResidentRecords:
+    """One resident's orders and check-ins in ``actor``'s area, found by phone (a read)."""
+    scope = _area(actor)
+    phone = _clean_phone(phone)
+    orders = scope.filter(
+        Order.objects.filter(phone=phone).select_related("village", "town", "menu_item")
+    ).order_by("created_at", "pk")
+    checkins = scope.filter(
+        CheckIn.objects.filter(phone=phone).select_related("event"),
+        town="event__town",
+        village="event__village",
+    ).order_by("created_at", "pk")
+    return ResidentRecords(phone=phone, orders=list(orders), checkins=list(checkins))
+
+
+def resident_export(*, actor, phone: str) -> ResidentRecords:
+    """What ``actor``'s area holds on the resident with ``phone``, for them to take away.
+
+    Logged (who, when, the masked phone, how many records), even when nothing was found.
+    """
+    with transaction.atomic():
+        records = resident_records(actor=actor, phone=phone)
+        _log(
+            kind=PersonalDataAction.Kind.EXPORT,
+            actor=actor,
+            phone=records.phone,
+            orders=len(records.orders),
+            checkins=len(records.checkins),
+        )
+    return records
+
+
+def resident_erase(*, actor, phone: str) -> dict[str, int]:
+    """Erase the name and phone on the resident's orders and check-ins in ``actor``'s area.
+
+    Orders still in progress lose their contact too (the resident asked): the volunteer can no
+    longer call. Logged like an export. Returns how many orders and check-ins were erased.
+    """
+    with transaction.atomic():
+        records = resident_records(actor=actor, phone=phone)
+        now = timezone.now()
+        orders = Order.objects.filter(pk__in=[o.pk for o in records.orders]).update(
+            anonymised_at=now, updated_at=now, **ERASED
+        )
+        checkins = CheckIn.objects.filter(pk__in=[c.pk for c in records.checkins]).update(
+            anonymised_at=now, **ERASED
+        )
+        _log(
+            kind=PersonalDataAction.Kind.ERASE,
+            actor=actor,
+            phone=records.phone,
+            orders=orders,
+            checkins=checkins,
+        )
+    return {"orders": orders, "checkins": checkins}

@@ -26,7 +26,11 @@ first) the loser gets 404, like anyone who arrives later; otherwise 409 ("someon
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError, InvalidTransition, NotInScope, PermissionDenied
@@ -87,17 +91,23 @@ def administers(user, order: Order) -> bool:
 
 
 def may_see_phone(user, order: Order) -> bool:
-    """PIPL: the full phone goes to the area's admins and to the volunteer who owns the order
-    (from acceptance on); everyone else sees ``Order.masked_phone``."""
+    """PIPL: the full phone goes to the area's admins and to the volunteer who owns the order,
+    from acceptance until ``WENMING_VOLUNTEER_PHONE_DAYS`` after completing it (a call about the
+    service, no longer); everyone else sees ``Order.masked_phone``."""
     if user is None or not user.is_authenticated:
         return False
     if administers(user, order):
         return True
     volunteer = active_volunteer(user)
+    if volunteer is None or order.accepted_by_id != volunteer.pk:
+        return False
+    if order.status in Order.IN_SERVICE:
+        return True
+    window = dt.timedelta(days=settings.WENMING_VOLUNTEER_PHONE_DAYS)
     return (
-        volunteer is not None
-        and order.accepted_by_id == volunteer.pk
-        and order.status in (Order.OWNED)
+        order.status in Order.SERVED
+        and order.completed_at is not None
+        and timezone.now() - order.completed_at < window
     )
 
 

@@ -34,10 +34,9 @@ from orders.models import Order
 from privacy.models import PersonalDataAction
 from stations.scope import scope_for
 
-S = Order.Status
 # An order is closed once nothing more will happen to it: served (and perhaps rated), or
 # cancelled or rejected. Orders still waiting or in service keep their contact.
-CLOSED = [S.COMPLETED, S.RATED, S.CANCELLED, S.REJECTED]
+CLOSED = [*Order.SERVED, *Order.CLOSED]
 ERASED = {"name": "", "phone": ""}
 
 

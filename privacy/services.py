@@ -11,7 +11,7 @@ Three writes, each logged with a ``PersonalDataAction`` row in the same transact
 Erasing keeps the rows: the orders, their history, ratings, check-in counts and every report
 figure stay, only who it was goes. The retention rule lives here, once, for both apps' rows.
 
-Errors (``config.errors``): ``InvalidInput`` (bad phone, 400), ``NotInScope`` (not an area
+Errors (``core.errors``): ``InvalidInput`` (bad phone, 400), ``NotInScope`` (not an area
 admin, 404).
 """
 

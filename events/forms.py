@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core import phone as phone_numbers
-from events.models import MAX_COUNT, Event, EventPhoto
+from core.dates import validate_bounded
+from events.models import DESCRIPTION_MAX, MAX_COUNT, REASON_MAX, Event, EventPhoto
 from orders.models import Platform, ServiceCategory
 from stations.models import Village
 
@@ -25,10 +26,16 @@ class EventForm(forms.Form):
         label=_("服务平台"), queryset=Platform.objects.all(), required=False
     )
     start = forms.DateTimeField(
-        label=_("开始时间"), widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M"]
+        label=_("开始时间"),
+        widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M"],
+        validators=[validate_bounded],
     )
     end = forms.DateTimeField(
-        label=_("结束时间"), widget=DateTimeLocalInput(), input_formats=["%Y-%m-%dT%H:%M"]
+        label=_("结束时间"),
+        widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M"],
+        validators=[validate_bounded],
     )
     village = forms.ModelChoiceField(
         label=_("村（社区）"),
@@ -42,7 +49,9 @@ class EventForm(forms.Form):
         required=False,
         help_text=_("留空则在本实践站举办。"),
     )
-    description = forms.CharField(label=_("活动内容"), widget=forms.Textarea, required=False)
+    description = forms.CharField(
+        label=_("活动内容"), widget=forms.Textarea, required=False, max_length=DESCRIPTION_MAX
+    )
     capacity = forms.IntegerField(
         label=_("人数上限"), min_value=1, max_value=MAX_COUNT, required=False
     )
@@ -66,7 +75,9 @@ class EventForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(label=_("取消原因"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("取消原因"), widget=forms.Textarea(attrs={"rows": 2}), max_length=REASON_MAX
+    )
 
 
 class CompleteForm(forms.Form):
@@ -74,7 +85,10 @@ class CompleteForm(forms.Form):
         label=_("参与人数"), min_value=0, max_value=MAX_COUNT, required=False
     )
     results_note = forms.CharField(
-        label=_("活动成效"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("活动成效"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=DESCRIPTION_MAX,
     )
 
 

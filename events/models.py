@@ -15,6 +15,11 @@ from volunteers.models import Team, Volunteer
 # The largest count a PositiveIntegerField holds on every database we run (PostgreSQL's integer).
 # Forms and serializers cap headcounts with it, so a typo is a 400 rather than a DataError (500).
 MAX_COUNT = 2_147_483_647
+# Text limits (issue 14: 1 MB descriptions were stored). The forms and serializers enforce them;
+# on the model they reach the admin's forms too.
+DESCRIPTION_MAX = 5000  # an event's description and its results note
+REASON_MAX = 500  # a cancellation reason, shown publicly
+NOTE_MAX = 2000  # a monthly plan's note
 
 
 class Event(models.Model):
@@ -26,7 +31,7 @@ class Event(models.Model):
         CANCELLED = "cancelled", _("已取消")
 
     title = models.CharField(_("活动名称"), max_length=150)
-    description = models.TextField(_("活动内容"), blank=True)
+    description = models.TextField(_("活动内容"), blank=True, max_length=DESCRIPTION_MAX)
     category = models.ForeignKey(
         ServiceCategory, on_delete=models.PROTECT, related_name="events", verbose_name=_("服务类别")
     )
@@ -94,9 +99,9 @@ class Event(models.Model):
     state = models.CharField(
         _("状态"), max_length=10, choices=State.choices, default=State.DRAFT, editable=False
     )
-    cancel_reason = models.TextField(_("取消原因"), blank=True)
+    cancel_reason = models.TextField(_("取消原因"), blank=True, max_length=REASON_MAX)
     attendance = models.PositiveIntegerField(_("参与人数"), default=0)
-    results_note = models.TextField(_("活动成效"), blank=True)
+    results_note = models.TextField(_("活动成效"), blank=True, max_length=DESCRIPTION_MAX)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(_("取消时间"), null=True, blank=True, editable=False)
     source_order = models.OneToOneField(
@@ -334,7 +339,7 @@ class MonthlyPlan(models.Model):
         verbose_name=_("提交人"),
         editable=False,
     )
-    note = models.TextField(_("计划说明"), blank=True)
+    note = models.TextField(_("计划说明"), blank=True, max_length=NOTE_MAX)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from core.errors import InvalidInput, InvalidTransition, NotInScope
 from core.months import bounds, current_month
 from events.access import position_in_scope
-from events.models import Event, MonthlyPlan
+from events.models import NOTE_MAX, Event, MonthlyPlan
 from events.services import transition
 from events.signals import plan_submitted
 from stations.models import Position
@@ -32,6 +32,11 @@ def plan_submit(*, user, position: Position, month: dt.date, note: str = "") -> 
         raise InvalidInput(_("月份无效。"))
     if month < current_month():
         raise InvalidInput(_("不能提交过去月份的计划。"))
+    if len(note or "") > NOTE_MAX:
+        raise InvalidInput(
+            _("计划说明过长（最多 %(n)d 字）。") % {"n": NOTE_MAX},
+            fields={"note": [_("计划说明过长（最多 %(n)d 字）。") % {"n": NOTE_MAX}]},
+        )
     start, end = bounds(month)
     month_events = Event.objects.filter(
         organiser_position=position, start__gte=start, start__lt=end

@@ -48,6 +48,7 @@ Note = OrderStatusChange.NoteKind
 MAX_PEOPLE = 10_000
 MAX_HOURS = Decimal("24")
 MAX_TEXT = 2000
+PREFERRED_DATE_AHEAD = dt.timedelta(days=366)  # a resident plans up to a year ahead
 
 
 @dataclass(frozen=True)
@@ -281,8 +282,12 @@ def order_submit(
         people = 0
     if not 1 <= people <= MAX_PEOPLE:
         errors["people"] = [_("服务人数应在 1 到 %(n)d 之间。") % {"n": MAX_PEOPLE}]
-    if preferred_date is not None and preferred_date < timezone.localdate():
+    today = timezone.localdate()
+    if preferred_date is not None and preferred_date < today:
         errors["preferred_date"] = [_("期望日期不能早于今天。")]
+    elif preferred_date is not None and preferred_date > today + PREFERRED_DATE_AHEAD:
+        # Also keeps it inside 2000-2100 (core.dates) until the year 2100 itself.
+        errors["preferred_date"] = [_("期望日期不能晚于一年以后。")]
     elif preferred_date is not None and not dates.in_range(preferred_date):
         errors["preferred_date"] = [dates.OUT_OF_RANGE_MESSAGE % dates.YEARS]
     if target_group and target_group not in TargetGroup.values:

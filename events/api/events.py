@@ -19,7 +19,7 @@ from events import access, selectors, services
 from events.api import serializers as s
 from events.api.schema import BAD_INPUT, TAGS
 from events.filters import EventFilter
-from events.models import MAX_COUNT, Event
+from events.models import DESCRIPTION_MAX, MAX_COUNT, REASON_MAX, Event
 from orders.models import Platform, ServiceCategory, TargetGroup
 from stations.models import Town, Village
 
@@ -88,7 +88,9 @@ class EventWriteSerializer(serializers.Serializer):
     start = serializers.DateTimeField(validators=[validate_bounded])
     end = serializers.DateTimeField(validators=[validate_bounded])
     venue_address = serializers.CharField(max_length=200, allow_blank=True, required=False)
-    description = serializers.CharField(allow_blank=True, required=False)
+    description = serializers.CharField(
+        allow_blank=True, required=False, max_length=DESCRIPTION_MAX
+    )
     capacity = serializers.IntegerField(
         min_value=1, max_value=MAX_COUNT, allow_null=True, required=False
     )
@@ -116,14 +118,16 @@ class EventCreateSerializer(EventWriteSerializer):
 
 
 class CancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500, help_text=_("取消原因（公开显示）"))
+    reason = serializers.CharField(max_length=REASON_MAX, help_text=_("取消原因（公开显示）"))
 
 
 class CompleteSerializer(serializers.Serializer):
     attendance = serializers.IntegerField(
         min_value=0, max_value=MAX_COUNT, required=False, allow_null=True
     )
-    results_note = serializers.CharField(allow_blank=True, required=False, default="")
+    results_note = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=DESCRIPTION_MAX
+    )
 
 
 def managed_event(user, pk: int) -> Event:

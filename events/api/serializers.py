@@ -9,7 +9,7 @@ from rest_framework import serializers
 from core import phone as phone_numbers
 from core.fields import OptionalPhoneField
 from events.ical import event_uid
-from events.models import Event, EventPhoto, EventVolunteer
+from events.models import NOTE_MAX, Event, EventPhoto, EventVolunteer
 from volunteers.models import Volunteer
 
 
@@ -168,7 +168,7 @@ class PlanRowSerializer(serializers.Serializer):
 
 class PlanSubmitSerializer(serializers.Serializer):
     position = serializers.IntegerField(min_value=1, max_value=2**63 - 1, help_text=_("实践站编号"))
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX)
 
 
 class PlanSerializer(serializers.Serializer):

@@ -52,8 +52,8 @@ def test_order_page_and_api_accept_typed_numbers(client, api, order_data, typed)
     page = client.post("/orders/new/", {**order_data, "phone": typed})
     assert page.status_code == 302
     created = api.post("/api/orders/", {**order_data, "phone": typed}, format="json")
-    # The same phone, village and item: the API hands back the page's order (a duplicate).
-    assert created.status_code == 200 and created.json()["duplicate"] is True
+    # The same phone, village and item: the API refuses it as a duplicate of the page's order.
+    assert created.status_code == 409 and created.json()["code"] == "duplicate"
     order = Order.objects.get()
     assert order.phone == STORED
 

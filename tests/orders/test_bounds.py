@@ -35,3 +35,25 @@ def test_a_year_ahead_is_fine(api, data):
     response = api.post("/api/orders/", {**data, "preferred_date": "2027-12-01"}, format="json")
     assert response.status_code == 201
     assert Order.objects.get().preferred_date == dt.date(2027, 12, 1)
+
+
+def test_migration_clears_dates_stored_out_of_range(tuanjie_station, tuanjie, menu_item):
+    import importlib
+    from pathlib import Path
+
+    from django.apps import apps as django_apps
+
+    from tests.orders.factories import submit_order
+
+    bad = submit_order(tuanjie, menu_item)
+    good = submit_order(tuanjie, menu_item, preferred_date=dt.date(2027, 1, 5))
+    Order.objects.filter(pk=bad.pk).update(
+        preferred_date=dt.date(9999, 12, 31), service_date=dt.date(1, 1, 1)
+    )
+    folder = Path(importlib.import_module("orders.migrations").__file__).parent
+    name = next(folder.glob("*_repair_out_of_range.py")).stem
+    importlib.import_module(f"orders.migrations.{name}").repair(django_apps, None)
+    bad.refresh_from_db()
+    good.refresh_from_db()
+    assert bad.preferred_date is None and bad.service_date is None
+    assert good.preferred_date == dt.date(2027, 1, 5)

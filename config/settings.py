@@ -183,13 +183,27 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, report caches) ------------------------------------------------------
+# Every process must see the same cache: a report cached by one gunicorn worker is invalidated
+# by a write in another. Redis with CACHE_URL; else, in production, the database (the table is
+# created by ``migrate``: reports/migrations/0004_cache_table.py); the per-process memory cache
+# only for DEBUG (the embedded demo) and tests.
 CACHE_URL = env("CACHE_URL")
+CACHE_TABLE = "wenming_cache"
 if CACHE_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
-else:
+elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            # Report pages per area and month add up; culling past this drops the oldest third.
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 # --- Celery --------------------------------------------------------------------------------
 # No broker: tasks run eagerly in the calling process. With a broker: real workers. Run exactly

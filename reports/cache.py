@@ -16,12 +16,14 @@ Three kinds of token:
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 PREFIX = "reports:generation"
 ALL = f"{PREFIX}:all"
@@ -57,15 +59,26 @@ def bump(*, town_ids: Iterable[int] | None = None) -> None:
     transaction.on_commit(lambda: _replace(keys))
 
 
-def cached(key: str, compute: Callable[[], Any], *, town_id: int | None = None) -> Any:
+def cached(
+    key: str,
+    compute: Callable[[], Any],
+    *,
+    town_id: int | None = None,
+    fresh_until: Callable[[Any], dt.datetime | None] | None = None,
+) -> Any:
     """``compute()``, cached until a change it could see. ``town_id``: the report reads only
-    that town; None: it may read any town."""
+    that town; None: it may read any town. ``fresh_until(value)``: a moment after which the
+    value goes stale without any change (an order becoming overdue), or None."""
     tokens = _tokens([ALL, ANY if town_id is None else _town(town_id)])
     full_key = f"reports:{':'.join(tokens)}:{key}"
-    value = cache.get(full_key)
-    if value is None:
-        value = compute()
-        cache.set(full_key, value, TTL_SECONDS)
+    hit = cache.get(full_key)
+    if hit is not None:
+        value, until = hit
+        if until is None or timezone.now() < until:
+            return value
+    value = compute()
+    until = fresh_until(value) if fresh_until else None
+    cache.set(full_key, (value, until), TTL_SECONDS)
     return value
 
 

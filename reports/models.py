@@ -9,8 +9,10 @@ tens of thousands of rows per request. Instead two derived tables hold what the 
   (platform, team). Medians cannot be summed, so the orders report reads these rows.
 
 Months are the first day of the month in Asia/Shanghai. Each counter counts in the month its
-moment happened: received by ``created_at``, accepted by ``accepted_at``, a service (completed
-order) by ``completed_at``, a rating by ``rated_at``, a done event by its ``end``.
+moment happened, as ``reports.figures`` defines it: received by ``created_at``, accepted by
+the standing acceptance, a service (completed order) by ``completed_at``, a rating by
+``rated_at``, a done event by its ``end``. The village rows' order counters are summed from
+the order facts, so the two never disagree.
 """
 
 from django.db import models
@@ -37,7 +39,6 @@ class VillageMonthCategory(models.Model):
     orders_completed = models.PositiveIntegerField(_("已完成点单"), default=0)
     orders_rated = models.PositiveIntegerField(_("已评价"), default=0)
     orders_closed = models.PositiveIntegerField(_("取消或驳回"), default=0)
-    orders_overdue = models.PositiveIntegerField(_("超时未接单"), default=0)
     stars_sum = models.PositiveIntegerField(_("评分合计"), default=0)
     events_done = models.PositiveIntegerField(_("完成活动"), default=0)
     attendance = models.PositiveIntegerField(_("活动参与人数"), default=0)
@@ -101,13 +102,16 @@ class OrderFact(models.Model):
     accepted_month = models.DateField(_("接单月份"), null=True, blank=True)
     completed_month = models.DateField(_("完成月份"), null=True, blank=True)
     rated_month = models.DateField(_("评价月份"), null=True, blank=True)
+    closed_month = models.DateField(_("取消/驳回月份"), null=True, blank=True)
     accept_seconds = models.PositiveIntegerField(_("接单用时（秒）"), null=True, blank=True)
     complete_seconds = models.PositiveIntegerField(_("完成用时（秒）"), null=True, blank=True)
     stars = models.PositiveSmallIntegerField(_("评分"), null=True, blank=True)
     hours = models.DecimalField(
         _("服务时长（小时）"), max_digits=6, decimal_places=1, null=True, blank=True
     )
-    overdue = models.BooleanField(_("超时未接单"), default=False)
+    # When the order became overdue (``reports.figures.order_overdue_at``): a moment still
+    # ahead while it waits, so readers compare it with now and no periodic task is needed.
+    overdue_at = models.DateTimeField(_("超时未接单时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("点单事实")

@@ -29,14 +29,6 @@ def on_order_status_changed(sender, *, order_id, **kwargs) -> None:
         logger.exception("could not refresh rollups for order %s", order_id)
 
 
-def on_orders_flagged_overdue(sender, *, order_ids, **kwargs) -> None:
-    """Overdue is a flag, not a transition: the rollup's overdue counts follow it at once."""
-    try:
-        services.refresh_orders(order_ids=order_ids)
-    except Exception:
-        logger.exception("could not refresh rollups for %d overdue orders", len(order_ids))
-
-
 def on_event_state_changed(sender, *, event_id, village_id=None, **kwargs) -> None:
     try:
         services.refresh_event(event_id=event_id, village_id=village_id)
@@ -101,12 +93,11 @@ def connect() -> None:
                 dispatch_uid=f"reports.{model.__name__}",
             )
     try:
-        from orders.signals import order_status_changed, orders_flagged_overdue
+        from orders.signals import order_status_changed
     except ImportError:  # the orders workflow is not installed
         pass
     else:
         order_status_changed.connect(on_order_status_changed, dispatch_uid="reports.orders")
-        orders_flagged_overdue.connect(on_orders_flagged_overdue, dispatch_uid="reports.overdue")
     try:
         from events.signals import event_state_changed, plan_submitted
     except ImportError:  # the events workflow is not installed

@@ -14,15 +14,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, DateField, F, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from core.months import TZ, bounds, month_of
 from events.models import Event, EventVolunteer
-from orders.models import Order
+from orders.models import Order, OrderStatusChange
 from reports import cache as report_cache
+from reports import figures
 from reports.models import OrderFact, TownMonth, VillageMonthCategory
 from stations.models import Town, Village
 
@@ -34,7 +34,6 @@ COUNTERS = [
     "orders_completed",
     "orders_rated",
     "orders_closed",
-    "orders_overdue",
     "stars_sum",
     "events_done",
     "attendance",
@@ -46,13 +45,6 @@ Key = tuple[int, int, dt.date, int]  # village, town, month, category
 
 def _month(field: str) -> TruncMonth:
     return TruncMonth(field, output_field=DateField(), tzinfo=TZ)
-
-
-def overdue_q() -> Q:
-    """Orders that waited too long for a taker: flagged while still waiting (the flag is cleared
-    on acceptance), or accepted later than WENMING_ORDER_OVERDUE_HOURS after submission."""
-    limit = dt.timedelta(hours=settings.WENMING_ORDER_OVERDUE_HOURS)
-    return Q(is_overdue=True) | Q(accepted_at__gt=F("created_at") + limit)
 
 
 def _in_months(field: str, months: Iterable[dt.date] | None) -> Q:
@@ -68,56 +60,56 @@ def _in_months(field: str, months: Iterable[dt.date] | None) -> Q:
 def aggregate_rollup(
     *, village_ids: Iterable[int] | None = None, months: Iterable[dt.date] | None = None
 ) -> dict[Key, dict]:
-    """Rollup rows computed from the base tables, for some villages and months (None: all).
+    """Rollup rows computed from the order facts and the events, for some villages and months
+    (None: all). Call with the facts of those villages current (``refresh_orders``,
+    ``rebuild``): the order counters are the facts' months, as ``reports.figures`` defines
+    them, so the rollups and the orders report cannot disagree.
 
     Cancelled and rejected orders never count as a service; a done event counts once, in the
     month of its end, however many days it spans.
     """
     months = None if months is None else sorted(set(months))
-    orders = Order.objects.all()
-    if village_ids is not None:
-        orders = orders.filter(village_id__in=list(village_ids))
     rows: dict[Key, dict] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
     dims = ("village_id", "town_id", "m", "category_id")
 
-    def add(queryset, field: str, **aggregates) -> None:
-        qs = (
-            queryset.filter(_in_months(field, months))
-            .annotate(m=_month(field))
-            .values(*dims)
-            .annotate(**aggregates)
-            .order_by()
-        )
+    def add(queryset, month_of, **aggregates) -> None:
+        qs = queryset.annotate(m=month_of).values(*dims).annotate(**aggregates).order_by()
         for row in qs:
             target = rows[tuple(row[d] for d in dims)]
             for name in aggregates:
                 target[name] += row[name] or 0
 
-    add(orders, "created_at", orders_received=Count("id"))
-    add(orders.filter(overdue_q()), "created_at", orders_overdue=Count("id"))
-    add(orders.filter(accepted_at__isnull=False), "accepted_at", orders_accepted=Count("id"))
+    facts = OrderFact.objects.all()
+    if village_ids is not None:
+        facts = facts.filter(village_id__in=list(village_ids))
+
+    def fact_months(field: str):
+        """Facts with a month in ``field`` (within ``months``), and that month."""
+        queryset = facts.filter(**{f"{field}__isnull": False})
+        if months is not None:
+            queryset = queryset.filter(**{f"{field}__in": months})
+        return queryset, F(field)
+
+    add(*fact_months("created_month"), orders_received=Count("order_id"))
+    add(*fact_months("accepted_month"), orders_accepted=Count("order_id"))
     add(
-        orders.filter(status__in=Order.SERVED, completed_at__isnull=False),
-        "completed_at",
-        orders_completed=Count("id"),
+        *fact_months("completed_month"),
+        orders_completed=Count("order_id"),
         volunteer_hours=Sum("hours"),
     )
-    add(
-        orders.filter(status=Order.Status.RATED, rated_at__isnull=False, stars__isnull=False),
-        "rated_at",
-        orders_rated=Count("id"),
-        stars_sum=Sum("stars"),
-    )
-    add(
-        orders.filter(status__in=Order.CLOSED, closed_at__isnull=False),
-        "closed_at",
-        orders_closed=Count("id"),
-    )
+    add(*fact_months("rated_month"), orders_rated=Count("order_id"), stars_sum=Sum("stars"))
+    add(*fact_months("closed_month"), orders_closed=Count("order_id"))
 
     events = Event.objects.filter(state=Event.State.DONE, village__isnull=False)
     if village_ids is not None:
         events = events.filter(village_id__in=list(village_ids))
-    add(events, "end", events_done=Count("id"), attendance=Sum("attendance"))
+    field = figures.event_service_month_field
+    add(
+        events.filter(_in_months(field, months)),
+        _month(field),
+        events_done=Count("id"),
+        attendance=Sum("attendance"),
+    )
 
     # A volunteer's event hours count once checked in or confirmed by the organiser.
     helpers = EventVolunteer.objects.filter(
@@ -128,8 +120,8 @@ def aggregate_rollup(
     if village_ids is not None:
         helpers = helpers.filter(event__village_id__in=list(village_ids))
     qs = (
-        helpers.filter(_in_months("event__end", months))
-        .annotate(m=_month("event__end"))
+        helpers.filter(_in_months(f"event__{field}", months))
+        .annotate(m=_month(f"event__{field}"))
         .values("event__village_id", "event__town_id", "m", "event__category_id")
         .annotate(h=Sum("hours"))
         .order_by()
@@ -153,11 +145,12 @@ FACT_FIELDS = [
     "accepted_month",
     "completed_month",
     "rated_month",
+    "closed_month",
     "accept_seconds",
     "complete_seconds",
     "stars",
     "hours",
-    "overdue",
+    "overdue_at",
 ]
 FACT_SOURCE = [
     "id",
@@ -175,7 +168,6 @@ FACT_SOURCE = [
     "closed_at",
     "stars",
     "hours",
-    "is_overdue",
 ]
 
 
@@ -263,35 +255,72 @@ def refresh_village_months(*, village_id: int, months: Iterable[dt.date]) -> int
     return len(objs)
 
 
-def _fact_row(o: dict) -> tuple:
-    """The OrderFact row of an order given as ``values(*FACT_SOURCE)``."""
-    served = o["status"] in Order.SERVED
-    rated = o["status"] == Order.Status.RATED
+def _changes_of(order_ids: list[int]) -> dict[int, list[tuple[dt.datetime, str]]]:
+    """Each order's status changes, oldest first: what the figures are judged from."""
+    out: dict[int, list[tuple[dt.datetime, str]]] = defaultdict(list)
+    for order_id, at, to_status in (
+        OrderStatusChange.objects.filter(order_id__in=order_ids)
+        .order_by("order_id", "created_at", "id")
+        .values_list("order_id", "created_at", "to_status")
+    ):
+        out[order_id].append((at, to_status))
+    return out
+
+
+def _fact_rows(orders: Iterable[dict], chunk: int = 5000) -> list[tuple]:
+    """The OrderFact rows of orders given as ``values(*FACT_SOURCE)``, their status changes
+    read once per chunk of orders."""
+    out = []
+    batch: list[dict] = []
+
+    def flush() -> None:
+        changes = _changes_of([o["id"] for o in batch])
+        out.extend(_fact_row(o, changes.get(o["id"], [])) for o in batch)
+        batch.clear()
+
+    for order in orders:
+        batch.append(order)
+        if len(batch) >= chunk:
+            flush()
+    flush()
+    return out
+
+
+def _fact_row(o: dict, changes: figures.Changes) -> tuple:
+    """The OrderFact row of an order given as ``values(*FACT_SOURCE)`` and its changes."""
+    status = o["status"]
+    served = status in Order.SERVED
+    rated = status == Order.Status.RATED
     created = o["created_at"]
+    accepted = figures.order_standing_acceptance(
+        status=status, accepted_at=o["accepted_at"], changes=changes
+    )
 
     def seconds(later):
         return None if later is None else max(0, int((later - created).total_seconds()))
 
-    limit = dt.timedelta(hours=settings.WENMING_ORDER_OVERDUE_HOURS)
-    late = o["accepted_at"] is not None and o["accepted_at"] - created > limit
     return (
         o["id"],
-        o["status"],
+        status,
         o["village_id"],
         o["town_id"],
         o["category_id"],
         o["menu_item__platform_id"],
         o["accepted_team_id"] or o["menu_item__team_id"],
         month_of(created),
-        month_of(o["accepted_at"]),
+        month_of(accepted),
         month_of(o["completed_at"]) if served else None,
         month_of(o["rated_at"]) if rated else None,
-        seconds(o["accepted_at"]),
+        month_of(o["closed_at"]) if status in Order.CLOSED else None,
+        seconds(accepted),
         seconds(o["completed_at"]) if served else None,
         o["stars"] if rated else None,
         o["hours"] if served else None,
-        bool(o["is_overdue"] or late),
+        figures.order_overdue_at(status=status, created_at=created, changes=changes),
     )
+
+
+FACT_MONTHS = ["created_month", "accepted_month", "completed_month", "rated_month", "closed_month"]
 
 
 def refresh_order(*, order_id: int) -> None:
@@ -300,23 +329,16 @@ def refresh_order(*, order_id: int) -> None:
 
 
 def refresh_orders(*, order_ids: Iterable[int]) -> None:
-    """``refresh_order`` for many orders at once (the periodic overdue check flags a batch):
-    each village's months are recomputed once, however many of its orders changed."""
+    """``refresh_order`` for many orders at once: each village's months are recomputed once,
+    however many of its orders changed."""
     order_ids = sorted(set(order_ids))
     if not order_ids:
         return
-    old = OrderFact.objects.filter(pk__in=order_ids).values(
-        "village_id", "created_month", "accepted_month", "completed_month", "rated_month"
-    )
+    old = OrderFact.objects.filter(pk__in=order_ids).values("village_id", *FACT_MONTHS)
     current = list(Order.objects.filter(pk__in=order_ids).values(*FACT_SOURCE))
     touched: dict[int, set[dt.date]] = defaultdict(set)
     for fact in old:
-        touched[fact["village_id"]] |= {
-            fact["created_month"],
-            fact["accepted_month"],
-            fact["completed_month"],
-            fact["rated_month"],
-        }
+        touched[fact["village_id"]] |= {fact[field] for field in FACT_MONTHS}
     for order in current:
         touched[order["village_id"]] |= {
             month_of(order[field])
@@ -324,7 +346,7 @@ def refresh_orders(*, order_ids: Iterable[int]) -> None:
         }
     with transaction.atomic():
         OrderFact.objects.filter(pk__in=order_ids).delete()
-        _insert(OrderFact, FACT_FIELDS, [_fact_row(order) for order in current])
+        _insert(OrderFact, FACT_FIELDS, _fact_rows(current))
     for village_id in sorted(touched):
         refresh_village_months(village_id=village_id, months=touched[village_id])
 
@@ -343,9 +365,23 @@ def refresh_event(*, event_id: int, village_id: int | None = None) -> None:
 def rebuild(*, month: dt.date | None = None) -> dict[str, int]:
     """Rebuild the rollups from the base tables: every month, or only ``month``.
 
-    Safe to run while the workflow is live: each table is replaced in one transaction.
+    The order facts first (for ``month``: those of the orders with a moment in it, and any
+    fact that says so), then the village and town rows from them and from the events. Safe to
+    run while the workflow is live: each table is replaced in one transaction.
     """
     with transaction.atomic():
+        orders = Order.objects.all()
+        if month is not None:
+            touched = Q(pk__in=OrderFact.objects.filter(_fact_in_month(month)).values("order_id"))
+            for field in ("created_at", "accepted_at", "completed_at", "rated_at", "closed_at"):
+                touched |= _in_months(field, [month])
+            orders = orders.filter(touched)
+            OrderFact.objects.filter(order__in=orders).delete()
+        else:
+            OrderFact.objects.all().delete()
+        facts = _fact_rows(orders.values(*FACT_SOURCE).iterator(chunk_size=5000))
+        _insert(OrderFact, FACT_FIELDS, facts)
+
         if month is None:
             VillageMonthCategory.objects.all().delete()
         else:
@@ -354,18 +390,6 @@ def rebuild(*, month: dt.date | None = None) -> dict[str, int]:
         _insert(VillageMonthCategory, VMC_FIELDS, objs)
         _refresh_town_months(town_ids=None, months=None if month is None else [month])
         report_cache.bump()
-
-        orders = Order.objects.all()
-        if month is not None:
-            touched = Q(pk__in=[])
-            for field in ("created_at", "accepted_at", "completed_at", "rated_at"):
-                touched |= _in_months(field, [month])
-            orders = orders.filter(touched)
-            OrderFact.objects.filter(order__in=orders).delete()
-        else:
-            OrderFact.objects.all().delete()
-        facts = [_fact_row(o) for o in orders.values(*FACT_SOURCE).iterator(chunk_size=5000)]
-        _insert(OrderFact, FACT_FIELDS, facts)
     if month is None and connection.vendor == "postgresql":
         # The tables were just replaced: without fresh statistics the planner guesses row counts
         # from the old ones and picks slow plans until autovacuum gets round to it.
@@ -374,3 +398,10 @@ def rebuild(*, month: dt.date | None = None) -> dict[str, int]:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
     logger.info("rebuilt rollups month=%s rows=%d facts=%d", month, len(objs), len(facts))
     return {"rows": len(objs), "facts": len(facts)}
+
+
+def _fact_in_month(month: dt.date) -> Q:
+    q = Q(pk__in=[])
+    for field in FACT_MONTHS:
+        q |= Q(**{field: month})
+    return q

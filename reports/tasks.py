@@ -33,8 +33,7 @@ def rebuild_rollups(month: str | None = None) -> dict:
 
 @shared_task(name="reports.rebuild_recent")
 def rebuild_recent() -> None:
-    """Nightly: rebuild this month and last month, healing any refresh a crash lost and flags
-    (such as overdue) that change without a transition."""
+    """Nightly: rebuild this month and last month, healing any refresh a crash lost."""
     from reports import services
 
     this = current_month()

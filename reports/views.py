@@ -100,6 +100,7 @@ def build(report: str, request) -> dict:
             key,
             lambda: _build(report, area, period),
             town_id=area.town.pk if area.town else None,
+            fresh_until=lambda content: getattr(content.get("data"), "fresh_until", None),
         )
     return {"area": area, "tabs": _tab_queries(area, content), **content}
 

@@ -1,5 +1,7 @@
 """Factories for the foundation models. Each later app keeps its own in tests/<app>/factories.py."""
 
+import datetime as dt
+
 import factory
 from django.contrib.auth import get_user_model
 
@@ -110,6 +112,9 @@ class VolunteerFactory(factory.django.DjangoModelFactory):
     phone = factory.Sequence(lambda n: f"139{n:08d}")
     home_village = factory.SubFactory(VillageFactory)
     town = factory.SelfAttribute("home_village.town")
+    # Long enough ago that every month a test reports on counts them (reports read the
+    # standing history, which starts on the day a volunteer joined).
+    joined_on = dt.date(2025, 1, 1)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -5,7 +5,6 @@ re-registers ``VolunteerAdmin`` with an extra inline: volunteers must not import
 """
 
 from django.contrib import admin
-from django.db import transaction
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +12,6 @@ from core.errors import DomainError
 from stations.admin import ChangelistCountsMixin, PreloadedAutocompleteInline
 from volunteers import services
 from volunteers.models import Membership, ServiceRecord, ServiceRecordChange, Team, Volunteer
-from volunteers.signals import volunteers_changed
 
 
 class TeamMembershipInline(PreloadedAutocompleteInline, admin.TabularInline):
@@ -109,15 +107,9 @@ class VolunteerAdmin(admin.ModelAdmin):
 
 
 def _set_active(queryset, active: bool) -> int:
-    """One UPDATE for the whole selection; listeners (the reports' team counts) are told which
-    towns changed once it commits, since ``update()`` sends no ``post_save``."""
-    with transaction.atomic():
-        town_ids = set(queryset.values_list("town_id", flat=True))
-        updated = queryset.update(is_active=active)
-        transaction.on_commit(
-            lambda: volunteers_changed.send(sender=Volunteer, town_ids=sorted(town_ids))
-        )
-    return updated
+    return services.volunteers_set_active(
+        volunteer_ids=queryset.values_list("pk", flat=True), active=active
+    )
 
 
 @admin.register(Membership)

@@ -15,7 +15,8 @@ from django.utils.translation import gettext
 
 from stations.demo import ARTICLE_TOWN, ARTICLE_VILLAGE
 from stations.models import City, Position, Town, Village
-from volunteers.models import Membership, Team, Volunteer
+from volunteers.models import Membership, Team, Volunteer, VolunteerStanding
+from volunteers.services import start_of
 
 if TYPE_CHECKING:  # type only: volunteers must not depend on portal at run time
     from portal.seeding import SeedContext
@@ -95,6 +96,7 @@ def seed(ctx: SeedContext) -> None:
     general_captain.is_active = True
 
     Volunteer.objects.bulk_create(volunteers, batch_size=2000)
+    _seed_standings(volunteers, ctx.now)
 
     general = Team.objects.create(
         name=GENERAL_TEAM,
@@ -197,3 +199,33 @@ def seed(ctx: SeedContext) -> None:
             "memberships": len(memberships),
         }
     )
+
+
+def _seed_standings(volunteers: list[Volunteer], now) -> None:
+    """The standing history the reports count teams from (bulk_create sends no signal): every
+    volunteer active in their village from the day they joined; an inactive one left on a day
+    between joining and now (spread by id, so the same seed gives the same history)."""
+    rows = []
+    for v in volunteers:
+        joined = min(start_of(v.joined_on), now)
+        rows.append(
+            VolunteerStanding(
+                volunteer=v,
+                village_id=v.home_village_id,
+                town_id=v.town_id,
+                is_active=True,
+                since=joined,
+            )
+        )
+        if not v.is_active:
+            left = joined + (now - joined) * ((v.pk * 37) % 97 + 1) / 99
+            rows.append(
+                VolunteerStanding(
+                    volunteer=v,
+                    village_id=v.home_village_id,
+                    town_id=v.town_id,
+                    is_active=False,
+                    since=left,
+                )
+            )
+    VolunteerStanding.objects.bulk_create(rows, batch_size=5000)

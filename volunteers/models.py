@@ -519,3 +519,32 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class VolunteerStanding(models.Model):
+    """Where a volunteer lived and whether they were active, from a moment on: one row per
+    change, written by ``volunteers.services.record_standings`` whenever a volunteer is saved
+    or marked (in)active. The reports read it to count a village's team (有队伍) at the end of
+    a past month, so a volunteer who joined and later left still counts for the months between.
+    """
+
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="standings", verbose_name=_("志愿者")
+    )
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, related_name="+", verbose_name=_("居住村（社区）")
+    )
+    town = models.ForeignKey(
+        Town, on_delete=models.PROTECT, related_name="+", verbose_name=_("镇（街道）")
+    )
+    is_active = models.BooleanField(_("在册"))
+    since = models.DateTimeField(_("起始时间"))
+
+    class Meta:
+        verbose_name = _("志愿者在册记录")
+        verbose_name_plural = _("志愿者在册记录")
+        ordering = ["volunteer", "since", "id"]
+        indexes = [models.Index(fields=["volunteer", "since"])]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer_id} {self.village_id} {self.is_active} {self.since:%Y-%m-%d}"

@@ -9,9 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils import timezone
 
 from core.months import label
 from orders.models import Platform, ServiceCategory
+from reports import figures
 from reports.models import OrderFact
 from reports.selectors.area import Area, Report
 from stations.models import Town
@@ -76,10 +78,14 @@ class OrdersReport(Report):
     by_category: list[OrderGroup]
     by_platform: list[OrderGroup]
     by_team: list[OrderGroup]
+    # The next moment an order in the range becomes overdue: the figures hold until then (a
+    # cached page is recomputed after it). Not part of the JSON.
+    fresh_until: dt.datetime | None = None
 
     def as_dict(self) -> dict:
         # "from" is a Python keyword: the field is ``start``, the JSON key "from", first.
         data = super().as_dict()
+        del data["fresh_until"]
         return {"from": data.pop("start"), **data}
 
 
@@ -111,7 +117,7 @@ def orders(area: Area, start: dt.date, end: dt.date) -> OrdersReport:
         "accept_seconds",
         "complete_seconds",
         "stars",
-        "overdue",
+        "overdue_at",
     )
     total = _Tally()
     groups: dict[str, dict] = {d: defaultdict(_Tally) for d in ORDER_DIMENSIONS}
@@ -119,7 +125,12 @@ def orders(area: Area, start: dt.date, end: dt.date) -> OrdersReport:
     def within(m):
         return m is not None and start <= m <= end
 
-    for town, category, platform, team, cm, am, dm, rm, acc_s, comp_s, stars, overdue in facts:
+    now = timezone.now()
+    fresh_until = None
+    for town, category, platform, team, cm, am, dm, rm, acc_s, comp_s, stars, due in facts:
+        overdue = figures.counts_as_overdue(due, now)
+        if due is not None and not overdue and within(cm):
+            fresh_until = due if fresh_until is None else min(fresh_until, due)
         tallies = (
             total,
             groups["town"][town],
@@ -168,4 +179,5 @@ def orders(area: Area, start: dt.date, end: dt.date) -> OrdersReport:
         by_category=by["category"],
         by_platform=by["platform"],
         by_team=by["team"],
+        fresh_until=fresh_until,
     )

@@ -5,14 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from volunteers.models import Volunteer
+from core.months import bounds
+from volunteers.models import VolunteerStanding
 
 
 def team_at_month_end(month: dt.date) -> QuerySet:
-    """Rows with ``village_id``, ``town_id`` and ``volunteer_id``: the volunteers who were
-    active and lived in the village at the end of ``month``."""
-    return Volunteer.objects.filter(is_active=True).annotate(
-        village_id=F("home_village_id"), volunteer_id=F("pk")
+    """The volunteers who were active and lived in the village at the end of ``month``
+    (Asia/Shanghai): each volunteer's latest standing row before the next month began, when it
+    says active. Rows with ``village_id``, ``town_id`` and ``volunteer_id``, one per volunteer.
+    """
+    _, end = bounds(month)
+    later = VolunteerStanding.objects.filter(
+        Q(since__gt=OuterRef("since")) | Q(since=OuterRef("since"), pk__gt=OuterRef("pk")),
+        volunteer_id=OuterRef("volunteer_id"),
+        since__lt=end,
     )
+    return VolunteerStanding.objects.filter(since__lt=end, is_active=True).exclude(Exists(later))

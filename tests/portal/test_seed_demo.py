@@ -29,7 +29,7 @@ from portal import seeding
 from reports.models import OrderFact
 from stations.demo import TOWNS
 from stations.models import City, Position, Town, Village
-from volunteers.models import Team, Volunteer
+from volunteers.models import Team, Volunteer, VolunteerStanding
 
 pytestmark = pytest.mark.django_db
 
@@ -125,6 +125,27 @@ def test_tuanjie_has_forty_volunteers_in_its_team(seeded):
     # The village party secretary heads the station and captains the team.
     assert team.captain.name == station.head_name
     assert Volunteer.objects.filter(home_village=tuanjie).exclude(town=tuanjie.town).count() == 0
+
+
+def test_volunteers_history_agrees_with_today(seeded):
+    """The reports count past teams from the standing history: each volunteer's latest row is
+    their state today, none starts before they joined, and those no longer active left on a
+    day after joining (so they count for the months between)."""
+    latest = {}
+    first = {}
+    rows = VolunteerStanding.objects.order_by("since", "id").values_list(
+        "volunteer_id", "village_id", "is_active", "since"
+    )
+    for volunteer_id, village_id, active, since in rows:
+        latest[volunteer_id] = (village_id, active)
+        first.setdefault(volunteer_id, since)
+    today = {v: (village, active) for v, village, active in
+             Volunteer.objects.values_list("pk", "home_village_id", "is_active")}  # fmt: skip
+    assert latest == today
+    joined = dict(Volunteer.objects.values_list("pk", "joined_on"))
+    assert all(timezone.localdate(first[v]) == joined[v] for v in first)
+    left = [v for v, (_, active) in today.items() if not active]
+    assert left and VolunteerStanding.objects.filter(volunteer__in=left).count() == 2 * len(left)
 
 
 def test_menu_has_targeted_and_reach_limited_items(seeded):

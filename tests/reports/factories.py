@@ -12,7 +12,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from events.models import Event, EventVolunteer, MonthlyPlan
-from orders.models import Order
+from orders.models import Order, OrderStatusChange
 from reports import receivers
 
 SH = ZoneInfo("Asia/Shanghai")
@@ -39,8 +39,12 @@ def make_order(
     accepted_by=None,
     accepted_team=None,
     is_overdue=False,
+    history=None,
     notify=True,
 ) -> Order:
+    """An order in ``status`` with its timestamps and its status-change rows: by default the
+    straight path (submitted, accepted, completed, rated, or closed, at the given moments);
+    ``history`` gives the rows instead, as (to_status, moment) pairs, e.g. with a release."""
     order = Order.objects.create(
         number=f"T{next(_numbers):08d}",
         tracking_token=uuid.uuid4().hex,
@@ -65,10 +69,38 @@ def make_order(
         rated_at=rated_at,
         closed_at=closed_at,
     )
+    if history is None:
+        history = [(Order.Status.SUBMITTED, created_at)]
+        if accepted_at:
+            history.append((Order.Status.ACCEPTED, accepted_at))
+        if completed_at and status in (Order.Status.COMPLETED, Order.Status.RATED):
+            history.append((Order.Status.COMPLETED, completed_at))
+        if rated_at and status == Order.Status.RATED:
+            history.append((Order.Status.RATED, rated_at))
+        if status in (Order.Status.CANCELLED, Order.Status.REJECTED):
+            history.append((status, closed_at or created_at))
+        elif status == Order.Status.OPEN:
+            history.append((status, created_at))
+    write_history(order, history)
     order.refresh_from_db()
     if notify:
         receivers.on_order_status_changed(None, order_id=order.pk)
     return order
+
+
+def write_history(order, history) -> None:
+    """Replace the order's status-change rows with ``history`` ((to_status, moment) pairs)."""
+    OrderStatusChange.objects.filter(order=order).delete()
+    previous = ""
+    rows = []
+    for to_status, _moment in history:
+        rows.append(OrderStatusChange(order=order, from_status=previous, to_status=to_status))
+        previous = to_status
+    # created_at is stamped on insert; the history's own moments are set afterwards.
+    created = OrderStatusChange.objects.bulk_create(rows)
+    for row, (_, moment) in zip(created, history, strict=True):
+        row.created_at = moment
+    OrderStatusChange.objects.bulk_update(created, ["created_at"])
 
 
 def make_event(

@@ -18,7 +18,7 @@ from reports import receivers, services, tasks
 from reports.models import OrderFact, VillageMonthCategory
 from stations.models import Village
 from tests import factories as f
-from tests.reports.factories import SH, add_helper, make_event, make_order
+from tests.reports.factories import SH, add_helper, make_event, make_order, write_history
 
 FIELDS = [
     "orders_received",
@@ -26,7 +26,6 @@ FIELDS = [
     "orders_completed",
     "orders_rated",
     "orders_closed",
-    "orders_overdue",
     "stars_sum",
     "events_done",
     "attendance",
@@ -40,9 +39,31 @@ def local_month(moment):
     return dt.date(local.year, local.month, 1)
 
 
+def changes(o) -> list[tuple]:
+    rows = sorted(o.status_changes.all(), key=lambda c: (c.created_at, c.id))
+    return [(c.created_at, c.to_status) for c in rows]
+
+
+def standing_acceptance(o):
+    """The last acceptance, for an order now accepted, completed or rated (README)."""
+    if o.status not in ("accepted", "completed", "rated"):
+        return None
+    accepts = [at for at, to in changes(o) if to == "accepted"]
+    return accepts[-1] if accepts else o.accepted_at
+
+
+def overdue(o) -> bool:
+    """Still submitted or open when its 48 hours ran out; never when cancelled or rejected."""
+    if o.status in ("cancelled", "rejected"):
+        return False
+    deadline = o.created_at + dt.timedelta(hours=48)
+    then = [to for at, to in changes(o) if at <= deadline]
+    return (then[-1] if then else "submitted") in ("submitted", "open")
+
+
 def reference() -> dict:
     rows = defaultdict(lambda: dict.fromkeys(FIELDS, 0))
-    for o in Order.objects.all():
+    for o in Order.objects.prefetch_related("status_changes"):
 
         def bump(moment, o=o, **add):
             if moment is None:
@@ -51,9 +72,8 @@ def reference() -> dict:
             for k, v in add.items():
                 row[k] += v
 
-        late = o.accepted_at is not None and o.accepted_at - o.created_at > dt.timedelta(hours=48)
-        bump(o.created_at, orders_received=1, orders_overdue=int(o.is_overdue or late))
-        bump(o.accepted_at, orders_accepted=1)
+        bump(o.created_at, orders_received=1)
+        bump(standing_acceptance(o), orders_accepted=1)
         if o.status in ("completed", "rated"):
             bump(o.completed_at, orders_completed=1, services=1, volunteer_hours=o.hours or 0)
         if o.status == "rated":
@@ -104,40 +124,72 @@ def world(db):
     return villages, items, teams, volunteers
 
 
-def build_random(world, rng):
+def random_path(rng, created, final):
+    """A status path ending in ``final``, with (sometimes) an approval, a release and a
+    re-acceptance, or a cancellation after acceptance: (to_status, moment) pairs."""
+    S = Order.Status
+    t = created
+    path = [(S.SUBMITTED, t)]
+
+    def step(status, hours):
+        nonlocal t
+        t = t + dt.timedelta(hours=hours)
+        path.append((status, t))
+
+    if final == S.REJECTED:
+        step(S.REJECTED, 5)
+        return path
+    if rng.random() < 0.5:
+        step(S.OPEN, rng.randint(0, 3))
+    accepts = final in (S.ACCEPTED, S.COMPLETED, S.RATED) or rng.random() < 0.5
+    if accepts or final == S.OPEN and rng.random() < 0.5:
+        step(S.ACCEPTED, rng.randint(1, 70))
+        if rng.random() < 0.4 or not accepts:
+            step(S.OPEN, rng.randint(1, 60))  # released
+            if accepts:
+                step(S.ACCEPTED, rng.randint(1, 60))
+    if final in (S.COMPLETED, S.RATED):
+        step(S.COMPLETED, rng.randint(1, 300))
+    if final == S.RATED:
+        step(S.RATED, rng.randint(1, 30))
+    if final == S.CANCELLED:
+        step(S.CANCELLED, rng.randint(1, 30))
+    return path
+
+
+def build_random(world, rng, *, orders=80, events=25, notify=True):
+    """Random orders and events; with ``notify`` each is refreshed as its transitions would."""
     villages, items, teams, volunteers = world
     S = Order.Status
-    for _ in range(80):
+    for _ in range(orders):
         created = random_moment(rng)
         final = rng.choice(list(S))
-        accepted = created + dt.timedelta(hours=rng.randint(1, 100))
-        completed = accepted + dt.timedelta(hours=rng.randint(1, 300))
-        rated = completed + dt.timedelta(minutes=rng.randint(1, 2000))
+        path = random_path(rng, created, final)
+        moment = {status: at for status, at in path}  # the last time of each status
+        accepted = moment.get(S.ACCEPTED) if final != S.OPEN else None
         # First the submission, then the final state: two refreshes, as two transitions.
         order = make_order(
             village=rng.choice(villages),
             menu_item=rng.choice(items),
             status=S.SUBMITTED,
             created_at=created,
-            is_overdue=rng.random() < 0.2,
-        )
-        has_acc = final in (S.ACCEPTED, S.COMPLETED, S.RATED) or (
-            final == S.CANCELLED and rng.random() < 0.5
+            is_overdue=rng.random() < 0.2,  # the periodic flag: the reports must not read it
+            notify=notify,
         )
         Order.objects.filter(pk=order.pk).update(
             status=final,
-            accepted_at=accepted if has_acc else None,
-            accepted_team=rng.choice(teams) if has_acc else None,
-            completed_at=completed if final in (S.COMPLETED, S.RATED) else None,
-            rated_at=rated if final == S.RATED else None,
+            accepted_at=accepted,
+            accepted_team=rng.choice(teams) if accepted else None,
+            completed_at=moment.get(S.COMPLETED),
+            rated_at=moment.get(S.RATED),
             stars=rng.randint(1, 5) if final == S.RATED else None,
             hours=Decimal(rng.randint(1, 8)) / 2 if final in (S.COMPLETED, S.RATED) else None,
-            closed_at=created + dt.timedelta(hours=5)
-            if final in (S.CANCELLED, S.REJECTED)
-            else None,
+            closed_at=moment.get(S.CANCELLED) or moment.get(S.REJECTED),
         )
-        receivers.on_order_status_changed(None, order_id=order.pk)
-    for _ in range(25):
+        write_history(order, path)
+        if notify:
+            receivers.on_order_status_changed(None, order_id=order.pk)
+    for _ in range(events):
         start = random_moment(rng)
         event = make_event(
             village=rng.choice(villages),
@@ -146,6 +198,7 @@ def build_random(world, rng):
             end=start + dt.timedelta(hours=rng.choice([1, 3, 30])),
             state="published",
             attendance=rng.randint(0, 50),
+            notify=notify,
         )
         for vol in rng.sample(volunteers, 2):
             add_helper(
@@ -154,9 +207,11 @@ def build_random(world, rng):
                 rng.randint(0, 6),
                 confirmed=rng.random() < 0.5,
                 checked_in=rng.random() < 0.3,
+                notify=notify,
             )
         Event.objects.filter(pk=event.pk).update(state=rng.choice(["done", "done", "cancelled"]))
-        receivers.on_event_state_changed(None, event_id=event.pk, village_id=event.village_id)
+        if notify:
+            receivers.on_event_state_changed(None, event_id=event.pk, village_id=event.village_id)
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -168,7 +223,7 @@ def test_incremental_rollup_matches_independent_count(world, seed):
 
 
 def test_rebuild_matches_and_is_idempotent(world):
-    build_random(world, random.Random(3))
+    build_random(world, random.Random(3), notify=False)
     expected = normalise(reference())
     VillageMonthCategory.objects.all().delete()
     OrderFact.objects.all().delete()
@@ -186,16 +241,20 @@ def test_rebuild_matches_and_is_idempotent(world):
 
 
 def test_order_facts_match_the_orders(world):
-    build_random(world, random.Random(4))
+    build_random(world, random.Random(4), notify=False)
+    services.rebuild()
     for order in Order.objects.select_related("menu_item"):
         fact = OrderFact.objects.get(pk=order.pk)
         assert fact.created_month == local_month(order.created_at)
         assert fact.town_id == order.town_id and fact.platform_id == order.menu_item.platform_id
         served = order.status in ("completed", "rated")
         assert fact.completed_month == (local_month(order.completed_at) if served else None)
-        if order.accepted_at:
-            assert fact.accept_seconds == (order.accepted_at - order.created_at).total_seconds()
+        accepted = standing_acceptance(order)
+        assert fact.accepted_month == (local_month(accepted) if accepted else None)
+        if accepted:
+            assert fact.accept_seconds == (accepted - order.created_at).total_seconds()
         assert fact.stars == (order.stars if order.status == "rated" else None)
+        assert (fact.overdue_at is not None) == overdue(order), order.pk
 
 
 def test_rebuild_command_rejects_a_bad_month(db):
@@ -256,7 +315,8 @@ def test_completing_an_event_through_the_service_updates_the_rollup(
 def test_town_months_match_the_village_rows(world):
     from reports.models import TownMonth
 
-    build_random(world, random.Random(5))
+    build_random(world, random.Random(5), notify=False)
+    services.rebuild()
     expected = defaultdict(set)
     services_by = defaultdict(int)
     for (village_id, month, _category), row in reference().items():
@@ -273,27 +333,45 @@ def test_town_months_match_the_village_rows(world):
     assert again == actual
 
 
-def test_late_acceptance_counts_as_overdue(tuanjie, menu_item, volunteer):
+def test_overdue_is_judged_from_the_status_changes(
+    client, town_admin, tuanjie, menu_item, volunteer
+):
+    """Overdue: still waiting when the 48 hours ran out. Accepted in time and then released
+    and re-accepted late is not overdue; accepted late is; cancelled never counts; one still
+    waiting counts once its 48 hours are up, with no periodic task run in between."""
+    import time_machine
+    from django.urls import reverse
+
+    S = Order.Status
     created = dt.datetime(2026, 5, 3, 9, tzinfo=SH)
-    make_order(
-        village=tuanjie,
-        menu_item=menu_item,
-        status=Order.Status.ACCEPTED,
-        created_at=created,
-        accepted_at=created + dt.timedelta(hours=49),
+    h = lambda n: created + dt.timedelta(hours=n)  # noqa: E731
+    common = {"village": tuanjie, "menu_item": menu_item, "created_at": created}
+    in_time = make_order(
+        **common,
+        status=S.ACCEPTED,
+        accepted_at=h(70),
         accepted_by=volunteer,
+        history=[(S.SUBMITTED, h(0)), (S.ACCEPTED, h(47)), (S.OPEN, h(60)), (S.ACCEPTED, h(70))],
     )
-    make_order(
-        village=tuanjie,
-        menu_item=menu_item,
-        status=Order.Status.ACCEPTED,
-        created_at=created,
-        accepted_at=created + dt.timedelta(hours=47),
-        accepted_by=volunteer,
-    )
-    row = VillageMonthCategory.objects.get(village=tuanjie)
-    assert (row.orders_received, row.orders_accepted, row.orders_overdue) == (2, 2, 1)
-    assert sorted(OrderFact.objects.values_list("overdue", flat=True)) == [False, True]
+    late = make_order(**common, status=S.ACCEPTED, accepted_at=h(49), accepted_by=volunteer)
+    make_order(**common, status=S.CANCELLED, closed_at=h(50))
+    with time_machine.travel(h(47), tick=False):
+        waiting = make_order(**common, status=S.OPEN)
+    facts = dict(OrderFact.objects.values_list("order_id", "overdue_at"))
+    assert facts[in_time.pk] is None and facts[late.pk] == h(48) and facts[waiting.pk] == h(48)
+    assert OrderFact.objects.filter(overdue_at__isnull=False).count() == 2
+    client.force_login(town_admin)
+    params = {"from": "2026-05", "to": "2026-05"}
+    with time_machine.travel(h(47), tick=False):
+        data = client.get(reverse("reports:orders"), params).context["data"]
+        assert (data.totals.received, data.totals.overdue) == (4, 0)  # cached from here on
+    with time_machine.travel(h(48), tick=False):
+        data = client.get(reverse("reports:orders"), params).context["data"]
+        assert (data.totals.received, data.totals.overdue) == (4, 2)
+    # Judged from the status changes, not the order's flag (set by a periodic task).
+    Order.objects.filter(pk=in_time.pk).update(is_overdue=True)
+    services.rebuild()
+    assert OrderFact.objects.get(pk=in_time.pk).overdue_at is None
 
 
 def test_the_order_workflow_keeps_the_rollup_current(
@@ -336,7 +414,8 @@ def test_every_coverage_figure_matches_an_independent_count(client, city, world)
     city admin (towns), a town admin (villages) and the head of scattered stations."""
     from stations.models import Role
 
-    build_random(world, random.Random(6))
+    build_random(world, random.Random(6), notify=False)
+    services.rebuild()
     services_in: dict[dt.date, dict[int, dict[int, int]]] = defaultdict(lambda: defaultdict(dict))
     for (village_id, month, category_id), row in reference().items():
         if row["services"]:
@@ -452,11 +531,11 @@ def test_a_service_in_one_town_leaves_other_towns_pages_cached(
             client.get(url, params)
 
 
-def test_the_overdue_check_reaches_the_reports_at_once(
+def test_overdue_orders_reach_the_report_without_the_periodic_check(
     client, town_admin, tuanjie, menu_item, django_capture_on_commit_callbacks
 ):
-    """The periodic check flags orders without a transition; the rollup and the orders report
-    count them as overdue right away, not after the nightly rebuild."""
+    """Orders submitted through the workflow and never taken count as overdue once their 48
+    hours are up, though no periodic task has run."""
     import time_machine
     from django.urls import reverse
 
@@ -469,18 +548,10 @@ def test_the_overdue_check_reaches_the_reports_at_once(
                 order_services.order_submit(
                     village=tuanjie, menu_item=menu_item, name="李大娘", phone=phone
                 )
-    row = VillageMonthCategory.objects.get(village=tuanjie)
-    assert (row.orders_received, row.orders_overdue) == (2, 0)
-    with time_machine.travel(submitted + dt.timedelta(hours=49), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert order_services.order_flag_overdue() == 2
-        with django_capture_on_commit_callbacks(execute=True):
-            assert order_services.order_flag_overdue() == 0  # nothing new, nothing sent
-    row = VillageMonthCategory.objects.get(village=tuanjie)
-    assert (row.orders_received, row.orders_overdue) == (2, 2)
-    assert sorted(OrderFact.objects.values_list("overdue", flat=True)) == [True, True]
     assert normalise(rollup()) == normalise(reference())
-    with time_machine.travel(dt.datetime(2026, 11, 10, tzinfo=SH), tick=False):
-        client.force_login(town_admin)
-        data = client.get(reverse("reports:orders")).context["data"].as_dict()
-    assert (data["totals"]["received"], data["totals"]["overdue"]) == (2, 2)
+    client.force_login(town_admin)
+    for hours, expected in ((47, 0), (49, 2)):
+        with time_machine.travel(submitted + dt.timedelta(hours=hours), tick=False):
+            data = client.get(reverse("reports:orders"), {"from": "2026-10", "to": "2026-10"})
+            data = data.context["data"]
+        assert (data.totals.received, data.totals.overdue) == (2, expected)

@@ -246,27 +246,29 @@ def test_five_standards_city_and_november(client, city_admin, october):
 def test_order_kpis_for_october(client, city_admin, october):
     data = get(client, city_admin, reverse("reports:orders")).context["data"].as_dict()
     assert (data["from"], data["to"]) == ("2026-10", "2026-10")
-    # Received A, B, C, D, F; accepted A (24 h), B (26 h), C (2 h), F (12 h): median 18 h;
-    # completed A (277.5 h) and F (168.5 h): median 223 h; B completed in November.
+    # Received A, B, C, D, F; accepted A (24 h), B (26 h), F (12 h): median 24 h; C was
+    # accepted too but is cancelled, so no longer counts; completed A (277.5 h) and F (168.5 h):
+    # median 223 h; B completed in November. Overdue: none (C is flagged, but was taken in 2 h
+    # and is cancelled).
     assert data["totals"] == {
         "received": 5,
-        "accepted": 4,
+        "accepted": 3,
         "completed": 2,
         "rated": 1,
-        "median_hours_to_accept": 18.0,
+        "median_hours_to_accept": 24.0,
         "median_hours_to_complete": 223.0,
         "average_rating": 5.0,
-        "overdue": 1,
+        "overdue": 0,
     }
     towns = {r["name"]: r for r in data["by_town"]}
     assert (towns["洪绪镇"]["received"], towns["洪绪镇"]["completed"]) == (4, 1)
-    assert towns["洪绪镇"]["median_hours_to_accept"] == 24.0  # 2, 24, 26
+    assert towns["洪绪镇"]["median_hours_to_accept"] == 25.0  # 24, 26
     assert towns["龙泉街道"]["median_hours_to_complete"] == 168.5
     categories = {r["name"]: r for r in data["by_category"]}
     assert categories["法治"]["received"] == 2 and categories["文明宣讲"]["received"] == 3
     assert [r["received"] for r in data["by_platform"]] == [5]
     teams = {r["name"]: r for r in data["by_team"]}
-    assert teams["团结村志愿服务队"]["accepted"] == 4
+    assert teams["团结村志愿服务队"]["accepted"] == 3
     assert teams[""]["received"] == 1  # D: rejected, never accepted, no team on its item
 
 

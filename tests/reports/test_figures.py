@@ -1,0 +1,333 @@
+"""Every report figure for the last three months against an independent recount from the base
+tables (orders and their status-change rows, events and their helpers, stations, plans and the
+volunteers' standing history), as README "Report figures" defines them.
+
+The recount walks the rows in Python, converting each moment to its Asia/Shanghai month by hand;
+it shares no code with ``reports``. The data mixes random orders with the cases each definition
+turns on: an order accepted in time, released and re-accepted late (not overdue); one accepted
+and then cancelled, one accepted and then released (no longer accepted); a rating given the
+month after the service; an event ending in the next month; a volunteer who joined and left, and
+one who moved village.
+"""
+
+import datetime as dt
+import random
+import statistics
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from events.models import Event, EventVolunteer, MonthlyPlan
+from orders.models import Order
+from reports import services
+from stations.models import Position, Village
+from tests import factories as f
+from tests.reports.factories import SH, add_helper, make_event, make_order, submit_plan
+from tests.reports.test_rollups import changes, overdue, random_path, standing_acceptance
+from volunteers.models import Volunteer, VolunteerStanding
+from volunteers.services import volunteers_set_active
+
+NOW = dt.datetime(2026, 11, 15, 9, tzinfo=SH)
+MONTHS = [dt.date(2026, m, 1) for m in (8, 9, 10)]
+TEAM_MIN = 2
+RESULTS_MIN = 4.0
+
+
+def month_of(moment):
+    if moment is None:
+        return None
+    local = moment.astimezone(SH)
+    return dt.date(local.year, local.month, 1)
+
+
+def at(month: dt.date, day: int, hour: int = 12) -> dt.datetime:
+    return dt.datetime(month.year, month.month, day, hour, tzinfo=SH)
+
+
+@pytest.fixture
+def world(city, settings):
+    settings.WENMING_TEAM_MIN_VOLUNTEERS = TEAM_MIN
+    settings.WENMING_RESULTS_MIN_RATING = RESULTS_MIN
+    rng = random.Random(10)
+    towns = [f.TownFactory(city=city, name=n) for n in ("洪绪镇", "龙泉街道")]
+    villages = [f.VillageFactory(town=towns[i % 2], name=f"村{i}") for i in range(6)]
+    stations = [f.StationFactory(village=v) for v in villages[:5]]  # 村5 has no station
+    items = [f.MenuItemFactory() for _ in range(3)]
+    team = f.TeamFactory(village=villages[0])
+    for i, station in enumerate(stations):
+        for month in MONTHS:
+            if (i + month.month) % 3:
+                submit_plan(station, month)
+
+    # Volunteers, their history written by the real writers at the moments things happened.
+    with time_machine.travel(at(MONTHS[0], 1), tick=False):
+        people = [
+            f.VolunteerFactory(home_village=villages[i % 6], joined_on=dt.date(2026, 3, 1))
+            for i in range(14)
+        ]
+    with time_machine.travel(at(MONTHS[0], 20), tick=False):
+        joined = f.VolunteerFactory(home_village=villages[1], joined_on=dt.date(2026, 8, 20))
+    with time_machine.travel(at(MONTHS[1], 10), tick=False):
+        volunteers_set_active(volunteer_ids=[joined.pk, people[3].pk], active=False)  # left
+    with time_machine.travel(at(MONTHS[2], 5), tick=False):
+        mover = people[0]
+        mover.home_village = villages[5]
+        mover.save()
+        people[7].is_active = False
+        people[7].save()
+    with time_machine.travel(at(MONTHS[2], 31, 23), tick=False):
+        people[8].is_active = False  # left in the last hour of October (Shanghai)
+        people[8].save()
+    people.append(joined)
+
+    S = Order.Status
+    for _ in range(60):
+        month = rng.choice(MONTHS)
+        created = at(month, rng.randint(1, 28), rng.randint(0, 23))
+        if rng.random() < 0.2:  # crowd the month boundaries
+            created = at(month, 1, 0) - dt.timedelta(minutes=rng.randint(-300, 300))
+        final = rng.choice(list(S))
+        _order(rng, rng.choice(villages), rng.choice(items), team, random_path(rng, created, final))
+    # The cases the definitions turn on.
+    o = MONTHS[2]
+    base = at(o, 3, 9)
+    h = lambda n: base + dt.timedelta(hours=n)  # noqa: E731
+    _order(rng, villages[0], items[0], team, [(S.SUBMITTED, h(0)), (S.ACCEPTED, h(47)),
+           (S.OPEN, h(60)), (S.ACCEPTED, h(70)), (S.COMPLETED, h(90))])  # fmt: skip
+    _order(rng, villages[0], items[0], team, [(S.SUBMITTED, h(0)), (S.ACCEPTED, h(49))])
+    _order(rng, villages[1], items[1], team, [(S.SUBMITTED, h(0)), (S.ACCEPTED, h(3)),
+           (S.CANCELLED, h(100))])  # fmt: skip
+    _order(rng, villages[1], items[1], team, [(S.SUBMITTED, h(0)), (S.OPEN, h(1)),
+           (S.ACCEPTED, h(3)), (S.OPEN, h(20))])  # fmt: skip
+    _order(rng, villages[2], items[2], team, [(S.SUBMITTED, h(0)), (S.ACCEPTED, h(2)),
+           (S.COMPLETED, at(o, 30)), (S.RATED, at(dt.date(2026, 11, 1), 2))])  # fmt: skip
+    _order(rng, villages[3], items[0], team, [(S.SUBMITTED, h(0)), (S.CANCELLED, h(60))])
+    make_event(
+        village=villages[2],
+        category=items[0].category,
+        start=at(o, 31, 22),
+        end=dt.datetime(2026, 11, 1, 2, tzinfo=SH),
+        attendance=20,
+        notify=False,
+    )
+    for _ in range(15):
+        start = at(rng.choice(MONTHS), rng.randint(1, 28), rng.randint(0, 23))
+        event = make_event(
+            village=rng.choice(villages),
+            category=rng.choice(items).category,
+            start=start,
+            end=start + dt.timedelta(hours=rng.choice([2, 30, 24 * 5])),
+            state=rng.choice(["done", "done", "cancelled"]),
+            attendance=rng.randint(0, 40),
+            team=team,
+            notify=False,
+        )
+        for person in rng.sample(people, 2):
+            add_helper(
+                event,
+                person,
+                rng.randint(1, 4),
+                confirmed=rng.random() < 0.6,
+                checked_in=rng.random() < 0.3,
+                notify=False,
+            )
+    services.rebuild()
+    return villages
+
+
+def _order(rng, village, item, team, path):
+    S = Order.Status
+    final = path[-1][0]
+    last = {status: moment for status, moment in path}
+    owned = final in (S.ACCEPTED, S.COMPLETED, S.RATED)
+    return make_order(
+        village=village,
+        menu_item=item,
+        status=final,
+        created_at=path[0][1],
+        accepted_at=last.get(S.ACCEPTED) if owned or final == S.CANCELLED else None,
+        accepted_team=team if owned or (final == S.CANCELLED and S.ACCEPTED in last) else None,
+        completed_at=last.get(S.COMPLETED),
+        rated_at=last.get(S.RATED),
+        closed_at=last.get(S.CANCELLED) or last.get(S.REJECTED),
+        stars=rng.randint(2, 5) if final == S.RATED else None,
+        hours=Decimal(rng.randint(1, 6)) / 2 if final in (S.COMPLETED, S.RATED) else None,
+        history=path,
+        notify=False,
+    )
+
+
+# --- The recount --------------------------------------------------------------------------------
+
+
+def recount_orders(month):
+    """Per town (and None for all): the orders report's figures for ``month``."""
+    out = defaultdict(lambda: defaultdict(list))
+    for o in Order.objects.prefetch_related("status_changes"):
+        for key in (None, o.town_id):
+            t = out[key]
+            if month_of(o.created_at) == month:
+                t["received"].append(1)
+                if overdue(o):
+                    t["overdue"].append(1)
+            accepted = standing_acceptance(o)
+            if month_of(accepted) == month:
+                t["to_accept"].append((accepted - o.created_at).total_seconds())
+            if o.status in ("completed", "rated") and month_of(o.completed_at) == month:
+                t["to_complete"].append((o.completed_at - o.created_at).total_seconds())
+            if o.status == "rated" and month_of(o.rated_at) == month:
+                t["stars"].append(o.stars)
+
+    def median(seconds):
+        return round(statistics.median(seconds) / 3600, 1) if seconds else None
+
+    return {
+        key: {
+            "received": len(t["received"]),
+            "accepted": len(t["to_accept"]),
+            "completed": len(t["to_complete"]),
+            "rated": len(t["stars"]),
+            "median_hours_to_accept": median(t["to_accept"]),
+            "median_hours_to_complete": median(t["to_complete"]),
+            "average_rating": round(sum(t["stars"]) / len(t["stars"]), 2) if t["stars"] else None,
+            "overdue": len(t["overdue"]),
+        }
+        for key, t in out.items()
+        if any(t.values())
+    }
+
+
+def recount_services(month):
+    """Per village: (services, hours, ratings, stars) in ``month``."""
+    out = defaultdict(lambda: [0, Decimal(0), 0, 0])
+    for o in Order.objects.all():
+        if o.status in ("completed", "rated") and month_of(o.completed_at) == month:
+            out[o.village_id][0] += 1
+            out[o.village_id][1] += o.hours
+        if o.status == "rated" and month_of(o.rated_at) == month:
+            out[o.village_id][2] += 1
+            out[o.village_id][3] += o.stars
+    for e in Event.objects.filter(state="done", village__isnull=False):
+        if month_of(e.end) == month:
+            out[e.village_id][0] += 1
+            for link in EventVolunteer.objects.filter(event=e):
+                if link.confirmed or link.checked_in:
+                    out[e.village_id][1] += link.hours
+    return out
+
+
+def recount_team(month):
+    """Per village: the volunteers active and living there at the end of ``month``."""
+    end = dt.datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=SH)
+    latest = {}
+    for row in VolunteerStanding.objects.order_by("since", "id"):
+        if row.since < end:
+            latest[row.volunteer_id] = row
+    out = defaultdict(int)
+    for row in latest.values():
+        if row.is_active:
+            out[row.village_id] += 1
+    return out
+
+
+def test_the_writers_kept_the_volunteers_history(world):
+    """One row per change: the mover has two, those who left two, the others one."""
+    counts = defaultdict(int)
+    for volunteer_id in VolunteerStanding.objects.values_list("volunteer_id", flat=True):
+        counts[volunteer_id] += 1
+    assert sorted(counts.values()) == [1] * 10 + [2] * 5
+    assert counts.keys() == set(Volunteer.objects.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("month", MONTHS, ids=lambda m: f"{m:%Y-%m}")
+def test_every_figure_matches_a_recount(client, city_admin, world, month):
+    client.force_login(city_admin)
+    params = {"month": f"{month:%Y-%m}"}
+    with time_machine.travel(NOW, tick=False):
+        span = {"from": params["month"], "to": params["month"]}
+        orders = client.get(reverse("reports-api:orders"), span).json()
+        standards = client.get(reverse("reports-api:five-standards"), params).json()
+        coverage = client.get(reverse("reports-api:coverage"), params).json()
+        page = client.get(reverse("reports:volunteers"), span)
+    people = page.context["data"].as_dict()
+
+    expected = recount_orders(month)
+    totals = expected.pop(None)
+    assert orders["totals"] == totals
+    assert {r["id"]: {k: r[k] for k in totals} for r in orders["by_town"]} == expected
+
+    served = recount_services(month)
+    team = recount_team(month)
+    plans = set(
+        MonthlyPlan.objects.filter(month=month, status="submitted").values_list(
+            "position", flat=True
+        )
+    )
+    for s in standards["stations"]:
+        station = Position.objects.get(pk=s["station_id"])
+        n, _hours, rated, stars = served.get(s["village_id"], [0, 0, 0, 0])
+        average = round(stars / rated, 2) if rated else None
+        assert (s["volunteers"], s["services"], s["ratings"], s["average_rating"]) == (
+            team.get(s["village_id"], 0),
+            n,
+            rated,
+            average,
+        ), (month, s["village"])
+        assert s["plan"] == (station.pk in plans)
+        assert s["team"] == (team.get(s["village_id"], 0) >= TEAM_MIN)
+        assert s["practice"] == (n >= 1)
+        assert s["results"] == (rated >= 1 and average >= RESULTS_MIN)
+    assert len(standards["stations"]) == 5
+
+    villages = {v.pk: v for v in Village.objects.all()}
+    by_town = defaultdict(set)
+    for village_id, (n, *_rest) in served.items():
+        if n:
+            by_town[villages[village_id].town_id].add(village_id)
+    assert {r["id"]: r["served"] for r in coverage["rows"]} == {
+        t: len(by_town.get(t, ())) for t in {v.town_id for v in villages.values()}
+    }
+    unserved = {v for v in villages if not served.get(v, [0])[0]}
+    assert {g["village_id"] for g in coverage["gaps"]} == unserved
+
+    active = defaultdict(int)
+    for village_id, n in team.items():
+        active[villages[village_id].town_id] += n
+    hours = defaultdict(Decimal)
+    for village_id, (_n, h, *_rest) in served.items():
+        hours[villages[village_id].town_id] += h
+    assert {t["town_id"]: t["active_volunteers"] for t in people["towns"]} == {
+        t: active.get(t, 0) for t in {t["town_id"] for t in people["towns"]}
+    }
+    assert sum(active.values()) == people["totals"]["active_volunteers"]
+    assert {t["town_id"]: t["hours"] for t in people["towns"]} == {
+        t["town_id"]: float(hours.get(t["town_id"], 0)) for t in people["towns"]
+    }
+
+
+def test_the_recount_sees_each_case(world):
+    """The data holds what the definitions turn on (else the comparison proves little)."""
+    october = MONTHS[2]
+    figures = recount_orders(october)[None]
+    assert figures["overdue"] >= 1 and figures["accepted"] >= 1
+    team_before, team_after = recount_team(MONTHS[1]), recount_team(october)
+    assert team_before != team_after
+    orders = list(Order.objects.prefetch_related("status_changes"))
+    late = dt.timedelta(hours=48)
+    assert any(
+        [to for _, to in changes(o)].count("accepted") > 1
+        and standing_acceptance(o) - o.created_at > late
+        and not overdue(o)
+        for o in orders
+    ), "an order accepted in time, released and re-accepted late"
+    assert any(
+        o.status == "cancelled" and ("accepted" in dict(changes(o)).values()) for o in orders
+    )
+    assert any(o.status == "open" and ("accepted" in dict(changes(o)).values()) for o in orders)
+    assert any(
+        o.status == "rated" and month_of(o.rated_at) != month_of(o.completed_at) for o in orders
+    )
+    assert any(month_of(e.start) != month_of(e.end) for e in Event.objects.filter(state="done"))

@@ -207,15 +207,17 @@ def build_random(world, rng, *, orders=80, events=25, notify=True):
                 rng.randint(0, 6),
                 confirmed=rng.random() < 0.5,
                 checked_in=rng.random() < 0.3,
-                notify=notify,
+                notify=False,  # the state change below refreshes the event with its helpers
             )
         Event.objects.filter(pk=event.pk).update(state=rng.choice(["done", "done", "cancelled"]))
         if notify:
             receivers.on_event_state_changed(None, event_id=event.pk, village_id=event.village_id)
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_incremental_rollup_matches_independent_count(world, seed):
+def test_incremental_rollup_matches_independent_count(world):
+    """Refreshed transition by transition as the workflow's signals do; the other oracle tests
+    build the same kind of data and rebuild once (fast), this one pays for every refresh."""
+    seed = 1
     build_random(world, random.Random(seed))
     expected = normalise(reference())
     assert expected, "the random data produced no rows"

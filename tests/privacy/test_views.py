@@ -162,3 +162,13 @@ def test_unknown_phone_exports_an_empty_file_and_is_logged(head, db):
 
 def test_volunteer_user_factory_has_no_area(db):
     assert f.UserFactory()  # sanity: plain users are not admins
+
+
+def test_an_erased_order_says_so_on_the_station_pages(head, records):
+    mine = records[0]
+    head.post(URL, {"phone": PHONE, "action": "erase", "confirm": "on"})
+    detail = head.get(f"/station/orders/{mine.pk}/").content.decode()
+    assert "已匿名化（个人信息已删除）" in detail and 'href="tel:"' not in detail
+    assert "已匿名化（个人信息已删除）" in head.get("/station/orders/").content.decode()
+    english = head.get(f"/station/orders/{mine.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Anonymised (personal data erased)" in english

@@ -10,16 +10,9 @@ from stations.scope import scope_for
 
 
 def event_in_scope(user, event: Event) -> bool:
-    scope = scope_for(user)
-    if scope.everything:
-        return True
-    if event.organiser_position_id and event.organiser_position_id in scope.position_ids:
-        return True
-    if event.village_id:
-        return scope.covers_village(event.village_id, event.town_id)
-    if event.town_id:
-        return scope.covers_town(event.town_id)
-    return False
+    return scope_for(user).covers_organised(
+        village_id=event.village_id, town_id=event.town_id, position_id=event.organiser_position_id
+    )
 
 
 def require_event_scope(user, event: Event) -> None:

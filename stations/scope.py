@@ -57,6 +57,20 @@ class Scope:
             or (town_id is not None and town_id in self.town_ids)
         )
 
+    def covers_organised(
+        self, *, village_id: int | None, town_id: int | None, position_id: int | None
+    ) -> bool:
+        """Whether something held in a village, or in a whole town, and organised by a position
+        (an event, a service record) is this scope's: the city sees everything, a station head
+        what their station organises, an area admin what is held in their area."""
+        if self.everything:
+            return True
+        if position_id and position_id in self.position_ids:
+            return True
+        if village_id:
+            return self.covers_village(village_id, town_id)
+        return town_id is not None and self.covers_town(town_id)
+
 
 EMPTY = Scope()
 

@@ -64,14 +64,11 @@ def _clip(text: str | None, length: int) -> str:
 def may_confirm(user, record: ServiceRecord) -> bool:
     """Whether ``user`` organises the record's service: their area covers its village (or its
     town / the city for town and city services), or they head its organising station."""
-    scope = scope_for(user)
-    if scope.everything:
-        return True
-    if record.organiser_position_id and record.organiser_position_id in scope.position_ids:
-        return True
-    if record.village_id:
-        return scope.covers_village(record.village_id, record.town_id)
-    return record.town_id is not None and scope.covers_town(record.town_id)
+    return scope_for(user).covers_organised(
+        village_id=record.village_id,
+        town_id=record.town_id,
+        position_id=record.organiser_position_id,
+    )
 
 
 def _is_own(user, record: ServiceRecord) -> bool:

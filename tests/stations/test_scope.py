@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from stations.models import Role, Village
-from stations.scope import scope_for
+from stations.scope import Scope, scope_for
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +73,18 @@ def test_scope_is_cached_per_user_object(town_admin, django_assert_num_queries):
     scope_for(town_admin)
     with django_assert_num_queries(0):
         scope_for(town_admin)
+
+
+def test_covers_organised_an_event_or_record_by_place_or_organiser():
+    city = Scope(everything=True)
+    town = Scope(town_ids=frozenset({1}))
+    head = Scope(village_ids=frozenset({10}), position_ids=frozenset({100}))
+    held = {"village_id": 10, "town_id": 1, "position_id": None}
+    town_wide = {"village_id": None, "town_id": 1, "position_id": None}
+    city_wide = {"village_id": None, "town_id": None, "position_id": None}
+    elsewhere = {"village_id": 20, "town_id": 2, "position_id": 100}
+    assert all(city.covers_organised(**where) for where in (held, town_wide, city_wide))
+    assert town.covers_organised(**held) and town.covers_organised(**town_wide)
+    assert not town.covers_organised(**city_wide) and not town.covers_organised(**elsewhere)
+    assert head.covers_organised(**held) and head.covers_organised(**elsewhere)  # their station's
+    assert not head.covers_organised(**town_wide) and not head.covers_organised(**city_wide)

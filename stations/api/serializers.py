@@ -71,9 +71,6 @@ class PositionSerializer(serializers.ModelSerializer):
         # The head's phone is personal: in full only to admins whose area includes the position.
         request = self.context.get("request")
         scope = scope_for(request.user if request else None)
-        if scope.everything or (
-            position.town_id is not None
-            and scope.covers_village(position.village_id, position.town_id)
-        ):
+        if scope.covers_village(position.village_id, position.town_id):
             return position.head_phone
         return phone_numbers.mask(position.head_phone)

@@ -3,21 +3,12 @@ exactly one village, areas that match the level of a position and the kind of a 
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 
 from stations.models import City, Position, Role, Town, Village
 from tests import factories as f
+from tests.db import violates
 
 pytestmark = pytest.mark.django_db
-
-
-def violates(create) -> bool:
-    try:
-        with transaction.atomic():
-            create()
-    except IntegrityError:
-        return True
-    return False
 
 
 def test_town_names_unique_within_city(hongxu):

@@ -2,20 +2,11 @@
 the parent team, a volunteer joins a team once, and a volunteer's town follows the home village."""
 
 import pytest
-from django.db import IntegrityError, transaction
 
+from tests.db import violates
 from volunteers.models import Membership, Team, Volunteer
 
 pytestmark = pytest.mark.django_db
-
-
-def violates(create) -> bool:
-    try:
-        with transaction.atomic():
-            create()
-    except IntegrityError:
-        return True
-    return False
 
 
 @pytest.fixture

@@ -3,14 +3,26 @@ see its model's ``TextChoices`` or status groups, so the migrations carry litera
 tests pin each copy to its one home, so adding a choice or a status cannot leave the database
 refusing (or accepting) something the code says otherwise."""
 
+from pathlib import Path
+
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from orders.models import Order
 
-DOMAIN_APPS = {"stations", "volunteers", "orders", "events", "reports", "notifications"}
+
+def _project_apps() -> set[str]:
+    """The project's own apps (not Django's or third parties', which live in the venv)."""
+    base = Path(settings.BASE_DIR).resolve()
+    return {
+        config.label
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().is_relative_to(base)
+        and ".venv" not in Path(config.path).parts
+    }
 
 
 def _in_lookups(condition):
@@ -23,8 +35,9 @@ def _in_lookups(condition):
 
 
 def _choice_constraints():
+    project = _project_apps()
     for model in apps.get_models():
-        if model._meta.app_label not in DOMAIN_APPS:
+        if model._meta.app_label not in project:
             continue
         for constraint in model._meta.constraints:
             if not isinstance(constraint, models.CheckConstraint):

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import BoundedDateFilter
 from events.models import Event
 
 MAX_ID = 2**63 - 1  # the largest value a bigint column (PostgreSQL, SQLite) can hold
@@ -26,10 +27,10 @@ class EventFilter(django_filters.FilterSet):
     category = IdFilter(field_name="category_id", label=_("服务类别编号"))
     platform = IdFilter(field_name="platform_id", label=_("服务平台编号"))
     state = django_filters.MultipleChoiceFilter(choices=Event.State.choices, label=_("状态"))
-    date_from = django_filters.DateFilter(
+    date_from = BoundedDateFilter(
         field_name="start", lookup_expr="date__gte", label=_("开始日期不早于（YYYY-MM-DD）")
     )
-    date_to = django_filters.DateFilter(
+    date_to = BoundedDateFilter(
         field_name="start", lookup_expr="date__lte", label=_("开始日期不晚于（YYYY-MM-DD）")
     )
 

@@ -1,6 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from core.filters import BoundedDateRangeFilter
 from orders.models import Order
 
 
@@ -12,7 +13,7 @@ class OrderFilter(django_filters.FilterSet):
     village = django_filters.NumberFilter(field_name="village_id", help_text=_("村（社区）id"))
     category = django_filters.NumberFilter(field_name="category_id", help_text=_("服务类别 id"))
     menu_item = django_filters.NumberFilter(field_name="menu_item_id")
-    created = django_filters.DateFromToRangeFilter(
+    created = BoundedDateRangeFilter(
         field_name="created_at__date",
         help_text=_("提交日期范围：created_after=2026-01-01&created_before=2026-01-31"),
     )

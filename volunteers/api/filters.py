@@ -2,6 +2,7 @@
 
 import django_filters
 
+from core.filters import BoundedDateFilter
 from stations.models import Town, Village
 from volunteers.models import Team, Volunteer
 
@@ -24,8 +25,8 @@ class VolunteerFilter(django_filters.FilterSet):
     team = django_filters.ModelChoiceFilter(field_name="teams", queryset=Team.objects.all())
     # A service category id (the volunteer's skill); categories live on the orders side.
     skill = django_filters.NumberFilter(field_name="skills", min_value=1)
-    joined_after = django_filters.DateFilter(field_name="joined_on", lookup_expr="gte")
-    joined_before = django_filters.DateFilter(field_name="joined_on", lookup_expr="lte")
+    joined_after = BoundedDateFilter(field_name="joined_on", lookup_expr="gte")
+    joined_before = BoundedDateFilter(field_name="joined_on", lookup_expr="lte")
 
     class Meta:
         model = Volunteer

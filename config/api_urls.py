@@ -29,4 +29,5 @@ urlpatterns = [
     path("reports/", include("reports.api.urls")),
     path("", include("events.api.urls")),
     path("redoc/", redoc, name="api-redoc"),
+    path("", include("notifications.api.urls")),
 ]

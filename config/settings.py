@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     # Ours, in dependency order: each depends only on those above it.
     "stations",
     "volunteers",
+    "notifications",
     "orders",
     "events",
     "reports",
@@ -153,6 +154,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
+                "notifications.context_processors.inbox",
             ],
         },
     },
@@ -353,6 +355,7 @@ SPECTACULAR_SETTINGS = {
         {"name": "menu", "description": "七大平台、服务类别与实践菜单 (public)"},
         {"name": "volunteers", "description": "志愿服务队伍与志愿者 (login, scoped)"},
         {"name": "orders", "description": "点单、审单、派单、接单、完成、评单 (public + scoped)"},
+        {"name": "notifications", "description": "站内消息与已读 (login: the caller's own)"},
     ],
 }
 
@@ -405,6 +408,45 @@ WENMING_TEAM_MIN_VOLUNTEERS = env_int("WENMING_TEAM_MIN_VOLUNTEERS", 5)
 WENMING_RESULTS_MIN_RATING = float(env("WENMING_RESULTS_MIN_RATING", "4.0"))
 # Service records still pending after this many days are listed for the organiser.
 WENMING_HOURS_PENDING_DAYS = env_int("WENMING_HOURS_PENDING_DAYS", 30)
+# --- Notifications (README "Notifications") ---------------------------------------------------
+# SMS backend: the console one logs the masked number; HttpSMSBackend POSTs signed JSON to the
+# city's SMS platform at WENMING_SMS_GATEWAY_URL (HMAC-SHA256 with WENMING_SMS_GATEWAY_SECRET).
+WENMING_SMS_BACKEND = env("WENMING_SMS_BACKEND", "notifications.backends.ConsoleSMSBackend")
+WENMING_SMS_GATEWAY_URL = env("WENMING_SMS_GATEWAY_URL")
+WENMING_SMS_GATEWAY_SECRET = env("WENMING_SMS_GATEWAY_SECRET")
+# No SMS in these local hours (deferred to their end, not dropped); empty: no quiet hours.
+WENMING_SMS_QUIET_HOURS = env("WENMING_SMS_QUIET_HOURS", "22:00-07:00")
+# WeChat messages go, signed the same way, to the city's WeChat gateway; unset: no WeChat channel.
+WENMING_WECHAT_WEBHOOK_URL = env("WENMING_WECHAT_WEBHOOK_URL")
+WENMING_WECHAT_WEBHOOK_SECRET = env("WENMING_WECHAT_WEBHOOK_SECRET")
+# E-mail: Django's backends (SMTP in production with EMAIL_HOST …; the console in debug).
+EMAIL_BACKEND = env(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "wenming@localhost")
+# The outbox sweep: whatever is due and undelivered (broker was down, backoff, quiet hours).
+CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
+    "task": "notifications.sweep",
+    "schedule": 60,  # seconds
+}
+# Orders: one rating reminder 3 days after completion; low-rating follow-ups overdue after 3 days
+# are reported to the town admin. Daily, at 10:00 (not in the SMS quiet hours).
+CELERY_BEAT_SCHEDULE["orders-remind-ratings"] = {
+    "task": "orders.remind_ratings",
+    "schedule": crontab(minute=0, hour=10),
+}
+CELERY_BEAT_SCHEDULE["orders-chase-follow-ups"] = {
+    "task": "orders.chase_follow_ups",
+    "schedule": crontab(minute=5, hour=10),
+}
 # Demo logins (manage.py demo) share this password; never created when DEBUG is off.
 WENMING_DEMO_PASSWORD = "wenming-demo"  # noqa: S105
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("", include("orders.urls")),
     path("", include("volunteers.urls")),
+    path("", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -31,8 +31,7 @@ from django.utils.translation import gettext_noop
 from core import dates
 from core import phone as phone_numbers
 from core.errors import InvalidInput, InvalidTransition, NotInScope
-from core.queueing import delay_on_commit
-from orders import access, selectors, tasks
+from orders import access, notices, selectors
 from orders.eligibility import volunteer_eligibility
 from orders.models import MenuItem, Order, OrderNumberSequence, OrderStatusChange, TargetGroup
 from orders.signals import order_status_changed, orders_flagged_overdue
@@ -194,6 +193,7 @@ def _record(
         change.actor_label = change.actor_display[:50]
         change.note = change.note_display
     change.save()
+    notices.on_change(order_id=order.pk, change=change)
     payload = {
         "order_id": order.pk,
         "village_id": order.village_id,
@@ -332,7 +332,6 @@ def order_submit(
                 note_kind=Note.AUTO_OPENED,
                 opened_at=now,
             )
-        delay_on_commit(tasks.notify_new_order, order.pk)
     return SubmitResult(order=order)
 
 

@@ -7,12 +7,6 @@ never form an import cycle.
 import logging
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
-from django.utils.translation import gettext as _
-
-from orders.models import Order
-from stations.models import Position
 
 logger = logging.getLogger(__name__)
 
@@ -28,25 +22,17 @@ def flag_overdue() -> int:
     return flagged
 
 
-@shared_task(name="orders.notify_new_order", ignore_result=True)
-def notify_new_order(order_id: int) -> None:
-    """Tell the village's station head that an order is waiting (by e-mail, when they have one).
+@shared_task(name="orders.remind_ratings")
+def remind_ratings() -> int:
+    """Daily (beat): remind residents to rate a completed order, once, 3 days after."""
+    from orders import notices
 
-    The message carries the order number and service, never the resident's name or phone.
-    """
-    order = Order.objects.select_related("village", "menu_item").filter(pk=order_id).first()
-    if order is None:
-        return
-    heads = Position.objects.filter(
-        level=Position.Level.STATION, village_id=order.village_id, head_user__isnull=False
-    ).values_list("head_user__email", flat=True)
-    recipients = [email for email in heads if email]
-    if not recipients:
-        return
-    subject = _("新点单 %(number)s") % {"number": order.number}
-    body = _("%(village)s 有新的点单：%(item)s（%(status)s）。请登录站点管理查看。") % {
-        "village": order.village.name,
-        "item": order.menu_item.title,
-        "status": order.get_status_display(),
-    }
-    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True)
+    return notices.order_remind_ratings()
+
+
+@shared_task(name="orders.chase_follow_ups")
+def chase_follow_ups() -> int:
+    """Daily (beat): tell the town admin of low-rating follow-ups not done within 3 days."""
+    from orders import notices
+
+    return notices.order_chase_follow_ups()

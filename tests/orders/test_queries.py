@@ -45,9 +45,9 @@ def busy_town(tuanjie_station, tuanjie, neighbour_village, menu_item, volunteer)
 
 def test_volunteer_dashboard_queries(client, busy_town, volunteer, django_assert_num_queries):
     client.force_login(volunteer.user)
-    # session, user, volunteer, scope roles (nav), hours this month, accepted, open, recent,
-    # categories.
-    with django_assert_num_queries(9):
+    # session, user, volunteer, scope roles (nav), unread messages (bell), hours this month,
+    # accepted, open, recent, categories.
+    with django_assert_num_queries(10):
         response = client.get("/volunteer/")
     assert len(response.context["accepted"]) >= 5
     assert len(response.context["open_orders"]) >= 5
@@ -55,17 +55,18 @@ def test_volunteer_dashboard_queries(client, busy_town, volunteer, django_assert
 
 def test_station_list_queries(client, busy_town, station_head, django_assert_num_queries):
     client.force_login(station_head)
-    # session, user, scope roles, volunteer link (nav), count, page, status counts, follow-ups.
-    with django_assert_num_queries(8):
+    # session, user, scope roles, volunteer link (nav), unread messages (bell), count, page,
+    # status counts, follow-ups.
+    with django_assert_num_queries(9):
         response = client.get("/station/orders/")
     assert len(response.context["page"].object_list) >= ROWS // 2
 
 
 def test_town_list_queries(client, busy_town, town_admin, django_assert_num_queries):
     client.force_login(town_admin)
-    # session, user, scope roles, volunteer link (nav), village options, count, page,
-    # status counts.
-    with django_assert_num_queries(8):
+    # session, user, scope roles, volunteer link (nav), unread messages, village options,
+    # count, page, status counts.
+    with django_assert_num_queries(9):
         response = client.get("/town/orders/")
     assert len(response.context["page"].object_list) >= ROWS
 
@@ -75,7 +76,8 @@ def test_station_detail_queries(
 ):
     order = Order.objects.filter(village=tuanjie, status=S.OPEN).first()
     client.force_login(station_head)
-    # session, user, scope roles, volunteer link (nav), order, timeline, volunteers, teams.
-    with django_assert_num_queries(8):
+    # session, user, scope roles, volunteer link (nav), unread messages, order, timeline,
+    # volunteers, teams.
+    with django_assert_num_queries(9):
         response = client.get(f"/station/orders/{order.pk}/")
     assert response.status_code == 200

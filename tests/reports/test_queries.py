@@ -94,12 +94,13 @@ def add_villages(n: int) -> None:
     services.rebuild()
 
 
-# Session, user, roles (scope), then the report's own reads.
+# Session, user, roles (scope), the header's unread-message count (pages only), then the
+# report's own reads.
 PINNED = {
-    "reports:coverage": 10,
-    "reports:standards": 8,
-    "reports:orders": 9,
-    "reports:volunteers": 11,
+    "reports:coverage": 11,
+    "reports:standards": 9,
+    "reports:orders": 10,
+    "reports:volunteers": 12,
     "reports-api:coverage": 9,
     "reports-api:five-standards": 7,
     "reports-api:orders": 8,

@@ -1,0 +1,140 @@
+"""What the system tells people: each kind's label, channels and wording.
+
+A kind's text is rendered from its ``payload`` when it is shown or sent, in the reader's language
+(the inbox) or the source language (SMS, e-mail, WeChat). Callers (orders, events) pass plain
+values in the payload; this module never reads their models, so the dependency points one way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+
+class Channel(models.TextChoices):
+    INBOX = "inbox", gettext_lazy("站内信")
+    EMAIL = "email", gettext_lazy("电子邮件")
+    SMS = "sms", gettext_lazy("短信")
+    WECHAT = "wechat", gettext_lazy("微信")
+
+
+class Kind(models.TextChoices):
+    ORDER_NEW = "order_new", gettext_lazy("新点单待处理")
+    ORDER_OPEN = "order_open", gettext_lazy("可接的新点单")
+    ORDER_RECEIVED = "order_received", gettext_lazy("点单已收到")
+    ORDER_ACCEPTED = "order_accepted", gettext_lazy("点单已被接单")
+    ORDER_COMPLETED = "order_completed", gettext_lazy("服务已完成")
+    ORDER_CANCELLED = "order_cancelled", gettext_lazy("点单已取消")
+    ORDER_REJECTED = "order_rejected", gettext_lazy("点单未通过")
+    RATING_REMINDER = "rating_reminder", gettext_lazy("评价提醒")
+    FOLLOW_UP_DUE = "follow_up_due", gettext_lazy("差评回访任务")
+    FOLLOW_UP_OVERDUE = "follow_up_overdue", gettext_lazy("差评回访逾期")
+    PHONE_CODE = "phone_code", gettext_lazy("短信验证码")
+
+
+INBOX, E, SMS, W = Channel.INBOX, Channel.EMAIL, Channel.SMS, Channel.WECHAT
+
+
+@dataclass(frozen=True)
+class Spec:
+    # Channels a login gets unless they chose otherwise; ``allowed`` are those they may choose.
+    default: tuple[str, ...]
+    allowed: tuple[str, ...]
+    # Sent at once even in the SMS quiet hours (the resident is waiting for it right now).
+    urgent: bool = False
+
+
+SPECS: dict[str, Spec] = {
+    Kind.ORDER_NEW: Spec(default=(INBOX, SMS), allowed=(INBOX, E, SMS, W)),
+    Kind.ORDER_OPEN: Spec(default=(INBOX,), allowed=(INBOX, E, SMS, W)),
+    Kind.ORDER_RECEIVED: Spec(default=(SMS,), allowed=(SMS,)),
+    Kind.ORDER_ACCEPTED: Spec(default=(SMS,), allowed=(SMS,)),
+    Kind.ORDER_COMPLETED: Spec(default=(SMS,), allowed=(SMS,)),
+    Kind.ORDER_CANCELLED: Spec(default=(SMS,), allowed=(SMS,)),
+    Kind.ORDER_REJECTED: Spec(default=(SMS,), allowed=(SMS,)),
+    Kind.RATING_REMINDER: Spec(default=(SMS,), allowed=(SMS,)),
+    Kind.FOLLOW_UP_DUE: Spec(default=(INBOX, SMS), allowed=(INBOX, E, SMS, W)),
+    Kind.FOLLOW_UP_OVERDUE: Spec(default=(INBOX,), allowed=(INBOX, E, SMS, W)),
+    Kind.PHONE_CODE: Spec(default=(SMS,), allowed=(SMS,), urgent=True),
+}
+
+# Kinds a login may tune on the preferences page (those sent to residents by phone are not).
+USER_KINDS = [k for k in Kind if len(SPECS[k].allowed) > 1]
+
+
+def link(path: str) -> str:
+    """An absolute link for messages that leave the site (SMS, e-mail, WeChat)."""
+    if not path:
+        return ""
+    return path if path.startswith(("http://", "https://")) else settings.SITE_URL + path
+
+
+def title(kind: str, p: dict) -> str:
+    """One line: the inbox list, the e-mail subject."""
+    n = {"number": p.get("number", "")}
+    titles = {
+        Kind.ORDER_NEW: _("新点单 %(number)s 待处理") % n,
+        Kind.ORDER_OPEN: _("有可接的新点单 %(number)s") % n,
+        Kind.ORDER_RECEIVED: _("点单 %(number)s 已收到") % n,
+        Kind.ORDER_ACCEPTED: _("点单 %(number)s 已有志愿者接单") % n,
+        Kind.ORDER_COMPLETED: _("点单 %(number)s 服务已完成") % n,
+        Kind.ORDER_CANCELLED: _("点单 %(number)s 已取消") % n,
+        Kind.ORDER_REJECTED: _("点单 %(number)s 未通过审核") % n,
+        Kind.RATING_REMINDER: _("请为点单 %(number)s 评价") % n,
+        Kind.FOLLOW_UP_DUE: _("差评回访：点单 %(number)s") % n,
+        Kind.FOLLOW_UP_OVERDUE: _("差评回访逾期：点单 %(number)s") % n,
+        Kind.PHONE_CODE: _("短信验证码"),
+    }
+    return titles.get(kind, str(kind))
+
+
+def body(kind: str, p: dict, *, absolute: bool = False) -> str:
+    """The message. ``absolute``: links carry the site's address (messages leaving the site)."""
+    url = link(p.get("url", "")) if absolute else p.get("url", "")
+    d = {
+        "number": p.get("number", ""),
+        "item": p.get("item", ""),
+        "village": p.get("village", ""),
+        "who": p.get("who", ""),
+        "reason": p.get("reason", "") or _("未说明"),
+        "due": p.get("due", ""),
+        "stars": p.get("stars", ""),
+        "code": p.get("code", ""),
+        "minutes": p.get("minutes", 10),
+        "url": url,
+    }
+    texts = {
+        Kind.ORDER_NEW: _("%(village)s 有新的点单 %(number)s：%(item)s。请及时审核或派单：%(url)s"),
+        Kind.ORDER_OPEN: _("%(village)s 的点单 %(number)s（%(item)s）正在等待志愿者接单：%(url)s"),
+        Kind.ORDER_RECEIVED: _(
+            "【文明实践】您的点单 %(number)s（%(item)s）已收到，我们会尽快安排。查看进度：%(url)s"
+        ),
+        Kind.ORDER_ACCEPTED: _(
+            "【文明实践】您的点单 %(number)s 已由志愿者%(who)s接单，将与您联系。查看进度：%(url)s"
+        ),
+        Kind.ORDER_COMPLETED: _("【文明实践】您的点单 %(number)s 服务已完成，欢迎评价：%(url)s"),
+        Kind.ORDER_CANCELLED: _(
+            "【文明实践】您的点单 %(number)s 已取消，原因：%(reason)s。详情：%(url)s"
+        ),
+        Kind.ORDER_REJECTED: _(
+            "【文明实践】您的点单 %(number)s 未通过审核，原因：%(reason)s。详情：%(url)s"
+        ),
+        Kind.RATING_REMINDER: _(
+            "【文明实践】点单 %(number)s 的服务您满意吗？请花一分钟评价：%(url)s"
+        ),
+        Kind.FOLLOW_UP_DUE: _(
+            "点单 %(number)s 收到 %(stars)s 星评价，请在 %(due)s 前回访群众并记录：%(url)s"
+        ),
+        Kind.FOLLOW_UP_OVERDUE: _(
+            "%(village)s 的点单 %(number)s 收到差评，回访已于 %(due)s 逾期未完成：%(url)s"
+        ),
+        Kind.PHONE_CODE: _(
+            "【文明实践】您的验证码是 %(code)s，%(minutes)s 分钟内有效。请勿告诉他人。"
+        ),
+    }
+    text = texts.get(kind)
+    return text % d if text else ""

@@ -1,0 +1,303 @@
+"""Writing notifications into the outbox and delivering them.
+
+``notify`` is called by the service that makes a change, inside its transaction: the rows commit
+or roll back with the change. After commit a task delivers them; ``sweep`` (beat, every minute)
+picks up whatever is still due: rows queued while the broker was down, retries after a backoff,
+SMS held back by the quiet hours, and rows whose worker died while sending.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from core import phone as phone_numbers
+from core.errors import InvalidInput, NotInScope
+from core.queueing import delay_on_commit
+from notifications import backends, tasks
+from notifications.kinds import SPECS, USER_KINDS, Channel
+from notifications.models import Notification, NotificationPreference
+from stations.models import Position, Role
+from volunteers.models import Volunteer
+
+logger = logging.getLogger(__name__)
+State = Notification.State
+
+# Seconds between attempts: 1 min, 5 min, 30 min, 2 h, 6 h; then the row is marked failed.
+BACKOFF = [60, 300, 1800, 7200, 21600]
+# How long a worker may hold a row while sending before the sweep offers it to another.
+LEASE = dt.timedelta(minutes=5)
+
+
+def _mobile(value: str) -> str:
+    """The stored form of a mobile number, or "" (a station's head phone may be a landline)."""
+    return phone_numbers.normalize(value or "") or ""
+
+
+# --- quiet hours --------------------------------------------------------------------------------
+
+
+def _parse_quiet(spec: str) -> tuple[dt.time, dt.time] | None:
+    try:
+        start, end = (dt.time.fromisoformat(part.strip()) for part in spec.split("-"))
+    except ValueError:
+        return None
+    return start, end
+
+
+def sms_quiet_until(now: dt.datetime) -> dt.datetime | None:
+    """When the SMS quiet hours (``WENMING_SMS_QUIET_HOURS``, local time) end, if ``now`` is in
+    them; else None. Messages are deferred to then, never dropped."""
+    window = _parse_quiet(settings.WENMING_SMS_QUIET_HOURS or "")
+    if window is None:
+        return None
+    start, end = window
+    local = timezone.localtime(now)
+    t = local.time()
+    if start <= end:
+        quiet = start <= t < end
+    else:  # the window crosses midnight (22:00-07:00)
+        quiet = t >= start or t < end
+    if not quiet:
+        return None
+    until = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    if until <= local:
+        until += dt.timedelta(days=1)
+    return until
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+
+def _user_channels(user_ids: list[int], kind: str) -> list[tuple[int, str, str]]:
+    """(user id, channel, address) for each channel each login gets for ``kind``."""
+    spec = SPECS[kind]
+    prefs = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=user_ids)}
+    wanted: dict[int, list[str]] = {}
+    for uid in user_ids:
+        pref = prefs.get(uid)
+        chosen = pref.channels.get(kind) if pref is not None else None
+        channels = spec.default if chosen is None else chosen
+        wanted[uid] = [c for c in channels if c in spec.allowed and backends.channel_enabled(c)]
+    emails: dict[int, str] = {}
+    if any(Channel.EMAIL in c for c in wanted.values()):
+        emails = dict(get_user_model().objects.filter(pk__in=user_ids).values_list("pk", "email"))
+    phones: dict[int, str] = {}
+    sms_ids = [uid for uid, c in wanted.items() if Channel.SMS in c]
+    if sms_ids:
+        # The phone the login chose, else the station's head phone, else the volunteer record.
+        for uid, phone in Volunteer.objects.filter(user_id__in=sms_ids).values_list(
+            "user_id", "phone"
+        ):
+            phones[uid] = _mobile(phone) or phones.get(uid, "")
+        for uid, phone in Role.objects.filter(
+            kind=Role.Kind.STATION_HEAD, user_id__in=sms_ids, position__is_active=True
+        ).values_list("user_id", "position__head_phone"):
+            phones[uid] = _mobile(phone) or phones.get(uid, "")
+        for uid, phone in Position.objects.filter(
+            head_user_id__in=sms_ids, is_active=True
+        ).values_list("head_user_id", "head_phone"):
+            phones[uid] = _mobile(phone) or phones.get(uid, "")
+        for uid in sms_ids:
+            pref = prefs.get(uid)
+            if pref is not None and _mobile(pref.phone):
+                phones[uid] = pref.phone
+    rows = []
+    for uid, channels in wanted.items():
+        for channel in channels:
+            address = ""
+            if channel == Channel.EMAIL:
+                address = emails.get(uid, "")
+            elif channel == Channel.SMS:
+                address = phones.get(uid, "")
+            if channel in (Channel.EMAIL, Channel.SMS) and not address:
+                continue  # no address for this channel: the other channels still tell them
+            rows.append((uid, channel, address))
+    return rows
+
+
+def notify(
+    *,
+    cause: str,
+    kind: str,
+    payload: dict,
+    users: Iterable[int] = (),
+    phones: Iterable[str] = (),
+) -> int:
+    """Write the notifications ``cause`` sends to ``users`` (ids, by their preferences) and to
+    ``phones`` (residents without an account: SMS), and deliver them after commit.
+
+    Call it inside the transaction of the change: the rows roll back with it. Writing the same
+    ``cause`` again adds nothing (unique per cause, recipient and channel). Returns how many rows
+    it tried to write.
+    """
+    cause = cause[:100]
+    now = timezone.now()
+    spec = SPECS[kind]
+    quiet = None if spec.urgent else sms_quiet_until(now)
+    user_ids = sorted({int(u) for u in users if u})
+    targets = _user_channels(user_ids, kind) if user_ids else []
+    if Channel.SMS in spec.allowed:
+        targets += [(None, Channel.SMS, p) for p in sorted({_mobile(p) for p in phones} - {""})]
+    rows = []
+    for uid, channel, address in targets:
+        inbox = channel == Channel.INBOX
+        rows.append(
+            Notification(
+                cause=cause,
+                kind=kind,
+                channel=channel,
+                recipient_id=uid,
+                address=address,
+                payload=payload,
+                # The inbox row is the delivery; the others wait for a backend.
+                state=State.SENT if inbox else State.PENDING,
+                sent_at=now if inbox else None,
+                next_attempt_at=None
+                if inbox
+                else (quiet if channel == Channel.SMS and quiet else now),
+            )
+        )
+    if not rows:
+        return 0
+    # ON CONFLICT DO NOTHING: the unique constraints make a repeated cause a no-op.
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if any(r.channel != Channel.INBOX for r in rows):
+        _queue_after_commit(cause)
+    return len(rows)
+
+
+def _queue_after_commit(cause: str) -> None:
+    # Broker down: delay_on_commit logs it, and the rows wait in the outbox for the sweep.
+    delay_on_commit(tasks.deliver_cause, cause)
+
+
+# --- delivering -----------------------------------------------------------------------------------
+
+
+def _due(now: dt.datetime) -> Q:
+    return Q(state__in=[State.PENDING, State.SENDING], next_attempt_at__lte=now) & ~Q(
+        channel=Channel.INBOX
+    )
+
+
+def deliver(*, notification_id: int, now: dt.datetime | None = None) -> bool:
+    """Send one due notification through its channel's backend. True if it went out now.
+
+    Race-safe: the conditional UPDATE to ``sending`` lets one worker hold the row (for ``LEASE``);
+    a second task for the same row, or the sweep, finds it not due and does nothing.
+    """
+    now = now or timezone.now()
+    claimed = Notification.objects.filter(_due(now), pk=notification_id).update(
+        state=State.SENDING, next_attempt_at=now + LEASE
+    )
+    if not claimed:
+        return False
+    n = Notification.objects.select_related("recipient").get(pk=notification_id)
+    if n.channel == Channel.SMS and not SPECS[n.kind].urgent:
+        quiet = sms_quiet_until(now)
+        if quiet is not None:
+            Notification.objects.filter(pk=n.pk).update(state=State.PENDING, next_attempt_at=quiet)
+            return False
+    try:
+        backends.for_channel(n.channel).send(n)
+    except backends.DeliveryError as exc:
+        attempts = n.attempts + 1
+        given_up = attempts > len(BACKOFF)
+        Notification.objects.filter(pk=n.pk).update(
+            state=State.FAILED if given_up else State.PENDING,
+            attempts=F("attempts") + 1,
+            last_error=str(exc)[:500],
+            next_attempt_at=None if given_up else now + dt.timedelta(seconds=BACKOFF[attempts - 1]),
+        )
+        logger.warning("notification %s (%s) failed: %s", n.pk, n.channel, exc)
+        return False
+    Notification.objects.filter(pk=n.pk).update(
+        state=State.SENT,
+        attempts=F("attempts") + 1,
+        sent_at=timezone.now(),
+        next_attempt_at=None,
+        last_error="",
+    )
+    return True
+
+
+def deliver_cause(*, cause: str, now: dt.datetime | None = None) -> int:
+    """Deliver the due notifications of one cause (the task queued after commit)."""
+    now = now or timezone.now()
+    ids = list(Notification.objects.filter(_due(now), cause=cause).values_list("pk", flat=True))
+    return sum(deliver(notification_id=pk, now=now) for pk in ids)
+
+
+def due_ids(*, now: dt.datetime | None = None, limit: int = 500) -> list[int]:
+    now = now or timezone.now()
+    return list(
+        Notification.objects.filter(_due(now))
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def resend(*, notification_ids: Iterable[int]) -> int:
+    """Admin "resend": failed (or still waiting) messages are due again, with fresh attempts.
+    Sent messages and inbox rows are left alone. Returns how many were queued."""
+    now = timezone.now()
+    with transaction.atomic():
+        ids = list(
+            Notification.objects.filter(
+                pk__in=list(notification_ids), state__in=[State.FAILED, State.PENDING]
+            )
+            .exclude(channel=Channel.INBOX)
+            .values_list("pk", flat=True)
+        )
+        Notification.objects.filter(pk__in=ids).update(
+            state=State.PENDING, attempts=0, next_attempt_at=now, last_error=""
+        )
+        for pk in ids:  # broker down: the sweep sends them once it is back
+            delay_on_commit(tasks.deliver, pk)
+    return len(ids)
+
+
+# --- the inbox ---------------------------------------------------------------------------
+
+
+def notification_mark_read(*, user, notification_id: int) -> Notification:
+    """Mark one of the login's inbox messages read (again is fine). Others' are ``NotInScope``."""
+    mine = Notification.objects.filter(pk=notification_id, recipient=user, channel=Channel.INBOX)
+    mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+    notification = mine.first()
+    if notification is None:
+        raise NotInScope()
+    return notification
+
+
+def notification_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(
+        recipient=user, channel=Channel.INBOX, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
+def preferences_update(*, user, channels: dict[str, list[str]], phone: str = "") -> None:
+    """Save the login's channels per kind and their SMS phone; ``InvalidInput`` on a bad one."""
+    from django.utils.translation import gettext as _
+
+    clean: dict[str, list[str]] = {}
+    for kind in USER_KINDS:
+        chosen = channels.get(kind, [])
+        allowed = SPECS[kind].allowed
+        if any(c not in allowed for c in chosen):
+            raise InvalidInput(fields={kind: [_("请选择有效的接收渠道。")]})
+        clean[kind] = [c for c in allowed if c in chosen]
+    phone = (phone or "").strip()
+    if phone and not _mobile(phone):
+        raise InvalidInput(fields={"phone": [phone_numbers.INVALID_MESSAGE]})
+    NotificationPreference.objects.update_or_create(
+        user=user, defaults={"channels": clean, "phone": _mobile(phone)}
+    )

@@ -1,0 +1,203 @@
+"""Who orders tell, and what: each step of an order reaches the person who must act next.
+
+Called by ``orders.services`` inside the transaction of each change, so the notifications
+(``notifications.services.notify``: a transactional outbox) commit or roll back with it. The
+cause of a message is the audit row of the transition (``order:<id>:change:<row>``), so a step
+never notifies twice; the periodic reminders use a cause of their own, so they go out once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.kinds import Kind
+from notifications.services import notify
+from orders.eligibility import eligible_volunteers
+from orders.models import Order, OrderStatusChange
+from stations.models import Position, Role
+from volunteers.models import Team
+
+S = Order.Status
+Actor = OrderStatusChange.ActorKind
+
+# The resident is reminded to rate once, this long after completion; a low rating's follow-up is
+# due this long after the rating, and the town admin is told when it is not done by then.
+RATING_REMINDER_AFTER = dt.timedelta(days=3)
+FOLLOW_UP_DUE_AFTER = dt.timedelta(days=3)
+# The periodic checks look this far back (a missed day of beat is caught up; older orders not).
+LOOKBACK = dt.timedelta(days=7)
+
+
+def station_head_ids(order: Order) -> set[int]:
+    """Logins that head the order's village station (its head account and station-head roles)."""
+    heads = set(
+        Role.objects.filter(
+            kind=Role.Kind.STATION_HEAD,
+            position__level=Position.Level.STATION,
+            position__village_id=order.village_id,
+        ).values_list("user_id", flat=True)
+    )
+    heads.update(
+        Position.objects.filter(
+            level=Position.Level.STATION,
+            village_id=order.village_id,
+            is_active=True,
+            head_user__isnull=False,
+        ).values_list("head_user_id", flat=True)
+    )
+    return heads
+
+
+def town_admin_ids(order: Order) -> set[int]:
+    return set(
+        Role.objects.filter(kind=Role.Kind.TOWN_ADMIN, town_id=order.town_id).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def village_volunteer_ids(order: Order) -> set[int]:
+    """Logins of the village team's active volunteers whose skills match the order's category."""
+    return set(
+        eligible_volunteers(town_id=order.town_id, category_id=order.category_id)
+        .filter(
+            skilled=True,
+            user__isnull=False,
+            memberships__team__kind=Team.Kind.VILLAGE_TEAM,
+            memberships__team__village_id=order.village_id,
+        )
+        .values_list("user_id", flat=True)
+    )
+
+
+def _payload(order: Order, **extra) -> dict:
+    return {
+        "number": order.number,
+        "item": order.menu_item.title,
+        "village": order.village.name,
+        **extra,
+    }
+
+
+def _track(order: Order) -> str:
+    return reverse("orders:track", kwargs={"token": order.tracking_token})
+
+
+def _station(order: Order) -> str:
+    return reverse("orders:station_order_detail", args=[order.pk])
+
+
+def on_change(*, order_id: int, change: OrderStatusChange) -> None:
+    """Tell whoever must act after ``change`` (called by the service, inside its transaction)."""
+    order = Order.objects.select_related(
+        "village", "menu_item", "accepted_by", "accepted_team"
+    ).get(pk=order_id)
+    cause = f"order:{order.pk}:change:{change.pk}"
+    to = change.to_status
+    resident = {"phones": [order.phone]}
+    if to == S.SUBMITTED:
+        notify(
+            cause=cause,
+            kind=Kind.ORDER_NEW,
+            payload=_payload(order, url=_station(order)),
+            users=station_head_ids(order),
+        )
+        notify(
+            cause=cause,
+            kind=Kind.ORDER_RECEIVED,
+            payload=_payload(order, url=_track(order)),
+            **resident,
+        )
+    elif to == S.OPEN:
+        notify(
+            cause=cause,
+            kind=Kind.ORDER_OPEN,
+            payload=_payload(order, url=reverse("orders:volunteer_dashboard")),
+            users=village_volunteer_ids(order),
+        )
+    elif to == S.ACCEPTED:
+        notify(
+            cause=cause,
+            kind=Kind.ORDER_ACCEPTED,
+            payload=_payload(order, url=_track(order), who=order.owner_label),
+            **resident,
+        )
+    elif to == S.COMPLETED:
+        notify(
+            cause=cause,
+            kind=Kind.ORDER_COMPLETED,
+            payload=_payload(order, url=_track(order)),
+            **resident,
+        )
+    elif to == S.CANCELLED and change.actor_kind != Actor.RESIDENT:
+        notify(
+            cause=cause,
+            kind=Kind.ORDER_CANCELLED,
+            payload=_payload(order, url=_track(order), reason=order.reason),
+            **resident,
+        )
+    elif to == S.REJECTED:
+        notify(
+            cause=cause,
+            kind=Kind.ORDER_REJECTED,
+            payload=_payload(order, url=_track(order), reason=order.reason),
+            **resident,
+        )
+    elif to == S.RATED and order.needs_follow_up:
+        due = timezone.localtime(order.rated_at + FOLLOW_UP_DUE_AFTER).date()
+        notify(
+            cause=cause,
+            kind=Kind.FOLLOW_UP_DUE,
+            payload=_payload(order, url=_station(order), stars=order.stars, due=due.isoformat()),
+            users=station_head_ids(order),
+        )
+
+
+def order_remind_ratings(*, now: dt.datetime | None = None) -> int:
+    """Remind residents to rate, once, ``RATING_REMINDER_AFTER`` after completion (beat, daily).
+
+    Idempotent: the cause ``order:<id>:rating_reminder`` is unique per phone, so a second run,
+    or a second beat, sends nothing more. Returns how many orders were considered.
+    """
+    now = now or timezone.now()
+    due = now - RATING_REMINDER_AFTER
+    orders = Order.objects.select_related("village", "menu_item").filter(
+        status=S.COMPLETED, completed_at__lte=due, completed_at__gt=due - LOOKBACK
+    )
+    count = 0
+    for order in orders.iterator(chunk_size=200):
+        notify(
+            cause=f"order:{order.pk}:rating_reminder",
+            kind=Kind.RATING_REMINDER,
+            payload=_payload(order, url=_track(order)),
+            phones=[order.phone],
+        )
+        count += 1
+    return count
+
+
+def order_chase_follow_ups(*, now: dt.datetime | None = None) -> int:
+    """Tell the town admin about low ratings whose follow-up is overdue (beat, daily); once."""
+    now = now or timezone.now()
+    due = now - FOLLOW_UP_DUE_AFTER
+    orders = Order.objects.select_related("village", "menu_item").filter(
+        Q(needs_follow_up=True), rated_at__lte=due, rated_at__gt=due - LOOKBACK
+    )
+    count = 0
+    for order in orders.iterator(chunk_size=200):
+        notify(
+            cause=f"order:{order.pk}:follow_up_overdue",
+            kind=Kind.FOLLOW_UP_OVERDUE,
+            payload=_payload(
+                order,
+                url=_station(order),
+                due=timezone.localtime(order.rated_at + FOLLOW_UP_DUE_AFTER).date().isoformat(),
+            ),
+            users=town_admin_ids(order),
+        )
+        count += 1
+    return count

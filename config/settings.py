@@ -329,6 +329,9 @@ REST_FRAMEWORK = {
         "order_submit_ip": env("WENMING_ORDER_RATE_IP", "20/hour"),
         "order_submit_phone": env("WENMING_ORDER_RATE_PHONE", "5/hour"),
         "auth_token": env("WENMING_AUTH_TOKEN_RATE", "20/minute"),
+        # "Find my orders": SMS codes asked for and tried, per address and per phone.
+        "phone_code_ip": env("WENMING_PHONE_CODE_RATE_IP", "20/hour"),
+        "phone_code_phone": env("WENMING_PHONE_CODE_RATE_PHONE", "5/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -392,6 +395,16 @@ CELERY_BEAT_SCHEDULE["events-recompile-current-month"] = {
     "task": "events.tasks.compile_current_month",
     "schedule": crontab(minute=30, hour=2),
 }
+# Station heads who have not submitted next month's plan: reminded 3 days before the due day.
+CELERY_BEAT_SCHEDULE["events-remind-plans"] = {
+    "task": "events.tasks.remind_plans",
+    "schedule": crontab(minute=0, hour=9),
+}
+# Volunteers of tomorrow's events are reminded at 18:00 (before the SMS quiet hours).
+CELERY_BEAT_SCHEDULE["events-remind-events"] = {
+    "task": "events.tasks.remind_events",
+    "schedule": crontab(minute=0, hour=18),
+}
 # Reports: rebuild this month's and last month's rollups nightly, healing any refresh a crash lost
 # and changes that happen without a transition (late hour confirmations, overdue flags).
 CELERY_BEAT_SCHEDULE["privacy-anonymise-expired"] = {
@@ -446,6 +459,11 @@ CELERY_BEAT_SCHEDULE["orders-remind-ratings"] = {
 CELERY_BEAT_SCHEDULE["orders-chase-follow-ups"] = {
     "task": "orders.chase_follow_ups",
     "schedule": crontab(minute=5, hour=10),
+}
+# Town and city admins: one daily digest of their area (new, overdue, low ratings) at 08:30.
+CELERY_BEAT_SCHEDULE["orders-send-digests"] = {
+    "task": "orders.send_digests",
+    "schedule": crontab(minute=30, hour=8),
 }
 # Demo logins (manage.py demo) share this password; never created when DEBUG is off.
 WENMING_DEMO_PASSWORD = "wenming-demo"  # noqa: S105

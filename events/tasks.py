@@ -64,3 +64,19 @@ def deliver_webhook(self, delivery_id: int) -> bool:
     if not ok and not final:
         raise self.retry(countdown=WEBHOOK_BACKOFF[self.request.retries])
     return ok
+
+
+@shared_task(name="events.tasks.remind_plans")
+def remind_plans() -> int:
+    """Beat, daily: 3 days before WENMING_PLAN_DUE_DAY, remind stations without a plan."""
+    from events import plans
+
+    return plans.plan_remind_if_due()
+
+
+@shared_task(name="events.tasks.remind_events")
+def remind_events() -> int:
+    """Beat, daily at 18:00: remind the volunteers of tomorrow's events."""
+    from events import reminders
+
+    return reminders.event_remind_day_before()

@@ -38,6 +38,7 @@ urlpatterns = [
     path("plans/", plans.plans, name="plans"),
     path("plans/<ym:ym>/", plans.plan_month, name="plan_month"),
     path("plans/<ym:ym>/submit/", plans.plan_submit, name="plan_submit"),
+    path("plans/<ym:ym>/remind/", plans.plan_remind, name="plan_remind"),
     path("events/", events.event_list, name="event_list"),
     path("events/new/", events.event_new, name="event_new"),
     path("events/<int:pk>/", events.event_detail, name="event_detail"),

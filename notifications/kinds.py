@@ -34,6 +34,9 @@ class Kind(models.TextChoices):
     FOLLOW_UP_DUE = "follow_up_due", gettext_lazy("差评回访任务")
     FOLLOW_UP_OVERDUE = "follow_up_overdue", gettext_lazy("差评回访逾期")
     PHONE_CODE = "phone_code", gettext_lazy("短信验证码")
+    DIGEST = "digest", gettext_lazy("每日简报")
+    PLAN_REMINDER = "plan_reminder", gettext_lazy("活动计划提醒")
+    EVENT_REMINDER = "event_reminder", gettext_lazy("活动前一天提醒")
 
 
 INBOX, E, SMS, W = Channel.INBOX, Channel.EMAIL, Channel.SMS, Channel.WECHAT
@@ -60,6 +63,9 @@ SPECS: dict[str, Spec] = {
     Kind.FOLLOW_UP_DUE: Spec(default=(INBOX, SMS), allowed=(INBOX, E, SMS, W)),
     Kind.FOLLOW_UP_OVERDUE: Spec(default=(INBOX,), allowed=(INBOX, E, SMS, W)),
     Kind.PHONE_CODE: Spec(default=(SMS,), allowed=(SMS,), urgent=True),
+    Kind.DIGEST: Spec(default=(INBOX, E), allowed=(INBOX, E, W)),
+    Kind.PLAN_REMINDER: Spec(default=(INBOX, SMS), allowed=(INBOX, E, SMS, W)),
+    Kind.EVENT_REMINDER: Spec(default=(INBOX, SMS), allowed=(INBOX, E, SMS, W)),
 }
 
 # Kinds a login may tune on the preferences page (those sent to residents by phone are not).
@@ -88,6 +94,10 @@ def title(kind: str, p: dict) -> str:
         Kind.FOLLOW_UP_DUE: _("差评回访：点单 %(number)s") % n,
         Kind.FOLLOW_UP_OVERDUE: _("差评回访逾期：点单 %(number)s") % n,
         Kind.PHONE_CODE: _("短信验证码"),
+        Kind.PLAN_REMINDER: _("请提交 %(month)s 活动计划") % {"month": p.get("month", "")},
+        Kind.EVENT_REMINDER: _("明天的活动：%(title)s") % {"title": p.get("title", "")},
+        Kind.DIGEST: _("%(area)s 每日简报 %(day)s")
+        % {"area": p.get("area", ""), "day": p.get("day", "")},
     }
     return titles.get(kind, str(kind))
 
@@ -105,6 +115,16 @@ def body(kind: str, p: dict, *, absolute: bool = False) -> str:
         "stars": p.get("stars", ""),
         "code": p.get("code", ""),
         "minutes": p.get("minutes", 10),
+        "area": p.get("area", ""),
+        "day": p.get("day", ""),
+        "new": p.get("new", 0),
+        "overdue": p.get("overdue", 0),
+        "low": p.get("low", 0),
+        "month": p.get("month", ""),
+        "station": p.get("station", ""),
+        "title": p.get("title", ""),
+        "start": p.get("start", ""),
+        "place": p.get("place", ""),
         "url": url,
     }
     texts = {
@@ -134,6 +154,16 @@ def body(kind: str, p: dict, *, absolute: bool = False) -> str:
         ),
         Kind.PHONE_CODE: _(
             "【文明实践】您的验证码是 %(code)s，%(minutes)s 分钟内有效。请勿告诉他人。"
+        ),
+        Kind.PLAN_REMINDER: _(
+            "%(station)s 的 %(month)s 活动计划尚未提交，请在 %(due)s 前提交：%(url)s"
+        ),
+        Kind.EVENT_REMINDER: _(
+            "提醒：“%(title)s”将于 %(start)s 在 %(place)s 举行，请准时参加：%(url)s"
+        ),
+        Kind.DIGEST: _(
+            "%(area)s %(day)s：新点单 %(new)s 个，超时未接单 %(overdue)s 个，"
+            "差评（1–2 星）%(low)s 个。详情：%(url)s"
         ),
     }
     text = texts.get(kind)

@@ -138,3 +138,26 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent by SMS to prove a phone is the resident's ("find my orders").
+
+    Only a hash of the code is kept; a code lives ``CODE_MINUTES`` and takes ``CODE_TRIES``
+    guesses; a new code for the phone retires the old ones.
+    """
+
+    phone = models.CharField(_("手机号"), max_length=11, db_index=True)
+    code_hash = models.CharField(_("验证码摘要"), max_length=64)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("过期时间"))
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("短信验证码")
+        verbose_name_plural = _("短信验证码")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.phone[:3]}****{self.phone[-4:]}"

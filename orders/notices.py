@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -201,3 +201,44 @@ def order_chase_follow_ups(*, now: dt.datetime | None = None) -> int:
         )
         count += 1
     return count
+
+
+def order_send_digests(*, now: dt.datetime | None = None) -> int:
+    """Each town admin and city admin gets one daily digest of their area (beat, 08:30): orders
+    new in the last 24 hours, overdue ones still waiting, and low ratings (1–2 stars) of the
+    last 24 hours; instead of a message per order. Nothing to report: no digest. Once a day:
+    the cause is the local date. Returns how many digests were written."""
+    now = now or timezone.now()
+    since = now - dt.timedelta(days=1)
+    day = timezone.localtime(now).date().isoformat()
+    counts = {
+        "new": Count("pk", filter=Q(created_at__gte=since, created_at__lt=now)),
+        "overdue": Count("pk", filter=Q(is_overdue=True, status__in=[S.SUBMITTED, S.OPEN])),
+        "low": Count("pk", filter=Q(stars__lte=2, rated_at__gte=since, rated_at__lt=now)),
+    }
+    per_town = {
+        row["town_id"]: row for row in Order.objects.order_by().values("town_id").annotate(**counts)
+    }
+    city = {key: sum(row[key] for row in per_town.values()) for key in counts}
+    roles = Role.objects.filter(
+        kind__in=[Role.Kind.TOWN_ADMIN, Role.Kind.CITY_ADMIN]
+    ).select_related("town", "city")
+    written = 0
+    for role in roles:
+        if role.kind == Role.Kind.TOWN_ADMIN:
+            figures = per_town.get(role.town_id, {})
+            area, url = role.town.name, reverse("orders:town_orders")
+        else:
+            figures, area, url = city, role.city.name, reverse("orders:station_orders")
+        figures = {key: figures.get(key, 0) for key in counts}
+        if not any(figures.values()):
+            continue
+        written += bool(
+            notify(
+                cause=f"digest:{day}:{role.kind}:{role.town_id or role.city_id}",
+                kind=Kind.DIGEST,
+                payload={"area": area, "day": day, "url": url, **figures},
+                users=[role.user_id],
+            )
+        )
+    return written

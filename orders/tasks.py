@@ -36,3 +36,11 @@ def chase_follow_ups() -> int:
     from orders import notices
 
     return notices.order_chase_follow_ups()
+
+
+@shared_task(name="orders.send_digests")
+def send_digests() -> int:
+    """Daily (beat, 08:30): one digest per town and city admin instead of a message per order."""
+    from orders import notices
+
+    return notices.order_send_digests()

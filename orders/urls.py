@@ -1,13 +1,14 @@
 from django.urls import path
 
 import orders.converters  # noqa: F401 - registers <tracking_token:…>
-from orders import views
+from orders import mine, views
 
 app_name = "orders"
 
 urlpatterns = [
     path("orders/new/", views.order_new, name="new"),
     path("orders/villages/", views.village_options, name="village_options"),
+    path("orders/mine/", mine.orders_mine, name="mine"),
     path("orders/t/<tracking_token:token>/", views.order_track, name="track"),
     path("orders/t/<tracking_token:token>/cancel/", views.order_track_cancel, name="track_cancel"),
     path("orders/t/<tracking_token:token>/rate/", views.order_track_rate, name="track_rate"),

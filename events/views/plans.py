@@ -76,3 +76,26 @@ def plan_submit(request, ym: str):
     else:
         messages.success(request, _("%(month)s 活动计划已提交。") % {"month": ym})
     return redirect("events:plan_month", ym=ym)
+
+
+@login_required
+@require_POST
+def plan_remind(request, ym: str):
+    """A town (or city) admin reminds the stations of their area that have not submitted
+    ``ym``'s plan; each station is reminded at most once a day however often this is pressed."""
+    month, _unused = month_or_404(ym)
+    scope = scope_for(request.user)
+    if not (scope.everything or scope.town_ids):
+        raise Http404(_("未找到。"))
+    missing = [
+        row.position.pk for row in selectors.plan_overview(request.user, month) if not row.submitted
+    ]
+    if month < current_month():
+        messages.error(request, _("不能提醒过去月份的计划。"))
+    else:
+        count = plan_services.plan_remind_missing(month=month, stations=missing)
+        if count:
+            messages.success(request, _("已提醒 %(n)d 个未提交计划的实践站。") % {"n": count})
+        else:
+            messages.info(request, _("今天已经提醒过这些实践站，明天可再次提醒。"))
+    return redirect("events:plan_month", ym=ym)

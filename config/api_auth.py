@@ -95,7 +95,7 @@ class TokenView(ObtainAuthToken):
         examples=[
             OpenApiExample(
                 "login",
-                value={"username": "head-tuanjie", "password": "••••••••"},
+                value={"username": "head-tuanjie", "password": "tuanjie-2026"},
                 request_only=True,
             ),
             OpenApiExample(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import (
+    OpenApiExample,
     extend_schema,
 )
 from rest_framework import status
@@ -61,6 +62,14 @@ class PlanSubmitView(APIView):
         parameters=[MONTH_PARAM],
         request=s.PlanSubmitSerializer,
         responses={201: s.PlanSerializer, 400: BAD_INPUT, 404: NOT_FOUND, 409: CONFLICT},
+        examples=[
+            OpenApiExample(
+                "submit",
+                summary=gettext_lazy("提交计划"),
+                value={"position": 3, "note": "本月两场宣讲"},
+                request_only=True,
+            )
+        ],
         tags=["events"],
     )
     def post(self, request, ym: str):

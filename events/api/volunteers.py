@@ -79,7 +79,7 @@ class EventVolunteersView(generics.ListAPIView):
             OpenApiExample(
                 "confirm",
                 summary=_("确认时长"),
-                value={"volunteer": 7, "hours": "2.0"},
+                value={"volunteer": 1, "hours": "2.0"},
                 request_only=True,
             ),
             OpenApiExample(

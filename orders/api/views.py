@@ -33,8 +33,8 @@ from orders.models import Order
 TAGS = ["orders"]
 
 SUBMIT_EXAMPLE = {
-    "village": 12,
-    "menu_item": 3,
+    "village": 1,
+    "menu_item": 1,
     "name": "李大娘",
     "phone": "13812341234",
     "description": "想请志愿者来村里讲讲新农合政策",
@@ -257,7 +257,7 @@ class AssignView(_ActionView):
         "assign",
         gettext_lazy("站长派单给志愿者或队伍"),
         s.OrderAssignSerializer,
-        {"volunteer": 7},
+        {"volunteer": 1},
     )
     def post(self, request, pk: int):
         return super().post(request, pk)

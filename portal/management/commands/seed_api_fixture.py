@@ -4,6 +4,10 @@ Two towns, three villages with stations, a menu of each reach, teams and volunte
 per role with a fixed API token, a handful of orders in different states and a few events.
 Prints ``ROLE=TOKEN`` lines for the calling script. Meant for an empty database: it refuses to
 run when any town exists, so it can never touch real data.
+
+The API schema's request examples name this data (village 1, menu item 1, volunteer 1, the
+station head ``head-tuanjie`` with ``EXAMPLE_PASSWORD``, the month ``EXAMPLE_MONTH``), and
+``tests/api/test_schema_examples.py`` sends each of them to the API on it: change both together.
 """
 
 import datetime as dt
@@ -20,6 +24,9 @@ from stations.models import City, Position, Role, Town, Village
 from volunteers.models import Membership, Team, Volunteer
 
 ROLES = ["city_admin", "town_admin", "station_head", "volunteer"]
+# The login and month the schema's examples use (config/api_auth.py, events/api/schema.py).
+EXAMPLE_PASSWORD = "tuanjie-2026"  # noqa: S105 (an empty fuzz database only; documented)
+EXAMPLE_MONTH = dt.date(2026, 12, 1)
 
 
 def fixed_token(role: str) -> str:
@@ -113,7 +120,9 @@ class Command(BaseCommand):
         users = {
             "city_admin": User.objects.create_user("fuzz-city", first_name="市管理员"),
             "town_admin": User.objects.create_user("fuzz-town", first_name="镇管理员"),
-            "station_head": User.objects.create_user("fuzz-head", first_name="王站长"),
+            "station_head": User.objects.create_user(
+                "head-tuanjie", password=EXAMPLE_PASSWORD, first_name="王站长"
+            ),
             "volunteer": User.objects.create_user("fuzz-volunteer", first_name="张明"),
         }
         Role.objects.create(user=users["city_admin"], kind=Role.Kind.CITY_ADMIN, city=city)
@@ -149,7 +158,7 @@ class Command(BaseCommand):
         item = MenuItem.objects.get(reach=MenuItem.Reach.CITYWIDE)
         head, vol_user = users["station_head"], users["volunteer"]
         made = []
-        for i in range(8):
+        for i in range(9):
             village = tuanjie if i % 2 == 0 else qianjin
             result = services.order_submit(
                 village=village,
@@ -168,6 +177,7 @@ class Command(BaseCommand):
         services.order_assign(order_id=made[4].id, actor=head, volunteer_id=volunteers[0].id)
         services.order_complete(order_id=made[4].id, actor=vol_user, hours="2.5", note="已完成")
         services.order_reject(order_id=made[6].id, actor=head, reason="重复提交")
+        # made[8] (团结村) stays submitted, for the station head to review.
 
     def _seed_events(self, admin, tuanjie, hongxu, lecture) -> None:
         try:
@@ -189,3 +199,17 @@ class Command(BaseCommand):
             services.event_plan(user=admin, event=event)
             if i < 2:
                 services.event_publish(user=admin, event=event)
+        # A draft in 团结村 in the example month: the station head's plan for it can be submitted.
+        services.event_create(
+            user=admin,
+            title="民法典进村宣讲",
+            category=lecture,
+            start=dt.datetime(2026, 12, 12, 9, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+            end=dt.datetime(2026, 12, 12, 11, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+            village=tuanjie,
+            organiser_position=Position.objects.get(level=Position.Level.STATION, village=tuanjie),
+            venue_address="村文化广场",
+        )
+        from events.calendar import calendar_compile
+
+        calendar_compile(month=EXAMPLE_MONTH)  # GET /api/calendars/2026-12/ finds a calendar

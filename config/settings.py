@@ -312,8 +312,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
-        "rest_framework.filters.SearchFilter",
+        # DRF's, refusing a repeated ?search= / ?ordering= (the schema allows one of each).
+        "core.filters.OrderingFilter",
+        "core.filters.SearchFilter",
     ],
     # DRF's JSON parser, answering 400 instead of 500 for bodies nested too deeply to parse.
     "DEFAULT_PARSER_CLASSES": [

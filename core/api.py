@@ -27,6 +27,53 @@ class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_page_number(self, request, paginator):
+        check_single(request.query_params, self.page_query_param)
+        return super().get_page_number(request, paginator)
+
+    def get_page_size(self, request):
+        # DRF falls back to the default for a bad or repeated page_size; the schema says an
+        # integer of at least 1, once, so anything else is refused (a client asking for 10 and
+        # silently getting 50 would not notice).
+        values = request.query_params.getlist(self.page_size_query_param)
+        if not values:
+            return self.page_size
+        check_single(request.query_params, self.page_size_query_param)
+        value = values[0]
+        if not (value.isascii() and value.isdigit()) or int(value) < 1:
+            raise exceptions.ValidationError({self.page_size_query_param: [PAGE_SIZE_INVALID]})
+        return min(int(value), self.max_page_size)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            # Larger page sizes are accepted and capped at max_page_size, so no maximum.
+            parameter["schema"]["minimum"] = 1  # page too (0 would be a 404, not a page)
+        return parameters
+
+
+PAGE_SIZE_INVALID = gettext_lazy("每页数量应为不小于 1 的整数。")
+REPEATED = gettext_lazy("该参数只能出现一次。")
+
+
+def check_single(query, *names: str) -> None:
+    """Refuse a query parameter given more than once (only the last would be read)."""
+    errors = {name: [REPEATED] for name in names if len(query.getlist(name)) > 1}
+    if errors:
+        raise exceptions.ValidationError(errors)
+
+
+class QuerySerializer(serializers.Serializer):
+    """Validates ``request.query_params``: each declared parameter at most once, and an empty
+    value is refused like any other bad value (DRF reads ``?month=`` from a query string as if
+    the parameter were absent, so the default would silently apply)."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "getlist"):
+            check_single(data, *self.fields)
+            data = {name: data[name] for name in data if name in self.fields}
+        return super().to_internal_value(data)
+
 
 class ErrorSerializer(serializers.Serializer):
     """所有错误的统一格式 (the one error shape of the API)。"""

@@ -1,27 +1,13 @@
 """django-filter sets for event lists (API)."""
 
 import django_filters
-from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import BoundedDateFilter
+from core.filters import BoundedDateFilter, IdFilter, StrictFilterSet
 from events.models import Event
 
-MAX_ID = 2**63 - 1  # the largest value a bigint column (PostgreSQL, SQLite) can hold
 
-
-class IdFilter(django_filters.NumberFilter):
-    """A primary-key filter: a whole number in range, so odd input is a 400, never a DB error."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(*args, **kwargs)
-
-
-class EventFilter(django_filters.FilterSet):
+class EventFilter(StrictFilterSet):
     town = IdFilter(field_name="town_id", label=_("镇（街道）编号"))
     village = IdFilter(field_name="village_id", label=_("村（社区）编号"))
     category = IdFilter(field_name="category_id", label=_("服务类别编号"))

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.filters import MAX_ID
 from core.months import add_months, current_month, label
 from events import ical, selectors
 from events.calendar import served_months
-from events.filters import MAX_ID
 from events.views.guards import month_or_404
 from orders.models import ServiceCategory
 from stations.models import Town, Village

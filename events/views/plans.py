@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError
+from core.filters import MAX_ID
 from core.months import add_months, current_month, label
 from events import plans as plan_services
 from events import selectors
-from events.filters import MAX_ID
 from events.views.guards import month_or_404, require_admin
 from stations.models import Position
 from stations.scope import scope_for

@@ -1,18 +1,18 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from core.filters import BoundedDateRangeFilter
+from core.filters import BoundedDateRangeFilter, IdFilter, StrictFilterSet
 from orders.models import Order
 
 
-class OrderFilter(django_filters.FilterSet):
+class OrderFilter(StrictFilterSet):
     status = django_filters.MultipleChoiceFilter(
         choices=Order.Status.choices, help_text=_("可重复：?status=open&status=accepted")
     )
-    town = django_filters.NumberFilter(field_name="town_id", help_text=_("镇（街道）id"))
-    village = django_filters.NumberFilter(field_name="village_id", help_text=_("村（社区）id"))
-    category = django_filters.NumberFilter(field_name="category_id", help_text=_("服务类别 id"))
-    menu_item = django_filters.NumberFilter(field_name="menu_item_id")
+    town = IdFilter(field_name="town_id", help_text=_("镇（街道）id"))
+    village = IdFilter(field_name="village_id", help_text=_("村（社区）id"))
+    category = IdFilter(field_name="category_id", help_text=_("服务类别 id"))
+    menu_item = IdFilter(field_name="menu_item_id")
     created = BoundedDateRangeFilter(
         field_name="created_at__date",
         help_text=_("提交日期范围：created_after=2026-01-01&created_before=2026-01-31"),

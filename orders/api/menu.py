@@ -8,21 +8,19 @@ items on offer (``is_active``) are listed. Read-only: the menu is edited in the 
 import django_filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     extend_schema,
-    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
+from core.filters import IdFilter, StrictFilterSet
 from orders.models import MenuItem, Platform, ServiceCategory, TargetGroup
 from stations.api.serializers import RefSerializer
 from stations.models import Town, Village
-from volunteers.models import Team
 
 # --- Serializers ------------------------------------------------------------------------------
 
@@ -110,18 +108,13 @@ def offered_in_town(town: Town) -> Q:
     )
 
 
-class MenuItemFilter(django_filters.FilterSet):
-    village = django_filters.ModelChoiceFilter(
-        queryset=Village.objects.all(),
-        method="filter_village",
-        label=_("可在该村（社区）点单的服务"),
-    )
-    town = django_filters.ModelChoiceFilter(
-        queryset=Town.objects.all(), method="filter_town", label=_("可在该镇（街道）点单的服务")
-    )
-    platform = django_filters.ModelChoiceFilter(queryset=Platform.objects.all())
-    category = django_filters.ModelChoiceFilter(queryset=ServiceCategory.objects.all())
-    team = django_filters.ModelChoiceFilter(queryset=Team.objects.all())
+class MenuItemFilter(StrictFilterSet):
+    # Ids that exist nowhere match nothing (core.filters.IdFilter), rather than a 400.
+    village = IdFilter(method="filter_village", label=_("可在该村（社区）点单的服务"))
+    town = IdFilter(method="filter_town", label=_("可在该镇（街道）点单的服务"))
+    platform = IdFilter(field_name="platform_id")
+    category = IdFilter(field_name="category_id")
+    team = IdFilter(field_name="team_id")
     target_group = django_filters.ChoiceFilter(choices=TargetGroup.choices)
     targeted = django_filters.BooleanFilter(
         method="filter_targeted", label=_("true：仅定向服务；false：仅普遍服务")
@@ -131,13 +124,17 @@ class MenuItemFilter(django_filters.FilterSet):
         model = MenuItem
         fields = ["village", "town", "platform", "category", "team", "target_group", "reach"]
 
-    @extend_schema_field(OpenApiTypes.INT)
-    def filter_village(self, queryset, name, village):
-        return queryset.filter(offered_in_village(village)) if village else queryset
+    def filter_village(self, queryset, name, village_id):
+        if village_id is None:
+            return queryset
+        village = Village.objects.filter(pk=village_id).first()
+        return queryset.filter(offered_in_village(village)) if village else queryset.none()
 
-    @extend_schema_field(OpenApiTypes.INT)
-    def filter_town(self, queryset, name, town):
-        return queryset.filter(offered_in_town(town)) if town else queryset
+    def filter_town(self, queryset, name, town_id):
+        if town_id is None:
+            return queryset
+        town = Town.objects.filter(pk=town_id).first()
+        return queryset.filter(offered_in_town(town)) if town else queryset.none()
 
     def filter_targeted(self, queryset, name, value):
         if value is None:

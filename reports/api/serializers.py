@@ -3,10 +3,11 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from core.api import QuerySerializer
 from core.fields import MonthField
 
 
-class MonthQuery(serializers.Serializer):
+class MonthQuery(QuerySerializer):
     month = MonthField(
         required=False,
         help_text=_("YYYY-MM；默认上一个完整月份。"),
@@ -15,7 +16,7 @@ class MonthQuery(serializers.Serializer):
     village = serializers.IntegerField(required=False, min_value=1, help_text=_("村（社区）ID"))
 
 
-class RangeQuery(serializers.Serializer):
+class RangeQuery(QuerySerializer):
     # "from" is a Python keyword: declared below through the fields mapping.
     to = MonthField(
         required=False,

@@ -1,31 +1,30 @@
 """Query-string filters for the place lists (``?town=3&kind=village``)."""
 
-import django_filters
+from core.filters import IdFilter, StrictFilterSet
+from stations.models import Position, Town, Village
 
-from stations.models import City, Position, Town, Village
 
-
-class TownFilter(django_filters.FilterSet):
-    city = django_filters.ModelChoiceFilter(queryset=City.objects.all())
+class TownFilter(StrictFilterSet):
+    city = IdFilter(field_name="city_id")
 
     class Meta:
         model = Town
         fields = ["city", "kind"]
 
 
-class VillageFilter(django_filters.FilterSet):
-    town = django_filters.ModelChoiceFilter(queryset=Town.objects.all())
-    city = django_filters.ModelChoiceFilter(field_name="town__city", queryset=City.objects.all())
+class VillageFilter(StrictFilterSet):
+    town = IdFilter(field_name="town_id")
+    city = IdFilter(field_name="town__city_id")
 
     class Meta:
         model = Village
         fields = ["town", "city", "kind"]
 
 
-class PositionFilter(django_filters.FilterSet):
-    city = django_filters.ModelChoiceFilter(queryset=City.objects.all())
-    town = django_filters.ModelChoiceFilter(queryset=Town.objects.all())
-    village = django_filters.ModelChoiceFilter(queryset=Village.objects.all())
+class PositionFilter(StrictFilterSet):
+    city = IdFilter(field_name="city_id")
+    town = IdFilter(field_name="town_id")
+    village = IdFilter(field_name="village_id")
 
     class Meta:
         model = Position

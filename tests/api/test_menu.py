@@ -95,9 +95,17 @@ def test_menu_filters(api, menu, theory_platform, lecture_category):
     assert titles(api.get("/api/menu-items/", {"search": "法治"})) == {"洪绪镇法治讲座"}
 
 
+def test_menu_unknown_place_matches_nothing(api, menu):
+    # The schema says "an integer from 1"; it cannot know which ids exist, so no 400.
+    for params in [{"village": 999999}, {"town": 999999}]:
+        response = api.get("/api/menu-items/", params)
+        assert response.status_code == 200, params
+        assert response.json()["count"] == 0, params
+
+
 def test_menu_bad_filters_are_400(api, menu):
     for params in [
-        {"village": 999999},
+        {"village": 0},
         {"village": "x"},
         {"target_group": "aliens"},
     ]:

@@ -25,7 +25,7 @@ def test_villages_filter_by_town_and_search(api, tuanjie, neighbour_village, oth
 
 
 def test_bad_filter_value_is_400_in_the_error_shape(api, tuanjie):
-    response = api.get("/api/villages/", {"town": 999999})
+    response = api.get("/api/villages/", {"town": 0})
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid"
@@ -35,6 +35,12 @@ def test_bad_filter_value_is_400_in_the_error_shape(api, tuanjie):
     response = api.get("/api/towns/", {"kind": "metropolis"})
     assert response.status_code == 400
     assert "kind" in response.json()["fields"]
+
+
+def test_unknown_town_matches_nothing(api, tuanjie):
+    response = api.get("/api/villages/", {"town": 999999})
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
 
 
 def test_towns_ordering(api, hongxu, longquan):

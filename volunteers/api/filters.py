@@ -1,30 +1,26 @@
 """Query-string filters for teams and volunteers."""
 
-import django_filters
 
-from core.filters import BoundedDateFilter
-from stations.models import Town, Village
+from core.filters import BoundedDateFilter, IdFilter, StrictFilterSet
 from volunteers.models import Team, Volunteer
 
 
-class TeamFilter(django_filters.FilterSet):
-    town = django_filters.ModelChoiceFilter(queryset=Town.objects.all())
-    village = django_filters.ModelChoiceFilter(queryset=Village.objects.all())
-    parent = django_filters.ModelChoiceFilter(queryset=Team.objects.all())
+class TeamFilter(StrictFilterSet):
+    town = IdFilter(field_name="town_id")
+    village = IdFilter(field_name="village_id")
+    parent = IdFilter(field_name="parent_id")
 
     class Meta:
         model = Team
         fields = ["kind", "town", "village", "parent", "is_active"]
 
 
-class VolunteerFilter(django_filters.FilterSet):
-    town = django_filters.ModelChoiceFilter(queryset=Town.objects.all())
-    village = django_filters.ModelChoiceFilter(
-        field_name="home_village", queryset=Village.objects.all()
-    )
-    team = django_filters.ModelChoiceFilter(field_name="teams", queryset=Team.objects.all())
+class VolunteerFilter(StrictFilterSet):
+    town = IdFilter(field_name="town_id")
+    village = IdFilter(field_name="home_village_id")
+    team = IdFilter(field_name="teams")
     # A service category id (the volunteer's skill); categories live on the orders side.
-    skill = django_filters.NumberFilter(field_name="skills", min_value=1)
+    skill = IdFilter(field_name="skills")
     joined_after = BoundedDateFilter(field_name="joined_on", lookup_expr="gte")
     joined_before = BoundedDateFilter(field_name="joined_on", lookup_expr="lte")
 

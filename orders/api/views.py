@@ -38,7 +38,6 @@ SUBMIT_EXAMPLE = {
     "name": "李大娘",
     "phone": "13812341234",
     "description": "想请志愿者来村里讲讲新农合政策",
-    "preferred_date": "2026-12-12",
     "people": 20,
 }
 SUBMITTED_EXAMPLE = {

@@ -1,6 +1,5 @@
 """Query-string filters for teams and volunteers."""
 
-
 from core.filters import BoundedDateFilter, IdFilter, StrictFilterSet
 from volunteers.models import Team, Volunteer
 

@@ -333,6 +333,9 @@ REST_FRAMEWORK = {
         # "Find my orders": SMS codes asked for and tried, per address and per phone.
         "phone_code_ip": env("WENMING_PHONE_CODE_RATE_IP", "20/hour"),
         "phone_code_phone": env("WENMING_PHONE_CODE_RATE_PHONE", "5/hour"),
+        # Event check-in by residents: a venue's shared Wi-Fi is one IP for many residents.
+        "checkin_ip": env("WENMING_CHECKIN_RATE_IP", "60/hour"),
+        "checkin_phone": env("WENMING_CHECKIN_RATE_PHONE", "10/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -466,6 +469,11 @@ CELERY_BEAT_SCHEDULE["orders-send-digests"] = {
     "task": "orders.send_digests",
     "schedule": crontab(minute=30, hour=8),
 }
+# Event check-in opens this long before the start and closes this long after the end.
+WENMING_CHECKIN_OPENS_MINUTES = env_int("WENMING_CHECKIN_OPENS_MINUTES", 60)
+WENMING_CHECKIN_CLOSES_MINUTES = env_int("WENMING_CHECKIN_CLOSES_MINUTES", 120)
+# The resident check-in code in the kiosk's QR rotates this often (seconds).
+WENMING_CHECKIN_TOKEN_SECONDS = env_int("WENMING_CHECKIN_TOKEN_SECONDS", 300)
 # Demo logins (manage.py demo) share this password; never created when DEBUG is off.
 WENMING_DEMO_PASSWORD = "wenming-demo"  # noqa: S105
 

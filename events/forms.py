@@ -100,6 +100,8 @@ class ConfirmVolunteerForm(forms.Form):
 
 
 class CheckInForm(forms.Form):
+    # The rotating code from the venue's QR (events.checkin_token); checked by the service.
+    token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
     name = forms.CharField(label=_("姓名"), max_length=50)
     phone = forms.CharField(
         label=_("手机号"),

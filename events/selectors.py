@@ -19,6 +19,7 @@ from events.models import (
 )
 from stations.models import Position
 from stations.scope import scope_for
+from volunteers.models import ServiceRecord
 
 S = Event.State
 # Done events stay in their month's calendar: a nightly recompile of the current month must not
@@ -46,6 +47,15 @@ def with_photos(events: QuerySet[Event]) -> QuerySet[Event]:
 def event_volunteers(event: Event) -> QuerySet[EventVolunteer]:
     """The volunteers linked to ``event`` (signed up, checked in or confirmed), as on its page."""
     return EventVolunteer.objects.filter(event=event).select_related("volunteer").order_by("id")
+
+
+def pending_hours_count(event: Event) -> int:
+    """How many of the event's service records still wait for the organiser's confirmation."""
+    return ServiceRecord.objects.filter(
+        source_kind=ServiceRecord.SourceKind.EVENT,
+        source_id=event.pk,
+        status=ServiceRecord.Status.PENDING,
+    ).count()
 
 
 CALENDAR_FIELDS = (

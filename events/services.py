@@ -19,11 +19,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput, InvalidTransition, NotInScope
+from events import hours as event_hours
 from events.access import position_in_scope, require_area, require_event_scope
 from events.models import (
     CheckIn,
@@ -265,24 +266,6 @@ class ServedVolunteer:
     confirmed: bool = True
 
 
-def credit_hours(links: Iterable[EventVolunteer]) -> int:
-    """Add each link's hours to its volunteer's total exactly once; returns how many credited."""
-    credited = 0
-    for link in links:
-        if not (link.checked_in or link.confirmed) or link.hours <= 0:
-            continue
-        # The flag flips once, so a retried completion or a late confirmation cannot double-count.
-        flipped = EventVolunteer.objects.filter(pk=link.pk, hours_credited=False).update(
-            hours_credited=True
-        )
-        if flipped:
-            Volunteer.objects.filter(pk=link.volunteer_id).update(
-                hours_total=F("hours_total") + link.hours
-            )
-            credited += 1
-    return credited
-
-
 @transaction.atomic
 def event_complete(
     *,
@@ -294,8 +277,9 @@ def event_complete(
 ) -> Event:
     """planned/published → done, recording attendance, volunteers' hours and the results.
 
-    Attendance is at least the number of check-ins. Hours are credited to volunteers who checked
-    in or whom the organiser confirms. Raises ``InvalidTransition`` (409) before the event has
+    Attendance is at least the number of check-ins. The organiser's confirmed volunteers get
+    confirmed service records; checked-in volunteers' records stay pending until confirmed.
+    Raises ``InvalidTransition`` (409) before the event has
     started or from any other state, ``InvalidInput`` for negative numbers or unknown volunteers.
     """
     require_event_scope(user, event)
@@ -333,34 +317,33 @@ def event_complete(
         results_note=(results_note or "").strip(),
         completed_at=timezone.now(),
     )
+    volunteers_by_id = Volunteer.objects.in_bulk([item.volunteer_id for item in served])
     for item in served:
-        link, created = EventVolunteer.objects.get_or_create(
-            event=event,
-            volunteer_id=item.volunteer_id,
-            defaults={"hours": item.hours, "confirmed": item.confirmed},
-        )
-        if not created:
-            EventVolunteer.objects.filter(pk=link.pk).update(
-                hours=item.hours, confirmed=link.confirmed or item.confirmed
+        volunteer = volunteers_by_id[item.volunteer_id]
+        if item.confirmed and item.hours > 0:
+            event_hours.confirm_volunteer(
+                user=user, event=event, volunteer=volunteer, hours=item.hours
             )
-    credit_hours(EventVolunteer.objects.filter(event=event, hours_credited=False))
+            continue
+        EventVolunteer.objects.get_or_create(
+            event=event, volunteer=volunteer, defaults={"hours": item.hours}
+        )
+        if item.hours > 0:  # named by the organiser without confirming: pending
+            event_hours.record_for(event, volunteer, hours=item.hours, recorded_by=user)
     return event
 
 
-@transaction.atomic
 def event_volunteer_confirm(
     *, user, event: Event, volunteer: Volunteer, hours: Decimal
 ) -> EventVolunteer:
-    """The organiser signs a volunteer up for the event (or confirms they served); once the event
-    is done, the hours count.
+    """The organiser confirms a volunteer served (see ``events.hours.confirm_volunteer``): the
+    hours count at once; confirming again is a no-op, other hours an audited correction.
 
     Only a volunteer eligible for the event's area (``orders.eligibility``: on the register, of
     the event's town, anyone for a city-wide event) may be signed up: ``InvalidInput`` on the
     ``volunteer`` field otherwise, ``InvalidTransition`` for a cancelled event.
     """
     require_event_scope(user, event)
-    if hours < 0 or hours > Decimal("24"):
-        raise InvalidInput(_("服务时长应在 0 到 24 小时之间。"))
     verdict = volunteer_eligibility(volunteer, town_id=event.town_id)
     if not verdict.ok:
         # Off the register is said only of the area's own volunteers (as when assigning an
@@ -371,18 +354,12 @@ def event_volunteer_confirm(
             else _("只能登记本活动所在镇（街道）在册的志愿者。")
         )
         raise InvalidInput(message, fields={"volunteer": [message]})
-    if event.state == S.CANCELLED:
-        raise InvalidTransition(_("活动已取消。"))
-    link, created = EventVolunteer.objects.get_or_create(
-        event=event, volunteer=volunteer, defaults={"hours": hours, "confirmed": True}
-    )
-    if not created and not link.hours_credited:
-        EventVolunteer.objects.filter(pk=link.pk).update(hours=hours, confirmed=True)
-    link.refresh_from_db()
-    if event.state == S.DONE:
-        credit_hours([link])
-        link.refresh_from_db()
-    return link
+    return event_hours.confirm_volunteer(user=user, event=event, volunteer=volunteer, hours=hours)
+
+
+def event_volunteers_confirm_all(*, user, event: Event) -> int:
+    """The organiser confirms every pending record of the event (see ``events.hours``)."""
+    return event_hours.confirm_all(user=user, event=event)
 
 
 @transaction.atomic

@@ -44,6 +44,7 @@ urlpatterns = [
     path("events/<int:pk>/", events.event_detail, name="event_detail"),
     path("events/<int:pk>/edit/", events.event_edit, name="event_edit"),
     path("events/<int:pk>/checkin/", checkin.checkin, name="checkin"),
+    path("events/<int:pk>/kiosk/", checkin.checkin_kiosk, name="checkin_kiosk"),
     path("events/<int:pk>/qr.<qrfmt:fmt>", checkin.event_qr, name="event_qr"),
     path("events/<int:pk>/<slug:action>/", events.event_action, name="event_action"),
     path("checkin/station/<int:pk>/", checkin.station_checkin, name="station_checkin"),

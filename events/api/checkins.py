@@ -18,6 +18,7 @@ from events import checkin
 from events.api import serializers as s
 from events.api.schema import BAD_INPUT, CONFLICT, NOT_FOUND
 from events.models import CheckIn, Event
+from orders import ratelimit
 
 
 class CheckInView(APIView):
@@ -26,9 +27,12 @@ class CheckInView(APIView):
     @extend_schema(
         summary=gettext_lazy("活动签到"),
         description=gettext_lazy(
-            "群众以姓名和手机号签到，志愿者登录后以 as_volunteer=true 签到；"
-            "重复签到忽略（created=false）。"
-            "不在册或不属于活动所在镇（街道）的志愿者不能以志愿者身份签到 → 403。"
+            "群众以姓名、手机号和现场二维码中的签到码（token，每 5 分钟更新）签到；"
+            "志愿者登录后以 as_volunteer=true 签到（仅本镇街的活动或本人报名、被安排的活动；"
+            "不在册的志愿者不能签到），签到记录待组织方确认的服务时长。"
+            "只在活动发布后、开始前 60 分钟至结束后 120 分钟内可签到。"
+            "重复签到忽略（created=false）。签到码无效或过期 → 400；志愿者不符合条件 → 403；"
+            "不在签到时间内或活动状态不允许 → 409；过于频繁 → 429。"
         ),
         request=s.CheckInInputSerializer,
         responses={
@@ -38,6 +42,7 @@ class CheckInView(APIView):
             403: error_response(403),
             404: NOT_FOUND,
             409: CONFLICT,
+            429: error_response(429),
         },
         tags=["events"],
     )
@@ -51,7 +56,13 @@ class CheckInView(APIView):
                 raise InvalidInput(_("志愿者签到需要先登录。"))
             result = checkin.checkin_volunteer(event=event, user=request.user)
         else:
-            result = checkin.checkin_resident(event=event, name=data["name"], phone=data["phone"])
+            result = checkin.checkin_resident(
+                event=event,
+                name=data["name"],
+                phone=data["phone"],
+                token=data["token"],
+                ip=ratelimit.client_ip(request),
+            )
         event.refresh_from_db(fields=["attendance"])
         payload = {
             "created": result.created,

@@ -190,6 +190,13 @@ class CheckInInputSerializer(serializers.Serializer):
     as_volunteer = serializers.BooleanField(
         required=False, default=False, help_text=_("已登录的志愿者以账号签到")
     )
+    token = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("现场签到码：活动现场二维码链接中的 t 参数（每 5 分钟更新），群众签到必填"),
+    )
 
     def validate(self, attrs):
         if attrs["as_volunteer"]:

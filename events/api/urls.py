@@ -18,6 +18,11 @@ urlpatterns = [
         volunteers.EventVolunteersView.as_view(),
         name="api-event-volunteers",
     ),
+    path(
+        "events/<int:pk>/volunteers/confirm-all/",
+        volunteers.EventVolunteersConfirmAllView.as_view(),
+        name="api-event-volunteers-confirm-all",
+    ),
     path("events/<int:pk>/photos/", photos.EventPhotosView.as_view(), name="api-event-photos"),
     path("plans/<str:ym>/", plans.PlanListView.as_view(), name="api-plans"),
     path("plans/<str:ym>/submit/", plans.PlanSubmitView.as_view(), name="api-plan-submit"),

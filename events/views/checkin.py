@@ -7,6 +7,7 @@ import datetime as dt
 import segno
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,14 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.errors import DomainError, InvalidInput
-from events import access
-from events.checkin import CHECKIN_STATES, checkin_resident, checkin_volunteer
+from events import access, checkin_token
+from events.checkin import CHECKIN_STATES, check_open, checkin_resident, checkin_volunteer
 from events.forms import (
     CheckInForm,
 )
 from events.models import Event
+from orders import ratelimit
+from orders.eligibility import login_volunteer
 from stations.models import Position
-from volunteers.models import Volunteer
 
 
 @require_http_methods(["GET", "POST"])
@@ -30,10 +32,9 @@ def checkin(request, pk: int):
     event = get_object_or_404(Event.objects.select_related("venue_position"), pk=pk)
     if event.state == Event.State.DRAFT:
         raise Http404(_("未找到。"))
-    is_volunteer = (
-        request.user.is_authenticated and Volunteer.objects.filter(user=request.user).exists()
-    )
-    form = CheckInForm()
+    is_volunteer = login_volunteer(request.user) is not None
+    token = (request.GET.get("t") or request.POST.get("token") or "")[:64]
+    form = CheckInForm(initial={"token": token})
     status = 200
     if request.method == "POST":
         try:
@@ -44,7 +45,11 @@ def checkin(request, pk: int):
                 if not form.is_valid():
                     raise InvalidInput(_("请检查姓名和手机号。"))
                 result = checkin_resident(
-                    event=event, name=form.cleaned_data["name"], phone=form.cleaned_data["phone"]
+                    event=event,
+                    name=form.cleaned_data["name"],
+                    phone=form.cleaned_data["phone"],
+                    token=form.cleaned_data["token"],
+                    ip=ratelimit.client_ip(request),
                 )
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -58,10 +63,38 @@ def checkin(request, pk: int):
     context = {
         "event": event,
         "form": form,
+        "has_token": bool(token),
         "is_volunteer": is_volunteer,
         "checkin_count": event.checkins.count(),
     }
     return render(request, "events/checkin.html", context, status=status)
+
+
+@login_required
+@require_GET
+def checkin_kiosk(request, pk: int):
+    """The organiser's screen at the event (phone or station kiosk): the QR code with the
+    current rotating check-in code, refreshed before it expires."""
+    event = get_object_or_404(Event.objects.select_related("venue_position"), pk=pk)
+    if not access.event_in_scope(request.user, event):
+        raise Http404
+    token = checkin_token.make(event.pk)
+    url = settings.SITE_URL + reverse("events:checkin", args=[pk]) + f"?t={token}"
+    closed = None
+    try:
+        check_open(event)
+    except DomainError as exc:
+        closed = exc.message
+    context = {
+        "event": event,
+        "qr_svg": segno.make(url, error="m").svg_inline(scale=8, title=_("签到二维码")),
+        "refresh": min(60, checkin_token.seconds_left()) + 1,
+        "closed": closed,
+        "checkin_count": event.checkins.count(),
+    }
+    response = render(request, "events/checkin_kiosk.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _qr_response(url: str, fmt: str) -> HttpResponse:

@@ -152,6 +152,7 @@ def event_detail(request, pk: int):
         context.update(
             {
                 "volunteer_links": list(selectors.event_volunteers(event)),
+                "pending_count": selectors.pending_hours_count(event),
                 "changes": list(event.state_changes.select_related("actor")),
                 "cancel_form": CancelForm(),
                 "complete_form": CompleteForm(initial={"attendance": event.attendance}),
@@ -162,7 +163,7 @@ def event_detail(request, pk: int):
     return render(request, "events/event_detail.html", context)
 
 
-ACTIONS = {"plan", "publish", "cancel", "complete", "confirm", "photo"}
+ACTIONS = {"plan", "publish", "cancel", "complete", "confirm", "confirm-all", "photo"}
 
 
 @login_required
@@ -197,7 +198,7 @@ def event_action(request, pk: int, action: str):
                 attendance=form.cleaned_data["attendance"],
                 results_note=form.cleaned_data["results_note"],
             )
-            messages.success(request, _("活动已完成，签到志愿者的时长已计入。"))
+            messages.success(request, _("活动已完成。签到志愿者的时长待您确认后计入。"))
         elif action == "confirm":
             form = ConfirmVolunteerForm(request.POST)
             volunteer = None
@@ -213,6 +214,9 @@ def event_action(request, pk: int, action: str):
                 hours=form.cleaned_data["hours"],
             )
             messages.success(request, _("已确认志愿者服务时长。"))
+        elif action == "confirm-all":
+            n = services.event_volunteers_confirm_all(user=request.user, event=event)
+            messages.success(request, _("已确认 %(n)d 条服务时长。") % {"n": n})
         elif action == "photo":
             form = PhotoForm(request.POST, request.FILES)
             if not form.is_valid():

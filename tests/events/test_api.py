@@ -3,8 +3,9 @@ import datetime as dt
 import pytest
 import time_machine
 
+from events import checkin_token
 from events.calendar import calendar_compile
-from events.models import Event, MonthlyPlan
+from events.models import CheckIn, Event, MonthlyPlan
 from tests import factories as f
 from tests.events.conftest import at
 
@@ -141,26 +142,40 @@ def test_plans_api_rejections(
 def test_checkin_api(client, make_event):
     event = make_event(state="published", start=at(2026, 11, 20, 9))
     url = f"/api/events/{event.pk}/checkins/"
-    data = {"name": "李大娘", "phone": "13812341234"}
-    first = client.post(url, data, content_type="application/json")
-    assert first.status_code == 201 and first.json() == {
-        "created": True,
-        "attendance": 1,
-        "checkins": 1,
-    }
-    again = client.post(url, data, content_type="application/json")
-    assert again.status_code == 200 and again.json()["created"] is False
-    bad = client.post(url, {"name": "李", "phone": "1381234"}, content_type="application/json")
-    assert bad.status_code == 400 and "phone" in bad.json()["fields"]
-    anon_volunteer = client.post(url, {"as_volunteer": True}, content_type="application/json")
-    assert anon_volunteer.status_code == 400
-    draft = make_event()
-    assert (
-        client.post(
-            f"/api/events/{draft.pk}/checkins/", data, content_type="application/json"
-        ).status_code
-        == 404
-    )
+    with time_machine.travel(at(2026, 11, 20, 9, 30), tick=False):
+        data = {"name": "李大娘", "phone": "13812341234", "token": checkin_token.make(event.pk)}
+        first = client.post(url, data, content_type="application/json")
+        assert first.status_code == 201 and first.json() == {
+            "created": True,
+            "attendance": 1,
+            "checkins": 1,
+        }
+        again = client.post(url, data, content_type="application/json")
+        assert again.status_code == 200 and again.json()["created"] is False
+        bad = client.post(url, {"name": "李", "phone": "1381234"}, content_type="application/json")
+        assert bad.status_code == 400 and "phone" in bad.json()["fields"]
+        no_code = client.post(
+            url, {"name": "王", "phone": "13812349999"}, content_type="application/json"
+        )
+        assert no_code.status_code == 400 and "token" in no_code.json()["fields"]
+        anon_volunteer = client.post(url, {"as_volunteer": True}, content_type="application/json")
+        assert anon_volunteer.status_code == 400
+        draft = make_event()
+        assert (
+            client.post(
+                f"/api/events/{draft.pk}/checkins/", data, content_type="application/json"
+            ).status_code
+            == 404
+        )
+    # The same code the next day (yesterday's photo of the QR): refused, and the event is over.
+    with time_machine.travel(at(2026, 11, 21, 9, 30), tick=False):
+        late = client.post(
+            url,
+            {"name": "王", "phone": "13812349999", "token": data["token"]},
+            content_type="application/json",
+        )
+        assert late.status_code == 409
+    assert CheckIn.objects.filter(event=event).count() == 1
 
 
 def test_checkin_api_future_event_is_409(client, make_event):

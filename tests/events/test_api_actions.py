@@ -16,6 +16,7 @@ from events.validators import MAX_PHOTO_BYTES
 from stations.models import Role
 from tests import factories as f
 from tests.events.conftest import at
+from volunteers.models import ServiceRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,8 @@ def test_volunteers_list_shows_the_page_table(head, make_event, volunteer, tuanj
     assert checked_in["hours"] == "2.0"  # the event's length, set at check-in
     assert confirmed["volunteer"] == {"id": other.pk, "name": "李华"}
     assert confirmed["confirmed"] is True and confirmed["checked_in"] is False
-    assert confirmed["hours"] == "1.5" and confirmed["hours_credited"] is False
+    assert confirmed["hours"] == "1.5" and confirmed["hours_credited"] is True
+    assert checked_in["hours_credited"] is False  # self check-in: pending until confirmed
 
 
 def test_town_admin_and_city_admin_see_the_volunteers(as_user, town_admin, city_admin, make_event):
@@ -120,7 +122,7 @@ def test_volunteers_list_query_count(
             user=station_head,
             event=event,
             volunteer=f.VolunteerFactory(home_village=tuanjie),
-            hours=Decimal(n % 5),
+            hours=Decimal(n % 5 + 1),
         )
     # token + user, the event, the caller's roles, count, page (volunteers joined)
     with django_assert_num_queries(5):
@@ -133,7 +135,7 @@ def test_volunteers_list_query_count(
 # --- volunteers: confirm hours ------------------------------------------------------------------
 
 
-def test_confirm_hours_on_a_planned_event_credits_on_completion(head, make_event, tuanjie):
+def test_confirm_hours_credits_at_once_and_other_hours_correct_them(head, make_event, tuanjie):
     event = make_event(start=at(2026, 11, 19, 9, 0), state="published")
     helper = f.VolunteerFactory(home_village=tuanjie)
 
@@ -149,37 +151,55 @@ def test_confirm_hours_on_a_planned_event_credits_on_completion(head, make_event
         "hours": "2.5",
         "checked_in": False,
         "confirmed": True,
-        "hours_credited": False,
+        "hours_credited": True,
         "created_at": response.json()["created_at"],
     }
-    link = EventVolunteer.objects.get(event=event, volunteer=helper)
-    assert link.confirmed and link.hours == Decimal("2.5") and not link.hours_credited
     helper.refresh_from_db()
-    assert helper.hours_total == 0
+    assert helper.hours_total == Decimal("2.5")
 
-    # Changing the hours before completion replaces them; completion then credits them once.
+    # Other hours are a correction (audited); completing the event credits nothing more.
     head.post(f"/api/events/{event.pk}/volunteers/", {"volunteer": helper.pk, "hours": "3"})
     assert head.post(f"/api/events/{event.pk}/complete/", {}).status_code == 200
     helper.refresh_from_db()
     assert helper.hours_total == Decimal("3")
+    record = ServiceRecord.objects.get(volunteer=helper)
+    assert list(record.changes.values_list("action", flat=True)) == [
+        "create",
+        "confirm",
+        "correct",
+    ]
 
 
-def test_confirm_hours_on_a_done_event_credits_once(head, make_event, tuanjie):
+def test_double_confirm_is_a_no_op(head, make_event, tuanjie):
     event = make_event(start=at(2026, 11, 19, 9, 0), state="published")
     assert head.post(f"/api/events/{event.pk}/complete/", {}).status_code == 200
     helper = f.VolunteerFactory(home_village=tuanjie)
     url = f"/api/events/{event.pk}/volunteers/"
 
     first = head.post(url, {"volunteer": helper.pk, "hours": "2"}, format="json")
-    again = head.post(url, {"volunteer": helper.pk, "hours": "5"}, format="json")
+    again = head.post(url, {"volunteer": helper.pk, "hours": "2"}, format="json")
 
     assert first.status_code == again.status_code == 200
-    assert first.json()["hours_credited"] is True
-    # Credited hours are final: a second confirmation changes nothing.
-    assert again.json()["hours"] == "2.0"
+    assert first.json()["hours_credited"] is True and again.json()["hours"] == "2.0"
     helper.refresh_from_db()
     assert helper.hours_total == Decimal("2")
     assert EventVolunteer.objects.filter(event=event).count() == 1
+    assert ServiceRecord.objects.get(volunteer=helper).changes.filter(action="confirm").count() == 1
+
+
+def test_confirm_all_api(head, make_event, volunteer, outsiders):
+    event = make_event(start=at(2026, 11, 20, 9, 0), state="published")
+    checkin.checkin_volunteer(event=event, user=volunteer.user)
+    url = f"/api/events/{event.pk}/volunteers/confirm-all/"
+    for who, client in outsiders.items():
+        assert client.post(url).status_code == 404, who
+    volunteer.refresh_from_db()
+    assert volunteer.hours_total == 0
+    assert head.get(url).status_code == 405
+    assert head.post(url).json() == {"confirmed": 1, "pending": 0}
+    assert head.post(url).json() == {"confirmed": 0, "pending": 0}
+    volunteer.refresh_from_db()
+    assert volunteer.hours_total == Decimal("2.0")
 
 
 def test_confirm_rejections(api, head, outsiders, make_event, tuanjie):
@@ -204,7 +224,11 @@ def test_confirm_on_a_cancelled_event_is_409(head, make_event, tuanjie):
     )
 
     assert response.status_code == 409
-    assert response.json() == {"detail": "活动已取消。", "code": "conflict", "fields": {}}
+    assert response.json() == {
+        "detail": "只有已发布或已完成的活动才能确认服务时长。",
+        "code": "conflict",
+        "fields": {},
+    }
     assert not EventVolunteer.objects.exists()
 
 

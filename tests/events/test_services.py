@@ -5,12 +5,13 @@ import pytest
 import time_machine
 
 from core.errors import InvalidInput, InvalidTransition, NotInScope
-from events import access, checkin, plans, services
+from events import access, checkin, checkin_token, plans, services
 from events.models import CheckIn, Event, EventStateChange, EventVolunteer, MonthlyPlan
 from events.signals import event_state_changed
 from orders.models import Order
 from tests import factories as f
 from tests.events.conftest import at
+from volunteers.models import ServiceRecord
 
 pytestmark = pytest.mark.django_db
 
@@ -226,7 +227,7 @@ def test_complete_reads_the_start_as_stored(make_event, station_head):
     assert event.may_complete is False and event.has_started is False
 
 
-def test_complete_credits_only_confirmed_or_checked_in(make_event, station_head, tuanjie):
+def test_complete_confirms_the_named_volunteers_only(make_event, station_head, tuanjie):
     event = make_event(state="published")
     confirmed = f.VolunteerFactory(home_village=tuanjie)
     unconfirmed = f.VolunteerFactory(home_village=tuanjie)
@@ -234,7 +235,8 @@ def test_complete_credits_only_confirmed_or_checked_in(make_event, station_head,
     walker = f.VolunteerFactory(home_village=tuanjie, user=walker_user, hours_total=Decimal("3"))
     with time_machine.travel(at(2026, 12, 10, 9, 30), tick=False):
         checkin.checkin_volunteer(event=event, user=walker_user)
-        checkin.checkin_resident(event=event, name="李大娘", phone="13812341234")
+        token = checkin_token.make(event.pk)
+        checkin.checkin_resident(event=event, name="李大娘", phone="13812341234", token=token)
         event = services.event_complete(
             user=station_head,
             event=event,
@@ -252,16 +254,53 @@ def test_complete_credits_only_confirmed_or_checked_in(make_event, station_head,
     walker.refresh_from_db()
     assert confirmed.hours_total == Decimal("2")
     assert unconfirmed.hours_total == 0
-    assert walker.hours_total == Decimal("5")  # 3 + the 2-hour event after checking in
-    # Late confirmation credits once, never twice.
-    services.event_volunteer_confirm(
-        user=station_head, event=event, volunteer=unconfirmed, hours=Decimal("2")
-    )
-    services.event_volunteer_confirm(
-        user=station_head, event=event, volunteer=unconfirmed, hours=Decimal("2")
-    )
+    # Self check-in records pending hours: the organiser has not confirmed them yet.
+    assert walker.hours_total == Decimal("3")
+    walker_record = ServiceRecord.objects.get(source_kind="event", volunteer=walker)
+    assert walker_record.status == "pending" and walker_record.hours == Decimal("2.0")
+    # Confirming all: the walker's and the unconfirmed volunteer's records; twice is a no-op.
+    with time_machine.travel(at(2026, 12, 10, 12), tick=False):
+        assert services.event_volunteers_confirm_all(user=station_head, event=event) == 2
+        assert services.event_volunteers_confirm_all(user=station_head, event=event) == 0
+        services.event_volunteer_confirm(
+            user=station_head, event=event, volunteer=unconfirmed, hours=Decimal("2")
+        )
     unconfirmed.refresh_from_db()
-    assert unconfirmed.hours_total == Decimal("2")
+    walker.refresh_from_db()
+    assert unconfirmed.hours_total == Decimal("2") and walker.hours_total == Decimal("5")
+    link = EventVolunteer.objects.get(event=event, volunteer=walker)
+    assert link.confirmed and link.hours_credited
+
+
+def test_confirm_with_other_hours_is_an_audited_correction(make_event, station_head, tuanjie):
+    event = make_event(state="published")
+    vol = f.VolunteerFactory(home_village=tuanjie)
+    with time_machine.travel(at(2026, 12, 10, 12), tick=False):
+        services.event_volunteer_confirm(user=station_head, event=event, volunteer=vol, hours=2)
+        services.event_volunteer_confirm(user=station_head, event=event, volunteer=vol, hours="1.5")
+    vol.refresh_from_db()
+    assert vol.hours_total == Decimal("1.5")
+    change = ServiceRecord.objects.get(volunteer=vol).changes.get(action="correct")
+    assert (change.old_hours, change.new_hours, change.actor) == (
+        Decimal("2.0"),
+        Decimal("1.5"),
+        station_head,
+    )
+
+
+def test_confirm_refused_before_start_for_drafts_and_cancelled(make_event, station_head, tuanjie):
+    vol = f.VolunteerFactory(home_village=tuanjie)
+    published = make_event(state="published")
+    with time_machine.travel(at(2026, 12, 9), tick=False), pytest.raises(InvalidTransition):
+        services.event_volunteer_confirm(user=station_head, event=published, volunteer=vol, hours=2)
+    with time_machine.travel(at(2026, 12, 11), tick=False):
+        for state in ("draft", "planned", "cancelled"):
+            with pytest.raises(InvalidTransition):
+                services.event_volunteer_confirm(
+                    user=station_head, event=make_event(state=state), volunteer=vol, hours=2
+                )
+    vol.refresh_from_db()
+    assert vol.hours_total == 0 and not ServiceRecord.objects.exists()
 
 
 def test_complete_rejects_bad_numbers(make_event, station_head, tuanjie):
@@ -355,8 +394,13 @@ def test_plan_submit_refusals(station_head, tuanjie_station, longquan_station, m
 def test_resident_checkin_repeats_ignored(make_event):
     event = make_event(state="published")
     with time_machine.travel(at(2026, 12, 10, 8, 50), tick=False):
-        first = checkin.checkin_resident(event=event, name="李大娘", phone="13812341234")
-        again = checkin.checkin_resident(event=event, name="李大娘", phone="13812341234")
+        token = checkin_token.make(event.pk)
+        first = checkin.checkin_resident(
+            event=event, name="李大娘", phone="13812341234", token=token
+        )
+        again = checkin.checkin_resident(
+            event=event, name="李大娘", phone="13812341234", token=token
+        )
     assert first.created and not again.created
     assert CheckIn.objects.filter(event=event).count() == 1
     assert Event.objects.get(pk=event.pk).attendance == 1
@@ -365,17 +409,23 @@ def test_resident_checkin_repeats_ignored(make_event):
 def test_checkin_refusals(make_event, volunteer_user):
     event = make_event(state="published")
     with pytest.raises(InvalidInput):
-        checkin.checkin_resident(event=event, name="李", phone="12345")
+        checkin.checkin_resident(event=event, name="李", phone="12345", token="")
     with pytest.raises(InvalidInput):
-        checkin.checkin_resident(event=event, name="", phone="13812341234")
-    with pytest.raises(InvalidTransition):  # before the day of the event
-        checkin.checkin_resident(event=event, name="李", phone="13812341234")
+        checkin.checkin_resident(event=event, name="", phone="13812341234", token="")
+    with time_machine.travel(at(2026, 12, 10, 7, 59), tick=False):  # 61 minutes early
+        with pytest.raises(InvalidTransition):
+            checkin.checkin_resident(
+                event=event, name="李", phone="13812341234", token=checkin_token.make(event.pk)
+            )
     draft = make_event()
     with time_machine.travel(at(2026, 12, 10, 9), tick=False):
         with pytest.raises(InvalidTransition):
-            checkin.checkin_resident(event=draft, name="李", phone="13812341234")
+            checkin.checkin_resident(
+                event=draft, name="李", phone="13812341234", token=checkin_token.make(draft.pk)
+            )
         with pytest.raises(InvalidInput):  # a login that is no volunteer
             checkin.checkin_volunteer(event=event, user=f.UserFactory())
+    assert not CheckIn.objects.exists()
 
 
 def test_volunteer_checkin_repeat(make_event, volunteer, volunteer_user):

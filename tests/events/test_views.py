@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from events import plans, services
+from events import checkin_token, plans, services
 from events.calendar import calendar_compile
 from events.models import CheckIn, Event, MonthlyPlan
 from tests import factories as f
@@ -275,8 +275,10 @@ def test_station_qr_and_station_checkin(client, tuanjie_station, make_event):
 
 def test_resident_checkin_by_url(client, make_event):
     event = make_event(state="published", start=at(2026, 11, 20, 9))
-    assert client.get(f"/events/{event.pk}/checkin/").status_code == 200
-    data = {"name": "李大娘", "phone": "13812341234"}
+    token = checkin_token.make(event.pk)
+    page = client.get(f"/events/{event.pk}/checkin/?t={token}")
+    assert page.status_code == 200 and f'value="{token}"' in page.content.decode()
+    data = {"name": "李大娘", "phone": "13812341234", "token": token}
     first = client.post(f"/events/{event.pk}/checkin/", data, follow=True)
     assert "签到成功" in first.content.decode()
     again = client.post(f"/events/{event.pk}/checkin/", data, follow=True)
@@ -286,6 +288,36 @@ def test_resident_checkin_by_url(client, make_event):
     assert event.attendance == 1
     bad = client.post(f"/events/{event.pk}/checkin/", {"name": "李", "phone": "123"})
     assert bad.status_code == 400
+
+
+def test_resident_checkin_without_the_rotating_code_is_refused(client, make_event):
+    """The printed poster QR (no code) or a forged code: a message, no check-in."""
+    event = make_event(state="published", start=at(2026, 11, 20, 9))
+    page = client.get(f"/events/{event.pk}/checkin/")
+    assert "现场工作人员出示的签到二维码" in page.content.decode()
+    for token in ("", "123.forged", checkin_token.make(event.pk + 1)):
+        data = {"name": "李大娘", "phone": "13812341234", "token": token}
+        response = client.post(f"/events/{event.pk}/checkin/", data)
+        assert response.status_code == 400
+        assert "签到码无效或已过期" in response.content.decode()
+    assert not CheckIn.objects.filter(event=event).exists()
+    event.refresh_from_db()
+    assert event.attendance == 0
+
+
+def test_kiosk_page_shows_a_fresh_code_to_the_organiser(
+    client, make_event, station_head, other_town_admin
+):
+    event = make_event(state="published", start=at(2026, 11, 20, 9))
+    url = f"/events/{event.pk}/kiosk/"
+    assert client.get(url).status_code == 302  # login first
+    client.force_login(other_town_admin)
+    assert client.get(url).status_code == 404
+    client.force_login(station_head)
+    response = client.get(url)
+    assert response.status_code == 200 and "<svg" in response.content.decode()
+    assert response["Cache-Control"] == "no-store"
+    assert 'http-equiv="refresh"' in response.content.decode()
 
 
 def test_volunteer_checkin_by_login(client, make_event, volunteer, volunteer_user):

@@ -1,0 +1,123 @@
+"""Volunteers' hours at an event, kept as service records (``volunteers.services``).
+
+A volunteer's self check-in records *pending* hours (the event's length); the organiser (the
+station head, or the town/city admin for their events) confirms them, one by one or all at once,
+possibly correcting the hours. Only confirmed hours count. ``EventVolunteer`` stays the event's
+list of who served; its ``hours``/``confirmed``/``hours_credited`` mirror the record.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.errors import InvalidTransition
+from events.access import require_event_scope
+from events.models import Event, EventVolunteer
+from volunteers import services as records
+from volunteers.models import ServiceRecord, Volunteer
+
+S = Event.State
+EVENT = ServiceRecord.SourceKind.EVENT
+
+
+def default_hours(event: Event) -> Decimal:
+    """The event's length in half hours (at least half an hour, at most 24)."""
+    halves = max(1, round((event.end - event.start).total_seconds() / 1800))
+    return min(Decimal(halves) / 2, Decimal("24")).quantize(Decimal("0.1"))
+
+
+def record_for(event: Event, volunteer: Volunteer, *, hours: Decimal, recorded_by) -> ServiceRecord:
+    """The volunteer's record for the event, pending if new (one per volunteer and event)."""
+    event = (
+        Event.objects.select_related(
+            "category", "venue_position", "village", "town", "organiser_position", "organiser_team"
+        )
+        .filter(pk=event.pk)
+        .first()
+    )
+    place = event.venue_address or (
+        event.venue_position.name if event.venue_position else (event.village or event.town or "")
+    )
+    record, _created = records.record_create(
+        volunteer=volunteer,
+        hours=hours,
+        service_date=timezone.localtime(event.start).date(),
+        content=event.title,
+        source_kind=EVENT,
+        source_id=event.pk,
+        source_label=_("活动") + f" #{event.pk}",
+        category=event.category.name,
+        place=str(place),
+        town=event.town,
+        village=event.village,
+        organiser_position=event.organiser_position,
+        organiser_team=event.organiser_team,
+        points_rate=event.category.points_per_hour,
+        recorded_by=recorded_by,
+    )
+    return record
+
+
+def _mirror(record: ServiceRecord) -> None:
+    EventVolunteer.objects.filter(
+        event_id=record.source_id, volunteer_id=record.volunteer_id
+    ).update(
+        hours=record.hours,
+        confirmed=record.status == ServiceRecord.Status.CONFIRMED,
+        hours_credited=record.status == ServiceRecord.Status.CONFIRMED,
+    )
+
+
+def _require_confirmable(event: Event) -> None:
+    if event.state not in (S.PUBLISHED, S.DONE):
+        raise InvalidTransition(_("只有已发布或已完成的活动才能确认服务时长。"))
+    if event.start > timezone.now():
+        raise InvalidTransition(_("活动尚未开始，不能确认服务时长。"))
+
+
+@transaction.atomic
+def confirm_volunteer(*, user, event: Event, volunteer: Volunteer, hours) -> EventVolunteer:
+    """The organiser confirms that ``volunteer`` served ``hours`` at the event (adding them to
+    its volunteers if needed). Confirming again with the same hours is a no-op; other hours
+    are a correction (audited old → new). Raises ``NotInScope`` outside the caller's area,
+    ``PermissionDenied`` for the volunteer's own hours, ``InvalidTransition`` for an event not
+    yet started, a draft, planned or cancelled one, ``InvalidInput`` for hours outside (0, 24].
+    """
+    require_event_scope(user, event)
+    hours = records.parse_hours(hours)
+    _require_confirmable(event)
+    link, _created = EventVolunteer.objects.get_or_create(
+        event=event, volunteer=volunteer, defaults={"hours": hours}
+    )
+    record = record_for(event, volunteer, hours=hours, recorded_by=user)
+    if record.status == ServiceRecord.Status.CONFIRMED:
+        if record.hours != hours:
+            record = records.record_correct(
+                record_id=record.pk, actor=user, hours=hours, note=_("组织方更正活动时长")
+            )
+    else:
+        record, _changed = records.record_confirm(record_id=record.pk, actor=user, hours=hours)
+    _mirror(record)
+    link.refresh_from_db()
+    return link
+
+
+@transaction.atomic
+def confirm_all(*, user, event: Event) -> int:
+    """Confirm every pending record of the event as recorded (the page's "confirm all");
+    returns how many changed. Records the caller may not confirm (their own) are skipped."""
+    require_event_scope(user, event)
+    _require_confirmable(event)
+    ids = list(
+        ServiceRecord.objects.filter(
+            source_kind=EVENT, source_id=event.pk, status=ServiceRecord.Status.PENDING
+        ).values_list("pk", flat=True)
+    )
+    changed = records.records_confirm(record_ids=ids, actor=user)
+    for record in ServiceRecord.objects.filter(pk__in=ids):
+        _mirror(record)
+    return changed

@@ -474,6 +474,9 @@ WENMING_CHECKIN_OPENS_MINUTES = env_int("WENMING_CHECKIN_OPENS_MINUTES", 60)
 WENMING_CHECKIN_CLOSES_MINUTES = env_int("WENMING_CHECKIN_CLOSES_MINUTES", 120)
 # The resident check-in code in the kiosk's QR rotates this often (seconds).
 WENMING_CHECKIN_TOKEN_SECONDS = env_int("WENMING_CHECKIN_TOKEN_SECONDS", 300)
+# Points (积分) earned for confirmed hours, at most this many per day and per month of service.
+WENMING_POINTS_DAILY_CAP = env_int("WENMING_POINTS_DAILY_CAP", 100)
+WENMING_POINTS_MONTHLY_CAP = env_int("WENMING_POINTS_MONTHLY_CAP", 1000)
 # Demo logins (manage.py demo) share this password; never created when DEBUG is off.
 WENMING_DEMO_PASSWORD = "wenming-demo"  # noqa: S105
 

@@ -146,12 +146,12 @@ def recent_done_for_volunteer(volunteer: Volunteer, *, limit: int = 10) -> Query
 
 
 def volunteer_hours_this_month(volunteer: Volunteer, *, now: dt.datetime | None = None) -> Decimal:
+    """The volunteer's confirmed hours of services this month (pending hours do not count)."""
     local = timezone.localtime(now or timezone.now())
-    start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-    total = Order.objects.filter(
-        accepted_by=volunteer,
-        status__in=Order.SERVED,
-        completed_at__gte=start,
+    total = ServiceRecord.objects.filter(
+        volunteer=volunteer,
+        status=ServiceRecord.Status.CONFIRMED,
+        service_date__gte=local.date().replace(day=1),
     ).aggregate(total=Sum("hours"))["total"]
     return total or Decimal("0")
 

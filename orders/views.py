@@ -32,6 +32,8 @@ from orders.forms import (
 from orders.models import Order, ServiceCategory
 from stations.models import Town, Village
 from stations.scope import scope_for
+from volunteers import points as volunteer_points
+from volunteers import selectors as volunteer_selectors
 
 S = Order.Status
 PAGE_SIZE = 50
@@ -274,6 +276,8 @@ def volunteer_dashboard(request):
     context = {
         "volunteer": volunteer,
         "hours_month": selectors.volunteer_hours_this_month(volunteer),
+        "points_balance": volunteer_points.balance(volunteer.pk),
+        "points_history": list(volunteer_selectors.points_history(volunteer)[:10]),
         "accepted": list(selectors.accepted_orders_for_volunteer(volunteer)),
         "open_orders": open_orders,
         "recent": list(selectors.recent_done_for_volunteer(volunteer)),

@@ -140,6 +140,10 @@ def delete_domain_data(stdout=None) -> None:
     Logins stay; their roles and volunteer links go with the domain rows.
     """
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # The points ledger is append-only (a trigger); a reset may purge it, in this
+            # transaction only.
+            cursor.execute("SELECT set_config('wenming.ledger_purge', 'on', true)")
         for model in domain_models_delete_order():
             table = connection.ops.quote_name(model._meta.db_table)
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - table name from the model registry

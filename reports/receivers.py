@@ -17,7 +17,7 @@ from reports import cache as report_cache
 from reports import services
 from stations.models import Position, Town, Village
 from volunteers.models import Team, Volunteer
-from volunteers.signals import volunteers_changed
+from volunteers.signals import service_records_changed, volunteers_changed
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +40,15 @@ def on_event_volunteer_saved(sender, instance, created, **kwargs) -> None:
     """A volunteer added to an event already done (a late confirmation) changes its hours."""
     event_id = instance.event_id
     transaction.on_commit(lambda: on_event_state_changed(sender, event_id=event_id))
+
+
+def on_service_records_changed(sender, *, source_kind, source_id, **kwargs) -> None:
+    """Confirmed hours moved (a confirmation, correction or revocation): the reports count
+    confirmed hours only, so the order's or event's rows follow."""
+    if source_kind == "order":
+        on_order_status_changed(sender, order_id=source_id)
+    elif source_kind == "event":
+        on_event_state_changed(sender, event_id=source_id)
 
 
 def on_plan_submitted(sender, *, town_id, **kwargs) -> None:
@@ -84,6 +93,7 @@ def connect() -> None:
         signal.connect(on_volunteer_saved, sender=Volunteer, dispatch_uid=f"reports.vol.{name}")
         signal.connect(on_plan_saved, sender=MonthlyPlan, dispatch_uid=f"reports.plan.{name}")
     volunteers_changed.connect(on_volunteers_changed, dispatch_uid="reports.volunteers")
+    service_records_changed.connect(on_service_records_changed, dispatch_uid="reports.records")
     # Names, station heads and phones appear in the cached coverage and orders reports.
     for model in (Town, Village, Position, ServiceCategory, Platform, Team):
         for signal in (post_save, post_delete):

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, DateField, F, Q, Sum
+from django.db.models import Count, DateField, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from core.months import TZ, bounds, month_of
@@ -25,6 +25,7 @@ from reports import cache as report_cache
 from reports import figures
 from reports.models import OrderFact, TownMonth, VillageMonthCategory
 from stations.models import Town, Village
+from volunteers.models import ServiceRecord
 
 logger = logging.getLogger(__name__)
 
@@ -111,9 +112,10 @@ def aggregate_rollup(
         attendance=Sum("attendance"),
     )
 
-    # A volunteer's event hours count once checked in or confirmed by the organiser.
+    # A volunteer's event hours count once the organiser confirmed them (their service record;
+    # ``hours_credited`` mirrors it), never on a self check-in alone.
     helpers = EventVolunteer.objects.filter(
-        Q(confirmed=True) | Q(checked_in=True),
+        hours_credited=True,
         event__state=Event.State.DONE,
         event__village__isnull=False,
     )
@@ -255,6 +257,21 @@ def refresh_village_months(*, village_id: int, months: Iterable[dt.date]) -> int
     return len(objs)
 
 
+def _confirmed_order():
+    """An order's confirmed service record (only confirmed hours count in the reports)."""
+    return ServiceRecord.objects.filter(
+        source_kind=ServiceRecord.SourceKind.ORDER,
+        source_id=OuterRef("pk"),
+        status=ServiceRecord.Status.CONFIRMED,
+    )
+
+
+def _fact_source(orders):
+    return orders.annotate(hours_confirmed=Exists(_confirmed_order())).values(
+        *FACT_SOURCE, "hours_confirmed"
+    )
+
+
 def _changes_of(order_ids: list[int]) -> dict[int, list[tuple[dt.datetime, str]]]:
     """Each order's status changes, oldest first: what the figures are judged from."""
     out: dict[int, list[tuple[dt.datetime, str]]] = defaultdict(list)
@@ -315,7 +332,7 @@ def _fact_row(o: dict, changes: figures.Changes) -> tuple:
         seconds(accepted),
         seconds(o["completed_at"]) if served else None,
         o["stars"] if rated else None,
-        o["hours"] if served else None,
+        o["hours"] if served and o["hours_confirmed"] else None,
         figures.order_overdue_at(status=status, created_at=created, changes=changes),
     )
 
@@ -335,7 +352,7 @@ def refresh_orders(*, order_ids: Iterable[int]) -> None:
     if not order_ids:
         return
     old = OrderFact.objects.filter(pk__in=order_ids).values("village_id", *FACT_MONTHS)
-    current = list(Order.objects.filter(pk__in=order_ids).values(*FACT_SOURCE))
+    current = list(_fact_source(Order.objects.filter(pk__in=order_ids)))
     touched: dict[int, set[dt.date]] = defaultdict(set)
     for fact in old:
         touched[fact["village_id"]] |= {fact[field] for field in FACT_MONTHS}
@@ -379,7 +396,7 @@ def rebuild(*, month: dt.date | None = None) -> dict[str, int]:
             OrderFact.objects.filter(order__in=orders).delete()
         else:
             OrderFact.objects.all().delete()
-        facts = _fact_rows(orders.values(*FACT_SOURCE).iterator(chunk_size=5000))
+        facts = _fact_rows(_fact_source(orders).iterator(chunk_size=5000))
         _insert(OrderFact, FACT_FIELDS, facts)
 
         if month is None:

@@ -11,7 +11,17 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import DomainError
 from stations.admin import ChangelistCountsMixin, PreloadedAutocompleteInline
 from volunteers import services
-from volunteers.models import Membership, ServiceRecord, ServiceRecordChange, Team, Volunteer
+from volunteers.models import (
+    Certificate,
+    Membership,
+    PointsEntry,
+    Redemption,
+    Reward,
+    ServiceRecord,
+    ServiceRecordChange,
+    Team,
+    Volunteer,
+)
 
 
 class TeamMembershipInline(PreloadedAutocompleteInline, admin.TabularInline):
@@ -200,3 +210,69 @@ class ServiceRecordAdmin(admin.ModelAdmin):
             except DomainError:
                 continue
         self.message_user(request, _("已撤销 %(n)d 条服务记录。") % {"n": n})
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    """Certificates are issued and revoked through ``volunteers.services``; read-only here."""
+
+    list_display = ("number", "volunteer", "period_start", "period_end", "hours", "status")
+    list_filter = ("status",)
+    search_fields = ("number", "volunteer__name")
+    list_select_related = ("volunteer",)
+    readonly_fields = [f.name for f in Certificate._meta.fields]
+    exclude = ("records",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Reward)
+class RewardAdmin(admin.ModelAdmin):
+    list_display = ("name", "position", "points", "stock", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "position__name")
+    list_select_related = ("position",)
+    autocomplete_fields = ("position",)
+
+
+@admin.register(Redemption)
+class RedemptionAdmin(admin.ModelAdmin):
+    """Redemptions are made by the station head (``volunteers.points.redeem``); read-only."""
+
+    list_display = ("created_at", "volunteer", "reward", "points", "created_by")
+    search_fields = ("volunteer__name", "reward__name")
+    list_select_related = ("volunteer", "reward", "created_by")
+    readonly_fields = [f.name for f in Redemption._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PointsEntry)
+class PointsEntryAdmin(admin.ModelAdmin):
+    """The append-only ledger: nobody adds, changes or deletes entries here."""
+
+    list_display = ("created_at", "volunteer", "kind", "points", "town", "note")
+    list_filter = ("kind", "town")
+    search_fields = ("volunteer__name", "note")
+    list_select_related = ("volunteer", "town")
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

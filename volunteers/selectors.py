@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from stations.scope import Scope
-from volunteers.models import Certificate, ServiceRecord, Volunteer
+from volunteers.models import Certificate, PointsEntry, ServiceRecord, Volunteer
 
 S = ServiceRecord.Status
 
@@ -71,3 +71,12 @@ def certificates_in_scope(scope: Scope) -> QuerySet[Certificate]:
     if not scope.everything:
         qs = qs.filter(scope.q(town="volunteer__town", village="volunteer__home_village"))
     return qs.order_by("-issued_at", "-id")
+
+
+def points_history(volunteer: Volunteer) -> QuerySet[PointsEntry]:
+    """The volunteer's ledger, newest first, with what each entry was for."""
+    return (
+        PointsEntry.objects.filter(volunteer=volunteer)
+        .select_related("record", "redemption__reward")
+        .order_by("-created_at", "-id")
+    )

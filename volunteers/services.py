@@ -36,7 +36,7 @@ from volunteers.models import (
     Volunteer,
     VolunteerStanding,
 )
-from volunteers.signals import volunteers_changed
+from volunteers.signals import service_records_changed, volunteers_changed
 
 S = ServiceRecord.Status
 A = ServiceRecordChange.Action
@@ -102,7 +102,20 @@ def _audit(
     )
 
 
+def _announce(record: ServiceRecord) -> None:
+    """Tell listeners (the reports) once the change commits: confirmed hours moved."""
+    kind, source_id = record.source_kind, record.source_id
+    if source_id is None:
+        return
+    transaction.on_commit(
+        lambda: service_records_changed.send(
+            sender=ServiceRecord, source_kind=kind, source_id=source_id
+        )
+    )
+
+
 def _move_total(volunteer_id: int, delta: Decimal) -> None:
+    # Called for every change of confirmed hours; the record's listeners are told separately.
     if delta:
         Volunteer.objects.filter(pk=volunteer_id).update(hours_total=F("hours_total") + delta)
 
@@ -234,6 +247,7 @@ def _confirm(
     from volunteers import points  # the ledger builds on records, not the other way round
 
     points.earn_for_record(record)
+    _announce(record)
     return True
 
 
@@ -313,6 +327,7 @@ def record_correct(
         from volunteers import points
 
         points.adjust_for_record(record, old_hours=old_hours)
+        _announce(record)
     _audit(
         record,
         action=A.CORRECT,
@@ -346,6 +361,7 @@ def record_revoke(*, record_id: int, actor, reason: str) -> ServiceRecord:
         from volunteers import points
 
         points.reverse_for_record(record)
+        _announce(record)
     _audit(
         record,
         action=A.REVOKE,
@@ -377,6 +393,7 @@ def records_revoke_for_source(*, source_kind: str, source_id: int, actor=None, r
             from volunteers import points
 
             points.reverse_for_record(record)
+            _announce(record)
         _audit(
             record,
             action=A.REVOKE,

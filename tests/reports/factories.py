@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo
 from events.models import Event, EventVolunteer, MonthlyPlan
 from orders.models import Order, OrderStatusChange
 from reports import receivers
+from tests.factories import VolunteerFactory
+from volunteers.models import ServiceRecord
 
 SH = ZoneInfo("Asia/Shanghai")
 _numbers = itertools.count(1)
@@ -40,6 +42,7 @@ def make_order(
     accepted_team=None,
     is_overdue=False,
     history=None,
+    hours_confirmed=True,
     notify=True,
 ) -> Order:
     """An order in ``status`` with its timestamps and its status-change rows: by default the
@@ -83,6 +86,19 @@ def make_order(
             history.append((status, created_at))
     write_history(order, history)
     order.refresh_from_db()
+    if hours and hours_confirmed and status in Order.SERVED:
+        # As the rating or the station head's confirmation leaves it: a confirmed record.
+        ServiceRecord.objects.create(
+            # Off the register: the reports count active volunteers, this one must not move them.
+            volunteer=accepted_by or VolunteerFactory(home_village=village, is_active=False),
+            source_kind=ServiceRecord.SourceKind.ORDER,
+            source_id=order.pk,
+            content=menu_item.title,
+            service_date=(completed_at or created_at).date(),
+            hours=Decimal(str(hours)),
+            status=ServiceRecord.Status.CONFIRMED,
+            confirmed_at=completed_at or created_at,
+        )
     if notify:
         receivers.on_order_status_changed(None, order_id=order.pk)
     return order
@@ -130,6 +146,8 @@ def add_helper(event, volunteer, hours, *, confirmed=True, checked_in=False, not
         hours=Decimal(str(hours)),
         confirmed=confirmed,
         checked_in=checked_in,
+        # What the organiser's confirmation of the service record sets (events.hours).
+        hours_credited=confirmed and Decimal(str(hours)) > 0,
     )
     if notify:
         receivers.on_event_state_changed(None, event_id=event.pk, village_id=event.village_id)

@@ -19,6 +19,7 @@ from reports.models import OrderFact, VillageMonthCategory
 from stations.models import Village
 from tests import factories as f
 from tests.reports.factories import SH, add_helper, make_event, make_order, write_history
+from volunteers.models import ServiceRecord
 
 FIELDS = [
     "orders_received",
@@ -75,7 +76,12 @@ def reference() -> dict:
         bump(o.created_at, orders_received=1)
         bump(standing_acceptance(o), orders_accepted=1)
         if o.status in ("completed", "rated"):
-            bump(o.completed_at, orders_completed=1, services=1, volunteer_hours=o.hours or 0)
+            # Only confirmed hours count (a service record confirmed by rating or station head).
+            confirmed = ServiceRecord.objects.filter(
+                source_kind="order", source_id=o.pk, status="confirmed"
+            ).exists()
+            hours = (o.hours or 0) if confirmed else 0
+            bump(o.completed_at, orders_completed=1, services=1, volunteer_hours=hours)
         if o.status == "rated":
             bump(o.rated_at, orders_rated=1, stars_sum=o.stars)
         if o.status in ("cancelled", "rejected"):
@@ -86,7 +92,7 @@ def reference() -> dict:
         row["services"] += 1
         row["attendance"] += e.attendance
         for link in EventVolunteer.objects.filter(event=e):
-            if link.confirmed or link.checked_in:
+            if link.hours_credited:  # confirmed by the organiser, not a self check-in alone
                 row["volunteer_hours"] += link.hours
     return {k: v for k, v in rows.items() if any(v.values())}
 
@@ -187,6 +193,17 @@ def build_random(world, rng, *, orders=80, events=25, notify=True):
             closed_at=moment.get(S.CANCELLED) or moment.get(S.REJECTED),
         )
         write_history(order, path)
+        if final == S.RATED:  # the rating confirmed the volunteer's hours
+            ServiceRecord.objects.create(
+                volunteer=rng.choice(volunteers),
+                source_kind="order",
+                source_id=order.pk,
+                content="x",
+                service_date=dt.date(2026, 1, 1),
+                hours=Decimal(1),
+                status="confirmed",
+                confirmed_at=completed,
+            )
         if notify:
             receivers.on_order_status_changed(None, order_id=order.pk)
     for _ in range(events):
@@ -557,3 +574,23 @@ def test_overdue_orders_reach_the_report_without_the_periodic_check(
             data = client.get(reverse("reports:orders"), {"from": "2026-10", "to": "2026-10"})
             data = data.context["data"]
         assert (data.totals.received, data.totals.overdue) == (2, expected)
+
+
+def test_only_confirmed_order_hours_count(world):
+    """Self-reported hours of a completed order stay out of the reports until confirmed."""
+    villages, items, teams, _volunteers = world
+    created = dt.datetime(2026, 3, 3, 10, tzinfo=SH)
+    order = make_order(
+        village=villages[0],
+        menu_item=items[0],
+        status=Order.Status.COMPLETED,
+        created_at=created,
+        accepted_at=created,
+        completed_at=created,
+        hours=3,
+        accepted_team=teams[0],
+        hours_confirmed=False,
+    )
+    row = VillageMonthCategory.objects.get(village=villages[0], month=dt.date(2026, 3, 1))
+    assert (row.orders_completed, row.volunteer_hours) == (1, 0)
+    assert OrderFact.objects.get(pk=order.pk).hours is None

@@ -146,10 +146,15 @@ def checkin_volunteer(*, event: Event, user) -> CheckInResult:
         raise InvalidInput(_("您的账号未登记为志愿者，请以群众身份签到。"))
     eligibility = volunteer_eligibility(volunteer, town_id=event.town_id)
     if not eligibility.active:
-        raise PermissionDenied(_("您的志愿者身份已停用（不在册），不能签到。"))
+        raise PermissionDenied(
+            _("您的志愿者身份已不在册，不能以志愿者身份签到，可以群众身份签到。")
+        )
     named = EventVolunteer.objects.filter(event=event, volunteer=volunteer).exists()
     if not (eligibility.ok or named):
-        raise PermissionDenied(_("只能签到本镇（街道）的活动，或您报名、被安排参加的活动。"))
+        # Named for the event (signed up or assigned) lets a volunteer of another town in.
+        raise PermissionDenied(
+            _("本活动不在您所在的镇（街道），不能以志愿者身份签到，可以群众身份签到。")
+        )
     check_open(event)
     phone = phone_numbers.normalize(volunteer.phone) or ""
     with transaction.atomic():

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from events import checkin_token
 from events import services as event_services
 from events.models import CheckIn
 from orders.models import Order
@@ -60,7 +61,8 @@ def test_order_page_and_api_accept_typed_numbers(client, api, order_data, typed)
 
 @pytest.mark.parametrize("typed", TYPED)
 def test_checkin_page_accepts_typed_numbers(client, event, typed):
-    response = client.post(f"/events/{event.pk}/checkin/", {"name": "李大娘", "phone": typed})
+    body = {"name": "李大娘", "phone": typed, "token": checkin_token.make(event.pk)}
+    response = client.post(f"/events/{event.pk}/checkin/", body)
     assert response.status_code == 302
     checkin = CheckIn.objects.get(event=event)
     assert checkin.phone == STORED
@@ -71,11 +73,12 @@ def test_checkin_page_accepts_typed_numbers(client, event, typed):
 @pytest.mark.parametrize("typed", TYPED)
 def test_checkin_api_accepts_typed_numbers(api, event, typed):
     url = f"/api/events/{event.pk}/checkins/"
-    response = api.post(url, {"name": "李大娘", "phone": typed}, format="json")
+    token = checkin_token.make(event.pk)  # the resident scanned the kiosk's rotating code
+    response = api.post(url, {"name": "李大娘", "phone": typed, "token": token}, format="json")
     assert response.status_code == 201
     assert CheckIn.objects.get(event=event).phone == STORED
     # The same person typing the plain form is the same check-in.
-    again = api.post(url, {"name": "李大娘", "phone": STORED}, format="json")
+    again = api.post(url, {"name": "李大娘", "phone": STORED, "token": token}, format="json")
     assert again.status_code == 200 and again.json()["created"] is False
 
 

@@ -40,7 +40,7 @@ def test_another_towns_event_is_refused(as_user, volunteer, other_town_event):
     with time_machine.travel(DURING, tick=False):
         response = volunteer_checkin(as_user(volunteer.user), other_town_event)
     assert response.status_code == 403
-    assert "只能签到本镇（街道）的活动" in response.json()["detail"]
+    assert "本活动不在您所在的镇（街道）" in response.json()["detail"]
     assert nothing_recorded(other_town_event)
 
 

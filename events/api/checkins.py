@@ -12,13 +12,13 @@ from rest_framework import permissions
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.client_ip import client_ip
 from core.errors import InvalidInput
 from core.openapi import error_response
 from events import checkin
 from events.api import serializers as s
 from events.api.schema import BAD_INPUT, CONFLICT, NOT_FOUND
 from events.models import CheckIn, Event
-from orders import ratelimit
 
 
 class CheckInView(APIView):
@@ -61,7 +61,7 @@ class CheckInView(APIView):
                 name=data["name"],
                 phone=data["phone"],
                 token=data["token"],
-                ip=ratelimit.client_ip(request),
+                ip=client_ip(request),
             )
         event.refresh_from_db(fields=["attendance"])
         payload = {

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.client_ip import client_ip
 from core.errors import DomainError, InvalidInput
 from events import access, checkin_token
 from events.checkin import CHECKIN_STATES, check_open, checkin_resident, checkin_volunteer
@@ -22,7 +23,6 @@ from events.forms import (
     CheckInForm,
 )
 from events.models import Event
-from orders import ratelimit
 from orders.eligibility import login_volunteer
 from stations.models import Position
 
@@ -49,7 +49,7 @@ def checkin(request, pk: int):
                     name=form.cleaned_data["name"],
                     phone=form.cleaned_data["phone"],
                     token=form.cleaned_data["token"],
-                    ip=ratelimit.client_ip(request),
+                    ip=client_ip(request),
                 )
         except DomainError as exc:
             messages.error(request, exc.message)

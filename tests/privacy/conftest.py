@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from events import checkin
+from events import checkin, checkin_token
 from orders.models import Order
 from tests.events.factories import EventFactory
 from tests.orders.factories import order_in_state
@@ -51,7 +51,10 @@ def make_checkin(tuanjie, lecture_category):
             state="published",
         )
         with time_machine.travel(when, tick=False):
-            return checkin.checkin_resident(event=event, name=name, phone=phone).checkin
+            token = checkin_token.make(event.pk)  # the kiosk's rotating code
+            return checkin.checkin_resident(
+                event=event, name=name, phone=phone, token=token
+            ).checkin
 
     return make
 

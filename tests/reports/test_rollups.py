@@ -202,7 +202,7 @@ def build_random(world, rng, *, orders=80, events=25, notify=True):
                 service_date=dt.date(2026, 1, 1),
                 hours=Decimal(1),
                 status="confirmed",
-                confirmed_at=completed,
+                confirmed_at=created,
             )
         if notify:
             receivers.on_order_status_changed(None, order_id=order.pk)

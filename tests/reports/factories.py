@@ -15,7 +15,7 @@ from events.models import Event, EventVolunteer, MonthlyPlan
 from orders.models import Order, OrderStatusChange
 from reports import receivers
 from tests.factories import VolunteerFactory
-from volunteers.models import ServiceRecord
+from volunteers.models import ServiceRecord, Volunteer
 
 SH = ZoneInfo("Asia/Shanghai")
 _numbers = itertools.count(1)
@@ -90,7 +90,9 @@ def make_order(
         # As the rating or the station head's confirmation leaves it: a confirmed record.
         ServiceRecord.objects.create(
             # Off the register: the reports count active volunteers, this one must not move them.
-            volunteer=accepted_by or VolunteerFactory(home_village=village, is_active=False),
+            volunteer=accepted_by
+            or Volunteer.objects.order_by("id").first()
+            or VolunteerFactory(home_village=village, is_active=False),
             source_kind=ServiceRecord.SourceKind.ORDER,
             source_id=order.pk,
             content=menu_item.title,

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import time_machine
 
-from events import reminders, services
+from events import reminders
+from events.models import EventVolunteer
 from notifications.kinds import Kind
 from notifications.models import Notification
 from tests.events.conftest import create_event, make_event  # noqa: F401 - fixtures
@@ -21,9 +22,8 @@ def test_volunteers_of_tomorrows_event_are_reminded_once(
         later = make_event(state="published", start=at(2026, 12, 4, 9, 0))
         draft = make_event(start=at(2026, 12, 3, 14, 0))
         for event in (tomorrow, later, draft):
-            services.event_volunteer_confirm(
-                user=station_head, event=event, volunteer=volunteer, hours=Decimal("2")
-            )
+            # Signed up (hours are confirmed only once the event has started).
+            EventVolunteer.objects.create(event=event, volunteer=volunteer, hours=Decimal("2"))
     with time_machine.travel(at(2026, 12, 2, 18, 0), tick=False):
         assert reminders.event_remind_day_before() == 1
         assert reminders.event_remind_day_before() == 1  # rewritten: same cause, no new rows

@@ -45,15 +45,9 @@ def busy_town(tuanjie_station, tuanjie, neighbour_village, menu_item, volunteer)
 
 def test_volunteer_dashboard_queries(client, busy_town, volunteer, django_assert_num_queries):
     client.force_login(volunteer.user)
-<<<<<<< HEAD
     # session, user, volunteer, scope roles (nav), unread messages (bell), hours this month,
-    # accepted, open, recent, categories.
-    with django_assert_num_queries(10):
-=======
-    # session, user, volunteer, scope roles (nav), hours this month, points balance, points
-    # history, accepted, open, recent, categories.
-    with django_assert_num_queries(11):
->>>>>>> 4b70827 (points ledger (积分): append-only entries (earn = confirmed hours x category rate within daily/monthly caps, reversal when hours are revoked, redemption), PostgreSQL trigger against UPDATE/DELETE; rewards per station, race-safe redemption (409 short balance/stock, 404 other station; PG thread tests); dashboard balance and history; reports count confirmed hours only; README)
+    # points balance, points history, accepted, open, recent, categories.
+    with django_assert_num_queries(12):
         response = client.get("/volunteer/")
     assert len(response.context["accepted"]) >= 5
     assert len(response.context["open_orders"]) >= 5

@@ -373,39 +373,6 @@ def record_revoke(*, record_id: int, actor, reason: str) -> ServiceRecord:
     return record
 
 
-@transaction.atomic
-def records_revoke_for_source(*, source_kind: str, source_id: int, actor=None, reason: str) -> int:
-    """Revoke every live record of one order or event (the event was found fake, the order
-    reopened); the caller has checked permission. Returns how many changed."""
-    changed = 0
-    ids = (
-        ServiceRecord.objects.filter(source_kind=source_kind, source_id=source_id)
-        .exclude(status=S.REVOKED)
-        .values_list("pk", flat=True)
-    )
-    for record_id in sorted(ids):
-        record = _locked(record_id)
-        was = record.status
-        ServiceRecord.objects.filter(pk=record.pk).update(status=S.REVOKED)
-        record.status = S.REVOKED
-        if was == S.CONFIRMED:
-            _move_total(record.volunteer_id, -record.hours)
-            from volunteers import points
-
-            points.reverse_for_record(record)
-            _announce(record)
-        _audit(
-            record,
-            action=A.REVOKE,
-            from_status=was,
-            old_hours=record.hours,
-            actor=actor,
-            note=reason,
-        )
-        changed += 1
-    return changed
-
-
 # --- certificates (志愿服务证明) ------------------------------------------------------------------
 
 

@@ -244,7 +244,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "portal:home"
+LOGIN_REDIRECT_URL = "portal:my_home"
 LOGOUT_REDIRECT_URL = "portal:home"
 
 # Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For is believed; default none, so no

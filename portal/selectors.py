@@ -1,9 +1,19 @@
-"""Reads for the public home page."""
+"""Reads for the public home page and the station head's "today" page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
-from orders.models import MenuItem
-from stations.models import Town, Village
+from core.months import add_months, bounds, first_of
+from events.models import Event, MonthlyPlan
+from orders import selectors as order_selectors
+from orders.models import MenuItem, Order
+from stations.models import Position, Town, Village
+from stations.scope import scope_for
 from volunteers.models import Volunteer
 
 
@@ -19,3 +29,96 @@ def home_stats() -> dict:
         "volunteers": Volunteer.objects.filter(is_active=True).count(),
         "menu_items": MenuItem.objects.filter(is_active=True).count(),
     }
+
+
+# --- the station head's "today" page -----------------------------------------------------------
+
+WAITING_SHOWN = 20
+
+
+@dataclass
+class PlanStatus:
+    month: dt.date
+    plan: MonthlyPlan | None
+    events: int
+    drafts: int  # draft events of the month: not in the calendar until "列入计划"
+
+    @property
+    def submitted(self) -> bool:
+        return self.plan is not None and self.plan.status == MonthlyPlan.Status.SUBMITTED
+
+
+@dataclass
+class StationToday:
+    station: Position
+    waiting: list[Order]
+    counts: dict[str, int]
+    follow_ups: int
+    events: list[Event]
+    plans: list[PlanStatus]
+
+
+def stations_headed(user) -> list[Position]:
+    """The stations this login heads (a role or the station's head login)."""
+    scope = scope_for(user)
+    if not scope.position_ids:
+        return []
+    return list(
+        Position.objects.filter(pk__in=scope.position_ids, level=Position.Level.STATION)
+        .select_related("village", "town")
+        .order_by("town__sort_order", "village__name", "pk")
+    )
+
+
+def station_today(station: Position, *, now: dt.datetime | None = None) -> StationToday:
+    """What a station head acts on today, in a fixed number of queries: orders waiting for
+    them (overdue first), today's events with their check-ins, this and next month's plans."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    orders = Order.objects.filter(village_id=station.village_id)
+    waiting = list(
+        order_selectors.overdue_first(
+            orders.filter(status__in=Order.WAITING).select_related("menu_item", "category")
+        )[:WAITING_SHOWN]
+    )
+    counts = order_selectors.status_counts(orders)
+    follow_ups = orders.filter(needs_follow_up=True).count()
+
+    day_start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    day_end = day_start + dt.timedelta(days=1)
+    events = list(
+        Event.objects.filter(
+            Q(organiser_position=station) | Q(village_id=station.village_id),
+            start__lt=day_end,
+            end__gte=day_start,
+        )
+        .exclude(state=Event.State.CANCELLED)
+        .select_related("category")
+        .annotate(checkin_count=Count("checkins", distinct=True))
+        .order_by("start", "pk")
+    )
+
+    this_month = first_of(today)
+    months = [this_month, add_months(this_month, 1)]
+    plans = {p.month: p for p in MonthlyPlan.objects.filter(position=station, month__in=months)}
+    start, _end = bounds(months[0])
+    _start, end = bounds(months[1])
+    per_month: dict[dt.date, dict[str, int]] = {m: {"events": 0, "drafts": 0} for m in months}
+    rows = (
+        Event.objects.filter(organiser_position=station, start__gte=start, start__lt=end)
+        .exclude(state=Event.State.CANCELLED)
+        .values_list("start", "state")
+    )
+    for start_at, state in rows:
+        month = first_of(timezone.localdate(start_at))
+        if month in per_month:
+            per_month[month]["events"] += 1
+            per_month[month]["drafts"] += state == Event.State.DRAFT
+    return StationToday(
+        station=station,
+        waiting=waiting,
+        counts=counts,
+        follow_ups=follow_ups,
+        events=events,
+        plans=[PlanStatus(m, plans.get(m), **per_month[m]) for m in months],
+    )

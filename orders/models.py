@@ -162,6 +162,15 @@ class MenuItem(models.Model):
 class Order(models.Model):
     """A resident's order for a menu service in their village."""
 
+    class Channel(models.TextChoices):
+        """The door the order came in through (issue 13): every order records one."""
+
+        WEB = "web", _("网页点单")
+        KIOSK = "kiosk", _("触屏一体机")
+        PROXY = "proxy", _("帮办代点")
+        API = "api", _("接口（热线等）")
+        OPEN311 = "open311", _("Open311 接口")
+
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("待审核")
         OPEN = "open", _("待接单")
@@ -194,6 +203,9 @@ class Order(models.Model):
     tracking_token = models.CharField(_("查询令牌"), max_length=64, unique=True, editable=False)
     status = models.CharField(
         _("状态"), max_length=10, choices=Status.choices, default=Status.SUBMITTED, editable=False
+    )
+    channel = models.CharField(
+        _("点单渠道"), max_length=10, choices=Channel.choices, default=Channel.WEB, editable=False
     )
 
     village = models.ForeignKey(
@@ -288,6 +300,11 @@ class Order(models.Model):
                     ]
                 ),
                 name="order_status_valid",
+            ),
+            models.CheckConstraint(
+                # The database's copy of Channel.values (pinned by tests/orders/test_models.py).
+                condition=Q(channel__in=["web", "kiosk", "proxy", "api", "open311"]),
+                name="order_channel_valid",
             ),
             models.CheckConstraint(
                 condition=Q(stars__isnull=True) | Q(stars__gte=1, stars__lte=5),

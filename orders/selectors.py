@@ -92,11 +92,15 @@ def overdue_first(qs: QuerySet[Order]) -> QuerySet[Order]:
     ).order_by("overdue_rank", "-created_at", "-id")
 
 
-def orders_for_admin(user, *, status: str = "", village_id: int | None = None) -> QuerySet[Order]:
+def orders_for_admin(
+    user, *, status: str = "", village_id: int | None = None, channel: str = ""
+) -> QuerySet[Order]:
     """Orders in the caller's administrative area (station, town or city), overdue first."""
     qs = access.administered_orders(user)
     if status:
         qs = qs.filter(status=status)
+    if channel:
+        qs = qs.filter(channel=channel)
     if village_id:
         qs = qs.filter(village_id=village_id)
     return overdue_first(_with_list_joins(qs))

@@ -257,13 +257,19 @@ def order_submit(
     preferred_window: str = "",
     people: int = 1,
     target_group: str = "",
+    channel: str = Order.Channel.WEB,
 ) -> SubmitResult:
     """A resident orders a menu service for their village (no account needed).
 
-    Opens the order at once when the village's station does not review orders. Raises
+    ``channel`` is the door the order came in through (``Order.Channel``): each door's caller
+    says which it is, so the station and the reports see it. Opens the order at once when the
+    village's station does not review orders. Raises
     ``InvalidInput`` with per-field messages, and ``DuplicateOrder`` (with the time only) when
     the same phone, village and item were submitted within ``WENMING_ORDER_DUPLICATE_MINUTES``.
     """
+    if channel not in Order.Channel.values:
+        # A caller's bug, not the resident's: no door lets a person choose its channel.
+        raise ValueError(f"unknown order channel {channel!r}")
     errors: dict[str, list[str]] = {}
     try:
         phone = phone_numbers.clean(phone)
@@ -321,6 +327,7 @@ def order_submit(
             preferred_window=(preferred_window or "").strip(),
             people=people,
             target_group=target_group or menu_item.target_group,
+            channel=channel,
         )
         _record(order, from_status="", to_status=S.SUBMITTED, actor=None, actor_kind=Actor.RESIDENT)
         if not reviews:

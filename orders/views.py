@@ -350,6 +350,12 @@ def order_release(request, pk: int):
 # --- station head and town admin --------------------------------------------------------------
 
 
+def _channel(request) -> str:
+    """The ``?channel=`` filter of the station and town lists; anything unknown shows all."""
+    channel = request.GET.get("channel", "")
+    return channel if channel in Order.Channel.values else ""
+
+
 def _require_area(request):
     scope = scope_for(request.user)
     if not scope.is_admin:
@@ -365,14 +371,17 @@ def station_orders(request):
     status = request.GET.get("status", "")
     if status not in S.values:
         status = ""
+    channel = _channel(request)
     base = selectors.orders_for_admin(request.user)
-    page = Paginator(selectors.orders_for_admin(request.user, status=status), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        selectors.orders_for_admin(request.user, status=status, channel=channel), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "status": status,
         "statuses": S.choices,
+        "channel": channel,
+        "channels": Order.Channel.choices,
         "counts": selectors.status_counts(base),
         "follow_ups": list(base.filter(needs_follow_up=True)[:20]),
         "has_town_view": scope.everything or bool(scope.town_ids),
@@ -393,12 +402,17 @@ def town_orders(request):
     village_id = _int(request.GET.get("village"))
     towns = Town.objects.all() if scope.everything else Town.objects.filter(pk__in=scope.town_ids)
     villages = Village.objects.filter(town__in=towns).order_by("town__sort_order", "name")
-    qs = selectors.orders_for_admin(request.user, status=status, village_id=village_id)
+    channel = _channel(request)
+    qs = selectors.orders_for_admin(
+        request.user, status=status, village_id=village_id, channel=channel
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "status": status,
         "statuses": S.choices,
+        "channel": channel,
+        "channels": Order.Channel.choices,
         "village_id": village_id,
         "villages": villages if not scope.everything else villages.none(),
         "counts": selectors.status_counts(selectors.orders_for_admin(request.user)),

@@ -98,6 +98,8 @@ class OrderFact(models.Model):
         related_name="+",
         verbose_name=_("队伍"),
     )
+    # The door the order came in through (``Order.Channel``): the orders report counts by it.
+    channel = models.CharField(_("点单渠道"), max_length=10, default="web")
     created_month = models.DateField(_("收到月份"))
     accepted_month = models.DateField(_("接单月份"), null=True, blank=True)
     completed_month = models.DateField(_("完成月份"), null=True, blank=True)

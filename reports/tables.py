@@ -277,6 +277,7 @@ def order_tables(report: OrdersReport) -> list[Table]:
         "category": (_("按服务类别"), _("服务类别")),
         "platform": (_("按服务平台"), _("服务平台")),
         "team": (_("按队伍"), _("队伍")),
+        "channel": (_("按点单渠道"), _("点单渠道")),
     }
     out = [
         Table(

@@ -9,6 +9,10 @@ class OrderFilter(StrictFilterSet):
     status = django_filters.MultipleChoiceFilter(
         choices=Order.Status.choices, help_text=_("可重复：?status=open&status=accepted")
     )
+    channel = django_filters.MultipleChoiceFilter(
+        choices=Order.Channel.choices,
+        help_text=_("点单渠道，可重复：?channel=kiosk&channel=proxy"),
+    )
     town = IdFilter(field_name="town_id", help_text=_("镇（街道）id"))
     village = IdFilter(field_name="village_id", help_text=_("村（社区）id"))
     category = IdFilter(field_name="category_id", help_text=_("服务类别 id"))
@@ -22,4 +26,4 @@ class OrderFilter(StrictFilterSet):
 
     class Meta:
         model = Order
-        fields = ["status", "town", "village", "category", "menu_item", "is_overdue"]
+        fields = ["status", "channel", "town", "village", "category", "menu_item", "is_overdue"]

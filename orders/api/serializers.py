@@ -195,6 +195,10 @@ class OrderSerializer(serializers.ModelSerializer):
     """An order as staff and volunteers see it; the phone is full only for those PIPL allows."""
 
     status_label = serializers.CharField(source="get_status_display")
+    channel = serializers.ChoiceField(
+        choices=Order.Channel.choices, read_only=True, help_text=_("点单渠道")
+    )
+    channel_label = serializers.CharField(source="get_channel_display")
     village = RefSerializer()
     town = RefSerializer()
     menu_item = OrderMenuItemRefSerializer()
@@ -212,6 +216,8 @@ class OrderSerializer(serializers.ModelSerializer):
             "number",
             "status",
             "status_label",
+            "channel",
+            "channel_label",
             "village",
             "town",
             "menu_item",

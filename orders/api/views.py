@@ -178,7 +178,7 @@ class OrderListCreateView(generics.ListAPIView):
         serializer = s.OrderSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         # A duplicate raises services.DuplicateOrder: 409 in the error shape, without the token.
-        order = services.order_submit(**serializer.validated_data).order
+        order = services.order_submit(**serializer.validated_data, channel=Order.Channel.API).order
         body = s.OrderSubmittedSerializer(
             {
                 "id": order.pk,

@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from core.api import QuerySerializer
 from core.fields import MonthField
+from orders.models import Order
 
 
 class MonthQuery(QuerySerializer):
@@ -173,6 +174,11 @@ class OrderGroup(OrderKpis):
     name = serializers.CharField()
 
 
+class OrderChannelGroup(OrderKpis):
+    channel = serializers.ChoiceField(choices=Order.Channel.choices, help_text=_("点单渠道"))
+    name = serializers.CharField()
+
+
 class OrdersSerializer(serializers.Serializer):
     to = serializers.CharField()
     level = serializers.CharField()
@@ -181,6 +187,7 @@ class OrdersSerializer(serializers.Serializer):
     by_category = OrderGroup(many=True)
     by_platform = OrderGroup(many=True)
     by_team = OrderGroup(many=True)
+    by_channel = OrderChannelGroup(many=True)
 
     def get_fields(self):
         fields = super().get_fields()

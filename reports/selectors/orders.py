@@ -12,14 +12,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.months import label
-from orders.models import Platform, ServiceCategory
+from orders.models import Order, Platform, ServiceCategory
 from reports import figures
 from reports.models import OrderFact
 from reports.selectors.area import Area, Report
 from stations.models import Town
 from volunteers.models import Team
 
-ORDER_DIMENSIONS = ["town", "category", "platform", "team"]
+ORDER_DIMENSIONS = ["town", "category", "platform", "team", "channel"]
 
 
 def _median_hours(seconds: list[int]) -> float | None:
@@ -41,6 +41,14 @@ class OrderKpis:
 @dataclass
 class OrderGroup(OrderKpis):
     id: int | None = None
+    name: str = ""
+
+
+@dataclass
+class OrderChannelGroup(OrderKpis):
+    """The figures of one door (``Order.Channel``): web, kiosk, proxy, API, Open311."""
+
+    channel: str = ""
     name: str = ""
 
 
@@ -78,6 +86,7 @@ class OrdersReport(Report):
     by_category: list[OrderGroup]
     by_platform: list[OrderGroup]
     by_team: list[OrderGroup]
+    by_channel: list[OrderChannelGroup]
     # The next moment an order in the range becomes overdue: the figures hold until then (a
     # cached page is recomputed after it). Not part of the JSON.
     fresh_until: dt.datetime | None = None
@@ -110,6 +119,7 @@ def orders(area: Area, start: dt.date, end: dt.date) -> OrdersReport:
         "category_id",
         "platform_id",
         "team_id",
+        "channel",
         "created_month",
         "accepted_month",
         "completed_month",
@@ -127,7 +137,7 @@ def orders(area: Area, start: dt.date, end: dt.date) -> OrdersReport:
 
     now = timezone.now()
     fresh_until = None
-    for town, category, platform, team, cm, am, dm, rm, acc_s, comp_s, stars, due in facts:
+    for town, category, platform, team, channel, cm, am, dm, rm, acc_s, comp_s, stars, due in facts:
         overdue = figures.counts_as_overdue(due, now)
         if due is not None and not overdue and within(cm):
             fresh_until = due if fresh_until is None else min(fresh_until, due)
@@ -137,6 +147,7 @@ def orders(area: Area, start: dt.date, end: dt.date) -> OrdersReport:
             groups["category"][category],
             groups["platform"][platform],
             groups["team"][team],
+            groups["channel"][channel],
         )
         for t in tallies:
             if within(cm):
@@ -162,14 +173,21 @@ def orders(area: Area, start: dt.date, end: dt.date) -> OrdersReport:
             Team.objects.filter(pk__in=[k for k in groups["team"] if k]).values_list("id", "name")
         ),
     }
-    by: dict[str, list[OrderGroup]] = {}
+    by: dict[str, list] = {}
     for dim in ORDER_DIMENSIONS:
+        if dim == "channel":
+            continue
         rows = [
             OrderGroup(**tally.kpis(), id=key, name=names[dim].get(key, "") if key else "")
             for key, tally in groups[dim].items()
         ]
         rows.sort(key=lambda r: (-r.received, -r.completed, r.name))
         by[dim] = rows
+    # Every door is listed, also one nobody used in the range: a zero is the news there.
+    channel_rows = [
+        OrderChannelGroup(**groups["channel"][value].kpis(), channel=value, name=str(name))
+        for value, name in Order.Channel.choices
+    ]
     return OrdersReport(
         start=label(start),
         to=label(end),
@@ -179,5 +197,6 @@ def orders(area: Area, start: dt.date, end: dt.date) -> OrdersReport:
         by_category=by["category"],
         by_platform=by["platform"],
         by_team=by["team"],
+        by_channel=channel_rows,
         fresh_until=fresh_until,
     )

@@ -4,6 +4,11 @@ A volunteer's self check-in records *pending* hours (the event's length); the or
 station head, or the town/city admin for their events) confirms them, one by one or all at once,
 possibly correcting the hours. Only confirmed hours count. ``EventVolunteer`` stays the event's
 list of who served; its ``hours``/``confirmed``/``hours_credited`` mirror the record.
+
+An event made from an order (``events.services.event_from_order``) has no hours of its own: the
+volunteer's hours are the order's record (confirmed by the rating or the station head), so the
+event's link never counts (``hours_credited`` stays False) and no event record is ever made for
+it. One service, one count.
 """
 
 from __future__ import annotations
@@ -30,8 +35,16 @@ def default_hours(event: Event) -> Decimal:
     return min(Decimal(halves) / 2, Decimal("24")).quantize(Decimal("0.1"))
 
 
+def require_own_hours(event: Event) -> None:
+    """Refuse hours for an event made from an order: they are the order's record already."""
+    if event.source_order_id:
+        raise InvalidTransition(_("该活动由点单转来，志愿者时长随点单确认，不在活动中重复登记。"))
+
+
 def record_for(event: Event, volunteer: Volunteer, *, hours: Decimal, recorded_by) -> ServiceRecord:
-    """The volunteer's record for the event, pending if new (one per volunteer and event)."""
+    """The volunteer's record for the event, pending if new (one per volunteer and event).
+    Raises ``InvalidTransition`` for an event made from an order (its hours are the order's)."""
+    require_own_hours(event)
     event = (
         Event.objects.select_related(
             "category", "venue_position", "village", "town", "organiser_position", "organiser_team"
@@ -73,6 +86,7 @@ def _mirror(record: ServiceRecord) -> None:
 
 
 def _require_confirmable(event: Event) -> None:
+    require_own_hours(event)
     if event.state not in (S.PUBLISHED, S.DONE):
         raise InvalidTransition(_("只有已发布或已完成的活动才能确认服务时长。"))
     if event.start > timezone.now():

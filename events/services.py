@@ -38,7 +38,7 @@ from orders.eligibility import eligible_volunteers, volunteer_eligibility
 from orders.models import Order, Platform, ServiceCategory
 from stations.models import Position, Town, Village
 from stations.scope import scope_for
-from volunteers.models import Team, Volunteer
+from volunteers.models import ServiceRecord, Team, Volunteer
 
 S = Event.State
 EDITABLE_STATES = (S.DRAFT, S.PLANNED, S.PUBLISHED)
@@ -366,9 +366,11 @@ def event_volunteers_confirm_all(*, user, event: Event) -> int:
 def event_from_order(*, user, order: Order) -> Event:
     """Record a completed order as an activity (so "practice" counts both), already done.
 
-    The volunteer's hours were credited when the order was completed, so the link is marked
-    credited here. Raises ``InvalidTransition`` unless the order is completed or rated, or when
-    it was recorded already.
+    The volunteer's hours are the order's service record (confirmed by the resident's rating
+    or the station head): the event lists the volunteer with those hours but never counts them
+    (``hours_credited`` False, and ``events.hours`` refuses records for such an event), so the
+    hours count once. Raises ``InvalidTransition`` unless the order is completed or rated, or
+    when it was recorded already.
     """
     require_area(user, town=order.town, village=order.village)
     if not order.is_served:
@@ -414,8 +416,13 @@ def event_from_order(*, user, order: Order) -> Event:
             event=event,
             volunteer_id=order.accepted_by_id,
             hours=hours,
-            confirmed=True,
-            hours_credited=True,
+            confirmed=ServiceRecord.objects.filter(
+                source_kind=ServiceRecord.SourceKind.ORDER,
+                source_id=order.pk,
+                volunteer_id=order.accepted_by_id,
+                status=ServiceRecord.Status.CONFIRMED,
+            ).exists(),
+            hours_credited=False,  # counted once, as the order's record
         )
     _record_change(event, from_state="", to_state=S.DONE, actor=user, note=order.number)
     return event

@@ -273,10 +273,12 @@ def volunteer_dashboard(request):
             volunteer, category_id=category_id, skills_only=skills_only
         )[:PAGE_SIZE]
     )
+    balance = volunteer_points.balance(volunteer.pk)
     context = {
         "volunteer": volunteer,
         "hours_month": selectors.volunteer_hours_this_month(volunteer),
-        "points_balance": volunteer_points.balance(volunteer.pk),
+        "points_balance": balance,
+        "points_owed": max(0, -balance),  # a reversal after a redemption (volunteers.points)
         "points_history": list(volunteer_selectors.points_history(volunteer)[:10]),
         "accepted": list(selectors.accepted_orders_for_volunteer(volunteer)),
         "open_orders": open_orders,

@@ -14,6 +14,9 @@ call these functions; nothing else decides what a figure counts.
   done event in the month it ends (``event_service_month_field``).
 - **results** / **rated**: ratings given in the month (``rated_at`` of rated orders).
 - **team**: ``reports.selectors.team.team_at_month_end``.
+- **volunteer hours**: an order's hours once its service record is confirmed; an event
+  volunteer's hours once the organiser confirmed them (``counted_event_hours``), never those of
+  an event made from an order (they are that order's hours: counting both would be twice).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from orders.models import Order
@@ -33,6 +37,11 @@ Changes = Sequence[tuple[dt.datetime, str]]
 
 # An event counts as a service in the month this field falls in.
 event_service_month_field = "end"
+
+# The event volunteers whose hours count: confirmed by the organiser (``hours_credited``
+# mirrors their service record), and not at an event made from an order (whose hours are the
+# order's record, already counted). Relative to ``EventVolunteer``.
+counted_event_hours = Q(hours_credited=True, event__source_order__isnull=True)
 
 
 def status_at(changes: Changes, moment: dt.datetime) -> str:

@@ -115,7 +115,7 @@ def aggregate_rollup(
     # A volunteer's event hours count once the organiser confirmed them (their service record;
     # ``hours_credited`` mirrors it), never on a self check-in alone.
     helpers = EventVolunteer.objects.filter(
-        hours_credited=True,
+        figures.counted_event_hours,
         event__state=Event.State.DONE,
         event__village__isnull=False,
     )

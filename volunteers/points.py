@@ -7,6 +7,13 @@
 - A station head redeems an item of their station for a volunteer: refused (409) when the
   balance or the stock is short.
 
+**A reversal after a redemption** (hours revoked after their points were spent) is recorded in
+full: the ledger tells the truth, those hours were not served. The balance may then be below
+zero; it is shown as owed (欠分: ``in_debt`` in the API, a warning on the dashboard and on the
+station's rewards page), and every redemption is refused (409) until new earnings bring the
+balance up to the item's points. Nothing is taken back from the volunteer and no entry is ever
+edited; the debt is simply paid off by later service.
+
 The ledger is append-only: a balance is the sum of a volunteer's entries, never a stored number
 that could drift. Every write takes the volunteer's row lock first (``select_for_update``), so
 two redemptions for one volunteer queue and the second sees the first's entry: the balance
@@ -192,6 +199,11 @@ def redeem(*, actor, reward_id: int, volunteer_id: int) -> Redemption:
         raise InvalidTransition(_("该物品已下架。"))
     _lock(volunteer.pk)
     have = balance(volunteer.pk)
+    if have < 0:
+        raise InvalidTransition(
+            _("该志愿者欠 %(owed)s 分（已兑换的积分因服务时长撤销被冲正），补足前不能兑换。")
+            % {"owed": -have}
+        )
     if have < reward.points:
         raise InvalidTransition(
             _("积分不足：需要 %(need)s 分，当前余额 %(have)s 分。")

@@ -8,10 +8,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 
 from core.months import bounds, label
 from events.models import Event, EventVolunteer
+from reports import figures
 from reports.models import OrderFact, VillageMonthCategory
 from reports.selectors.area import Area, Report
 from reports.selectors.team import team_at_month_end
@@ -113,7 +114,7 @@ def volunteers(area: Area, start: dt.date, end: dt.date, *, top: int = 10) -> Vo
     for row in done.values("organiser_team_id").annotate(n=Count("id")).order_by():
         per_team[row["organiser_team_id"]]["services"] += row["n"]
     for row in (
-        EventVolunteer.objects.filter(Q(confirmed=True) | Q(checked_in=True), event__in=done)
+        EventVolunteer.objects.filter(figures.counted_event_hours, event__in=done)
         .values("event__organiser_team_id")
         .annotate(h=Sum("hours"))
         .order_by()

@@ -235,3 +235,40 @@ def test_concurrent_last_item_goes_once(station_head, tuanjie, tuanjie_station):
     reward.refresh_from_db()
     assert reward.stock == 0
     assert sum(points.balance(v.pk) for v in rich) == THREADS * 20 - 5
+
+
+def test_reversal_after_redemption_is_recorded_in_full_and_owed(
+    client, volunteer, station_head, shop
+):
+    """The rule (volunteers.points): hours revoked after their points were spent reverse in
+    full; the balance shows the debt and redemptions wait until later service pays it off."""
+    record = confirm(volunteer, station_head, hours="2")  # 20
+    points.redeem(actor=station_head, reward_id=shop.pk, volunteer_id=volunteer.pk)  # -15
+    services.record_revoke(record_id=record.pk, actor=station_head, reason="代刷时长")
+    assert points.balance(volunteer.pk) == -15
+    assert list(PointsEntry.objects.order_by("id").values_list("kind", "points")) == [
+        ("earn", 20),
+        ("redeem", -15),
+        ("reverse", -20),
+    ]
+    client.force_login(volunteer.user)
+    page = client.get("/volunteer/").content.decode()
+    assert "欠 15 分" in page
+
+    confirm(volunteer, station_head, hours="2", day=10)  # +20 → 5: still short of 15
+    assert points.balance(volunteer.pk) == 5
+    with pytest.raises(InvalidTransition, match="积分不足"):
+        points.redeem(actor=station_head, reward_id=shop.pk, volunteer_id=volunteer.pk)
+    assert "欠" not in client.get("/volunteer/").content.decode()
+
+
+def test_in_debt_refuses_even_a_cheap_item(volunteer, station_head, tuanjie_station):
+    cheap = Reward.objects.create(position=tuanjie_station, name="纸巾", points=1, stock=5)
+    record = confirm(volunteer, station_head, hours="1")  # 10
+    points.redeem(actor=station_head, reward_id=cheap.pk, volunteer_id=volunteer.pk)
+    services.record_revoke(record_id=record.pk, actor=station_head, reason="记错人")
+    assert points.balance(volunteer.pk) == -1
+    with pytest.raises(InvalidTransition, match="欠 1 分"):
+        points.redeem(actor=station_head, reward_id=cheap.pk, volunteer_id=volunteer.pk)
+    cheap.refresh_from_db()
+    assert cheap.stock == 4

@@ -263,10 +263,11 @@ def record_confirm(
     """
     new_hours = parse_hours(hours) if hours not in (None, "") else None
     record = _locked(record_id)
-    if not may_confirm(actor, record):
-        raise NotInScope()
+    # Own first: a volunteer asking about their own record learns nothing new from a 403.
     if _is_own(actor, record):
         raise PermissionDenied(_("志愿者不能确认自己的服务时长。"))
+    if not may_confirm(actor, record):
+        raise NotInScope()
     changed = _confirm(record, actor=actor, actor_label="", hours=new_hours)
     return record, changed
 
@@ -311,10 +312,11 @@ def record_correct(
     if not note:
         raise InvalidInput(fields={"note": [_("请填写更正原因。")]})
     record = _locked(record_id)
-    if not may_confirm(actor, record):
-        raise NotInScope()
+    # Own first: a volunteer asking about their own record learns nothing new from a 403.
     if _is_own(actor, record):
         raise PermissionDenied(_("志愿者不能更正自己的服务时长。"))
+    if not may_confirm(actor, record):
+        raise NotInScope()
     if record.status == S.REVOKED:
         raise InvalidTransition(_("该服务记录已撤销，不能更正。"))
     old_hours = record.hours
@@ -347,10 +349,11 @@ def record_revoke(*, record_id: int, actor, reason: str) -> ServiceRecord:
     if not reason:
         raise InvalidInput(fields={"reason": [_("请填写撤销原因。")]})
     record = _locked(record_id)
-    if not may_confirm(actor, record):
-        raise NotInScope()
+    # Own first: a volunteer asking about their own record learns nothing new from a 403.
     if _is_own(actor, record):
         raise PermissionDenied(_("志愿者不能撤销自己的服务时长。"))
+    if not may_confirm(actor, record):
+        raise NotInScope()
     if record.status == S.REVOKED:
         return record
     was = record.status

@@ -44,6 +44,14 @@ CASES: dict[tuple[str, str], tuple] = {
     ("GET", "/api/reports/coverage/"): ("city_admin", {}),
     ("GET", "/api/reports/five-standards/"): ("city_admin", {}),
     ("GET", "/api/reports/orders/"): ("city_admin", {}),
+    # Service record 1 is order 5's (pending), reward 1 and certificate 1 are 团结村's.
+    ("POST", "/api/service-records/{id}/confirm/"): ("station_head", {"id": 1}),
+    ("POST", "/api/service-records/{id}/revoke/"): ("station_head", {"id": 1}),
+    ("POST", "/api/certificates/"): ("station_head", {}),
+    ("POST", "/api/certificates/{id}/revoke/"): ("station_head", {"id": 1}),
+    ("POST", "/api/rewards/"): ("station_head", {}),
+    ("PATCH", "/api/rewards/{id}/"): ("station_head", {"id": 1}),
+    ("POST", "/api/rewards/{id}/redeem/"): ("station_head", {"id": 1}),
 }
 
 

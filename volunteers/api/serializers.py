@@ -1,13 +1,27 @@
 """Teams, volunteers and the caller's own roles. Volunteers' phones are personal data (PIPL)."""
 
+from decimal import Decimal
+
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core import phone as phone_numbers
+from core.dates import validate_bounded
+from core.filters import BOUNDED_DATE_SCHEMA, MAX_ID
 from stations.api.serializers import RefSerializer
 from stations.scope import scope_for
-from volunteers.models import Team, Volunteer
+from volunteers.models import (
+    Certificate,
+    PointsEntry,
+    Redemption,
+    Reward,
+    ServiceRecord,
+    ServiceRecordChange,
+    Team,
+    Volunteer,
+)
 
 
 class SkillSerializer(serializers.Serializer):
@@ -139,3 +153,294 @@ class MeSerializer(serializers.Serializer):
     volunteer = MyVolunteerSerializer(
         allow_null=True, help_text=_("本人的志愿者档案；没有时为 null")
     )
+
+
+# --- service records, certificates, points and rewards (issue 11) ----------------------------
+
+
+def _person(user) -> str:
+    """A login as shown on a record: the full name, else the username; empty for none."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+# Subclasses, because DRF copies declared field instances and an annotation on an instance
+# would be lost (as core.fields and events.api.serializers do).
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "decimal",
+        "pattern": r"^(?:0\.[1-9]|(?:[1-9]|1\d|2[0-3])(?:\.\d)?|24(?:\.0)?)$",
+    }
+)
+class RecordHoursField(serializers.DecimalField):
+    """0.1 to 24 hours with at most one decimal."""
+
+
+@extend_schema_field(BOUNDED_DATE_SCHEMA)
+class BoundedDateField(serializers.DateField):
+    """A date in 2000-2100 (core.dates)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("validators", [validate_bounded])
+        super().__init__(**kwargs)
+
+
+class RecordChangeSerializer(serializers.ModelSerializer):
+    action_label = serializers.CharField(source="get_action_display", read_only=True)
+    actor = serializers.SerializerMethodField(help_text=_("操作人；群众评价等无登录时为空"))
+
+    class Meta:
+        model = ServiceRecordChange
+        fields = [
+            "action",
+            "action_label",
+            "from_status",
+            "to_status",
+            "old_hours",
+            "new_hours",
+            "actor",
+            "actor_label",
+            "note",
+            "created_at",
+        ]
+
+    def get_actor(self, change: ServiceRecordChange) -> str:
+        return _person(change.actor)
+
+
+class ServiceRecordSerializer(serializers.ModelSerializer):
+    """A service record (《志愿服务记录与证明出具办法（试行）》): what, when, where, how long,
+    organised by whom, recorded and confirmed by whom."""
+
+    volunteer = RefSerializer(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    source_kind_label = serializers.CharField(source="get_source_kind_display", read_only=True)
+    town = RefSerializer(read_only=True, allow_null=True)
+    village = RefSerializer(read_only=True, allow_null=True)
+    organiser_position = RefSerializer(read_only=True, allow_null=True)
+    organiser_team = RefSerializer(read_only=True, allow_null=True)
+    recorded_by = serializers.SerializerMethodField(help_text=_("记录人"))
+    confirmed_by = serializers.SerializerMethodField(
+        help_text=_("确认人；由群众评价确认时见 confirmed_label")
+    )
+
+    class Meta:
+        model = ServiceRecord
+        fields = [
+            "id",
+            "volunteer",
+            "status",
+            "status_label",
+            "source_kind",
+            "source_kind_label",
+            "source_id",
+            "source_label",
+            "content",
+            "category",
+            "place",
+            "service_date",
+            "hours",
+            "points_rate",
+            "town",
+            "village",
+            "organiser_position",
+            "organiser_team",
+            "recorded_by",
+            "recorded_at",
+            "confirmed_by",
+            "confirmed_label",
+            "confirmed_at",
+        ]
+
+    def get_recorded_by(self, record: ServiceRecord) -> str:
+        return _person(record.recorded_by)
+
+    def get_confirmed_by(self, record: ServiceRecord) -> str:
+        return _person(record.confirmed_by)
+
+
+class ServiceRecordDetailSerializer(ServiceRecordSerializer):
+    changes = RecordChangeSerializer(many=True, read_only=True, help_text=_("变更记录（留痕）"))
+
+    class Meta(ServiceRecordSerializer.Meta):
+        fields = [*ServiceRecordSerializer.Meta.fields, "changes"]
+
+
+class RecordConfirmSerializer(serializers.Serializer):
+    hours = RecordHoursField(
+        max_digits=3,
+        decimal_places=1,
+        min_value=Decimal("0.1"),
+        max_value=Decimal("24"),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("确认时更正的时长（小时，0.1–24）；不填则按登记的时长确认"),
+    )
+
+
+class RecordRevokeSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, help_text=_("撤销原因（必填）"))
+
+
+class CertificateSerializer(serializers.ModelSerializer):
+    volunteer = RefSerializer(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    issuer_position = RefSerializer(read_only=True, allow_null=True)
+    verify_url = serializers.SerializerMethodField(help_text=_("公开核验页（二维码指向这里）"))
+    pdf_url = serializers.SerializerMethodField(help_text=_("PDF（本人及管辖该志愿者的管理员）"))
+
+    class Meta:
+        model = Certificate
+        fields = [
+            "id",
+            "number",
+            "code",
+            "volunteer",
+            "period_start",
+            "period_end",
+            "hours",
+            "record_count",
+            "content",
+            "issuer_position",
+            "issuer_name",
+            "issuer_head",
+            "handler_name",
+            "contact",
+            "issued_at",
+            "status",
+            "status_label",
+            "revoked_at",
+            "revoke_reason",
+            "verify_url",
+            "pdf_url",
+        ]
+
+    def _absolute(self, path: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    def get_verify_url(self, certificate: Certificate) -> str:
+        return self._absolute(reverse("volunteers:certificate_verify", args=[certificate.code]))
+
+    def get_pdf_url(self, certificate: Certificate) -> str:
+        return self._absolute(reverse("volunteers:certificate_pdf", args=[certificate.code]))
+
+
+class CertificateIssueSerializer(serializers.Serializer):
+    volunteer = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text=_("志愿者 id"))
+    period_start = BoundedDateField(help_text=_("服务起始日期"))
+    period_end = BoundedDateField(help_text=_("服务截止日期"))
+
+
+class CertificateRevokeSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, help_text=_("作废原因（必填）"))
+
+
+class PointsEntrySerializer(serializers.ModelSerializer):
+    volunteer = RefSerializer(read_only=True)
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    record = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text=_("获得或冲正所依据的服务记录 id")
+    )
+    redemption = serializers.PrimaryKeyRelatedField(
+        read_only=True, allow_null=True, help_text=_("兑换记录 id")
+    )
+    reward = serializers.SerializerMethodField(help_text=_("兑换的物品"))
+
+    class Meta:
+        model = PointsEntry
+        fields = [
+            "id",
+            "volunteer",
+            "kind",
+            "kind_label",
+            "points",
+            "record",
+            "redemption",
+            "reward",
+            "service_date",
+            "note",
+            "created_at",
+        ]
+
+    @extend_schema_field(RefSerializer(allow_null=True))
+    def get_reward(self, entry: PointsEntry) -> dict | None:
+        if entry.redemption_id is None:
+            return None
+        reward = entry.redemption.reward
+        return {"id": reward.pk, "name": reward.name}
+
+
+class PointsBalanceSerializer(serializers.Serializer):
+    volunteer = RefSerializer()
+    balance = serializers.IntegerField(help_text=_("余额 = 全部明细之和；可能为负（欠分）"))
+    earned = serializers.IntegerField(help_text=_("服务获得的积分"))
+    redeemed = serializers.IntegerField(help_text=_("兑换用去的积分（正数）"))
+    reversed = serializers.IntegerField(help_text=_("因时长撤销或更正冲正的积分（正数）"))
+    in_debt = serializers.BooleanField(
+        help_text=_("余额为负：已兑换的积分因时长撤销被冲正，补足前不能兑换")
+    )
+
+
+class RewardSerializer(serializers.ModelSerializer):
+    position = RefSerializer(read_only=True)
+
+    class Meta:
+        model = Reward
+        fields = ["id", "position", "name", "points", "stock", "is_active", "updated_at"]
+
+
+class RewardCreateSerializer(serializers.Serializer):
+    position = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text=_("实践站 id（站长管理本站的积分超市）")
+    )
+    name = serializers.CharField(max_length=100)
+    points = serializers.IntegerField(min_value=1, max_value=1_000_000)
+    stock = serializers.IntegerField(min_value=0, max_value=1_000_000)
+
+
+class RewardUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100, required=False)
+    points = serializers.IntegerField(min_value=1, max_value=1_000_000, required=False)
+    stock = serializers.IntegerField(min_value=0, max_value=1_000_000, required=False)
+    is_active = serializers.BooleanField(required=False, help_text=_("是否上架"))
+
+
+class RedeemSerializer(serializers.Serializer):
+    volunteer = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text=_("兑换的志愿者 id")
+    )
+
+
+class RedemptionSerializer(serializers.ModelSerializer):
+    reward = RefSerializer(read_only=True)
+    position = serializers.SerializerMethodField()
+    volunteer = RefSerializer(read_only=True)
+    created_by = serializers.SerializerMethodField(help_text=_("经办人"))
+    balance_after = serializers.IntegerField(
+        read_only=True, required=False, help_text=_("兑换后的余额（仅兑换时返回）")
+    )
+
+    class Meta:
+        model = Redemption
+        fields = [
+            "id",
+            "reward",
+            "position",
+            "volunteer",
+            "points",
+            "created_by",
+            "created_at",
+            "balance_after",
+        ]
+
+    @extend_schema_field(RefSerializer())
+    def get_position(self, redemption: Redemption) -> dict:
+        position = redemption.reward.position
+        return {"id": position.pk, "name": position.name}
+
+    def get_created_by(self, redemption: Redemption) -> str:
+        return _person(redemption.created_by)

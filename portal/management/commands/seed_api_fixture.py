@@ -148,6 +148,7 @@ class Command(BaseCommand):
 
         self._seed_orders(tuanjie, qianjin, users, volunteers)
         self._seed_events(users["city_admin"], tuanjie, hongxu, lecture)
+        self._seed_points(users["station_head"], tuanjie, volunteers[0])
         return users
 
     def _seed_orders(self, tuanjie, qianjin, users, volunteers) -> None:
@@ -213,3 +214,30 @@ class Command(BaseCommand):
         from events.calendar import calendar_compile
 
         calendar_compile(month=EXAMPLE_MONTH)  # GET /api/calendars/2026-12/ finds a calendar
+
+    def _seed_points(self, head, tuanjie, volunteer) -> None:
+        """Service record 1 is order 5's, pending; record 2 is confirmed (30 points for
+        volunteer 1); reward 1 is on the shelf at 团结村's station (position 3); certificate 1
+        covers this year."""
+        from volunteers import points, services
+
+        station = Position.objects.get(level=Position.Level.STATION, village=tuanjie)
+        today = timezone.localdate()
+        record, _created = services.record_create(
+            volunteer=volunteer,
+            hours="3.0",
+            service_date=today,
+            content="村史馆讲解",
+            category="文明宣讲",
+            village=tuanjie,
+            organiser_position=station,
+            recorded_by=head,
+        )
+        services.record_confirm(record_id=record.pk, actor=head)
+        points.reward_create(actor=head, position_id=station.pk, name="洗衣粉", points=10, stock=5)
+        services.certificate_issue(
+            volunteer_id=volunteer.pk,
+            actor=head,
+            period_start=today.replace(month=1, day=1),
+            period_end=today.replace(month=12, day=31),
+        )

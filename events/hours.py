@@ -75,7 +75,7 @@ def record_for(event: Event, volunteer: Volunteer, *, hours: Decimal, recorded_b
     return record
 
 
-def _mirror(record: ServiceRecord) -> None:
+def mirror(record: ServiceRecord) -> None:
     EventVolunteer.objects.filter(
         event_id=record.source_id, volunteer_id=record.volunteer_id
     ).update(
@@ -115,7 +115,7 @@ def confirm_volunteer(*, user, event: Event, volunteer: Volunteer, hours) -> Eve
             )
     else:
         record, _changed = records.record_confirm(record_id=record.pk, actor=user, hours=hours)
-    _mirror(record)
+    mirror(record)
     link.refresh_from_db()
     return link
 
@@ -133,5 +133,5 @@ def confirm_all(*, user, event: Event) -> int:
     )
     changed = records.records_confirm(record_ids=ids, actor=user)
     for record in ServiceRecord.objects.filter(pk__in=ids):
-        _mirror(record)
+        mirror(record)
     return changed

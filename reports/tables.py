@@ -314,9 +314,35 @@ def volunteer_tables(report: VolunteersReport) -> list[Table]:
         Table(
             "towns",
             _("志愿者与服务时长（按镇街）"),
-            [_("镇（街道）"), _("在册志愿者"), _("服务时长（小时）"), _("服务次数")],
-            [[t.town, t.active_volunteers, t.hours, t.services] for t in report.towns]
-            + [[_("合计"), report.totals.active_volunteers, report.totals.hours, ""]],
+            [
+                _("镇（街道）"),
+                _("在册志愿者"),
+                _("服务时长（小时）"),
+                _("服务次数"),
+                _("获得积分"),
+                _("兑换积分"),
+            ],
+            [
+                [
+                    t.town,
+                    t.active_volunteers,
+                    t.hours,
+                    t.services,
+                    t.points_earned,
+                    t.points_redeemed,
+                ]
+                for t in report.towns
+            ]
+            + [
+                [
+                    _("合计"),
+                    report.totals.active_volunteers,
+                    report.totals.hours,
+                    "",
+                    report.totals.points_earned,
+                    report.totals.points_redeemed,
+                ]
+            ],
         ),
         Table(
             "detachments",

@@ -26,3 +26,19 @@ class AdminCertificateForm(PeriodForm):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(label=_("作废原因"), max_length=500)
+
+
+class RecordRevokeForm(forms.Form):
+    reason = forms.CharField(label=_("驳回原因"), max_length=500)
+
+
+class RewardForm(forms.Form):
+    name = forms.CharField(label=_("物品"), max_length=100)
+    points = forms.IntegerField(label=_("所需积分"), min_value=1, max_value=1_000_000)
+    stock = forms.IntegerField(label=_("库存"), min_value=0, max_value=1_000_000)
+    is_active = forms.BooleanField(label=_("上架"), required=False, initial=True)
+
+
+class RedeemForm(forms.Form):
+    reward = forms.IntegerField(label=_("物品"), min_value=1, max_value=2**63 - 1)
+    volunteer = forms.IntegerField(label=_("志愿者"), min_value=1, max_value=2**63 - 1)

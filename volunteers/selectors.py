@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from stations.scope import Scope, scope_for
@@ -228,3 +229,15 @@ def redemptions_visible(user) -> QuerySet[Redemption]:
     if scope.is_admin:
         visible |= position_q(scope, "reward__position__")
     return qs.filter(visible)
+
+
+def volunteers_with_balance(*, village_id: int | None) -> list[Volunteer]:
+    """The village's active volunteers with their points balance (``balance``), for the
+    station's redeem form: one query."""
+    if village_id is None:
+        return []
+    return list(
+        Volunteer.objects.filter(home_village_id=village_id, is_active=True)
+        .annotate(balance=Coalesce(Sum("points_entries__points"), 0))
+        .order_by("name", "id")[:500]
+    )

@@ -36,7 +36,7 @@ from volunteers.models import (
     Volunteer,
     VolunteerStanding,
 )
-from volunteers.signals import service_records_changed, volunteers_changed
+from volunteers.signals import service_record_saved, service_records_changed, volunteers_changed
 
 S = ServiceRecord.Status
 A = ServiceRecordChange.Action
@@ -103,7 +103,9 @@ def _audit(
 
 
 def _announce(record: ServiceRecord) -> None:
-    """Tell listeners (the reports) once the change commits: confirmed hours moved."""
+    """Tell mirrors now (in this transaction) and listeners (the reports) once the change
+    commits: the record's status or hours moved."""
+    service_record_saved.send(sender=ServiceRecord, record=record)
     kind, source_id = record.source_kind, record.source_id
     if source_id is None:
         return
@@ -329,7 +331,7 @@ def record_correct(
         from volunteers import points
 
         points.adjust_for_record(record, old_hours=old_hours)
-        _announce(record)
+    _announce(record)
     _audit(
         record,
         action=A.CORRECT,
@@ -364,7 +366,7 @@ def record_revoke(*, record_id: int, actor, reason: str) -> ServiceRecord:
         from volunteers import points
 
         points.reverse_for_record(record)
-        _announce(record)
+    _announce(record)
     _audit(
         record,
         action=A.REVOKE,

@@ -1,5 +1,5 @@
-"""The volunteers report (志愿者统计): active volunteers and hours served over a range of
-months, by town and by detachment, and the teams that served most."""
+"""The volunteers report (志愿者统计): active volunteers, hours served and points earned and
+redeemed over a range of months, by town and by detachment, and the teams that served most."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 
 from core.months import bounds, label
 from events.models import Event, EventVolunteer
@@ -17,7 +17,7 @@ from reports.models import OrderFact, VillageMonthCategory
 from reports.selectors.area import Area, Report
 from reports.selectors.team import team_at_month_end
 from stations.models import Town
-from volunteers.models import Team
+from volunteers.models import PointsEntry, Team
 
 DETACHMENT_KINDS = {Team.Kind.DETACHMENT, Team.Kind.TOWN_DETACHMENT}
 
@@ -29,6 +29,8 @@ class TownVolunteers:
     active_volunteers: int
     hours: float
     services: int
+    points_earned: int = 0
+    points_redeemed: int = 0
 
 
 @dataclass
@@ -44,6 +46,8 @@ class TeamHours:
 class VolunteerTotals:
     active_volunteers: int
     hours: float
+    points_earned: int = 0
+    points_redeemed: int = 0
 
 
 @dataclass
@@ -84,9 +88,23 @@ def volunteers(area: Area, start: dt.date, end: dt.date, *, top: int = 10) -> Vo
         .annotate(h=Sum("volunteer_hours"), services=Sum("services"))
         .order_by()
     }
-    town_names = dict(
-        Town.objects.filter(pk__in=set(active) | set(hours)).values_list("id", "name")
-    )
+    lo, hi = bounds(start, end)
+    # Points (积分) in the range, by the town the volunteer lived in when the entry was made:
+    # earned net of reversals (hours revoked), and redeemed at the stations' supermarkets.
+    redeem = Q(kind=PointsEntry.Kind.REDEEM)
+    points = {
+        row["town_id"]: row
+        for row in PointsEntry.objects.filter(
+            area.q(town="town", village="volunteer__home_village"),
+            created_at__gte=lo,
+            created_at__lt=hi,
+        )
+        .values("town_id")
+        .annotate(earned=Sum("points", filter=~redeem), redeemed=Sum("points", filter=redeem))
+        .order_by()
+    }
+    town_ids = set(active) | set(hours) | set(points)
+    town_names = dict(Town.objects.filter(pk__in=town_ids).values_list("id", "name"))
     towns = [
         TownVolunteers(
             town_id=tid,
@@ -94,8 +112,10 @@ def volunteers(area: Area, start: dt.date, end: dt.date, *, top: int = 10) -> Vo
             active_volunteers=active.get(tid, 0),
             hours=float(hours.get(tid, {}).get("h") or 0),
             services=hours.get(tid, {}).get("services") or 0,
+            points_earned=points.get(tid, {}).get("earned") or 0,
+            points_redeemed=-(points.get(tid, {}).get("redeemed") or 0),
         )
-        for tid in sorted(set(active) | set(hours), key=lambda t: town_names.get(t, ""))
+        for tid in sorted(town_ids, key=lambda t: town_names.get(t, ""))
     ]
 
     per_team: dict[int | None, dict] = defaultdict(lambda: {"hours": Decimal(0), "services": 0})
@@ -107,7 +127,6 @@ def volunteers(area: Area, start: dt.date, end: dt.date, *, top: int = 10) -> Vo
     ):
         per_team[row["team_id"]]["hours"] += row["h"] or 0
         per_team[row["team_id"]]["services"] += row["n"]
-    lo, hi = bounds(start, end)
     done = Event.objects.filter(
         area.q(), state=Event.State.DONE, village__isnull=False, end__gte=lo, end__lt=hi
     )
@@ -176,6 +195,8 @@ def volunteers(area: Area, start: dt.date, end: dt.date, *, top: int = 10) -> Vo
         totals=VolunteerTotals(
             active_volunteers=sum(active.values()),
             hours=float(sum((Decimal(h.get("h") or 0) for h in hours.values()), Decimal(0))),
+            points_earned=sum(t.points_earned for t in towns),
+            points_redeemed=sum(t.points_redeemed for t in towns),
         ),
         towns=towns,
         detachments=detachments,

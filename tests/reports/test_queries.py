@@ -100,7 +100,7 @@ PINNED = {
     "reports:coverage": 11,
     "reports:standards": 9,
     "reports:orders": 10,
-    "reports:volunteers": 12,
+    "reports:volunteers": 13,  # + points earned and redeemed per town
     "reports-api:coverage": 9,
     "reports-api:five-standards": 7,
     "reports-api:orders": 8,

@@ -292,9 +292,16 @@ def test_volunteers_for_october(client, city_admin, october):
         "active_volunteers": 9,
         "hours": 5.0,
         "services": 2,
+        "points_earned": 0,  # the points tests: tests/reports/test_volunteer_points.py
+        "points_redeemed": 0,
     }
     assert towns["龙泉街道"]["hours"] == 1.5
-    assert data["totals"] == {"active_volunteers": 9, "hours": 6.5}
+    assert data["totals"] == {
+        "active_volunteers": 9,
+        "hours": 6.5,
+        "points_earned": 0,
+        "points_redeemed": 0,
+    }
     top = {t["team"]: t for t in data["top_teams"]}
     assert top["团结村志愿服务队"]["services"] == 2 and top["团结村志愿服务队"]["hours"] == 3.5
 

@@ -97,6 +97,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz, before host checks and redirects (config/health.py).
+    "config.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.headers.PermissionsPolicyMiddleware",
@@ -188,13 +190,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Every process must see the same cache: a report cached by one gunicorn worker is invalidated
 # by a write in another. Redis with CACHE_URL; else, in production, the database (the table is
 # created by ``migrate``: reports/migrations/0004_cache_table.py); the per-process memory cache
-# only for DEBUG (the embedded demo) and tests.
+# only for DEBUG (the embedded demo) and tests. With Redis down, the cache misses and drops
+# writes instead of failing the request (core/cache.py; README "Operations").
 CACHE_URL = env("CACHE_URL")
 CACHE_TABLE = "wenming_cache"
 if CACHE_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
-    }
+    CACHES = {"default": {"BACKEND": "core.cache.ResilientRedisCache", "LOCATION": CACHE_URL}}
 elif DEBUG:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
@@ -208,28 +209,72 @@ else:
     }
 
 # --- Celery --------------------------------------------------------------------------------
-# No broker: tasks run eagerly in the calling process. With a broker: real workers. Run exactly
-# one beat process (`celery -A config beat`); two beats would schedule every task twice.
+# No broker: tasks run eagerly in the calling process. With a broker: real workers. Run one beat
+# process (`celery -A config beat`); a second one started by mistake sends nothing twice (a lock
+# per schedule slot, config/beat.py). README "Operations" › "Queues" lists every periodic task.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", CELERY_BROKER_URL or "cache+memory://")
+CELERY_RESULT_EXPIRES = 24 * 3600
+# JSON only: a pickled message from anyone who reaches Redis would run code in the worker.
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = "Asia/Shanghai"
-CELERY_TASK_TIME_LIMIT = 15 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 10 * 60
+# Every task here is idempotent (STYLE.md: running one twice, or after a crash half-way, leaves
+# one result), so a task is acknowledged only once it has finished, and a task whose worker died
+# under it goes back to the queue instead of being dropped.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Time limits: short tasks (a delivery, a sweep, a refresh) get a minute; the long ones (calendar
+# compiles, rollup rebuilds, the retention sweep, digests) ten, in CELERY_TASK_ANNOTATIONS.
+CELERY_TASK_SOFT_TIME_LIMIT = 60
+CELERY_TASK_TIME_LIMIT = 90
+LONG_TASK_LIMITS = {"soft_time_limit": 10 * 60, "time_limit": 12 * 60}
+CELERY_TASK_ANNOTATIONS = {
+    name: LONG_TASK_LIMITS
+    for name in (
+        "events.tasks.compile_month",
+        "events.tasks.compile_next_month",
+        "events.tasks.compile_current_month",
+        "reports.rebuild_rollups",
+        "reports.rebuild_recent",
+        "privacy.anonymise_expired",
+        "orders.send_digests",
+        "orders.remind_ratings",
+        "orders.chase_follow_ups",
+        "events.tasks.remind_plans",
+        "events.tasks.remind_events",
+    )
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis redelivers a task that was taken but never acknowledged (its worker was killed) after the
+# visibility timeout: longer than the longest hard limit above, so a running task is never
+# handed to a second worker, and far shorter than Redis's default hour.
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 15 * 60)
 # Publishing must never fail because the broker is down: give up quickly instead of hanging.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "socket_connect_timeout": 2,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
+CELERY_BEAT_SCHEDULER = "config.beat:LockingScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}  # apps add their entries below
 CELERY_BEAT_SCHEDULE["orders-flag-overdue"] = {
     "task": "orders.flag_overdue",
     "schedule": 15 * 60,  # seconds: every 15 minutes
 }
+
+# /readyz: a worker counts as gone, and beat as stopped, when not seen for this many seconds.
+# Workers write a sign of life every few seconds; beat ticks at least once a minute.
+WENMING_READY_WORKER_SECONDS = env_int("WENMING_READY_WORKER_SECONDS", 120)
+WENMING_READY_BEAT_SECONDS = env_int("WENMING_READY_BEAT_SECONDS", 300)
+CELERY_BEAT_MAX_LOOP_INTERVAL = 60
 
 # --- Auth ----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

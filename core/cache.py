@@ -1,0 +1,97 @@
+"""A Redis cache that degrades instead of failing: with Redis down, reads miss and writes drop.
+
+Everything Wenming keeps in the cache can be recomputed (report pages, generation tokens) or is a
+rate-limit counter, so an outage must not turn a page into a 500. Each caller that counts
+(``orders.ratelimit``) decides for itself whether to fail open or closed: ``incr`` raises
+``CacheUnavailable`` because no default count is right for both.
+
+After a failure the backend skips Redis for ``RETRY_SECONDS`` in this process (a small circuit
+breaker), so a Redis host that stops answering costs one connect timeout every few seconds,
+not one per cache call. ``ping()`` always asks Redis: ``/readyz`` must see it come back.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+RETRY_SECONDS = 5.0
+# A Redis that does not answer within this is treated as down (redis-py waits forever by default).
+DEFAULT_TIMEOUTS = {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}
+
+
+class CacheUnavailable(Exception):
+    """The cache could not be reached; raised only where no default result is safe (``incr``)."""
+
+
+class ResilientRedisCache(RedisCache):
+    def __init__(self, server, params):
+        params = {**params, "OPTIONS": {**DEFAULT_TIMEOUTS, **params.get("OPTIONS", {})}}
+        super().__init__(server, params)
+        self._down_until = 0.0
+
+    def _call(self, name: str, default, *args, **kwargs):
+        if time.monotonic() < self._down_until:
+            return default
+        try:
+            result = getattr(super(), name)(*args, **kwargs)
+        except (RedisError, OSError) as exc:
+            if not self._down_until:
+                logger.warning("cache unavailable (%s): serving without it", type(exc).__name__)
+            self._down_until = time.monotonic() + RETRY_SECONDS
+            return default
+        if self._down_until:
+            logger.warning("cache available again")
+            self._down_until = 0.0
+        return result
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("add", False, key, value, timeout, version)
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", default, key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set", None, key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", False, key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._call("delete", False, key, version)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", {}, keys, version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", False, key, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set_many", list(data), data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        return self._call("delete_many", None, keys, version)
+
+    def clear(self):
+        return self._call("clear", False)
+
+    def incr(self, key, delta=1, version=None):
+        missing = object()
+        result = self._call("incr", missing, key, delta, version)
+        if result is missing:
+            raise CacheUnavailable(key)
+        return result
+
+    def ping(self) -> None:
+        """Ask Redis now (no circuit breaker); raises ``CacheUnavailable`` when it is down."""
+        try:
+            self._cache.get_client(write=True).ping()
+        except (RedisError, OSError) as exc:
+            raise CacheUnavailable(type(exc).__name__) from exc
+        self._down_until = 0.0

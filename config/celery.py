@@ -13,7 +13,7 @@ heartbeat, and when they stop cleanly.
 import os
 
 from celery import Celery, Task
-from celery.signals import heartbeat_sent, worker_ready, worker_shutdown
+from celery.signals import heartbeat_sent, task_prerun, worker_ready, worker_shutdown
 from django.db import InterfaceError, OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -55,3 +55,10 @@ def _worker_shutdown(sender, **kwargs):
     from config import liveness
 
     liveness.forget_worker(sender.hostname)
+
+
+@task_prerun.connect
+def _task_log_context(task_id=None, task=None, **kwargs):
+    from config.logs import bind_task
+
+    bind_task(task_id)

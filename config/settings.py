@@ -99,6 +99,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # /healthz and /readyz, before host checks and redirects (config/health.py).
     "config.health.HealthMiddleware",
+    # Request id in and out, one log line per request (config/logs.py).
+    "config.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.headers.PermissionsPolicyMiddleware",
@@ -532,11 +534,39 @@ WENMING_POINTS_MONTHLY_CAP = env_int("WENMING_POINTS_MONTHLY_CAP", 1000)
 WENMING_DEMO_PASSWORD = "wenming-demo"  # noqa: S105
 
 # --- Logging -------------------------------------------------------------------------------
+# One JSON object per line in production (WENMING_LOG_FORMAT=json), readable lines in debug;
+# every line carries the request (or Celery task) id, and phone numbers, tracking tokens, API
+# tokens and SMS codes are masked in every line (config/logs.py; README "Operations" › "Logs").
+WENMING_LOG_FORMAT = env("WENMING_LOG_FORMAT", "plain" if DEBUG else "json")
+if WENMING_LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("WENMING_LOG_FORMAT is 'plain' or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "config.logs.ContextFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "config.logs.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+        "json": {"()": "config.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": WENMING_LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # Our request line says it all; Django's "Not Found: /…" would repeat each 4xx.
+        "django.request": {"level": "ERROR"},
+        # runserver's own access line repeats ours in development.
+        "django.server": {"level": "WARNING"},
+    },
 }
+# Celery workers log through the LOGGING above (JSON, masked) instead of their own handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -2,8 +2,17 @@
 
 The limits are the REST framework throttle rates ``order_submit_ip`` and ``order_submit_phone``
 (settings ``WENMING_ORDER_RATE_IP`` / ``WENMING_ORDER_RATE_PHONE``), so the page and the API
-share one budget. Keys hold a hash, never a phone number (PIPL). If the cache is down we let the
-resident through: a lost order is worse than a missed limit.
+share one budget. Keys hold a hash, never a phone number (PIPL).
+
+With the cache (Redis) down, each limit either fails open (lets the request through) or closed
+(answers 429 until the cache is back); README "Operations" lists them:
+
+- open: orders (a lost order is worse than a missed limit; duplicates and the station's review
+  still apply), event check-in (one per phone per event is a database constraint), the API
+  token endpoint (the login lockout lives in the database and still holds), "find my orders"
+  per address;
+- closed: "find my orders" SMS codes per phone (``FAIL_CLOSED_SCOPES``): without the limit anyone
+  could send a resident an SMS every second, and nothing is lost by waiting.
 
 The phone budget counts per phone *and* address (issue 14): counted per phone alone, anyone who
 knows a resident's number could spend it from anywhere and lock the resident out of ordering.
@@ -25,6 +34,9 @@ logger = logging.getLogger(__name__)
 IP_SCOPE = "order_submit_ip"
 PHONE_SCOPE = "order_submit_phone"
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+FAIL_CLOSED_SCOPES = frozenset({"phone_code_phone"})
+# Retry-After while a fail-closed limit cannot be counted.
+OUTAGE_WAIT_SECONDS = 60
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
@@ -51,9 +63,14 @@ def hit(scope: str, ident: str) -> int | None:
     try:
         cache.add(key, 0, timeout=period + 5)
         count = cache.incr(key)
-    except Exception:  # cache (Redis) unavailable: fail open, see the module docstring
-        logger.warning("rate limit cache unavailable for scope %s", scope)
-        return None
+    except Exception:  # cache (Redis) unavailable: open or closed, see the module docstring
+        closed = scope in FAIL_CLOSED_SCOPES
+        logger.warning(
+            "rate limit cache unavailable for scope %s: failing %s",
+            scope,
+            "closed" if closed else "open",
+        )
+        return OUTAGE_WAIT_SECONDS if closed else None
     if count > limit:
         return (window + 1) * period - now
     return None

@@ -154,6 +154,14 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _broker_breaker_closed():
+    """A test that took the broker down must not keep the next test from queueing."""
+    from core import queueing
+
+    queueing._broker_down_until = 0.0
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     """Django's default hasher takes ~0.3 s per password by design; tests need no such cost."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,81 @@
+"""Degrade, don't fail: with Redis (cache and broker) unreachable, the pages and API that do not
+need it answer, a resident's order is saved with its messages waiting in the outbox, and each
+rate limit fails open or closed as README "Operations" says."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+from kombu import pools as kombu_pools
+
+from config.celery import app
+from notifications.models import Notification
+from orders.models import Order
+from tests.ops.conftest import closed_url
+
+
+def _use_broker(url: str) -> None:
+    app.conf.broker_url = url
+    app.conf.broker_write_url = url
+    kombu_pools.reset()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def redis_down(settings):
+    broker = closed_url()
+    previous = (app.conf.broker_url, app.conf.task_always_eager)
+    settings.CELERY_BROKER_URL = broker
+    app.conf.task_always_eager = False
+    _use_broker(broker)
+    caches = {"default": {"BACKEND": "core.cache.ResilientRedisCache", "LOCATION": closed_url()}}
+    with override_settings(CACHES=caches):
+        yield
+    _use_broker(previous[0] or "memory://")
+    app.conf.task_always_eager = previous[1]
+
+
+@pytest.mark.usefixtures("redis_down")
+def test_order_is_saved_and_its_messages_wait(
+    client, api, tuanjie, tuanjie_station, menu_item, caplog, django_capture_on_commit_callbacks
+):
+    form = {"village": tuanjie.pk, "menu_item": menu_item.pk, "people": 2, "name": "李大娘"}
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post("/orders/new/", {**form, "phone": "13812341234"})
+    assert page.status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(
+            "/api/orders/",
+            {**form, "name": "王大爷", "phone": "13900002222"},
+            format="json",
+        )
+    assert response.status_code == 201, response.content
+    assert Order.objects.count() == 2
+    # The outbox keeps every message for the sweep once the broker is back.
+    assert Notification.objects.filter(state="pending").exists()
+    assert "could not queue" in caplog.text
+
+
+@pytest.mark.usefixtures("redis_down")
+def test_api_login_and_reports_answer(api, client, city_admin, station_head):
+    station_head.set_password("tuanjie-2026")
+    station_head.save()
+    response = api.post(
+        "/api/auth/token/", {"username": "head-tuanjie", "password": "tuanjie-2026"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    assert api.get("/api/reports/coverage/").status_code == 200
+    client.force_login(city_admin)
+    pages = ["/reports/", "/reports/five-standards/", "/reports/orders/", "/", "/calendar/"]
+    for url in [*pages, "/api/orders/"]:
+        assert client.get(url, follow=True).status_code == 200, url
+
+
+@pytest.mark.usefixtures("redis_down")
+def test_sms_codes_fail_closed(client, tuanjie, menu_item):
+    response = client.post("/orders/mine/", {"action": "send", "phone": "13812341234"})
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert not Notification.objects.filter(kind="phone_code").exists()

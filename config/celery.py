@@ -13,7 +13,13 @@ heartbeat, and when they stop cleanly.
 import os
 
 from celery import Celery, Task
-from celery.signals import heartbeat_sent, task_prerun, worker_ready, worker_shutdown
+from celery.signals import (
+    heartbeat_sent,
+    task_prerun,
+    worker_init,
+    worker_ready,
+    worker_shutdown,
+)
 from django.db import InterfaceError, OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
@@ -34,6 +40,19 @@ class WenmingTask(Task):
 app = Celery("wenming", task_cls=WenmingTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_init.connect
+def _worker_needs_site_url(**kwargs):
+    """A worker builds links without a request (SMS, calendars, webhooks): in production it
+    needs WENMING_SITE_URL, and says so at start rather than at the first message."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    from core.absolute_urls import MISSING
+
+    if not settings.SITE_URL and not settings.SITE_URL_FALLBACK:
+        raise ImproperlyConfigured(MISSING)
 
 
 @worker_ready.connect

@@ -68,8 +68,12 @@ if not DEBUG:
     if not SECURE_HSTS_PRELOAD:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "SECURE_HSTS_PRELOAD is not True"
 
-# Public base URL, used where a link leaves the site (QR codes, calendar feeds, webhooks).
-SITE_URL = env("WENMING_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Public base URL for links that leave the site (QR codes, calendar feeds, SMS links, webhooks),
+# read only through core.absolute_urls: unset, pages use the request's own host, and what is
+# built outside a request needs it in production (a deploy check, and workers refuse to start).
+SITE_URL = env("WENMING_SITE_URL").rstrip("/")
+# Outside a request with no WENMING_SITE_URL: the dev server's address in debug, none in production.
+SITE_URL_FALLBACK = "http://127.0.0.1:8000" if DEBUG else ""
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -77,6 +81,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: runserver leaves static files to WhiteNoise, as every server does.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
@@ -94,6 +100,7 @@ INSTALLED_APPS = [
     "reports",
     "portal",
     "privacy",  # residents' personal data across orders and events: retention, export, erasure
+    "config.apps.OpsConfig",  # health checks, deploy checks, `manage.py backup`
 ]
 
 MIDDLEWARE = [
@@ -102,6 +109,8 @@ MIDDLEWARE = [
     # Request id in and out, one log line per request (config/logs.py).
     "config.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files in every mode (runserver, gunicorn with or without DEBUG): a styled site.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.headers.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -333,18 +342,20 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
-if not DEBUG:
-    # Production serves collected static files itself (gunicorn has no static server); in DEBUG,
-    # runserver serves them from the app folders as usual.
-    MIDDLEWARE.insert(
-        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
-        "whitenoise.middleware.WhiteNoiseMiddleware",
-    )
-    # Hashed, compressed file names: browsers may cache them forever. Needs `collectstatic`.
-    STORAGES = {
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
+# WhiteNoise serves them in every mode. After `collectstatic` (the Dockerfile runs it) from
+# STATIC_ROOT with hashed, compressed names that browsers cache forever; before it (a server
+# started straight from a checkout) from the app folders, so a page is never unstyled and the
+# admin's scripts (autocompletes) always load. In DEBUG, edits show without a restart.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "config.static.StaticStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import vCategory, vDDDTypes, vText, vUri
 
+from core.absolute_urls import absolute_url
 from core.months import TZ, label
 from events.models import Event
 
@@ -64,7 +65,7 @@ def event_item(row: dict) -> dict:
         "village": _ref(row, "village"),
         "organiser": row["organiser_position__name"] or row["organiser_team__name"] or "",
         "audience": row["audience"],
-        "url": f"{settings.SITE_URL}/events/{row['id']}/",
+        "url": absolute_url(f"/events/{row['id']}/"),
         "last_modified": row["updated_at"].astimezone(dt.UTC).isoformat(),
     }
 

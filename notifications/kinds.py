@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from core.absolute_urls import absolute_url
 
 
 class Channel(models.TextChoices):
@@ -76,7 +77,7 @@ def link(path: str) -> str:
     """An absolute link for messages that leave the site (SMS, e-mail, WeChat)."""
     if not path:
         return ""
-    return path if path.startswith(("http://", "https://")) else settings.SITE_URL + path
+    return absolute_url(path)
 
 
 def title(kind: str, p: dict) -> str:

@@ -8,7 +8,6 @@ import io
 from xml.sax.saxutils import escape
 
 import segno
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
+from core.absolute_urls import absolute_url
 from volunteers.models import Certificate
 
 FONT = "STSong-Light"
@@ -38,7 +38,7 @@ def _font() -> str:
 
 def verification_url(certificate: Certificate) -> str:
     """The public page the QR code leads to."""
-    return settings.SITE_URL + reverse("volunteers:certificate_verify", args=[certificate.code])
+    return absolute_url(reverse("volunteers:certificate_verify", args=[certificate.code]))
 
 
 class _QrFlowable(Flowable):

@@ -9,10 +9,12 @@ from collections import defaultdict
 
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.absolute_urls import absolute_url
 from core.filters import MAX_ID
 from core.months import add_months, current_month, label
 from events import ical, selectors
@@ -134,6 +136,7 @@ def _render_calendar(request, month: dt.date, *, template: str = "events/calenda
         "towns": Town.objects.only("id", "name"),
         "villages": villages,
         "categories": ServiceCategory.objects.only("id", "name"),
+        "feed_url": absolute_url(reverse("events:calendar_feed"), request),
     }
     return render(request, template, context)
 

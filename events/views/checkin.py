@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.absolute_urls import absolute_url
 from core.client_ip import client_ip
 from core.errors import DomainError, InvalidInput
 from events import access, checkin_token
@@ -79,7 +79,7 @@ def checkin_kiosk(request, pk: int):
     if not access.event_in_scope(request.user, event):
         raise Http404
     token = checkin_token.make(event.pk)
-    url = settings.SITE_URL + reverse("events:checkin", args=[pk]) + f"?t={token}"
+    url = absolute_url(reverse("events:checkin", args=[pk]) + f"?t={token}", request)
     closed = None
     try:
         check_open(event)
@@ -122,13 +122,13 @@ def event_qr(request, pk: int, fmt: str):
         and access.event_in_scope(request.user, Event.objects.get(pk=pk))
     ):
         raise Http404
-    return _qr_response(settings.SITE_URL + reverse("events:checkin", args=[pk]), fmt)
+    return _qr_response(absolute_url(reverse("events:checkin", args=[pk]), request), fmt)
 
 
 @require_GET
 def station_qr(request, pk: int, fmt: str):
     get_object_or_404(Position, pk=pk, level=Position.Level.STATION)
-    return _qr_response(settings.SITE_URL + reverse("events:station_checkin", args=[pk]), fmt)
+    return _qr_response(absolute_url(reverse("events:station_checkin", args=[pk]), request), fmt)
 
 
 @require_GET

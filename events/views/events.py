@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.absolute_urls import absolute_url
 from core.errors import DomainError
 from core.months import add_months, current_month, label, parse_month
 from events import access, selectors, services
@@ -146,7 +146,7 @@ def event_detail(request, pk: int):
         "manages": manages,
         "checkin_count": event.checkins.count(),
         "photos": list(event.photos.all()),
-        "checkin_url": settings.SITE_URL + reverse("events:checkin", args=[event.pk]),
+        "checkin_url": absolute_url(reverse("events:checkin", args=[event.pk]), request),
     }
     if manages:
         context.update(

@@ -257,7 +257,8 @@ def test_public_event_page_and_qr(client, make_event):
     event = make_event(state="published")
     page = client.get(f"/events/{event.pk}/")
     assert page.status_code == 200
-    assert f"http://127.0.0.1:8000/events/{event.pk}/checkin/" in page.content.decode()
+    # No WENMING_SITE_URL: the address the visitor used (core.absolute_urls).
+    assert f"http://testserver/events/{event.pk}/checkin/" in page.content.decode()
     svg = client.get(f"/events/{event.pk}/qr.svg")
     assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
     png = client.get(f"/events/{event.pk}/qr.png")

@@ -113,6 +113,7 @@ README_PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "k3J9-x2Qz_vL8pWn4RtYb6Hc0Ds5Fg7Ae1Mu9Io3Kj8Lq2Zx4Cv6Bn0Tm5Ry7Ew1",
     "DJANGO_ALLOWED_HOSTS": "wenming.example.cn",
+    "WENMING_SITE_URL": "https://wenming.example.cn",
 }
 
 

@@ -19,6 +19,8 @@ from urllib.parse import quote
 import pytest
 import redis
 
+from tests.events.conftest import create_event, make_event  # noqa: F401 - fixtures for tests here
+
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_SERVER = shutil.which("redis-server")
 

@@ -17,6 +17,8 @@ SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 def _app(broker: str) -> Celery:
     app = Celery("beat-test", broker=broker, set_as_current=False)
+    # Celery prefers a CELERY_BROKER_URL in the environment (CI has one) over broker=.
+    app.conf.broker_write_url = broker
     app.conf.timezone = "Asia/Shanghai"
     app.conf.beat_schedule = {}
     return app

@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "portal",
     "privacy",  # residents' personal data across orders and events: retention, export, erasure
     "config.apps.OpsConfig",  # health checks, deploy checks, `manage.py backup`
+    "posters",  # station posters (HTML, PDF): reads stations, orders' menu, events' calendar URLs
 ]
 
 MIDDLEWARE = [

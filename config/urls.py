@@ -32,6 +32,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("privacy.urls")),
     path("", include("events.urls")),
+    path("", include("posters.urls")),
     path("api/", include("config.api_urls")),
     # Last: any other /api/ URL is a 404 in the API's error shape, not an HTML page.
     re_path(r"^api/", api_not_found),

@@ -7,67 +7,23 @@ from __future__ import annotations
 import io
 from xml.sax.saxutils import escape
 
-import segno
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from reportlab.graphics.shapes import Drawing, Rect
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from reportlab.platypus.flowables import Flowable
 
 from core.absolute_urls import absolute_url
+from core.pdf import QrFlowable, cjk_font
 from volunteers.models import Certificate
-
-FONT = "STSong-Light"
-_registered = False
-
-
-def _font() -> str:
-    global _registered
-    if not _registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-        _registered = True
-    return FONT
 
 
 def verification_url(certificate: Certificate) -> str:
     """The public page the QR code leads to."""
     return absolute_url(reverse("volunteers:certificate_verify", args=[certificate.code]))
-
-
-class _QrFlowable(Flowable):
-    """The QR code drawn as vector squares (segno computes the matrix)."""
-
-    def __init__(self, data: str, size: float):
-        super().__init__()
-        self.matrix = [list(row) for row in segno.make(data, error="m").matrix_iter(border=2)]
-        self.size = size
-        self.width = self.height = size
-
-    def draw(self):
-        n = len(self.matrix)
-        cell = self.size / n
-        drawing = Drawing(self.size, self.size)
-        for y, row in enumerate(self.matrix):
-            for x, dark in enumerate(row):
-                if dark:
-                    drawing.add(
-                        Rect(
-                            x * cell,
-                            self.size - (y + 1) * cell,
-                            cell,
-                            cell,
-                            fillColor=colors.black,
-                            strokeColor=None,
-                        )
-                    )
-        drawing.drawOn(self.canv, 0, 0)
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
@@ -76,7 +32,7 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
 
 def render(certificate: Certificate) -> bytes:
     """The certificate's PDF: identity, service, records, issuer, number, date and QR code."""
-    font = _font()
+    font = cjk_font()
     body = ParagraphStyle("body", fontName=font, fontSize=11, leading=17, wordWrap="CJK")
     small = ParagraphStyle("small", parent=body, fontSize=9, leading=13)
     title = ParagraphStyle("title", parent=body, fontSize=20, leading=28, alignment=1)
@@ -147,7 +103,7 @@ def render(certificate: Certificate) -> bytes:
         [_p(_("出具日期"), body), _p(f"{issued:%Y-%m-%d}", body)],
     ]
     qr_block = [
-        _QrFlowable(url, 32 * mm),
+        QrFlowable(url, 32 * mm),
         _p(_("扫码核验真伪"), small),
         Paragraph(escape(url), latin),
     ]

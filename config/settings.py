@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "notifications",
     "orders",
     "events",
+    "wishes",  # the wish wall (心愿墙): reads orders' categories and eligibility, makes events
     "reports",
     "portal",
     "privacy",  # residents' personal data across orders and events: retention, export, erasure
@@ -388,6 +389,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "order_submit_ip": env("WENMING_ORDER_RATE_IP", "20/hour"),
         "order_submit_phone": env("WENMING_ORDER_RATE_PHONE", "5/hour"),
+        # The wish wall's public form, per address.
+        "wish_submit_ip": env("WENMING_WISH_RATE_IP", "10/hour"),
         "auth_token": env("WENMING_AUTH_TOKEN_RATE", "20/minute"),
         # "Find my orders": SMS codes asked for and tried, per address and per phone.
         "phone_code_ip": env("WENMING_PHONE_CODE_RATE_IP", "20/hour"),

@@ -85,3 +85,23 @@ def mask(value: str) -> str:
     if not value:
         return ""
     return f"{value[:3]}****{value[-4:]}" if len(value) >= 7 else "****"
+
+
+# Digits as residents write them in free text: ASCII, full-width, and the Chinese numerals people
+# use to slip a number past a filter (幺 is how a "1" is read out on the phone).
+_TEXT_DIGITS = str.maketrans(
+    {chr(0xFF10 + i): str(i) for i in range(10)}
+    | dict(zip("零〇一幺二两三四五六七八九", "0011223456789", strict=True))
+)
+# A run of at least 7 digits (a landline without its area code is 7), allowing up to two
+# separators (space, dash, dot, bracket, slash) between any two of them.
+_NUMBER_IN_TEXT = re.compile(r"[0-9](?:[\s\-.·()（）/_—－]{0,2}[0-9]){6,}")
+
+
+def in_text(text: str) -> bool:
+    """Whether ``text`` holds something that reads as a phone number (mobile or landline).
+
+    For text shown to the public (a wish on the wish wall): a resident's number there would be
+    published, so it is refused and the number goes in the private field instead.
+    """
+    return bool(_NUMBER_IN_TEXT.search((text or "").translate(_TEXT_DIGITS)))

@@ -11,6 +11,7 @@ NAV = [
     ("portal:home", _("首页"), "all"),
     ("orders:new", _("我要点单"), "all"),
     ("events:calendar", _("活动月历"), "all"),
+    ("wishes:wall", _("心愿墙"), "all"),
     ("orders:volunteer_dashboard", _("志愿者接单"), "volunteer"),
     ("portal:today", _("今日工作"), "station"),
     ("orders:station_orders", _("站点管理"), "admin"),

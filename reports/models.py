@@ -45,7 +45,9 @@ class VillageMonthCategory(models.Model):
     volunteer_hours = models.DecimalField(
         _("志愿服务时长（小时）"), max_digits=10, decimal_places=1, default=0
     )
-    # orders_completed + events_done: what "served" means for coverage and the practice standard.
+    wishes_fulfilled = models.PositiveIntegerField(_("实现心愿"), default=0)
+    # orders_completed + events_done + wishes_fulfilled: what "served" means for coverage and
+    # the practice standard.
     services = models.PositiveIntegerField(_("服务次数"), default=0)
 
     class Meta:

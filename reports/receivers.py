@@ -51,6 +51,16 @@ def on_service_records_changed(sender, *, source_kind, source_id, **kwargs) -> N
         on_event_state_changed(sender, event_id=source_id)
 
 
+def on_wish_status_changed(sender, *, wish_id, to_status, **kwargs) -> None:
+    """A fulfilled wish is a service of its village (coverage)."""
+    if to_status != "fulfilled":
+        return
+    try:
+        services.refresh_wish(wish_id=wish_id)
+    except Exception:
+        logger.exception("could not refresh rollups for wish %s", wish_id)
+
+
 def on_plan_submitted(sender, *, town_id, **kwargs) -> None:
     """The coverage gap list says whether each station's plan is in (有计划)."""
     report_cache.bump(town_ids=[town_id])
@@ -115,3 +125,9 @@ def connect() -> None:
     else:
         event_state_changed.connect(on_event_state_changed, dispatch_uid="reports.events")
         plan_submitted.connect(on_plan_submitted, dispatch_uid="reports.plans")
+    try:
+        from wishes.signals import wish_status_changed
+    except ImportError:  # the wish wall is not installed
+        pass
+    else:
+        wish_status_changed.connect(on_wish_status_changed, dispatch_uid="reports.wishes")

@@ -26,6 +26,7 @@ from reports import figures
 from reports.models import OrderFact, TownMonth, VillageMonthCategory
 from stations.models import Town, Village
 from volunteers.models import ServiceRecord
+from wishes.models import Wish
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ COUNTERS = [
     "events_done",
     "attendance",
     "volunteer_hours",
+    "wishes_fulfilled",
 ]
 
 Key = tuple[int, int, dt.date, int]  # village, town, month, category
@@ -131,6 +133,17 @@ def aggregate_rollup(
     for row in qs:
         key = (row["event__village_id"], row["event__town_id"], row["m"], row["event__category_id"])
         rows[key]["volunteer_hours"] += row["h"] or 0
+
+    # A wish from the wish wall that a volunteer fulfilled is a service in its village, in the
+    # month it was fulfilled.
+    wishes = Wish.objects.filter(status=Wish.Status.FULFILLED)
+    if village_ids is not None:
+        wishes = wishes.filter(village_id__in=list(village_ids))
+    add(
+        wishes.filter(_in_months("fulfilled_at", months)),
+        _month("fulfilled_at"),
+        wishes_fulfilled=Count("id"),
+    )
     return dict(rows)
 
 
@@ -199,7 +212,7 @@ def _vmc_rows(rows: dict[Key, dict]) -> list[tuple]:
     ):
         counters = [c[name] for name in COUNTERS]
         counters[COUNTERS.index("volunteer_hours")] = Decimal(c["volunteer_hours"])
-        services = c["orders_completed"] + c["events_done"]
+        services = c["orders_completed"] + c["events_done"] + c["wishes_fulfilled"]
         out.append((village_id, town_id, month, category_id, *counters, services))
     return out
 
@@ -380,6 +393,14 @@ def refresh_event(*, event_id: int, village_id: int | None = None) -> None:
     months = {month_of(event.start), month_of(event.end)}
     for target in targets:
         refresh_village_months(village_id=target, months=months)
+
+
+def refresh_wish(*, wish_id: int) -> None:
+    """Bring the rollup rows of a fulfilled wish up to date: its village, the month it was
+    fulfilled (the only step that changes what the reports count)."""
+    wish = Wish.objects.filter(pk=wish_id).only("village_id", "fulfilled_at").first()
+    if wish is not None and wish.fulfilled_at is not None:
+        refresh_village_months(village_id=wish.village_id, months=[month_of(wish.fulfilled_at)])
 
 
 def rebuild(*, month: dt.date | None = None) -> dict[str, int]:

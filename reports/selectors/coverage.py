@@ -1,9 +1,9 @@
 """The coverage report (服务覆盖): served villages per unit, month and category, the 12-month
 trend and heat map, the gap list, and one village's detail.
 
-A village is served in a month when it had at least one completed order or done event in it
-(``VillageMonthCategory.services``). Reads only the rollups and small dimension tables: a fixed
-number of queries whatever the number of villages.
+A village is served in a month when it had at least one completed order, done event or fulfilled
+wish (wish wall) in it (``VillageMonthCategory.services``). Reads only the rollups and small
+dimension tables: a fixed number of queries whatever the number of villages.
 """
 
 from __future__ import annotations
@@ -342,6 +342,7 @@ class VillageMonth:
     services: int
     orders_completed: int
     events_done: int
+    wishes_fulfilled: int
     attendance: int
     orders_rated: int
     average_rating: float | None
@@ -359,6 +360,7 @@ DETAIL_COUNTERS = [
     "services",
     "orders_completed",
     "events_done",
+    "wishes_fulfilled",
     "attendance",
     "orders_rated",
     "stars_sum",
@@ -389,6 +391,7 @@ def village_detail(area: Area, month: dt.date) -> VillageDetail:
                 services=sum(v["services"] for v in in_month),
                 orders_completed=sum(v["orders_completed"] for v in in_month),
                 events_done=sum(v["events_done"] for v in in_month),
+                wishes_fulfilled=sum(v["wishes_fulfilled"] for v in in_month),
                 attendance=sum(v["attendance"] for v in in_month),
                 orders_rated=rated,
                 average_rating=round(sum(v["stars_sum"] for v in in_month) / rated, 2)

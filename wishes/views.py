@@ -110,7 +110,8 @@ def wish_new(request):
                     _("心愿已提交，实践站审核后会公开在心愿墙上。志愿者会通过手机号联系您。"),
                 )
                 return redirect(f"{request.path}?village={village.pk}&sent=1")
-        return render(request, "wishes/wish_form.html", context, status=400)
+        # Like the order form: the page again with the messages (a 400 would be a console error).
+        return render(request, "wishes/wish_form.html", context)
     context["sent"] = request.GET.get("sent") == "1"
     return render(request, "wishes/wish_form.html", context)
 

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "portal",
     "privacy",  # residents' personal data across orders and events: retention, export, erasure
     "config.apps.OpsConfig",  # health checks, deploy checks, `manage.py backup`
+    "kiosk",  # the station's touch-screen kiosk: places orders (channel kiosk), shows events
     "posters",  # station posters (HTML, PDF): reads stations, orders' menu, events' calendar URLs
 ]
 
@@ -391,6 +392,8 @@ REST_FRAMEWORK = {
         "order_submit_phone": env("WENMING_ORDER_RATE_PHONE", "5/hour"),
         # The wish wall's public form, per address.
         "wish_submit_ip": env("WENMING_WISH_RATE_IP", "10/hour"),
+        # Orders from one station kiosk (its link), whoever stands at it.
+        "kiosk_order": env("WENMING_KIOSK_RATE", "30/hour"),
         "auth_token": env("WENMING_AUTH_TOKEN_RATE", "20/minute"),
         # "Find my orders": SMS codes asked for and tried, per address and per phone.
         "phone_code_ip": env("WENMING_PHONE_CODE_RATE_IP", "20/hour"),
@@ -542,6 +545,8 @@ WENMING_CHECKIN_OPENS_MINUTES = env_int("WENMING_CHECKIN_OPENS_MINUTES", 60)
 WENMING_CHECKIN_CLOSES_MINUTES = env_int("WENMING_CHECKIN_CLOSES_MINUTES", 120)
 # The resident check-in code in the kiosk's QR rotates this often (seconds).
 WENMING_CHECKIN_TOKEN_SECONDS = env_int("WENMING_CHECKIN_TOKEN_SECONDS", 300)
+# The station kiosk goes back to its start screen after this many seconds without a touch.
+WENMING_KIOSK_IDLE_SECONDS = env_int("WENMING_KIOSK_IDLE_SECONDS", 60)
 # Points (积分) earned for confirmed hours, at most this many per day and per month of service.
 WENMING_POINTS_DAILY_CAP = env_int("WENMING_POINTS_DAILY_CAP", 100)
 WENMING_POINTS_MONTHLY_CAP = env_int("WENMING_POINTS_MONTHLY_CAP", 1000)

@@ -228,3 +228,9 @@ def test_links_page_query_count_is_constant(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("kiosk:links"))
     assert response.content.decode().count("data-link-id") == 8
+
+
+def test_station_page_links_to_the_kiosk_and_wish_review(client, station_head):
+    client.force_login(station_head)
+    html = client.get(reverse("orders:station_orders")).content.decode()
+    assert reverse("kiosk:links") in html and reverse("wishes:moderation") in html

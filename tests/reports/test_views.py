@@ -124,6 +124,7 @@ def test_village_drill_down(client, town_admin, october):
         "services": 1,
         "orders_completed": 0,
         "events_done": 1,
+        "wishes_fulfilled": 0,
         "attendance": 30,
         "orders_rated": 0,
         "average_rating": None,

@@ -540,6 +540,15 @@ CELERY_BEAT_SCHEDULE["orders-send-digests"] = {
     "task": "orders.send_digests",
     "schedule": crontab(minute=30, hour=8),
 }
+# Escalation: an order nobody accepted this many hours after it was received is offered to the
+# town detachment (town admin told), then to the city's matching characteristic detachment (city
+# admin told). Checked every 15 minutes; each climb is a timeline row.
+WENMING_ESCALATE_TOWN_HOURS = env_int("WENMING_ESCALATE_TOWN_HOURS", 24)
+WENMING_ESCALATE_CITY_HOURS = env_int("WENMING_ESCALATE_CITY_HOURS", 48)
+CELERY_BEAT_SCHEDULE["orders-escalate"] = {
+    "task": "orders.escalate",
+    "schedule": 15 * 60,  # seconds
+}
 # Event check-in opens this long before the start and closes this long after the end.
 WENMING_CHECKIN_OPENS_MINUTES = env_int("WENMING_CHECKIN_OPENS_MINUTES", 60)
 WENMING_CHECKIN_CLOSES_MINUTES = env_int("WENMING_CHECKIN_CLOSES_MINUTES", 120)

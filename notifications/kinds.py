@@ -31,6 +31,7 @@ class Kind(models.TextChoices):
     ORDER_COMPLETED = "order_completed", gettext_lazy("服务已完成")
     ORDER_CANCELLED = "order_cancelled", gettext_lazy("点单已取消")
     ORDER_REJECTED = "order_rejected", gettext_lazy("点单未通过")
+    ORDER_ESCALATED = "order_escalated", gettext_lazy("点单无人接单已升级")
     RATING_REMINDER = "rating_reminder", gettext_lazy("评价提醒")
     FOLLOW_UP_DUE = "follow_up_due", gettext_lazy("差评回访任务")
     FOLLOW_UP_OVERDUE = "follow_up_overdue", gettext_lazy("差评回访逾期")
@@ -60,6 +61,7 @@ SPECS: dict[str, Spec] = {
     Kind.ORDER_COMPLETED: Spec(default=(SMS,), allowed=(SMS,)),
     Kind.ORDER_CANCELLED: Spec(default=(SMS,), allowed=(SMS,)),
     Kind.ORDER_REJECTED: Spec(default=(SMS,), allowed=(SMS,)),
+    Kind.ORDER_ESCALATED: Spec(default=(INBOX,), allowed=(INBOX, E, SMS, W)),
     Kind.RATING_REMINDER: Spec(default=(SMS,), allowed=(SMS,)),
     Kind.FOLLOW_UP_DUE: Spec(default=(INBOX, SMS), allowed=(INBOX, E, SMS, W)),
     Kind.FOLLOW_UP_OVERDUE: Spec(default=(INBOX,), allowed=(INBOX, E, SMS, W)),
@@ -80,6 +82,11 @@ def link(path: str) -> str:
     return absolute_url(path)
 
 
+def _tier(code: str) -> str:
+    """An escalation tier's name (the codes of ``orders.models.Order.Tier``)."""
+    return {"town": _("镇街"), "city": _("市级")}.get(code, code)
+
+
 def title(kind: str, p: dict) -> str:
     """One line: the inbox list, the e-mail subject."""
     n = {"number": p.get("number", "")}
@@ -91,6 +98,8 @@ def title(kind: str, p: dict) -> str:
         Kind.ORDER_COMPLETED: _("点单 %(number)s 服务已完成") % n,
         Kind.ORDER_CANCELLED: _("点单 %(number)s 已取消") % n,
         Kind.ORDER_REJECTED: _("点单 %(number)s 未通过审核") % n,
+        Kind.ORDER_ESCALATED: _("点单 %(number)s 无人接单，已升级至%(tier)s")
+        % {**n, "tier": _tier(p.get("tier", ""))},
         Kind.RATING_REMINDER: _("请为点单 %(number)s 评价") % n,
         Kind.FOLLOW_UP_DUE: _("差评回访：点单 %(number)s") % n,
         Kind.FOLLOW_UP_OVERDUE: _("差评回访逾期：点单 %(number)s") % n,
@@ -121,6 +130,10 @@ def body(kind: str, p: dict, *, absolute: bool = False) -> str:
         "new": p.get("new", 0),
         "overdue": p.get("overdue", 0),
         "low": p.get("low", 0),
+        "escalated": p.get("escalated", 0),
+        "hours": p.get("hours", ""),
+        "tier": _tier(p.get("tier", "")),
+        "team": p.get("team", "") or _("（暂无匹配队伍）"),
         "month": p.get("month", ""),
         "station": p.get("station", ""),
         "title": p.get("title", ""),
@@ -131,6 +144,10 @@ def body(kind: str, p: dict, *, absolute: bool = False) -> str:
     texts = {
         Kind.ORDER_NEW: _("%(village)s 有新的点单 %(number)s：%(item)s。请及时审核或派单：%(url)s"),
         Kind.ORDER_OPEN: _("%(village)s 的点单 %(number)s（%(item)s）正在等待志愿者接单：%(url)s"),
+        Kind.ORDER_ESCALATED: _(
+            "%(village)s 的点单 %(number)s（%(item)s）%(hours)s 小时无人接单，已升级至%(tier)s，"
+            "由 %(team)s 承接。请协调接单或派单：%(url)s"
+        ),
         Kind.ORDER_RECEIVED: _(
             "【文明实践】您的点单 %(number)s（%(item)s）已收到，我们会尽快安排。查看进度：%(url)s"
         ),
@@ -164,7 +181,7 @@ def body(kind: str, p: dict, *, absolute: bool = False) -> str:
         ),
         Kind.DIGEST: _(
             "%(area)s %(day)s：新点单 %(new)s 个，超时未接单 %(overdue)s 个，"
-            "差评（1–2 星）%(low)s 个。详情：%(url)s"
+            "无人接单升级 %(escalated)s 个，差评（1–2 星）%(low)s 个。详情：%(url)s"
         ),
     }
     text = texts.get(kind)

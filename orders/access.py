@@ -6,7 +6,8 @@ module, so that one person gets one answer everywhere. Three rings, from the out
 1. **Sight** (``visible_orders``, ``may_see``): the admins of the order's area (station head,
    town admin, city centre), the volunteer who owns it, the members of the team that owns it,
    and the active volunteers of its town while it is open for claiming (who counts as "of its
-   town" is ``orders.eligibility``). Outside one's sight an order answers **404**
+   town" is ``orders.eligibility``); once it has climbed a tier (``orders.escalation``), also
+   the members of the team it is offered to there. Outside one's sight an order answers **404**
    (``NotInScope``), exactly like a number that does not exist: nobody learns what exists outside
    their area, nor about an order that is not (or no longer) open to them. So a volunteer who
    claims a ``submitted`` order (still waiting for the station's review) or one that another
@@ -34,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError, InvalidTransition, NotInScope, PermissionDenied
-from orders.eligibility import area_q, login_volunteer, volunteer_eligibility
+from orders.eligibility import area_q, login_volunteer, offered_q, volunteer_eligibility
 from orders.models import Order
 from stations.scope import scope_for
 from volunteers.models import Membership, Volunteer
@@ -60,7 +61,7 @@ def visible_orders(user) -> QuerySet[Order]:
     sight = scope.q() if scope.is_admin else Q(pk__in=[])
     volunteer = active_volunteer(user)
     if volunteer is not None:
-        sight |= Q(status__in=Order.CLAIMABLE) & area_q(volunteer)
+        sight |= Q(status__in=Order.CLAIMABLE) & (area_q(volunteer) | offered_q(volunteer))
         sight |= Q(accepted_by_id=volunteer.pk)
         sight |= Q(
             accepted_team_id__in=Membership.objects.filter(volunteer=volunteer).values("team_id")

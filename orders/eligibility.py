@@ -15,7 +15,9 @@ The rule:
 - **active** (在册): a volunteer taken off the register keeps their history but takes on no new
   work and earns no new hours.
 - **in the area**: a volunteer serves the town they live in. A place without a town (a city-wide
-  event) is every volunteer's area.
+  event) is every volunteer's area. An order that nobody took climbs the tiers
+  (``orders.escalation``) and is offered to a team: the members of that team, and of the teams
+  under it (a town detachment's squads), serve it wherever they live.
 - **skills**: whether the volunteer has the skill (service category) of the work. Skills rank and
   filter (the station head sees skilled volunteers first; a volunteer may list only the orders of
   their skills) but never refuse: a village is better served by a willing neighbour than by
@@ -34,7 +36,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from orders.models import VolunteerSkill
-from volunteers.models import Volunteer
+from volunteers.models import Membership, Volunteer
 
 
 @dataclass(frozen=True)
@@ -66,10 +68,20 @@ def login_volunteer(user) -> Volunteer | None:
         return None
 
 
+def team_members(team_id: int) -> QuerySet[Membership]:
+    """Memberships of a team and of the teams directly under it (a detachment's squads)."""
+    return Membership.objects.filter(Q(team_id=team_id) | Q(team__parent_id=team_id))
+
+
 def volunteer_eligibility(
-    volunteer: Volunteer | None, *, town_id: int | None, category_id: int | None = None
+    volunteer: Volunteer | None,
+    *,
+    town_id: int | None,
+    category_id: int | None = None,
+    team_id: int | None = None,
 ) -> Eligibility:
-    """May ``volunteer`` serve in ``town_id`` (``None``: city-wide)? See the module docstring.
+    """May ``volunteer`` serve in ``town_id`` (``None``: city-wide), or as a member of
+    ``team_id`` (the team an escalated order is offered to)? See the module docstring.
 
     ``skilled`` is looked up (one query) only when ``category_id`` is given.
     """
@@ -79,24 +91,28 @@ def volunteer_eligibility(
         category_id is not None
         and VolunteerSkill.objects.filter(volunteer=volunteer, category_id=category_id).exists()
     )
+    in_area = town_id is None or volunteer.town_id == town_id
+    if not in_area and team_id is not None:
+        in_area = team_members(team_id).filter(volunteer=volunteer).exists()
     return Eligibility(
-        volunteer=volunteer,
-        active=volunteer.is_active,
-        in_area=town_id is None or volunteer.town_id == town_id,
-        skilled=skilled,
+        volunteer=volunteer, active=volunteer.is_active, in_area=in_area, skilled=skilled
     )
 
 
 def eligible_volunteers(
-    *, town_id: int | None, category_id: int | None = None
+    *, town_id: int | None, category_id: int | None = None, team_id: int | None = None
 ) -> QuerySet[Volunteer]:
-    """The volunteers who may serve in ``town_id`` (``None``: city-wide).
+    """The volunteers who may serve in ``town_id`` (``None``: city-wide), and the members of
+    ``team_id`` (the team an escalated order is offered to).
 
     With ``category_id`` each row carries ``skilled`` (has that skill), for ranking and filtering.
     """
     qs = Volunteer.objects.filter(is_active=True)
     if town_id is not None:
-        qs = qs.filter(town_id=town_id)
+        area = Q(town_id=town_id)
+        if team_id is not None:
+            area |= Q(pk__in=team_members(team_id).values("volunteer_id"))
+        qs = qs.filter(area)
     if category_id is not None:
         qs = qs.annotate(
             skilled=Exists(
@@ -114,6 +130,17 @@ def area_q(volunteer: Volunteer, *, town: str = "town") -> Q:
     if not volunteer.is_active:
         return Q(pk__in=[])
     return Q(**{f"{town}_id": volunteer.town_id}) | Q(**{f"{town}__isnull": True})
+
+
+def offered_q(volunteer: Volunteer, *, team: str = "escalated_team") -> Q:
+    """Orders escalated to a team ``volunteer`` belongs to, or to the team above one of theirs
+    (a squad's member serves what its town detachment is offered). Inactive: nothing."""
+    if not volunteer.is_active:
+        return Q(pk__in=[])
+    mine = Membership.objects.filter(volunteer_id=volunteer.pk)
+    return Q(**{f"{team}_id__in": mine.values("team_id")}) | Q(
+        **{f"{team}_id__in": mine.filter(team__parent__isnull=False).values("team__parent_id")}
+    )
 
 
 def skilled_q(volunteer: Volunteer, *, category: str = "category") -> Q:

@@ -171,6 +171,13 @@ class Order(models.Model):
         API = "api", _("接口（热线等）")
         OPEN311 = "open311", _("Open311 接口")
 
+    class Tier(models.TextChoices):
+        """Who the order is offered to: the village first, then up the tiers (``escalation``)."""
+
+        VILLAGE = "village", _("村级")
+        TOWN = "town", _("镇街")
+        CITY = "city", _("市级")
+
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("待审核")
         OPEN = "open", _("待接单")
@@ -259,6 +266,32 @@ class Order(models.Model):
     needs_follow_up = models.BooleanField(_("需回访"), default=False)
     is_overdue = models.BooleanField(_("超时未接单"), default=False)
     reason = models.TextField(_("取消/驳回原因"), blank=True)
+    # Escalation (orders.escalation): the tier the order has climbed to while nobody accepted it,
+    # when it last climbed, and the team offered it there (the town detachment, or the city's
+    # characteristic detachment). Frozen once accepted: the tier that served it (reports).
+    tier = models.CharField(
+        _("服务层级"), max_length=10, choices=Tier.choices, default=Tier.VILLAGE, editable=False
+    )
+    escalated_at = models.DateTimeField(_("升级时间"), null=True, blank=True, editable=False)
+    escalated_team = models.ForeignKey(
+        Team,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="escalated_orders",
+        verbose_name=_("升级后承接队伍"),
+        editable=False,
+    )
+    # A low rating's follow-up may open a new order for the same resident and service.
+    follow_up_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="follow_up_orders",
+        verbose_name=_("回访来源点单"),
+        editable=False,
+    )
     # The station head's follow-up of a low rating (1–2 stars): when and what was done.
     followed_up_at = models.DateTimeField(_("回访时间"), null=True, blank=True)
     follow_up_note = models.TextField(_("回访记录"), blank=True)
@@ -311,6 +344,9 @@ class Order(models.Model):
                 name="order_stars_1_to_5",
             ),
             models.CheckConstraint(condition=Q(people__gte=1), name="order_people_positive"),
+            models.CheckConstraint(
+                condition=Q(tier__in=["village", "town", "city"]), name="order_tier_valid"
+            ),
             # An accepted order has one owner: a volunteer or a team.
             models.CheckConstraint(
                 condition=~Q(status__in=["accepted", "completed", "rated"])
@@ -428,6 +464,10 @@ class OrderStatusChange(models.Model):
         AUTO_OPENED = "auto_opened", _("自动开放接单")
         ASSIGNED = "assigned", _("派单对象")
         RATED = "rated", _("评价")
+        ESCALATED = "escalated", _("升级")
+        FOLLOWED_UP = "followed_up", _("差评回访")
+        FOLLOW_UP_ORDER = "follow_up_order", _("回访新开点单")
+        FOLLOW_UP_OF = "follow_up_of", _("回访来源点单")
 
     order = models.ForeignKey(
         Order, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("点单")
@@ -457,7 +497,9 @@ class OrderStatusChange(models.Model):
     note_kind = models.CharField(
         _("系统备注类别"), max_length=20, choices=NoteKind.choices, blank=True
     )
-    # assigned: {"who": name, "volunteer_id" | "team_id": id}; rated: {"stars": n, "comment": text}
+    # assigned: {"who": name, "volunteer_id" | "team_id": id}; rated: {"stars": n, "comment": text};
+    # escalated: {"tier": "town" | "city", "team": name, "team_id": id};
+    # follow_up_order / follow_up_of: {"number": the other order's number, "order_id": its id}
     note_data = models.JSONField(_("系统备注数据"), default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
@@ -504,6 +546,20 @@ class OrderStatusChange(models.Model):
             else:
                 text = ngettext("%(n)d 星", "%(n)d 星", stars)
             return text % {"n": stars, "comment": data.get("comment", "")}
+        if self.note_kind == self.NoteKind.ESCALATED:
+            tier = Order.Tier(data["tier"]).label if data.get("tier") in Order.Tier.values else ""
+            if data.get("team"):
+                return gettext("无人接单，已升级至%(tier)s：%(team)s") % {
+                    "tier": tier,
+                    "team": data["team"],
+                }
+            return gettext("无人接单，已升级至%(tier)s") % {"tier": tier}
+        if self.note_kind == self.NoteKind.FOLLOWED_UP:
+            return gettext("站长已回访群众")
+        if self.note_kind == self.NoteKind.FOLLOW_UP_ORDER:
+            return gettext("差评回访后新开点单 %(number)s") % {"number": data.get("number", "")}
+        if self.note_kind == self.NoteKind.FOLLOW_UP_OF:
+            return gettext("由点单 %(number)s 的差评回访新开") % {"number": data.get("number", "")}
         return self.note
 
 

@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from notifications.kinds import Kind
 from notifications.services import notify
-from orders.eligibility import eligible_volunteers
+from orders import escalation
+from orders.eligibility import eligible_volunteers, team_members
 from orders.models import Order, OrderStatusChange
 from stations.models import Position, Role
 from volunteers.models import Team
@@ -74,6 +75,27 @@ def village_volunteer_ids(order: Order) -> set[int]:
     )
 
 
+def city_admin_ids(order: Order) -> set[int]:
+    return set(
+        Role.objects.filter(kind=Role.Kind.CITY_ADMIN, city_id=order.town.city_id).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def tier_volunteer_ids(order: Order) -> set[int]:
+    """Logins of the active members of the team an escalated order is offered to (and of its
+    squads): those with the order's skill, or all of them when none has it."""
+    if not order.escalated_team_id:
+        return set()
+    members = eligible_volunteers(town_id=None, category_id=order.category_id).filter(
+        pk__in=team_members(order.escalated_team_id).values("volunteer_id"), user__isnull=False
+    )
+    rows = list(members.values_list("user_id", "skilled"))
+    skilled = {uid for uid, has in rows if has}
+    return skilled or {uid for uid, _has in rows}
+
+
 def _payload(order: Order, **extra) -> dict:
     return {
         "number": order.number,
@@ -94,12 +116,16 @@ def _station(order: Order) -> str:
 def on_change(*, order_id: int, change: OrderStatusChange) -> None:
     """Tell whoever must act after ``change`` (called by the service, inside its transaction)."""
     order = Order.objects.select_related(
-        "village", "menu_item", "accepted_by", "accepted_team"
+        "village", "town", "menu_item", "accepted_by", "accepted_team", "escalated_team"
     ).get(pk=order_id)
     cause = f"order:{order.pk}:change:{change.pk}"
     to = change.to_status
     resident = {"phones": [order.phone]}
-    if to == S.SUBMITTED:
+    if change.note_kind == OrderStatusChange.NoteKind.ESCALATED:
+        _on_escalated(order, change, cause)
+    elif change.from_status == to:
+        return  # a row that changes no status (a follow-up's note) tells nobody more
+    elif to == S.SUBMITTED:
         notify(
             cause=cause,
             kind=Kind.ORDER_NEW,
@@ -117,7 +143,7 @@ def on_change(*, order_id: int, change: OrderStatusChange) -> None:
             cause=cause,
             kind=Kind.ORDER_OPEN,
             payload=_payload(order, url=reverse("orders:volunteer_dashboard")),
-            users=village_volunteer_ids(order),
+            users=village_volunteer_ids(order) | tier_volunteer_ids(order),
         )
     elif to == S.ACCEPTED:
         notify(
@@ -154,6 +180,28 @@ def on_change(*, order_id: int, change: OrderStatusChange) -> None:
             kind=Kind.FOLLOW_UP_DUE,
             payload=_payload(order, url=_station(order), stars=order.stars, due=due.isoformat()),
             users=station_head_ids(order),
+        )
+
+
+def _on_escalated(order: Order, change: OrderStatusChange, cause: str) -> None:
+    """The tier's admin is told (town admin, then city admin); while the order is open for
+    claiming, the members of the team it is offered to as well."""
+    tier = change.note_data.get("tier", "")
+    admins = town_admin_ids(order) if tier == Order.Tier.TOWN else city_admin_ids(order)
+    team = order.escalated_team.name if order.escalated_team_id else ""
+    hours = escalation.hours_for(tier) if tier in dict(escalation.CLIMB) else ""
+    notify(
+        cause=cause,
+        kind=Kind.ORDER_ESCALATED,
+        payload=_payload(order, url=_station(order), tier=tier, team=team, hours=hours),
+        users=admins,
+    )
+    if order.may_claim:
+        notify(
+            cause=cause,
+            kind=Kind.ORDER_OPEN,
+            payload=_payload(order, url=reverse("orders:volunteer_dashboard")),
+            users=tier_volunteer_ids(order),
         )
 
 
@@ -205,15 +253,17 @@ def order_chase_follow_ups(*, now: dt.datetime | None = None) -> int:
 
 def order_send_digests(*, now: dt.datetime | None = None) -> int:
     """Each town admin and city admin gets one daily digest of their area (beat, 08:30): orders
-    new in the last 24 hours, overdue ones still waiting, and low ratings (1–2 stars) of the
-    last 24 hours; instead of a message per order. Nothing to report: no digest. Once a day:
-    the cause is the local date. Returns how many digests were written."""
+    new in the last 24 hours, overdue ones still waiting, orders that climbed a tier in the last
+    24 hours (escalated), and low ratings (1–2 stars) of the last 24 hours; instead of a
+    message per order. Nothing to report: no digest. Once a day: the cause is the local date.
+    Returns how many digests were written."""
     now = now or timezone.now()
     since = now - dt.timedelta(days=1)
     day = timezone.localtime(now).date().isoformat()
     counts = {
         "new": Count("pk", filter=Q(created_at__gte=since, created_at__lt=now)),
         "overdue": Count("pk", filter=Q(is_overdue=True, status__in=[S.SUBMITTED, S.OPEN])),
+        "escalated": Count("pk", filter=Q(escalated_at__gte=since, escalated_at__lt=now)),
         "low": Count("pk", filter=Q(stars__lte=2, rated_at__gte=since, rated_at__lt=now)),
     }
     per_town = {

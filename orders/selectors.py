@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders import access
-from orders.eligibility import area_q, eligible_volunteers, skilled_q
+from orders.eligibility import area_q, eligible_volunteers, offered_q, skilled_q
 from orders.models import MenuItem, Order, OrderStatusChange, ServiceCategory
 from stations.models import Position, Town, Village
 from volunteers.models import ServiceRecord, Team, Volunteer
@@ -118,9 +118,9 @@ def status_counts(qs: QuerySet[Order]) -> dict[str, int]:
 def open_orders_for_volunteer(
     volunteer: Volunteer, *, category_id: int | None = None, skills_only: bool = False
 ) -> QuerySet[Order]:
-    """Open orders a volunteer may claim (``orders.access``: claimable and in their area), their
-    own village first, then the rest of the town."""
-    qs = Order.objects.filter(area_q(volunteer), status__in=Order.CLAIMABLE)
+    """Open orders a volunteer may claim (``orders.access``: claimable and in their area, or
+    escalated to one of their teams), their own village first, then the rest."""
+    qs = Order.objects.filter(area_q(volunteer) | offered_q(volunteer), status__in=Order.CLAIMABLE)
     if category_id:
         qs = qs.filter(category_id=category_id)
     if skills_only:
@@ -169,9 +169,12 @@ def categories() -> QuerySet[ServiceCategory]:
 
 
 def assignable_volunteers(order: Order) -> QuerySet[Volunteer]:
-    """The volunteers the station may assign the order to (``orders.eligibility``): those with
-    the order's skill first, then those of the order's village."""
-    return eligible_volunteers(town_id=order.town_id, category_id=order.category_id).order_by(
+    """The volunteers the station may assign the order to (``orders.eligibility``: the town's,
+    and the members of the team an escalated order is offered to): those with the order's skill
+    first, then those of the order's village."""
+    return eligible_volunteers(
+        town_id=order.town_id, category_id=order.category_id, team_id=order.escalated_team_id
+    ).order_by(
         "-skilled",
         Case(
             When(home_village_id=order.village_id, then=Value(0)),

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_noop
 from core import dates
 from core import phone as phone_numbers
 from core.errors import InvalidInput, InvalidTransition, NotInScope
-from orders import access, notices, selectors
+from orders import access, escalation, notices, selectors
 from orders.eligibility import volunteer_eligibility
 from orders.models import MenuItem, Order, OrderNumberSequence, OrderStatusChange, TargetGroup
 from orders.signals import order_status_changed, orders_flagged_overdue
@@ -419,7 +419,9 @@ def order_assign(
     volunteer = team = None
     if volunteer_id:
         verdict = volunteer_eligibility(
-            Volunteer.objects.filter(pk=volunteer_id).first(), town_id=order.town_id
+            Volunteer.objects.filter(pk=volunteer_id).first(),
+            town_id=order.town_id,
+            team_id=order.escalated_team_id,
         )
         if not verdict.ok:
             # Off the register is said only of the area's own volunteers: of another town's
@@ -714,3 +716,61 @@ def order_flag_overdue(*, now: dt.datetime | None = None) -> int:
         flagged = Order.objects.filter(waiting, pk__in=ids).update(is_overdue=True, updated_at=now)
         transaction.on_commit(lambda: orders_flagged_overdue.send(sender=Order, order_ids=ids))
     return flagged
+
+
+# --- escalation up the tiers (村 → 镇 → 市) ----------------------------------------------------
+
+
+def order_escalate(*, order_id: int, tier: str, now: dt.datetime | None = None) -> bool:
+    """Offer a waiting order one tier up (``orders.escalation``): a timeline row, the tier's
+    team may claim it, its admin and volunteers are told. True if it climbed now.
+
+    Race-safe and idempotent: the conditional UPDATE matches only an order still waiting below
+    ``tier``, so two runs (or a run racing a claim) climb it once, and a claimed order stays.
+    """
+    now = now or timezone.now()
+    below = dict(escalation.CLIMB)[tier]
+    with transaction.atomic():
+        # skip_locked: an order being claimed or changed right now is left to the next run.
+        order = (
+            Order.objects.select_for_update(skip_locked=True)
+            .filter(pk=order_id, status__in=Order.WAITING, tier__in=below)
+            .first()
+        )
+        if order is None:
+            return False
+        team = escalation.team_for(order, tier)
+        try:
+            _transition(
+                order,
+                to=order.status,
+                actor=None,
+                actor_kind=Actor.SYSTEM,
+                note_kind=Note.ESCALATED,
+                note_data={"tier": tier, "team": team.name, "team_id": team.pk}
+                if team
+                else {"tier": tier},
+                extra=Q(tier__in=below),
+                tier=tier,
+                escalated_at=now,
+                escalated_team=team,
+            )
+        except InvalidTransition:
+            return False
+    return True
+
+
+def orders_escalate_due(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Climb every waiting order whose clock has run out: to the town after
+    ``WENMING_ESCALATE_TOWN_HOURS``, then to the city after ``WENMING_ESCALATE_CITY_HOURS``
+    (beat, every 15 minutes). Running it twice climbs each order once. Returns the counts."""
+    now = now or timezone.now()
+    counts: dict[str, int] = {}
+    for tier, _below in escalation.CLIMB:
+        ids = list(
+            Order.objects.filter(escalation.due_q(tier, now))
+            .order_by("created_at", "id")
+            .values_list("pk", flat=True)
+        )
+        counts[tier] = sum(order_escalate(order_id=pk, tier=tier, now=now) for pk in ids)
+    return counts

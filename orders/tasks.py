@@ -22,6 +22,17 @@ def flag_overdue() -> int:
     return flagged
 
 
+@shared_task(name="orders.escalate")
+def escalate() -> dict:
+    """Every 15 minutes (beat): offer unclaimed orders to the town, then the city tier."""
+    from orders.services import orders_escalate_due
+
+    counts = orders_escalate_due()
+    if any(counts.values()):
+        logger.info("escalated orders: %s", counts)
+    return counts
+
+
 @shared_task(name="orders.remind_ratings")
 def remind_ratings() -> int:
     """Daily (beat): remind residents to rate a completed order, once, 3 days after."""

@@ -47,6 +47,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    # PIPL: set when the address was erased (retention, or the resident's request; see
+    # notifications.services.addresses_erase). The row stays: what was sent, when, to which kind.
+    anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("消息通知")
@@ -76,7 +79,9 @@ class Notification(models.Model):
                 name="notification_channel_valid",
             ),
             models.CheckConstraint(
-                condition=Q(recipient__isnull=False) | ~Q(address=""),
+                condition=Q(recipient__isnull=False)
+                | ~Q(address="")
+                | Q(anonymised_at__isnull=False),
                 name="notification_has_recipient",
             ),
             # Delivery is idempotent per (cause, recipient, channel): writing the same cause
@@ -88,7 +93,7 @@ class Notification(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["cause", "address", "channel"],
-                condition=Q(recipient__isnull=True),
+                condition=Q(recipient__isnull=True, anonymised_at__isnull=True),
                 name="notification_once_per_address",
             ),
         ]

@@ -22,8 +22,8 @@ from core import phone as phone_numbers
 from core.errors import InvalidInput, NotInScope
 from core.queueing import delay_on_commit
 from notifications import backends, tasks
-from notifications.kinds import SPECS, USER_KINDS, Channel
-from notifications.models import Notification, NotificationPreference
+from notifications.kinds import SPECS, USER_KINDS, Channel, Kind
+from notifications.models import Notification, NotificationPreference, PhoneCode
 from stations.models import Position, Role
 from volunteers.models import Volunteer
 
@@ -206,12 +206,15 @@ def deliver(*, notification_id: int, now: dt.datetime | None = None) -> bool:
         if quiet is not None:
             Notification.objects.filter(pk=n.pk).update(state=State.PENDING, next_attempt_at=quiet)
             return False
+    # A one-time code is kept only until it is sent (or given up on): PhoneCode holds its hash.
+    spent = {"payload": {**n.payload, "code": ""}} if n.kind == Kind.PHONE_CODE else {}
     try:
         backends.for_channel(n.channel).send(n)
     except backends.DeliveryError as exc:
         attempts = n.attempts + 1
         given_up = attempts > len(BACKOFF)
         Notification.objects.filter(pk=n.pk).update(
+            **(spent if given_up else {}),
             state=State.FAILED if given_up else State.PENDING,
             attempts=F("attempts") + 1,
             last_error=str(exc)[:500],
@@ -220,6 +223,7 @@ def deliver(*, notification_id: int, now: dt.datetime | None = None) -> bool:
         logger.warning("notification %s (%s) failed: %s", n.pk, n.channel, exc)
         return False
     Notification.objects.filter(pk=n.pk).update(
+        **spent,
         state=State.SENT,
         attempts=F("attempts") + 1,
         sent_at=timezone.now(),
@@ -263,6 +267,48 @@ def resend(*, notification_ids: Iterable[int]) -> int:
         for pk in ids:  # broker down: the sweep sends them once it is back
             delay_on_commit(tasks.deliver, pk)
     return len(ids)
+
+
+# --- personal data (PIPL) ---------------------------------------------------------------------
+
+
+def _erasable(*, before: dt.datetime | None, phone: str, now: dt.datetime) -> tuple[Q, Q]:
+    history = Q(state__in=[State.SENT, State.FAILED], anonymised_at__isnull=True) & ~Q(address="")
+    codes = Q(used_at__isnull=False) | Q(expires_at__lte=now)
+    if before is not None:
+        history &= Q(created_at__lt=before)
+        codes &= Q(created_at__lt=before)
+    if phone:
+        history &= Q(address=phone, channel=Channel.SMS)
+        codes &= Q(phone=phone)
+    return history, codes
+
+
+def addresses_erasable(*, before: dt.datetime) -> int:
+    """How many notification addresses ``addresses_erase(before=…)`` would erase (dry run)."""
+    history, _codes = _erasable(before=before, phone="", now=timezone.now())
+    return Notification.objects.filter(history).count()
+
+
+def addresses_erase(
+    *, before: dt.datetime | None = None, phone: str = "", now: dt.datetime | None = None
+) -> dict[str, int]:
+    """Erase the phone numbers and e-mail addresses the outbox keeps, and the phone-code rows:
+    those older than ``before`` (retention: ``privacy.services.anonymise_expired``), or those of
+    ``phone`` (a resident's request: ``privacy.services.resident_erase``).
+
+    Only history is touched: messages still to be delivered and codes still valid stay, so an
+    erasure never silences a message on its way. Idempotent: erased rows carry
+    ``anonymised_at`` and are not counted again. Returns how many of each were erased.
+    """
+    if before is None and not phone:
+        raise ValueError("addresses_erase needs a cut-off or a phone")
+    now = now or timezone.now()
+    history, codes = _erasable(before=before, phone=phone, now=now)
+    with transaction.atomic():
+        notifications = Notification.objects.filter(history).update(address="", anonymised_at=now)
+        phone_codes, _by_model = PhoneCode.objects.filter(codes).delete()
+    return {"notifications": notifications, "phone_codes": phone_codes}
 
 
 # --- the inbox ---------------------------------------------------------------------------

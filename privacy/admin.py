@@ -7,7 +7,15 @@ from privacy.models import PersonalDataAction
 class PersonalDataActionAdmin(admin.ModelAdmin):
     """Read-only: the log is written by privacy.services only."""
 
-    list_display = ["created_at", "kind", "actor_username", "phone_masked", "orders", "checkins"]
+    list_display = [
+        "created_at",
+        "kind",
+        "actor_username",
+        "phone_masked",
+        "orders",
+        "checkins",
+        "notifications",
+    ]
     list_filter = ["kind"]
     date_hierarchy = "created_at"
 

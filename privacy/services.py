@@ -4,9 +4,13 @@ Three writes, each logged with a ``PersonalDataAction`` row in the same transact
 
 - ``anonymise_expired``: the names and phones on orders closed, and on check-ins at events ended,
   more than ``WENMING_RETENTION_DAYS`` ago are erased (Celery beat daily, ``manage.py
-  anonymise``). Idempotent: a row is erased once and marked ``anonymised_at``.
+  anonymise``), and so are the phone numbers and e-mail addresses of notifications sent (or
+  given up) that long ago and the one-time phone codes of then
+  (``notifications.services.addresses_erase``). Idempotent: a row is erased once and marked
+  ``anonymised_at`` (spent phone codes are deleted).
 - ``resident_export``: an area admin exports one resident's records in their area, by phone.
-- ``resident_erase``: an area admin erases (anonymises) them, on the resident's request.
+- ``resident_erase``: an area admin erases (anonymises) them, on the resident's request; the
+  outbox's copies of the phone (messages already sent, spent codes) go with them.
 
 Erasing keeps the rows: the orders, their history, ratings, check-in counts and every report
 figure stay, only who it was goes. The retention rule lives here, once, for both apps' rows.
@@ -30,6 +34,7 @@ from django.utils import timezone
 from core import phone as phone_numbers
 from core.errors import InvalidInput, NotInScope
 from events.models import CheckIn
+from notifications.services import addresses_erasable, addresses_erase
 from orders.models import Order
 from privacy.models import PersonalDataAction
 from stations.scope import scope_for
@@ -55,7 +60,9 @@ def retention_cutoff(now: dt.datetime | None = None) -> dt.datetime:
     return (now or timezone.now()) - dt.timedelta(days=settings.WENMING_RETENTION_DAYS)
 
 
-def _log(*, kind: str, actor=None, phone: str = "", orders: int, checkins: int) -> None:
+def _log(
+    *, kind: str, actor=None, phone: str = "", orders: int, checkins: int, notifications: int = 0
+) -> None:
     PersonalDataAction.objects.create(
         kind=kind,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -63,6 +70,7 @@ def _log(*, kind: str, actor=None, phone: str = "", orders: int, checkins: int) 
         phone_masked=phone_numbers.mask(phone) if phone else "",
         orders=orders,
         checkins=checkins,
+        notifications=notifications,
     )
 
 
@@ -80,8 +88,14 @@ def expired_checkins(now: dt.datetime | None = None) -> QuerySet[CheckIn]:
     return CheckIn.objects.filter(anonymised_at__isnull=True, event__end__lt=retention_cutoff(now))
 
 
+def expired_notification_addresses(now: dt.datetime | None = None) -> int:
+    """How many notification addresses are past the retention period (a dry run's count)."""
+    return addresses_erasable(before=retention_cutoff(now))
+
+
 def anonymise_expired(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """Erase names and phones past ``WENMING_RETENTION_DAYS``; returns what was erased.
+    """Erase names, phones and notification addresses past ``WENMING_RETENTION_DAYS``; returns
+    what was erased (``orders``, ``checkins``, ``notifications``, ``phone_codes``).
 
     Safe to run any number of times, and concurrently: each UPDATE only matches rows not yet
     anonymised, so a row is counted by one run only.
@@ -94,9 +108,15 @@ def anonymise_expired(*, now: dt.datetime | None = None) -> dict[str, int]:
             anonymised_at=now, **ERASED
         )
         checkins = expired_checkins(now).update(anonymised_at=now, **ERASED)
-        if orders or checkins:
-            _log(kind=PersonalDataAction.Kind.RETENTION, orders=orders, checkins=checkins)
-    return {"orders": orders, "checkins": checkins}
+        outbox = addresses_erase(before=retention_cutoff(now), now=now)
+        if orders or checkins or outbox["notifications"]:
+            _log(
+                kind=PersonalDataAction.Kind.RETENTION,
+                orders=orders,
+                checkins=checkins,
+                notifications=outbox["notifications"],
+            )
+    return {"orders": orders, "checkins": checkins, **outbox}
 
 
 # --- one resident's data, on request --------------------------------------------------------
@@ -163,11 +183,15 @@ def resident_erase(*, actor, phone: str) -> dict[str, int]:
         checkins = CheckIn.objects.filter(pk__in=[c.pk for c in records.checkins]).update(
             anonymised_at=now, **ERASED
         )
+        # The outbox keeps the phone only as an address messages went to: whoever the area,
+        # the resident asked for it to go (messages still on their way are left to arrive).
+        outbox = addresses_erase(phone=records.phone, now=now)
         _log(
             kind=PersonalDataAction.Kind.ERASE,
             actor=actor,
             phone=records.phone,
             orders=orders,
             checkins=checkins,
+            notifications=outbox["notifications"],
         )
-    return {"orders": orders, "checkins": checkins}
+    return {"orders": orders, "checkins": checkins, **outbox}

@@ -22,9 +22,16 @@ class Command(BaseCommand):
             done = {
                 "orders": services.expired_orders().count(),
                 "checkins": services.expired_checkins().count(),
+                "notifications": services.expired_notification_addresses(),
             }
-            text = _("将匿名化 %(orders)d 个点单、%(checkins)d 条签到（保留 %(days)d 天）。")
+            text = _(
+                "将匿名化 %(orders)d 个点单、%(checkins)d 条签到、%(notifications)d 条通知的"
+                "接收地址（保留 %(days)d 天）。"
+            )
         else:
             done = services.anonymise_expired()
-            text = _("已匿名化 %(orders)d 个点单、%(checkins)d 条签到（保留 %(days)d 天）。")
+            text = _(
+                "已匿名化 %(orders)d 个点单、%(checkins)d 条签到、%(notifications)d 条通知的"
+                "接收地址（保留 %(days)d 天）。"
+            )
         self.stdout.write(text % {**done, "days": days})

@@ -132,3 +132,8 @@ class FollowUpForm(forms.Form):
     note = forms.CharField(
         label=_("回访记录"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
+    reopen = forms.BooleanField(
+        label=_("为群众新开一个点单，重新安排服务"),
+        required=False,
+        help_text=_("新点单与本单关联，直接开放接单，并以短信告知群众新的查询链接。"),
+    )

@@ -126,12 +126,13 @@ def on_change(*, order_id: int, change: OrderStatusChange) -> None:
     elif change.from_status == to:
         return  # a row that changes no status (a follow-up's note) tells nobody more
     elif to == S.SUBMITTED:
-        notify(
-            cause=cause,
-            kind=Kind.ORDER_NEW,
-            payload=_payload(order, url=_station(order)),
-            users=station_head_ids(order),
-        )
+        if change.note_kind != OrderStatusChange.NoteKind.FOLLOW_UP_OF:  # the head opened it
+            notify(
+                cause=cause,
+                kind=Kind.ORDER_NEW,
+                payload=_payload(order, url=_station(order)),
+                users=station_head_ids(order),
+            )
         notify(
             cause=cause,
             kind=Kind.ORDER_RECEIVED,

@@ -675,20 +675,85 @@ def order_cancel(
         )
 
 
-def order_follow_up(*, order_id: int, actor, note: str) -> Order:
-    """The station head records the follow-up of a low rating (not a status change)."""
+def order_follow_up(*, order_id: int, actor, note: str, reopen: bool = False) -> Order:
+    """The station head records the follow-up of a low rating (a timeline row, no status
+    change). With ``reopen`` it also opens a new order for the same resident and service,
+    linked to this one (``follow_up_of``) and open for claiming at once, each order's timeline
+    naming the other; the resident gets the new order's tracking link by SMS.
+
+    ``InvalidTransition`` when no follow-up is due (or it was recorded), or, with ``reopen``,
+    when the resident's contact was erased or the service is no longer offered in the village.
+    """
     note = _text(note, "note", required=True, label=_("回访记录"))
     order = access.admin_order(actor, order_id)
-    updated = Order.objects.filter(pk=order.pk, needs_follow_up=True).update(
-        needs_follow_up=False,
-        followed_up_at=timezone.now(),
-        follow_up_note=note,
-        updated_at=timezone.now(),
-    )
-    if not updated:
-        raise InvalidTransition(_("该点单无需回访或已回访。"))
-    order.refresh_from_db()
+    if reopen:
+        if order.anonymised_at or not order.phone:
+            raise InvalidTransition(_("该点单的联系人信息已删除，不能新开点单。"))
+        menu_item = MenuItem.objects.get(pk=order.menu_item_id)
+        village = Village.objects.get(pk=order.village_id)
+        if not menu_item.is_active or not selectors.menu_item_offered_in(menu_item, village):
+            raise InvalidTransition(_("该服务项已不在本村的实践菜单中，不能新开点单。"))
+    now = timezone.now()
+    with transaction.atomic():
+        # The flag is the race guard: of two heads recording at once, one matches.
+        updated = Order.objects.filter(pk=order.pk, needs_follow_up=True).update(
+            needs_follow_up=False, followed_up_at=now, follow_up_note=note, updated_at=now
+        )
+        if not updated:
+            raise InvalidTransition(_("该点单无需回访或已回访。"))
+        order.refresh_from_db()
+        kind = _admin_kind(actor)
+        _record(
+            order,
+            from_status=order.status,
+            to_status=order.status,
+            actor=actor,
+            actor_kind=kind,
+            note_kind=Note.FOLLOWED_UP,
+        )
+        if reopen:
+            _open_follow_up_order(order, menu_item=menu_item, actor=actor, actor_kind=kind)
     return order
+
+
+def _open_follow_up_order(original: Order, *, menu_item: MenuItem, actor, actor_kind: str) -> Order:
+    """The new order a follow-up opens: the same resident, village and service, reviewed by the
+    head who opened it (so open for claiming at once). Inside the caller's transaction."""
+    now = timezone.now()
+    new = Order.objects.create(
+        number=_next_number(now),
+        tracking_token=new_tracking_token(),
+        status=S.SUBMITTED,
+        village_id=original.village_id,
+        town_id=original.town_id,
+        menu_item=menu_item,
+        category_id=menu_item.category_id,
+        name=original.name,
+        phone=original.phone,
+        description=original.description,
+        people=original.people,
+        target_group=original.target_group,
+        follow_up_of=original,
+    )
+    _record(
+        new,
+        from_status="",
+        to_status=S.SUBMITTED,
+        actor=actor,
+        actor_kind=actor_kind,
+        note_kind=Note.FOLLOW_UP_OF,
+        note_data={"number": original.number, "order_id": original.pk},
+    )
+    _record(
+        original,
+        from_status=original.status,
+        to_status=original.status,
+        actor=actor,
+        actor_kind=actor_kind,
+        note_kind=Note.FOLLOW_UP_ORDER,
+        note_data={"number": new.number, "order_id": new.pk},
+    )
+    return _transition(new, to=S.OPEN, actor=actor, actor_kind=actor_kind, opened_at=now)
 
 
 # --- overdue --------------------------------------------------------------------------------

@@ -426,7 +426,14 @@ def _admin_order(request, pk: int) -> Order:
     qs = access.administered_orders(request.user)
     return get_object_or_404(
         qs.select_related(
-            "village", "town", "menu_item", "category", "accepted_by", "accepted_team"
+            "village",
+            "town",
+            "menu_item",
+            "category",
+            "accepted_by",
+            "accepted_team",
+            "escalated_team",
+            "follow_up_of",
         ),
         pk=pk,
     )
@@ -450,6 +457,7 @@ def station_order_detail(request, pk: int):
         "assign_form": assign_form,
         "complete_form": CompleteForm(),
         "follow_up_form": FollowUpForm(),
+        "follow_up_orders": list(order.follow_up_orders.order_by("pk").only("pk", "number")),
     }
     context["service_records"] = records = selectors.service_records(order)
     context["has_pending_hours"] = any(r.status == r.Status.PENDING for r in records)
@@ -517,12 +525,13 @@ def station_order_action(request, pk: int, action: str):
         if not form.is_valid():
             messages.error(request, _("请填写回访记录。"))
         else:
+            reopen = form.cleaned_data["reopen"]
             _run(
                 request,
                 lambda: services.order_follow_up(
-                    order_id=order.pk, actor=user, note=form.cleaned_data["note"]
+                    order_id=order.pk, actor=user, note=form.cleaned_data["note"], reopen=reopen
                 ),
-                _("已记录回访。"),
+                _("已记录回访，并新开了关联点单。") if reopen else _("已记录回访。"),
             )
     elif action == "confirm-hours":
         _run(

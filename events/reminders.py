@@ -1,6 +1,6 @@
-"""The day before an event, its volunteers are reminded (inbox + SMS by default).
-
-Residents are not reminded yet: there is no subscription of a resident to a station to read.
+"""The day before an event, its volunteers are reminded (inbox + SMS by default), and so are
+the residents who subscribed, by phone, to the events of its village's station (SMS with an
+unsubscribe link; ``notifications.subscriptions``) when the event is published.
 """
 
 from __future__ import annotations
@@ -14,15 +14,17 @@ from django.utils import timezone
 from events.models import Event, EventVolunteer
 from notifications.kinds import Kind
 from notifications.services import notify
+from notifications.subscriptions import subscribers
 
 S = Event.State
 
 
 def event_remind_day_before(*, now: dt.datetime | None = None) -> int:
-    """Remind the volunteers of tomorrow's planned and published events (beat, daily 18:00).
+    """Remind the volunteers of tomorrow's planned and published events, and the subscribed
+    residents of tomorrow's published ones (beat, daily 18:00).
 
-    Once per event: the cause is ``event:<id>:day_before``. Returns how many events had
-    volunteers to remind.
+    Once per event and person: the cause is ``event:<id>:day_before``. Returns how many events
+    had someone to remind.
     """
     now = now or timezone.now()
     tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
@@ -39,24 +41,38 @@ def event_remind_day_before(*, now: dt.datetime | None = None) -> int:
         event_id__in=users, volunteer__is_active=True, volunteer__user__isnull=False
     ).values_list("event_id", "volunteer__user_id"):
         users[event_id].add(user_id)
+    residents: dict[int, list[tuple[str, str]]] = {}
+    published = {e.village_id for e in events if e.state == S.PUBLISHED and e.village_id}
+    for village_id, phone, token in subscribers(published).values_list(
+        "village_id", "phone", "token"
+    ):
+        residents.setdefault(village_id, []).append((phone, token))
     reminded = 0
     with transaction.atomic():
         for event in events:
-            if not users[event.pk]:
+            people = residents.get(event.village_id, []) if event.state == S.PUBLISHED else []
+            if not users[event.pk] and not people:
                 continue
             place = event.venue_address or (
                 event.venue_position.name if event.venue_position_id else ""
             )
-            notify(
-                cause=f"event:{event.pk}:day_before",
-                kind=Kind.EVENT_REMINDER,
-                payload={
-                    "title": event.title,
-                    "start": timezone.localtime(event.start).strftime("%Y-%m-%d %H:%M"),
-                    "place": place or (event.village.name if event.village_id else ""),
-                    "url": reverse("events:event_detail", args=[event.pk]),
-                },
-                users=users[event.pk],
-            )
+            payload = {
+                "title": event.title,
+                "start": timezone.localtime(event.start).strftime("%Y-%m-%d %H:%M"),
+                "place": place or (event.village.name if event.village_id else ""),
+                "url": reverse("events:event_detail", args=[event.pk]),
+            }
+            cause = f"event:{event.pk}:day_before"
+            notify(cause=cause, kind=Kind.EVENT_REMINDER, payload=payload, users=users[event.pk])
+            for phone, token in people:  # each message carries its own unsubscribe link
+                notify(
+                    cause=cause,
+                    kind=Kind.EVENT_NOTICE,
+                    payload={
+                        **payload,
+                        "unsubscribe": reverse("events:reminders_off", args=[token]),
+                    },
+                    phones=[phone],
+                )
             reminded += 1
     return reminded

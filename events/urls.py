@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from events.views import calendar, checkin, events, plans
+from events.views import calendar, checkin, events, plans, reminders
 
 
 class MonthSlug:
@@ -49,4 +49,6 @@ urlpatterns = [
     path("events/<int:pk>/<slug:action>/", events.event_action, name="event_action"),
     path("checkin/station/<int:pk>/", checkin.station_checkin, name="station_checkin"),
     path("checkin/station/<int:pk>/qr.<qrfmt:fmt>", checkin.station_qr, name="station_qr"),
+    path("reminders/", reminders.reminders_subscribe, name="reminders"),
+    path("reminders/off/<slug:token>/", reminders.reminders_unsubscribe, name="reminders_off"),
 ]

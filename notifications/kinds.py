@@ -39,6 +39,7 @@ class Kind(models.TextChoices):
     DIGEST = "digest", gettext_lazy("每日简报")
     PLAN_REMINDER = "plan_reminder", gettext_lazy("活动计划提醒")
     EVENT_REMINDER = "event_reminder", gettext_lazy("活动前一天提醒")
+    EVENT_NOTICE = "event_notice", gettext_lazy("订阅的活动预告")
 
 
 INBOX, E, SMS, W = Channel.INBOX, Channel.EMAIL, Channel.SMS, Channel.WECHAT
@@ -69,6 +70,7 @@ SPECS: dict[str, Spec] = {
     Kind.DIGEST: Spec(default=(INBOX, E), allowed=(INBOX, E, W)),
     Kind.PLAN_REMINDER: Spec(default=(INBOX, SMS), allowed=(INBOX, E, SMS, W)),
     Kind.EVENT_REMINDER: Spec(default=(INBOX, SMS), allowed=(INBOX, E, SMS, W)),
+    Kind.EVENT_NOTICE: Spec(default=(SMS,), allowed=(SMS,)),
 }
 
 # Kinds a login may tune on the preferences page (those sent to residents by phone are not).
@@ -106,6 +108,7 @@ def title(kind: str, p: dict) -> str:
         Kind.PHONE_CODE: _("短信验证码"),
         Kind.PLAN_REMINDER: _("请提交 %(month)s 活动计划") % {"month": p.get("month", "")},
         Kind.EVENT_REMINDER: _("明天的活动：%(title)s") % {"title": p.get("title", "")},
+        Kind.EVENT_NOTICE: _("明天的活动：%(title)s") % {"title": p.get("title", "")},
         Kind.DIGEST: _("%(area)s 每日简报 %(day)s")
         % {"area": p.get("area", ""), "day": p.get("day", "")},
     }
@@ -139,6 +142,7 @@ def body(kind: str, p: dict, *, absolute: bool = False) -> str:
         "title": p.get("title", ""),
         "start": p.get("start", ""),
         "place": p.get("place", ""),
+        "unsubscribe": link(p.get("unsubscribe", "")) if absolute else p.get("unsubscribe", ""),
         "url": url,
     }
     texts = {
@@ -178,6 +182,10 @@ def body(kind: str, p: dict, *, absolute: bool = False) -> str:
         ),
         Kind.EVENT_REMINDER: _(
             "提醒：“%(title)s”将于 %(start)s 在 %(place)s 举行，请准时参加：%(url)s"
+        ),
+        Kind.EVENT_NOTICE: _(
+            "【文明实践】明天 %(start)s，%(place)s 举行“%(title)s”，欢迎参加：%(url)s "
+            "退订：%(unsubscribe)s"
         ),
         Kind.DIGEST: _(
             "%(area)s %(day)s：新点单 %(new)s 个，超时未接单 %(overdue)s 个，"

@@ -166,3 +166,43 @@ class PhoneCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone[:3]}****{self.phone[-4:]}"
+
+
+class EventSubscription(models.Model):
+    """A resident's subscription, by phone and without an account, to the day-before reminders
+    of the events of one village's station (``events.reminders``).
+
+    It counts once the phone has been proven with a one-time SMS code (``confirmed_at``); every
+    reminder carries the unsubscribe link (``token``). Unsubscribing deletes the row; the
+    retention run deletes unconfirmed rows (``notifications.subscriptions``).
+    """
+
+    phone = models.CharField(_("手机号"), max_length=11)
+    village = models.ForeignKey(
+        "stations.Village",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("村（社区）"),
+    )
+    # The unsubscribe link's key: random, never derived from the phone.
+    token = models.CharField(_("退订令牌"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("活动提醒订阅")
+        verbose_name_plural = _("活动提醒订阅")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["phone", "village"], name="event_subscription_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["village"],
+                condition=Q(confirmed_at__isnull=False),
+                name="event_subscription_live",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.phone[:3]}****{self.phone[-4:]} · {self.village_id}"

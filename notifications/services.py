@@ -23,7 +23,12 @@ from core.errors import InvalidInput, NotInScope
 from core.queueing import delay_on_commit
 from notifications import backends, tasks
 from notifications.kinds import SPECS, USER_KINDS, Channel, Kind
-from notifications.models import Notification, NotificationPreference, PhoneCode
+from notifications.models import (
+    EventSubscription,
+    Notification,
+    NotificationPreference,
+    PhoneCode,
+)
 from stations.models import Position, Role
 from volunteers.models import Volunteer
 
@@ -34,6 +39,8 @@ State = Notification.State
 BACKOFF = [60, 300, 1800, 7200, 21600]
 # How long a worker may hold a row while sending before the sweep offers it to another.
 LEASE = dt.timedelta(minutes=5)
+# An event-reminder subscription not confirmed within this is dropped by the retention run.
+UNCONFIRMED_SUBSCRIPTION_KEPT = dt.timedelta(days=1)
 
 
 def _mobile(value: str) -> str:
@@ -298,17 +305,26 @@ def addresses_erase(
     ``phone`` (a resident's request: ``privacy.services.resident_erase``).
 
     Only history is touched: messages still to be delivered and codes still valid stay, so an
-    erasure never silences a message on its way. Idempotent: erased rows carry
-    ``anonymised_at`` and are not counted again. Returns how many of each were erased.
+    erasure never silences a message on its way. A resident's request also deletes their
+    event-reminder subscriptions; retention deletes subscriptions never confirmed.
+    Idempotent: erased rows carry ``anonymised_at`` and are not counted again. Returns how
+    many of each were erased.
     """
     if before is None and not phone:
         raise ValueError("addresses_erase needs a cut-off or a phone")
     now = now or timezone.now()
     history, codes = _erasable(before=before, phone=phone, now=now)
+    if phone:  # the resident asked: their subscriptions to event reminders go too
+        subscriptions = Q(phone=phone)
+    else:  # retention: a subscription never confirmed is of no use after its code expired
+        subscriptions = Q(
+            confirmed_at__isnull=True, created_at__lt=now - UNCONFIRMED_SUBSCRIPTION_KEPT
+        )
     with transaction.atomic():
         notifications = Notification.objects.filter(history).update(address="", anonymised_at=now)
         phone_codes, _by_model = PhoneCode.objects.filter(codes).delete()
-    return {"notifications": notifications, "phone_codes": phone_codes}
+        subs, _by_model = EventSubscription.objects.filter(subscriptions).delete()
+    return {"notifications": notifications, "phone_codes": phone_codes, "subscriptions": subs}
 
 
 # --- the inbox ---------------------------------------------------------------------------

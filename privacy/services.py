@@ -95,7 +95,8 @@ def expired_notification_addresses(now: dt.datetime | None = None) -> int:
 
 def anonymise_expired(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Erase names, phones and notification addresses past ``WENMING_RETENTION_DAYS``; returns
-    what was erased (``orders``, ``checkins``, ``notifications``, ``phone_codes``).
+    what was erased (``orders``, ``checkins``, ``notifications``, ``phone_codes``,
+    ``subscriptions``).
 
     Safe to run any number of times, and concurrently: each UPDATE only matches rows not yet
     anonymised, so a row is counted by one run only.

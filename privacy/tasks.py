@@ -17,7 +17,8 @@ def anonymise_expired() -> dict[str, int]:
     if any(done.values()):
         logger.info(
             "anonymised %(orders)d orders, %(checkins)d check-ins, %(notifications)d "
-            "notification addresses; deleted %(phone_codes)d spent phone codes",
+            "notification addresses; deleted %(phone_codes)d spent phone codes and "
+            "%(subscriptions)d unconfirmed reminder subscriptions",
             done,
         )
     return done

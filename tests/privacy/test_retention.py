@@ -73,6 +73,7 @@ def test_idempotent_second_run_changes_nothing(make_order, make_checkin, now):
         "checkins": 0,
         "notifications": 0,
         "phone_codes": 0,
+        "subscriptions": 0,
     }
     out = StringIO()
     call_command("anonymise", stdout=out)

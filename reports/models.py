@@ -102,6 +102,9 @@ class OrderFact(models.Model):
     )
     # The door the order came in through (``Order.Channel``): the orders report counts by it.
     channel = models.CharField(_("点单渠道"), max_length=10, default="web")
+    # The tier the order had climbed to (orders.escalation): frozen once accepted, so for a
+    # served order the tier that served it.
+    tier = models.CharField(_("服务层级"), max_length=10, default="village")
     created_month = models.DateField(_("收到月份"))
     accepted_month = models.DateField(_("接单月份"), null=True, blank=True)
     completed_month = models.DateField(_("完成月份"), null=True, blank=True)

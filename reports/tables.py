@@ -280,6 +280,7 @@ def order_tables(report: OrdersReport) -> list[Table]:
         "platform": (_("按服务平台"), _("服务平台")),
         "team": (_("按队伍"), _("队伍")),
         "channel": (_("按点单渠道"), _("点单渠道")),
+        "tier": (_("按服务层级（无人接单逐级上交）"), _("服务层级")),
     }
     out = [
         Table(

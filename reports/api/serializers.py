@@ -179,6 +179,11 @@ class OrderChannelGroup(OrderKpis):
     name = serializers.CharField()
 
 
+class TierGroup(OrderKpis):
+    tier = serializers.ChoiceField(choices=["village", "town", "city"])
+    name = serializers.CharField()
+
+
 class OrdersSerializer(serializers.Serializer):
     to = serializers.CharField()
     level = serializers.CharField()
@@ -188,6 +193,7 @@ class OrdersSerializer(serializers.Serializer):
     by_platform = OrderGroup(many=True)
     by_team = OrderGroup(many=True)
     by_channel = OrderChannelGroup(many=True)
+    by_tier = TierGroup(many=True)
 
     def get_fields(self):
         fields = super().get_fields()

@@ -1,5 +1,6 @@
 """The orders report (点单统计): order KPIs over a range of months, in total and per town,
-category, platform and team, read from ``OrderFact``."""
+category, platform, team and tier (村级/镇街/市级: the tier the order had climbed to when it was
+accepted, i.e. the tier that served it), read from ``OrderFact``."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from reports.selectors.area import Area, Report
 from stations.models import Town
 from volunteers.models import Team
 
-ORDER_DIMENSIONS = ["town", "category", "platform", "team", "channel"]
+ORDER_DIMENSIONS = ["town", "category", "platform", "team", "channel", "tier"]
 
 
 def _median_hours(seconds: list[int]) -> float | None:
@@ -49,6 +50,12 @@ class OrderChannelGroup(OrderKpis):
     """The figures of one door (``Order.Channel``): web, kiosk, proxy, API, Open311."""
 
     channel: str = ""
+    name: str = ""
+
+
+@dataclass
+class TierGroup(OrderKpis):
+    tier: str = ""
     name: str = ""
 
 
@@ -87,6 +94,8 @@ class OrdersReport(Report):
     by_platform: list[OrderGroup]
     by_team: list[OrderGroup]
     by_channel: list[OrderChannelGroup]
+    # Every tier, village to city, even with nothing in it: escalation is read at a glance.
+    by_tier: list[TierGroup]
     # The next moment an order in the range becomes overdue: the figures hold until then (a
     # cached page is recomputed after it). Not part of the JSON.
     fresh_until: dt.datetime | None = None
@@ -99,8 +108,8 @@ class OrdersReport(Report):
 
 
 def orders(area: Area, start: dt.date, end: dt.date) -> OrdersReport:
-    """Order KPIs for the months ``start``..``end``, in total and per town, category, platform
-    and team.
+    """Order KPIs for the months ``start``..``end``, in total and per town, category, platform,
+    team and tier.
 
     Each count counts in the month its moment happened (see README "Report figures"):
     received, accepted, completed, rated; overdue in the month the order was received. The
@@ -120,6 +129,7 @@ def orders(area: Area, start: dt.date, end: dt.date) -> OrdersReport:
         "platform_id",
         "team_id",
         "channel",
+        "tier",
         "created_month",
         "accepted_month",
         "completed_month",
@@ -137,7 +147,22 @@ def orders(area: Area, start: dt.date, end: dt.date) -> OrdersReport:
 
     now = timezone.now()
     fresh_until = None
-    for town, category, platform, team, channel, cm, am, dm, rm, acc_s, comp_s, stars, due in facts:
+    for (
+        town,
+        category,
+        platform,
+        team,
+        channel,
+        tier,
+        cm,
+        am,
+        dm,
+        rm,
+        acc_s,
+        comp_s,
+        stars,
+        due,
+    ) in facts:
         overdue = figures.counts_as_overdue(due, now)
         if due is not None and not overdue and within(cm):
             fresh_until = due if fresh_until is None else min(fresh_until, due)
@@ -148,6 +173,7 @@ def orders(area: Area, start: dt.date, end: dt.date) -> OrdersReport:
             groups["platform"][platform],
             groups["team"][team],
             groups["channel"][channel],
+            groups["tier"][tier],
         )
         for t in tallies:
             if within(cm):
@@ -175,7 +201,7 @@ def orders(area: Area, start: dt.date, end: dt.date) -> OrdersReport:
     }
     by: dict[str, list] = {}
     for dim in ORDER_DIMENSIONS:
-        if dim == "channel":
+        if dim in ("channel", "tier"):
             continue
         rows = [
             OrderGroup(**tally.kpis(), id=key, name=names[dim].get(key, "") if key else "")
@@ -198,5 +224,9 @@ def orders(area: Area, start: dt.date, end: dt.date) -> OrdersReport:
         by_platform=by["platform"],
         by_team=by["team"],
         by_channel=channel_rows,
+        by_tier=[
+            TierGroup(**groups["tier"][value].kpis(), tier=value, name=str(name))
+            for value, name in Order.Tier.choices
+        ],
         fresh_until=fresh_until,
     )

@@ -32,6 +32,8 @@ class Kind(models.TextChoices):
     ORDER_CANCELLED = "order_cancelled", gettext_lazy("点单已取消")
     ORDER_REJECTED = "order_rejected", gettext_lazy("点单未通过")
     ORDER_ESCALATED = "order_escalated", gettext_lazy("点单无人接单已升级")
+    ORDER_ASSIGNED = "order_assigned", gettext_lazy("派给我的点单")
+    ORDER_WITHDRAWN = "order_withdrawn", gettext_lazy("我接的点单已取消")
     RATING_REMINDER = "rating_reminder", gettext_lazy("评价提醒")
     FOLLOW_UP_DUE = "follow_up_due", gettext_lazy("差评回访任务")
     FOLLOW_UP_OVERDUE = "follow_up_overdue", gettext_lazy("差评回访逾期")
@@ -63,6 +65,8 @@ SPECS: dict[str, Spec] = {
     Kind.ORDER_CANCELLED: Spec(default=(SMS,), allowed=(SMS,)),
     Kind.ORDER_REJECTED: Spec(default=(SMS,), allowed=(SMS,)),
     Kind.ORDER_ESCALATED: Spec(default=(INBOX,), allowed=(INBOX, E, SMS, W)),
+    Kind.ORDER_ASSIGNED: Spec(default=(INBOX, SMS), allowed=(INBOX, E, SMS, W)),
+    Kind.ORDER_WITHDRAWN: Spec(default=(INBOX, SMS), allowed=(INBOX, E, SMS, W)),
     Kind.RATING_REMINDER: Spec(default=(SMS,), allowed=(SMS,)),
     Kind.FOLLOW_UP_DUE: Spec(default=(INBOX, SMS), allowed=(INBOX, E, SMS, W)),
     Kind.FOLLOW_UP_OVERDUE: Spec(default=(INBOX,), allowed=(INBOX, E, SMS, W)),
@@ -100,6 +104,8 @@ def title(kind: str, p: dict) -> str:
         Kind.ORDER_COMPLETED: _("点单 %(number)s 服务已完成") % n,
         Kind.ORDER_CANCELLED: _("点单 %(number)s 已取消") % n,
         Kind.ORDER_REJECTED: _("点单 %(number)s 未通过审核") % n,
+        Kind.ORDER_ASSIGNED: _("点单 %(number)s 已派给您") % n,
+        Kind.ORDER_WITHDRAWN: _("您接的点单 %(number)s 已取消") % n,
         Kind.ORDER_ESCALATED: _("点单 %(number)s 无人接单，已升级至%(tier)s")
         % {**n, "tier": _tier(p.get("tier", ""))},
         Kind.RATING_REMINDER: _("请为点单 %(number)s 评价") % n,
@@ -148,6 +154,13 @@ def body(kind: str, p: dict, *, absolute: bool = False) -> str:
     texts = {
         Kind.ORDER_NEW: _("%(village)s 有新的点单 %(number)s：%(item)s。请及时审核或派单：%(url)s"),
         Kind.ORDER_OPEN: _("%(village)s 的点单 %(number)s（%(item)s）正在等待志愿者接单：%(url)s"),
+        Kind.ORDER_ASSIGNED: _(
+            "%(village)s 的点单 %(number)s（%(item)s）已派给您，请与群众联系并按时服务：%(url)s"
+        ),
+        Kind.ORDER_WITHDRAWN: _(
+            "您接的 %(village)s 点单 %(number)s（%(item)s）已被取消，原因：%(reason)s，"
+            "无需再服务：%(url)s"
+        ),
         Kind.ORDER_ESCALATED: _(
             "%(village)s 的点单 %(number)s（%(item)s）%(hours)s 小时无人接单，已升级至%(tier)s，"
             "由 %(team)s 承接。请协调接单或派单：%(url)s"

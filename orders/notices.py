@@ -20,7 +20,7 @@ from orders import escalation
 from orders.eligibility import eligible_volunteers, team_members
 from orders.models import Order, OrderStatusChange
 from stations.models import Position, Role
-from volunteers.models import Team
+from volunteers.models import Team, Volunteer
 
 S = Order.Status
 Actor = OrderStatusChange.ActorKind
@@ -73,6 +73,23 @@ def village_volunteer_ids(order: Order) -> set[int]:
         )
         .values_list("user_id", flat=True)
     )
+
+
+def owner_ids(order: Order) -> set[int]:
+    """Logins of who serves the order: its volunteer; for a team, its captain, else its active
+    members (a team of sixty is not sent sixty text messages when it has a captain)."""
+    if order.accepted_by_id:
+        users = Volunteer.objects.filter(pk=order.accepted_by_id, user__isnull=False)
+    elif order.accepted_team_id:
+        team = Team.objects.filter(pk=order.accepted_team_id).values("captain_id").first() or {}
+        users = Volunteer.objects.filter(is_active=True, user__isnull=False)
+        if team.get("captain_id"):
+            users = users.filter(pk=team["captain_id"])
+        else:
+            users = users.filter(memberships__team_id=order.accepted_team_id)
+    else:
+        return set()
+    return set(users.values_list("user_id", flat=True))
 
 
 def city_admin_ids(order: Order) -> set[int]:
@@ -153,6 +170,13 @@ def on_change(*, order_id: int, change: OrderStatusChange) -> None:
             payload=_payload(order, url=_track(order), who=order.owner_label),
             **resident,
         )
+        if change.note_kind == OrderStatusChange.NoteKind.ASSIGNED:  # 派单: the one who serves
+            notify(
+                cause=cause,
+                kind=Kind.ORDER_ASSIGNED,
+                payload=_payload(order, url=reverse("orders:volunteer_dashboard")),
+                users=owner_ids(order),
+            )
     elif to == S.COMPLETED:
         notify(
             cause=cause,
@@ -167,6 +191,15 @@ def on_change(*, order_id: int, change: OrderStatusChange) -> None:
             payload=_payload(order, url=_track(order), reason=order.reason),
             **resident,
         )
+        if change.from_status in Order.IN_SERVICE:  # whoever was to serve it stops
+            notify(
+                cause=cause,
+                kind=Kind.ORDER_WITHDRAWN,
+                payload=_payload(
+                    order, url=reverse("orders:volunteer_dashboard"), reason=order.reason
+                ),
+                users=owner_ids(order),
+            )
     elif to == S.REJECTED:
         notify(
             cause=cause,

@@ -196,3 +196,44 @@ def test_station_head_may_choose_email(
 def test_skill_links_fixture_sanity(volunteer, lecture_category):
     assert VolunteerSkill.objects.filter(volunteer=volunteer, category=lecture_category).exists()
     assert dt.timedelta(days=3) == notices.RATING_REMINDER_AFTER
+
+
+def test_an_assigned_volunteer_is_told_and_a_cancellation_reaches_them(
+    head, tuanjie, menu_item, volunteer
+):
+    order = order_in_state(S.OPEN, village=tuanjie, menu_item=menu_item)
+    services.order_assign(order_id=order.pk, actor=head, volunteer_id=volunteer.pk)
+    assert rows(recipient=volunteer.user, kind=Kind.ORDER_ASSIGNED) == [
+        (Kind.ORDER_ASSIGNED, "inbox"),
+        (Kind.ORDER_ASSIGNED, "sms"),
+    ]
+    sms = Notification.objects.get(
+        recipient=volunteer.user, kind=Kind.ORDER_ASSIGNED, channel="sms"
+    )
+    assert sms.address == "13900001111" and order.number in sms.body
+    services.order_cancel(order_id=order.pk, actor=head, reason="群众已搬走")
+    told = Notification.objects.get(
+        recipient=volunteer.user, kind=Kind.ORDER_WITHDRAWN, channel="inbox"
+    )
+    assert "群众已搬走" in told.body
+
+
+def test_a_team_assignment_tells_the_captain_only(
+    head, tuanjie, menu_item, volunteer, town_volunteer
+):
+    team = volunteer.memberships.get().team
+    f.MembershipFactory(team=team, volunteer=town_volunteer)
+    team.captain = volunteer
+    team.save()
+    order = order_in_state(S.OPEN, village=tuanjie, menu_item=menu_item)
+    services.order_assign(order_id=order.pk, actor=head, team_id=team.pk)
+    told = set(
+        Notification.objects.filter(kind=Kind.ORDER_ASSIGNED).values_list("recipient", flat=True)
+    )
+    assert told == {volunteer.user_id}
+
+
+def test_a_claim_does_not_tell_the_claimer_they_were_assigned(tuanjie, menu_item, volunteer):
+    order = order_in_state(S.OPEN, village=tuanjie, menu_item=menu_item)
+    services.order_claim(order_id=order.pk, actor=volunteer.user)
+    assert not Notification.objects.filter(kind=Kind.ORDER_ASSIGNED).exists()

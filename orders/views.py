@@ -457,7 +457,10 @@ def station_order_detail(request, pk: int):
         "assign_form": assign_form,
         "complete_form": CompleteForm(),
         "follow_up_form": FollowUpForm(),
-        "follow_up_orders": list(order.follow_up_orders.order_by("pk").only("pk", "number")),
+        # Only a rated order's follow-up opens orders: spare the others the query.
+        "follow_up_orders": list(order.follow_up_orders.order_by("pk").only("pk", "number"))
+        if order.status == S.RATED
+        else [],
     }
     context["service_records"] = records = selectors.service_records(order)
     context["has_pending_hours"] = any(r.status == r.Status.PENDING for r in records)

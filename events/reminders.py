@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from events.models import Event, EventVolunteer
 from notifications.kinds import Kind
-from notifications.services import notify
+from notifications.services import notify, notify_phones
 from notifications.subscriptions import subscribers
 
 S = Event.State
@@ -64,15 +64,14 @@ def event_remind_day_before(*, now: dt.datetime | None = None) -> int:
             }
             cause = f"event:{event.pk}:day_before"
             notify(cause=cause, kind=Kind.EVENT_REMINDER, payload=payload, users=users[event.pk])
-            for phone, token in people:  # each message carries its own unsubscribe link
-                notify(
-                    cause=cause,
-                    kind=Kind.EVENT_NOTICE,
-                    payload={
-                        **payload,
-                        "unsubscribe": reverse("events:reminders_off", args=[token]),
-                    },
-                    phones=[phone],
-                )
+            # Each message carries its own unsubscribe link.
+            notify_phones(
+                cause=cause,
+                kind=Kind.EVENT_NOTICE,
+                messages=[
+                    (phone, {**payload, "unsubscribe": reverse("events:reminders_off", args=[t])})
+                    for phone, t in people
+                ],
+            )
             reminded += 1
     return reminded

@@ -181,6 +181,33 @@ def notify(
     return len(rows)
 
 
+def notify_phones(*, cause: str, kind: str, messages: Iterable[tuple[str, dict]]) -> int:
+    """``notify`` for residents' SMS that each carry a payload of their own (an unsubscribe
+    link): one write and one queued delivery for them all, however many. Same outbox rules:
+    inside the change's transaction, idempotent per (cause, phone). Returns the rows tried."""
+    cause = cause[:100]
+    now = timezone.now()
+    quiet = None if SPECS[kind].urgent else sms_quiet_until(now)
+    payloads = {_mobile(phone): payload for phone, payload in messages}
+    payloads.pop("", None)
+    rows = [
+        Notification(
+            cause=cause,
+            kind=kind,
+            channel=Channel.SMS,
+            address=phone,
+            payload=payload,
+            state=State.PENDING,
+            next_attempt_at=quiet or now,
+        )
+        for phone, payload in sorted(payloads.items())
+    ]
+    if rows:
+        Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        _queue_after_commit(cause)
+    return len(rows)
+
+
 def _queue_after_commit(cause: str) -> None:
     # Broker down: delay_on_commit logs it, and the rows wait in the outbox for the sweep.
     delay_on_commit(tasks.deliver_cause, cause)

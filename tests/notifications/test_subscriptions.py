@@ -170,3 +170,38 @@ def test_erasure_and_retention_drop_subscriptions(client, subscribed, tuanjie):
     assert not EventSubscription.objects.filter(pk=stale.pk).exists()
     assert addresses_erase(phone=PHONE)["subscriptions"] == 1
     assert not EventSubscription.objects.exists()
+
+
+def test_many_subscribers_cost_no_more_queries(
+    make_event,  # noqa: F811
+    tuanjie,
+    django_assert_max_num_queries,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with time_machine.travel(at(2026, 12, 1, 9, 0), tick=False):
+        make_event(state="published", start=at(2026, 12, 3, 9, 0))
+        make_event(state="published", start=at(2026, 12, 3, 15, 0), title="第二场")
+
+    def subscribe(n, start):
+        EventSubscription.objects.bulk_create(
+            EventSubscription(
+                phone=f"139{start + i:08d}",
+                village=tuanjie,
+                token=f"t{start + i}",
+                confirmed_at=at(2026, 11, 1, 9, 0),
+            )
+            for i in range(n)
+        )
+
+    subscribe(1, 0)
+    with time_machine.travel(at(2026, 12, 2, 18, 0), tick=False):
+        with CaptureQueriesContext(connection) as one:
+            reminders.event_remind_day_before()
+    Notification.objects.all().delete()
+    subscribe(40, 100)
+    with time_machine.travel(at(2026, 12, 2, 18, 0), tick=False):
+        with django_assert_max_num_queries(len(one)):
+            reminders.event_remind_day_before()
+    assert Notification.objects.filter(kind=Kind.EVENT_NOTICE).count() == 41 * 2

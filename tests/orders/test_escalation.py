@@ -152,8 +152,9 @@ def test_after_48_hours_the_matching_city_detachment_may_claim_it_from_another_t
     assert told(city_admin, Kind.ORDER_ESCALATED) == 1
     assert told(detachment_member.user, Kind.ORDER_OPEN) == 1
 
-    # Now it is on their dashboard and the same claim takes it.
-    assert open_order.number in client.get("/volunteer/").content.decode()
+    # Now it is on their dashboard, marked as escalated, and the same claim takes it.
+    dashboard = client.get("/volunteer/").content.decode()
+    assert open_order.number in dashboard and "无人接单，已升级至市级" in dashboard
     response = client.post(f"/volunteer/orders/{open_order.pk}/claim/")
     assert response.status_code == 302
     open_order.refresh_from_db()

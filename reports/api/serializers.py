@@ -180,7 +180,9 @@ class OrderChannelGroup(OrderKpis):
 
 
 class TierGroup(OrderKpis):
-    tier = serializers.ChoiceField(choices=["village", "town", "city"])
+    # Plain text: the same three values as the report's "level" enum, which a second enum would
+    # collide with in the schema.
+    tier = serializers.CharField(help_text="village | town | city (村级、镇街、市级)")
     name = serializers.CharField()
 
 

@@ -6,25 +6,15 @@ A ``WebhookDelivery`` row is written in the compile's transaction (the outbox); 
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import urllib.error
-import urllib.request
-
 from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
 from core.months import label
 from core.queueing import delay_on_commit
+from core.webhooks import post
 from events.models import PublishedCalendar, WebhookDelivery
 from events.tasks import deliver_webhook
-
-SIGNATURE_HEADER = "X-Wenming-Signature"
-
-
-def webhook_signature(body: bytes, secret: str) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def queue_webhooks(calendar: PublishedCalendar) -> None:
@@ -75,23 +65,15 @@ def webhook_deliver(*, delivery_id: int, final: bool = False, timeout: float = 1
         "X-Wenming-Month": label(delivery.calendar.month),
         "X-Wenming-Version": str(delivery.calendar.version),
     }
-    secret = settings.WENMING_CALENDAR_WEBHOOK_SECRET
-    if secret:
-        headers[SIGNATURE_HEADER] = webhook_signature(body, secret)
     now = timezone.now()
-    code, error = None, ""
-    if not delivery.url.lower().startswith(("http://", "https://")):
-        error = "unsupported URL scheme"
-    else:
-        request = urllib.request.Request(delivery.url, data=body, headers=headers, method="POST")  # noqa: S310 (URL from settings, scheme checked above)
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-                code = response.status
-        except urllib.error.HTTPError as exc:
-            code, error = exc.code, f"HTTP {exc.code}"
-        except (urllib.error.URLError, OSError) as exc:
-            error = str(getattr(exc, "reason", exc))[:500]
-    ok = code is not None and 200 <= code < 300
+    code, error = post(
+        delivery.url,
+        body,
+        headers=headers,
+        secret=settings.WENMING_CALENDAR_WEBHOOK_SECRET,
+        timeout=timeout,
+    )
+    ok = not error
     if ok:
         status = WebhookDelivery.Status.SUCCEEDED
     elif final:
@@ -102,7 +84,7 @@ def webhook_deliver(*, delivery_id: int, final: bool = False, timeout: float = 1
         status=status,
         attempts=F("attempts") + 1,
         response_code=code,
-        last_error="" if ok else error or f"HTTP {code}",
+        last_error=error,
         last_attempt_at=now,
         delivered_at=now if ok else None,
     )

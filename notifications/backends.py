@@ -11,24 +11,19 @@ A backend raises ``DeliveryError`` when the message did not go out; the outbox r
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
-import urllib.error
-import urllib.request
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import translation
 from django.utils.module_loading import import_string
 
+from core.webhooks import post
 from notifications import kinds
 from notifications.kinds import Channel
 
 logger = logging.getLogger(__name__)
-
-SIGNATURE_HEADER = "X-Wenming-Signature"
 
 
 class DeliveryError(Exception):
@@ -39,15 +34,8 @@ def mask_phone(value: str) -> str:
     return f"{value[:3]}****{value[-4:]}" if len(value) >= 7 else "****"
 
 
-def signature(body: bytes, secret: str) -> str:
-    """``sha256=<hex HMAC-SHA256 of the body>``, as the calendar webhook signs its POSTs."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
 def post_signed(url: str, data: dict, *, secret: str, delivery_id: int, timeout: float = 10):
     """POST ``data`` as JSON, signed when a secret is set; ``DeliveryError`` unless 2xx."""
-    if not url.lower().startswith(("http://", "https://")):
-        raise DeliveryError("unsupported URL scheme")
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
     headers = {
         "Content-Type": "application/json; charset=utf-8",
@@ -55,18 +43,9 @@ def post_signed(url: str, data: dict, *, secret: str, delivery_id: int, timeout:
         # The receiver may drop a repeat: a retry after a lost answer carries the same id.
         "Idempotency-Key": f"wenming-notification-{delivery_id}",
     }
-    if secret:
-        headers[SIGNATURE_HEADER] = signature(body, secret)
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310 (URL from settings, scheme checked above)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            code = response.status
-    except urllib.error.HTTPError as exc:
-        raise DeliveryError(f"HTTP {exc.code}") from None
-    except (urllib.error.URLError, OSError) as exc:
-        raise DeliveryError(str(getattr(exc, "reason", exc))[:300]) from None
-    if not 200 <= code < 300:
-        raise DeliveryError(f"HTTP {code}")
+    _code, error = post(url, body, headers=headers, secret=secret, timeout=timeout)
+    if error:
+        raise DeliveryError(error[:300])
 
 
 def _text(notification) -> tuple[str, str]:

@@ -76,14 +76,13 @@ def hit(scope: str, ident: str) -> int | None:
     return None
 
 
-def hit_phone(*, phone: str, ip: str) -> int | None:
-    """Count one submission against the phone budget of this address (see the docstring)."""
-    return hit(PHONE_SCOPE, f"{phone}@{ip}")
-
-
 def check_order_submit(*, ip: str, phone: str | None) -> int | None:
-    """Count a public submission against the IP and phone limits; seconds to wait, or None."""
+    """Count a public submission (the page's and the API's alike) against the address budget,
+    then the phone budget of this address (see the docstring); seconds to wait, or None.
+
+    ``phone`` is the normalised number, or None when what was typed is not one (then only the
+    address is counted)."""
     wait = hit(IP_SCOPE, ip)
     if wait is None and phone:
-        wait = hit_phone(phone=phone, ip=ip)
+        wait = hit(PHONE_SCOPE, f"{phone}@{ip}")
     return wait

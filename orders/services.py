@@ -162,6 +162,28 @@ def _transition(
     return order
 
 
+def _owner_transition(
+    order: Order, *, to: str, actor, worker: Volunteer | None, note: str, **updates
+) -> Order:
+    """A step taken on an accepted order by its worker (``access.worker_order``) or by an area
+    admin for them: completing it or giving it back. The one statement of "still held by the
+    owner we checked": the conditional UPDATE also matches the owning volunteer and team, so a
+    step decided for one owner never lands after the order was released and taken by another.
+    The audit row names the volunteer by given name, or the admin's kind.
+    """
+    kind, label = (Actor.VOLUNTEER, worker.given_name) if worker else (_admin_kind(actor), "")
+    return _transition(
+        order,
+        to=to,
+        actor=actor,
+        actor_kind=kind,
+        actor_label=label,
+        note=note,
+        extra=Q(accepted_by_id=order.accepted_by_id, accepted_team_id=order.accepted_team_id),
+        **updates,
+    )
+
+
 def _record(
     order: Order,
     *,
@@ -495,17 +517,13 @@ def order_complete(
     if not order.may_complete:
         raise access.wrong_state(order)
     credited_id = order.accepted_by_id or (worker.pk if worker else None)
-    kind, label = (Actor.VOLUNTEER, worker.given_name) if worker else (_admin_kind(actor), "")
     with transaction.atomic():
-        order = _transition(
+        order = _owner_transition(
             order,
             to=S.COMPLETED,
             actor=actor,
-            actor_kind=kind,
-            actor_label=label,
+            worker=worker,
             note=note,
-            # Still owned by the same volunteer/team we checked, not released meanwhile.
-            extra=Q(accepted_by_id=order.accepted_by_id, accepted_team_id=order.accepted_team_id),
             service_date=service_date,
             hours=hours,
             report=note,
@@ -574,16 +592,13 @@ def order_release(*, order_id: int, actor, reason: str) -> Order:
     order, worker = access.worker_order(actor, order_id, denied=_("只有接单志愿者或站长可以退单。"))
     if not order.may_release:
         raise access.wrong_state(order)
-    kind, label = (Actor.VOLUNTEER, worker.given_name) if worker else (_admin_kind(actor), "")
     with transaction.atomic():
-        return _transition(
+        return _owner_transition(
             order,
             to=S.OPEN,
             actor=actor,
-            actor_kind=kind,
-            actor_label=label,
+            worker=worker,
             note=reason,
-            extra=Q(accepted_by_id=order.accepted_by_id, accepted_team_id=order.accepted_team_id),
             accepted_by=None,
             accepted_team=None,
             accepted_at=None,

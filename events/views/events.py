@@ -41,12 +41,12 @@ def _managed_event(request, pk: int) -> Event:
 
 
 def _scope_villages(user):
+    """The villages an area admin may hold an event in (the scope's own filter), or None for a
+    station head, whose events are held at their station (the form then has no village)."""
     scope = scope_for(user)
-    if scope.everything:
-        return Village.objects.select_related("town")
-    if scope.town_ids:
-        return Village.objects.filter(town_id__in=scope.town_ids).select_related("town")
-    return None
+    if not (scope.everything or scope.town_ids):
+        return None
+    return scope.filter(Village.objects.select_related("town"), village="pk")
 
 
 @login_required

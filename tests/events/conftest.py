@@ -4,6 +4,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from events import services
 from tests import factories as f
@@ -13,6 +14,15 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 def at(*args) -> dt.datetime:
     return dt.datetime(*args, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def november_20():
+    """The clock stopped at 20 November 2026, 10:00 in Shanghai: December is next month's plan.
+    Modules use it for every test (``pytest.mark.usefixtures("november_20")``); a test that
+    needs another moment travels from there."""
+    with time_machine.travel(at(2026, 11, 20, 10, 0), tick=False):
+        yield
 
 
 @pytest.fixture

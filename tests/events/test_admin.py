@@ -1,18 +1,11 @@
 import datetime as dt
 
 import pytest
-import time_machine
 
 from events.models import CheckIn, Event, PublishedCalendar, WebhookDelivery
 from tests.events.conftest import at
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _now():
-    with time_machine.travel(at(2026, 11, 20, 10, 0), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("november_20")]
 
 
 def test_changelists_load_with_constant_queries(

@@ -18,13 +18,9 @@ from events.models import PublishedCalendar, WebhookDelivery
 from events.tasks import compile_month
 from tests.events.conftest import at
 
+pytestmark = pytest.mark.usefixtures("november_20")
+
 DEC = dt.date(2026, 12, 1)
-
-
-@pytest.fixture(autouse=True)
-def _now():
-    with time_machine.travel(at(2026, 11, 20, 10, 0), tick=False):
-        yield
 
 
 @pytest.mark.django_db

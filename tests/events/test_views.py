@@ -13,13 +13,7 @@ from events.models import CheckIn, Event, MonthlyPlan
 from tests import factories as f
 from tests.events.conftest import at
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _now():
-    with time_machine.travel(at(2026, 11, 20, 10, 0), tick=False):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("november_20")]
 
 
 @pytest.fixture

@@ -85,3 +85,24 @@ def test_api_phone_budget_from_one_address_leaves_the_owner_alone(api, form, ite
     # the address budget: A has spent 4 of 8 (the refused one counts too)
     assert [post(items[5], A, phone=f"1370000000{i}") for i in range(5)] == [201] * 4 + [429]
     assert Order.objects.count() == 8
+
+
+@pytest.mark.usefixtures("rates")
+@pytest.mark.parametrize("channel", ["page", "api"])
+def test_page_and_api_count_a_refused_attempt_alike(client, api, form, items, channel):
+    """One rule for both doors (orders.ratelimit.check_order_submit): every attempt with a
+    phone counts against that phone's budget, even one refused for another field, so the page
+    is not a way round the API's budget (it used to count the phone only for valid forms)."""
+    bad = {**form, "menu_item": items[0].pk, "name": ""}  # refused: the name is required
+    for _ in range(3):
+        if channel == "page":
+            assert client.post(NEW, bad, REMOTE_ADDR=A).status_code == 200
+        else:
+            assert api.post("/api/orders/", bad, format="json", REMOTE_ADDR=A).status_code == 400
+    page = client.post(NEW, {**form, "menu_item": items[1].pk}, REMOTE_ADDR=A)
+    assert page.status_code == 429
+    response = api.post(
+        "/api/orders/", {**form, "menu_item": items[2].pk}, format="json", REMOTE_ADDR=A
+    )
+    assert response.status_code == 429
+    assert Order.objects.count() == 0

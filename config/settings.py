@@ -486,6 +486,12 @@ CELERY_BEAT_SCHEDULE["privacy-anonymise-expired"] = {
     "task": "privacy.anonymise_expired",
     "schedule": crontab(minute=45, hour=3),
 }
+# The rollup refresh is queued after each change; this sweep drains what a broker outage or a
+# failed refresh left marked (reports.models.RollupPending).
+CELERY_BEAT_SCHEDULE["reports-refresh-pending"] = {
+    "task": "reports.refresh_pending",
+    "schedule": 60.0,
+}
 CELERY_BEAT_SCHEDULE["reports-rebuild-recent"] = {
     "task": "reports.rebuild_recent",
     "schedule": crontab(minute=15, hour=3),

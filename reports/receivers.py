@@ -1,45 +1,54 @@
-"""Keep the rollups current: each order or event transition refreshes the rows it touches; and
-keep the report cache honest: whatever a cached page shows (places, names, plans, volunteers)
-invalidates the pages of its town when it changes.
+"""Keep the rollups current: each order or event transition marks its village stale, in the
+same transaction (its audit row's ``post_save``), and queues the refresh for after the commit;
+and keep the report cache honest: whatever a cached page shows (places, names, plans,
+volunteers) invalidates the pages of its town when it changes.
 
-The workflow sends its signals on commit, so the base rows are final when these run. A failure
-here must never undo or block the resident's or volunteer's action, so it is logged; the
-nightly ``rebuild_rollups`` task heals any row a lost refresh left stale.
+The refresh never runs inside the resident's or volunteer's transaction and takes no lock
+there: ``reports.services.refresh_pending`` (a Celery task, and a sweep every minute) drains
+the markers, so a refresh that fails or a broker that is down delays the figures by a minute
+and loses nothing.
 """
 
-import logging
-
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from orders.models import Platform, ServiceCategory
+from events.models import Event
+from orders.models import Order, OrderStatusChange, Platform, ServiceCategory
 from reports import cache as report_cache
 from reports import services
 from stations.models import Position, Town, Village
 from volunteers.models import Team, Volunteer
 from volunteers.signals import service_records_changed, volunteers_changed
 
-logger = logging.getLogger(__name__)
 
-
-def on_order_status_changed(sender, *, order_id, **kwargs) -> None:
-    try:
-        services.refresh_order(order_id=order_id)
-    except Exception:
-        logger.exception("could not refresh rollups for order %s", order_id)
+def on_order_status_changed(sender, *, order_id, village_id=None, **kwargs) -> None:
+    """An order's figures may have changed (its status, its confirmed hours)."""
+    if village_id is None:
+        village_id = Order.objects.filter(pk=order_id).values_list("village_id", flat=True).first()
+    services.rollup_mark(village_ids=[village_id], order_id=order_id)
 
 
 def on_event_state_changed(sender, *, event_id, village_id=None, **kwargs) -> None:
-    try:
-        services.refresh_event(event_id=event_id, village_id=village_id)
-    except Exception:
-        logger.exception("could not refresh rollups for event %s", event_id)
+    """An event's figures may have changed: where it is now, and ``village_id`` if given."""
+    current = Event.objects.filter(pk=event_id).values_list("village_id", flat=True).first()
+    services.rollup_mark(village_ids=[village_id, current], event_id=event_id)
+
+
+def on_order_change_saved(sender, instance, created, **kwargs) -> None:
+    """Every order transition writes its ``OrderStatusChange`` in its transaction: the marker
+    joins it (``_record`` passes the order, so its village costs no query)."""
+    if created:
+        services.rollup_mark(village_ids=[instance.order.village_id], order_id=instance.order_id)
+
+
+def on_event_change_saved(sender, instance, created, **kwargs) -> None:
+    """As for orders: every event transition writes an ``EventStateChange``."""
+    if created:
+        services.rollup_mark(village_ids=[instance.event.village_id], event_id=instance.event_id)
 
 
 def on_event_volunteer_saved(sender, instance, created, **kwargs) -> None:
     """A volunteer added to an event already done (a late confirmation) changes its hours."""
-    event_id = instance.event_id
-    transaction.on_commit(lambda: on_event_state_changed(sender, event_id=event_id))
+    on_event_state_changed(sender, event_id=instance.event_id)
 
 
 def on_service_records_changed(sender, *, source_kind, source_id, **kwargs) -> None:
@@ -95,8 +104,14 @@ def on_plan_saved(sender, instance, **kwargs) -> None:
 
 def connect() -> None:
     """Connect to whichever workflow signals are installed."""
-    from events.models import EventVolunteer, MonthlyPlan
+    from events.models import EventStateChange, EventVolunteer, MonthlyPlan
 
+    post_save.connect(
+        on_order_change_saved, sender=OrderStatusChange, dispatch_uid="reports.order_change"
+    )
+    post_save.connect(
+        on_event_change_saved, sender=EventStateChange, dispatch_uid="reports.event_change"
+    )
     post_save.connect(on_event_volunteer_saved, sender=EventVolunteer, dispatch_uid="reports.ev")
     pre_save.connect(on_volunteer_saving, sender=Volunteer, dispatch_uid="reports.vol.pre")
     for name, signal in (("saved", post_save), ("deleted", post_delete)):
@@ -113,17 +128,10 @@ def connect() -> None:
                 dispatch_uid=f"reports.{model.__name__}",
             )
     try:
-        from orders.signals import order_status_changed
-    except ImportError:  # the orders workflow is not installed
-        pass
-    else:
-        order_status_changed.connect(on_order_status_changed, dispatch_uid="reports.orders")
-    try:
-        from events.signals import event_state_changed, plan_submitted
+        from events.signals import plan_submitted
     except ImportError:  # the events workflow is not installed
         pass
     else:
-        event_state_changed.connect(on_event_state_changed, dispatch_uid="reports.events")
         plan_submitted.connect(on_plan_submitted, dispatch_uid="reports.plans")
     try:
         from wishes.signals import wish_status_changed

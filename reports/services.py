@@ -19,12 +19,13 @@ from django.db.models import Count, DateField, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from core.months import TZ, bounds, month_of
+from core.queueing import delay_on_commit
 from events.models import Event, EventVolunteer
 from orders.models import Order, OrderStatusChange
 from reports import cache as report_cache
-from reports import figures
-from reports.models import OrderFact, TownMonth, VillageMonthCategory
-from stations.models import Town, Village
+from reports import figures, tasks
+from reports.models import OrderFact, RollupPending, TownMonth, VillageMonthCategory
+from stations.models import Village
 from volunteers.models import ServiceRecord
 from wishes.models import Wish
 
@@ -248,30 +249,115 @@ def _refresh_town_months(
     )
 
 
-def refresh_village_months(*, village_id: int, months: Iterable[dt.date]) -> int:
-    """Recompute the rollup rows of one village for some months; returns the rows written."""
+def _lock(namespace: int, key: int) -> None:
+    """Serialise the refreshes of one village (or town) until the transaction ends.
+
+    An advisory lock, not ``SELECT … FOR UPDATE`` on the village row: a new order's foreign
+    key takes a share lock on that row, so a row lock here would make residents wait for the
+    refresh. Every refresh takes its village's lock before its town's and holds one of each,
+    so two refreshes never wait for each other in a cycle. SQLite has one writer at a time.
+    """
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [namespace, key])
+
+
+# The first key of the two-key advisory lock form: a namespace of our own ("WM" and 0x10/0x11),
+# apart from the orders' submission locks.
+_VILLAGE_LOCK = 0x574D0010
+_TOWN_LOCK = 0x574D0011
+
+
+def _rewrite_village(*, village_id: int, months: Iterable[dt.date]) -> int:
+    """Recompute one village's rows for some months and its town's rows (the caller holds a
+    transaction and the village's lock)."""
     months = sorted({m for m in months if m is not None})
     if not months:
         return 0
-    with transaction.atomic():
-        # Two transitions in one village may refresh the same rows at once: lock the village so
-        # the second waits for the first instead of failing on the unique (village, month,
-        # category) constraint.
-        town_id = (
-            Village.objects.select_for_update()
-            .filter(pk=village_id)
-            .values_list("town_id", flat=True)
-            .first()
-        )
-        VillageMonthCategory.objects.filter(village_id=village_id, month__in=months).delete()
-        objs = _vmc_rows(aggregate_rollup(village_ids=[village_id], months=months))
-        _insert(VillageMonthCategory, VMC_FIELDS, objs)
-        if town_id is not None:
-            # Serialised per town as well: two villages of one town rewrite the same town rows.
-            Town.objects.select_for_update().filter(pk=town_id).exists()
-            _refresh_town_months(town_ids=[town_id], months=months)
-        report_cache.bump(town_ids=[town_id] if town_id is not None else None)
+    town_id = Village.objects.filter(pk=village_id).values_list("town_id", flat=True).first()
+    VillageMonthCategory.objects.filter(village_id=village_id, month__in=months).delete()
+    objs = _vmc_rows(aggregate_rollup(village_ids=[village_id], months=months))
+    _insert(VillageMonthCategory, VMC_FIELDS, objs)
+    if town_id is not None:
+        # Two villages of one town rewrite the same town rows.
+        _lock(_TOWN_LOCK, town_id)
+        _refresh_town_months(town_ids=[town_id], months=months)
+    report_cache.bump(town_ids=[town_id] if town_id is not None else None)
     return len(objs)
+
+
+def refresh_village_months(*, village_id: int, months: Iterable[dt.date]) -> int:
+    """Recompute the rollup rows of one village for some months; returns the rows written."""
+    with transaction.atomic():
+        _lock(_VILLAGE_LOCK, village_id)
+        return _rewrite_village(village_id=village_id, months=months)
+
+
+# --- the queued refresh: markers written with the change, drained by a task -----------------
+
+
+def rollup_mark(
+    *, village_ids: Iterable[int | None], order_id: int | None = None, event_id: int | None = None
+) -> None:
+    """Mark villages' rollups stale after an order's or event's change, and queue the refresh.
+
+    Call inside the change's transaction: the marker commits (or rolls back) with it, so the
+    refresh cannot be lost, and the task is queued only once it commits. Nothing here waits
+    for a lock: the refresh runs in a worker (in-process when Celery runs eagerly).
+    """
+    villages = sorted({v for v in village_ids if v})
+    if not villages:
+        return
+    RollupPending.objects.bulk_create(
+        [RollupPending(village_id=v, order_id=order_id, event_id=event_id) for v in villages]
+    )
+    delay_on_commit(tasks.refresh_pending)
+
+
+def refresh_village(*, village_id: int) -> int:
+    """Handle the village's markers: its orders' facts, then its rows for every month those
+    orders and events touch, once (however many changes queued up), in one transaction that
+    also deletes the markers. Returns the rollup rows written. A failure rolls it all back and
+    leaves the markers for the next sweep."""
+    with transaction.atomic():
+        # Taken before reading the markers and the orders: a second refresh of the village
+        # waits here and then reads the state the first one left, never an older one.
+        _lock(_VILLAGE_LOCK, village_id)
+        pending = list(
+            RollupPending.objects.filter(village_id=village_id).values_list(
+                "id", "order_id", "event_id"
+            )
+        )
+        if not pending:
+            return 0
+        order_ids = sorted({o for _, o, _ in pending if o})
+        event_ids = sorted({e for _, _, e in pending if e})
+        months = _refresh_facts(order_ids=order_ids)
+        for start, end in Event.objects.filter(pk__in=event_ids).values_list("start", "end"):
+            months |= {month_of(start), month_of(end)}
+        written = _rewrite_village(village_id=village_id, months=months)
+        RollupPending.objects.filter(pk__in=[p[0] for p in pending]).delete()
+    return written
+
+
+def refresh_pending() -> dict[str, int]:
+    """Drain the markers, village by village (each in its own transaction, so one failing
+    village neither blocks nor undoes the others). What fails is logged and stays marked:
+    the next task or the periodic sweep retries it."""
+    villages = list(
+        RollupPending.objects.order_by("village_id").values_list("village_id", flat=True).distinct()
+    )
+    done = failed = 0
+    for village_id in villages:
+        try:
+            refresh_village(village_id=village_id)
+        except Exception:
+            failed += 1
+            logger.exception("could not refresh rollups for village %s", village_id)
+        else:
+            done += 1
+    return {"villages": done, "failed": failed}
 
 
 def _confirmed_order():
@@ -359,43 +445,59 @@ def _fact_row(o: dict, changes: figures.Changes) -> tuple:
 FACT_MONTHS = ["created_month", "accepted_month", "completed_month", "rated_month", "closed_month"]
 
 
+def _refresh_facts(*, order_ids: list[int]) -> set[dt.date]:
+    """Rewrite the orders' fact rows; returns every month they had or now have (the rows of
+    those months change). Call inside a transaction holding the orders' villages' locks."""
+    if not order_ids:
+        return set()
+    months: set[dt.date] = set()
+    for fact in OrderFact.objects.filter(pk__in=order_ids).values(*FACT_MONTHS):
+        months |= {fact[field] for field in FACT_MONTHS}
+    current = list(_fact_source(Order.objects.filter(pk__in=order_ids)))
+    for order in current:
+        months |= {
+            month_of(order[field])
+            for field in ("created_at", "accepted_at", "completed_at", "rated_at", "closed_at")
+        }
+    OrderFact.objects.filter(pk__in=order_ids).delete()
+    _insert(OrderFact, FACT_FIELDS, _fact_rows(current))
+    months.discard(None)
+    return months
+
+
 def refresh_order(*, order_id: int) -> None:
-    """Bring an order's fact row and its village's rollup rows up to date (idempotent)."""
+    """Bring an order's fact row and its village's rollup rows up to date now (idempotent)."""
     refresh_orders(order_ids=[order_id])
 
 
 def refresh_orders(*, order_ids: Iterable[int]) -> None:
-    """``refresh_order`` for many orders at once: each village's months are recomputed once,
-    however many of its orders changed."""
+    """``refresh_order`` for many orders at once: mark their villages and refresh each once."""
     order_ids = sorted(set(order_ids))
-    if not order_ids:
-        return
-    old = OrderFact.objects.filter(pk__in=order_ids).values("village_id", *FACT_MONTHS)
-    current = list(_fact_source(Order.objects.filter(pk__in=order_ids)))
-    touched: dict[int, set[dt.date]] = defaultdict(set)
-    for fact in old:
-        touched[fact["village_id"]] |= {fact[field] for field in FACT_MONTHS}
-    for order in current:
-        touched[order["village_id"]] |= {
-            month_of(order[field])
-            for field in ("created_at", "accepted_at", "completed_at", "rated_at", "closed_at")
-        }
+    villages = defaultdict(list)
+    for order_id, village_id in Order.objects.filter(pk__in=order_ids).values_list(
+        "id", "village_id"
+    ):
+        villages[village_id].append(order_id)
     with transaction.atomic():
-        OrderFact.objects.filter(pk__in=order_ids).delete()
-        _insert(OrderFact, FACT_FIELDS, _fact_rows(current))
-    for village_id in sorted(touched):
-        refresh_village_months(village_id=village_id, months=touched[village_id])
+        for village_id, ids in villages.items():
+            RollupPending.objects.bulk_create(
+                [RollupPending(village_id=village_id, order_id=o) for o in ids]
+            )
+    for village_id in sorted(villages):
+        refresh_village(village_id=village_id)
 
 
 def refresh_event(*, event_id: int, village_id: int | None = None) -> None:
-    """Bring the rollup rows touched by an event up to date: its village, its start/end months."""
-    event = Event.objects.filter(pk=event_id).only("village_id", "start", "end").first()
-    targets: set[int] = {v for v in (village_id, event and event.village_id) if v}
-    if event is None:
-        return
-    months = {month_of(event.start), month_of(event.end)}
+    """Bring the rollup rows touched by an event up to date now: its village (and
+    ``village_id``, where it was), its start/end months."""
+    current = Event.objects.filter(pk=event_id).values_list("village_id", flat=True).first()
+    targets = sorted({v for v in (village_id, current) if v})
+    with transaction.atomic():
+        RollupPending.objects.bulk_create(
+            [RollupPending(village_id=v, event_id=event_id) for v in targets]
+        )
     for target in targets:
-        refresh_village_months(village_id=target, months=months)
+        refresh_village(village_id=target)
 
 
 def refresh_wish(*, wish_id: int) -> None:

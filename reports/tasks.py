@@ -9,6 +9,17 @@ from celery import shared_task
 from core.months import add_months, current_month, parse_month_param
 
 
+@shared_task(name="reports.refresh_pending")
+def refresh_pending() -> dict:
+    """Recompute the rollups of every village marked stale (after each change, and every
+    minute from beat for whatever a broker outage or a failure left). Idempotent; two at
+    once serialise per village."""
+    from reports import services
+
+    return services.refresh_pending()
+
+
+# Kept for messages already queued by an earlier release; nothing queues these now.
 @shared_task(name="reports.refresh_order")
 def refresh_order(order_id: int) -> None:
     from reports import services

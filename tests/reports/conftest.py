@@ -156,3 +156,15 @@ def october(
         "law": law_category,
         "team": team,
     }
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery():
+    """The rollup refresh is a task queued after commit: run it in-process, as without a
+    broker, even when CI configures one (the reports must be exact after each change)."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

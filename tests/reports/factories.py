@@ -1,8 +1,8 @@
 """Build orders and events in a given state at given moments, for report fixtures.
 
 Reports only read: they care about the timestamps and statuses the workflow leaves behind, so
-these helpers write those rows directly and then send the rollup refresh the workflow's signal
-would trigger (``notify``), exactly once per object, as on commit.
+these helpers write those rows directly and then run the rollup refresh the workflow's change
+would queue (``notify``), exactly once per object, as the task does after the commit.
 """
 
 import datetime as dt
@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from events.models import Event, EventVolunteer, MonthlyPlan
 from orders.models import Order, OrderStatusChange
-from reports import receivers
+from reports import services
 from tests.factories import VolunteerFactory
 from volunteers.models import ServiceRecord, Volunteer
 
@@ -102,7 +102,7 @@ def make_order(
             confirmed_at=completed_at or created_at,
         )
     if notify:
-        receivers.on_order_status_changed(None, order_id=order.pk)
+        services.refresh_order(order_id=order.pk)
     return order
 
 
@@ -137,7 +137,7 @@ def make_event(
     Event.objects.filter(pk=event.pk).update(state=state)
     event.refresh_from_db()
     if notify:
-        receivers.on_event_state_changed(None, event_id=event.pk, village_id=event.village_id)
+        services.refresh_event(event_id=event.pk, village_id=event.village_id)
     return event
 
 
@@ -152,7 +152,7 @@ def add_helper(event, volunteer, hours, *, confirmed=True, checked_in=False, not
         hours_credited=confirmed and Decimal(str(hours)) > 0,
     )
     if notify:
-        receivers.on_event_state_changed(None, event_id=event.pk, village_id=event.village_id)
+        services.refresh_event(event_id=event.pk, village_id=event.village_id)
     return link
 
 

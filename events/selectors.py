@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from core.months import bounds
+from core.stored import LocalBlobs
 from events.models import (
     Event,
     EventPhoto,
@@ -106,14 +107,26 @@ def calendar_events(month: dt.date) -> list[dict]:
     )
 
 
+# A published version never changes: each worker keeps the last few it served, parsed and as
+# bytes, instead of reading and parsing ~700 KB of JSON on every request. Keyed by id and hash
+# (a test database may reuse an id after a rollback).
+_VERSIONS = LocalBlobs(size=12)
+_TEXTS = ("json_text", "ics_text")
+
+
 def latest_calendar(month: dt.date) -> PublishedCalendar | None:
-    return PublishedCalendar.objects.filter(month=month).order_by("-version").first()
+    """The month's latest version, without its texts (``calendar_data`` and ``calendar_bytes``
+    fetch them once per worker): its id, hash and time are what a validator needs."""
+    return PublishedCalendar.objects.filter(month=month).defer(*_TEXTS).order_by("-version").first()
 
 
 def latest_calendars(months: list[dt.date]) -> list[PublishedCalendar]:
-    """The latest version of each of ``months`` that has one, in one query."""
+    """The latest version of each of ``months`` that has one, in one query (texts deferred)."""
     rows = (
-        PublishedCalendar.objects.filter(month__in=months).order_by("month", "-version").distinct()
+        PublishedCalendar.objects.filter(month__in=months)
+        .defer(*_TEXTS)
+        .order_by("month", "-version")
+        .distinct()
     )
     seen: dict[dt.date, PublishedCalendar] = {}
     for row in rows:
@@ -121,11 +134,42 @@ def latest_calendars(months: list[dt.date]) -> list[PublishedCalendar]:
     return [seen[m] for m in sorted(seen)]
 
 
+def _text(calendar: PublishedCalendar, field: str) -> str:
+    if field in calendar.get_deferred_fields():
+        return PublishedCalendar.objects.values_list(field, flat=True).get(pk=calendar.pk)
+    return getattr(calendar, field)
+
+
 def calendar_data(calendar: PublishedCalendar) -> dict:
-    data = json.loads(calendar.json_text)
-    for item in data["events"]:
-        item.setdefault("sequence", 0)  # versions published before SEQUENCE was recorded
-    return data
+    """The version's JSON, parsed. Shared between requests: callers must not change it."""
+
+    def load() -> dict:
+        data = json.loads(_text(calendar, "json_text"))
+        for item in data["events"]:
+            item.setdefault("sequence", 0)  # versions published before SEQUENCE was recorded
+        return data
+
+    if calendar.pk is None:
+        return load()
+    return _VERSIONS.get(("data", calendar.pk, calendar.content_hash), load)
+
+
+def calendar_bytes(calendar: PublishedCalendar) -> bytes:
+    """The version's JSON as the API serves it (``calendar_data``, encoded once per worker)."""
+
+    def load() -> bytes:
+        text = _text(calendar, "json_text")
+        if all("sequence" in item for item in calendar_data(calendar)["events"]):
+            return text.encode()
+        return json.dumps(calendar_data(calendar), ensure_ascii=False).encode()
+
+    return _VERSIONS.get(("json", calendar.pk, calendar.content_hash), load)
+
+
+def calendar_ics_bytes(calendar: PublishedCalendar) -> bytes:
+    return _VERSIONS.get(
+        ("ics", calendar.pk, calendar.content_hash), lambda: _text(calendar, "ics_text").encode()
+    )
 
 
 def events_for_user(user) -> QuerySet[Event]:

@@ -7,16 +7,18 @@ import calendar as pycalendar
 import datetime as dt
 from collections import defaultdict
 
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.absolute_urls import absolute_url
 from core.filters import MAX_ID
 from core.months import add_months, current_month, label
+from core.stored import bytes_response, etag_for, not_modified
 from events import ical, selectors
 from events.calendar import served_months
 from events.views.guards import month_or_404
@@ -24,6 +26,8 @@ from orders.models import ServiceCategory
 from stations.models import Town, Village
 
 ICS_TYPE = "text/calendar; charset=utf-8"
+ICS_CACHE_SECONDS = 24 * 3600
+PAGE_EVENTS = 60  # events per page of the month's list (a village's month fits on one)
 
 
 class BadFilter(Exception):
@@ -79,14 +83,44 @@ def _filter_query(filters: dict) -> str:
     return urlencode(params)
 
 
-def _month_grid(month: dt.date, items: list[dict]) -> list[list[dict | None]]:
+def _month_grid(
+    month: dt.date, items: list[dict], page_of_day: dict[int, int]
+) -> list[list[dict | None]]:
     by_day: dict[int, int] = defaultdict(int)
     for item in items:
         by_day[ical.local_start(item).day] += 1
     weeks = []
     for week in pycalendar.Calendar(firstweekday=0).monthdayscalendar(month.year, month.month):
-        weeks.append([{"day": d, "count": by_day.get(d, 0)} if d else None for d in week])
+        weeks.append(
+            [
+                {"day": d, "count": by_day.get(d, 0), "page": page_of_day.get(d, 1)} if d else None
+                for d in week
+            ]
+        )
     return weeks
+
+
+def _pages(
+    days: list[tuple[dt.date, list[dict]]], size: int
+) -> list[list[tuple[dt.date, list[dict]]]]:
+    """The day list cut into pages of about ``size`` events, never splitting a day: a month of
+    the whole city (≈1,100 events, ≈400 KB of HTML) is too much for a phone on one page."""
+    pages: list[list[tuple[dt.date, list[dict]]]] = [[]]
+    count = 0
+    for day, day_items in days:
+        if count and count + len(day_items) > size:
+            pages.append([])
+            count = 0
+        pages[-1].append((day, day_items))
+        count += len(day_items)
+    return pages
+
+
+def _page_number(params) -> int:
+    value = (params.get("page") or "1").strip()
+    if not value.isdigit() or not 1 <= int(value) <= 1000:
+        raise BadFilter(_("页码参数无效：应为 1 以上的整数。"))
+    return int(value)
 
 
 def _group_by_day(items: list[dict]) -> list[tuple[dt.date, list[dict]]]:
@@ -102,9 +136,14 @@ def _group_by_day(items: list[dict]) -> list[tuple[dt.date, list[dict]]]:
     return sorted(days.items())
 
 
-def _render_calendar(request, month: dt.date, *, template: str = "events/calendar.html"):
+def _render_calendar(
+    request, month: dt.date, *, template: str = "events/calendar.html", paged: bool = True
+):
+    """The month's page (``paged``: the list in pages of ``PAGE_EVENTS``) or its print view
+    (everything on one sheet)."""
     try:
         filters = _calendar_filters(request.GET)
+        page = _page_number(request.GET) if paged else 1
     except BadFilter as exc:
         return render(
             request,
@@ -121,6 +160,10 @@ def _render_calendar(request, month: dt.date, *, template: str = "events/calenda
         if filters["town"]
         else Village.objects.none()
     )
+    days = _group_by_day(items)
+    pages = _pages(days, PAGE_EVENTS) if paged else [days]
+    page = min(page, len(pages))
+    page_of_day = {day.day: n for n, chunk in enumerate(pages, 1) for day, _items in chunk}
     context = {
         "month": month,
         "month_str": label(month),
@@ -128,8 +171,11 @@ def _render_calendar(request, month: dt.date, *, template: str = "events/calenda
         "next_month": label(add_months(month, 1)),
         "published": published,
         "items": items,
-        "days": _group_by_day(items),
-        "weeks": _month_grid(month, items),
+        "days": pages[page - 1],
+        "page": page,
+        "page_count": len(pages),
+        "page_numbers": range(1, len(pages) + 1),
+        "weeks": _month_grid(month, items, page_of_day),
         "weekdays": [_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")],
         "filters": filters,
         "query": _filter_query(filters),
@@ -155,11 +201,17 @@ def calendar_month(request, ym: str):
 @require_GET
 def calendar_print(request, ym: str):
     month, _unused = month_or_404(ym)
-    return _render_calendar(request, month, template="events/calendar_print.html")
+    return _render_calendar(request, month, template="events/calendar_print.html", paged=False)
 
 
-def _ics_response(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text, content_type=ICS_TYPE)
+def _ics_response(body: bytes, filename: str, *, etag: str, last_modified) -> HttpResponse:
+    response = bytes_response(
+        body,
+        content_type=ICS_TYPE,
+        etag=etag,
+        last_modified=last_modified,
+        cache_control="public, max-age=900",
+    )
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
@@ -168,9 +220,24 @@ def _text_error(message: str, status: int) -> HttpResponse:
     return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
 
 
+def _filter_key(filters: dict) -> str:
+    return ":".join(str(v.pk) if v is not None else "-" for v in filters.values())
+
+
+def _rendered(key: str, render) -> bytes:
+    """A filtered calendar's text, rendered once and kept in the shared cache under ``key``
+    (which names the versions it was rendered from, so it never goes stale)."""
+    body = cache.get(key)
+    if body is None:
+        body = render().encode()
+        cache.set(key, body, ICS_CACHE_SECONDS)
+    return body
+
+
 @require_GET
 def calendar_ics(request, ym: str):
-    """The published version's .ics; with filters, the same items re-rendered (same UIDs)."""
+    """The published version's .ics; with filters, the same items re-rendered (same UIDs).
+    Stored bytes with ETag and Last-Modified: a 304 when the client has them."""
     month, error = month_or_404(ym, text=True)
     if error:
         return error
@@ -181,20 +248,32 @@ def calendar_ics(request, ym: str):
     published = selectors.latest_calendar(month)
     if published is None:
         return _text_error(_("%(month)s 的活动月历尚未发布。") % {"month": ym}, 404)
+    language = translation.get_language()
+    etag = etag_for("ics", published.pk, published.content_hash, _filter_key(filters), language)
+    unchanged = not_modified(request, etag=etag, last_modified=published.created_at)
+    if unchanged is not None:
+        return unchanged
     if not any(filters.values()):
-        return _ics_response(published.ics_text, f"wenming-{ym}.ics")
-    items = _filter_items(selectors.calendar_data(published)["events"], filters)
-    text = ical.render_ics(
-        items,
-        name=_("文明实践活动月历 %(month)s") % {"month": ym},
-        dtstamp=published.created_at,
-    )
-    return _ics_response(text, f"wenming-{ym}.ics")
+        body = selectors.calendar_ics_bytes(published)
+    else:
+
+        def render() -> str:
+            items = _filter_items(selectors.calendar_data(published)["events"], filters)
+            return ical.render_ics(
+                items,
+                name=_("文明实践活动月历 %(month)s") % {"month": ym},
+                dtstamp=published.created_at,
+            )
+
+        body = _rendered(f"calendar:ics:{etag}", render)
+    return _ics_response(body, f"wenming-{ym}.ics", etag=etag, last_modified=published.created_at)
 
 
 @require_GET
 def calendar_feed(request):
-    """A subscribable feed of the published calendars around now, for a town or a village."""
+    """A subscribable feed of the published calendars around now, for a town or a village.
+    Calendar apps poll it all day: it is rendered once per set of versions and area, and
+    answered 304 while none of them changed."""
     try:
         filters = _calendar_filters(request.GET)
     except BadFilter as exc:
@@ -202,12 +281,26 @@ def calendar_feed(request):
     cur = current_month()
     months = served_months(cur)
     calendars = selectors.latest_calendars(months)
-    items = []
-    for cal in calendars:
-        items.extend(_filter_items(selectors.calendar_data(cal)["events"], filters))
     area = filters["village"] or filters["town"]
-    name = _("文明实践活动") + (f" · {area.name}" if area else "")
-    stamp = max((c.created_at for c in calendars), default=timezone.now())
-    response = _ics_response(ical.render_ics(items, name=name, dtstamp=stamp), "wenming.ics")
-    response["Cache-Control"] = "public, max-age=900"
-    return response
+    stamp = max((c.created_at for c in calendars), default=None)
+    language = translation.get_language()
+    etag = etag_for(
+        "feed",
+        [(c.pk, c.content_hash) for c in calendars],
+        _filter_key(filters),
+        area.name if area else "",
+        language,
+    )
+    unchanged = not_modified(request, etag=etag, last_modified=stamp)
+    if unchanged is not None:
+        return unchanged
+
+    def render() -> str:
+        items = []
+        for cal in calendars:
+            items.extend(_filter_items(selectors.calendar_data(cal)["events"], filters))
+        name = _("文明实践活动") + (f" · {area.name}" if area else "")
+        return ical.render_ics(items, name=name, dtstamp=stamp or timezone.now())
+
+    body = _rendered(f"calendar:feed:{etag}", render)
+    return _ics_response(body, "wenming.ics", etag=etag, last_modified=stamp)

@@ -5,7 +5,10 @@ offered citywide, to the village's town, or to the village itself (``MenuItem.re
 items on offer (``is_active``) are listed. Read-only: the menu is edited in the admin.
 """
 
+import hashlib
+
 import django_filters
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
@@ -18,6 +21,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
 from core.filters import IdFilter, StrictFilterSet
+from core.stored import bytes_response, etag_for, not_modified
+from orders import menu_cache
 from orders.models import MenuItem, Platform, ServiceCategory, TargetGroup
 from stations.api.serializers import RefSerializer
 from stations.models import Town, Village
@@ -219,6 +224,28 @@ class MenuItemViewSet(PublicReadOnly):
     search_fields = ["title", "description"]
     ordering_fields = ["title", "id", "created_at", "duration_minutes", "category__sort_order"]
     ordering = ["category__sort_order", "title"]
+
+    def list(self, request, *args, **kwargs):
+        """From the stored bytes when the menu has not changed since (``orders.menu_cache``);
+        a 304 when the client's copy is current. Bad filters are answered (400), never kept."""
+        if request.accepted_renderer.format != "json":  # the browsable API
+            return super().list(request, *args, **kwargs)
+        key = menu_cache.key(request)
+        stored = cache.get(key)
+        if stored is None:
+            response = super().list(request, *args, **kwargs)
+            body = request.accepted_renderer.render(
+                response.data, "application/json", self.get_renderer_context()
+            )
+            stored = (etag_for(hashlib.sha256(body).hexdigest()), body)
+            cache.set(key, stored, menu_cache.TTL_SECONDS)
+        etag, body = stored
+        unchanged = not_modified(request, etag=etag)
+        if unchanged is not None:
+            return unchanged
+        return bytes_response(
+            body, content_type="application/json", etag=etag, cache_control="public, max-age=60"
+        )
 
     def get_queryset(self) -> QuerySet[MenuItem]:
         return (

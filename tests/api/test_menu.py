@@ -154,3 +154,74 @@ def test_catalogue_query_counts_are_pinned(api, django_assert_num_queries, url):
         f.ServiceCategoryFactory()
     with django_assert_num_queries(2):
         assert api.get(url).json()["count"] == 20
+
+
+# --- stored answers (issue 19): a repeat costs no query, unchanged is a 304, changes show at once
+
+
+def test_repeat_is_stored_and_unchanged_is_304(
+    api,
+    menu,
+    tuanjie,
+    django_assert_num_queries,
+):
+    url = f"/api/menu-items/?village={tuanjie.pk}"
+    first = api.get(url)
+    assert first.status_code == 200 and first["ETag"]
+    with django_assert_num_queries(0):
+        again = api.get(url)
+    assert again.content == first.content
+    with django_assert_num_queries(0):
+        unchanged = api.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert unchanged.status_code == 304 and unchanged.content == b""
+
+
+def test_changes_in_the_admin_show_at_once(
+    api,
+    menu,
+    tuanjie,
+    neighbour_village,
+    other_village,
+):
+    url = f"/api/menu-items/?village={tuanjie.pk}"
+    etag = api.get(url)["ETag"]
+    menu["citywide"].title = "全市理论宣讲"
+    menu["citywide"].save()
+    assert "全市理论宣讲" in titles(api.get(url, HTTP_IF_NONE_MATCH=etag))
+
+    # Reach: the village is taken off an item's list (an m2m change, no save of the item).
+    menu["tuanjie"].villages.remove(tuanjie)
+    assert "团结村送戏" not in titles(api.get(url))
+
+    # A category renamed: the items show its name.
+    category = menu["citywide"].category
+    category.name = "新时代宣讲"
+    category.save()
+    body = api.get(url).json()
+    assert {r["category"]["name"] for r in body["results"] if r["id"] == menu["citywide"].pk} == {
+        "新时代宣讲"
+    }
+
+    # A village moved to another town gets that town's items.
+    neighbour_village.town = other_village.town
+    neighbour_village.save()
+    assert "龙泉健身" in titles(api.get(f"/api/menu-items/?village={neighbour_village.pk}"))
+
+
+def test_bad_filters_are_answered_not_stored(api, menu):
+    assert api.get("/api/menu-items/?village=x").status_code == 400
+    assert api.get("/api/menu-items/?village=x").status_code == 400
+
+
+def test_answers_follow_the_language(api, menu, tuanjie):
+    url = f"/api/menu-items/?village={tuanjie.pk}"
+    zh = api.get(url).json()["results"][0]["reach_label"]
+    en = api.get(url, HTTP_ACCEPT_LANGUAGE="en").json()["results"][0]["reach_label"]
+    assert zh != en
+
+
+def test_a_new_item_appears(api, menu, tuanjie, theory_platform, lecture_category):
+    url = f"/api/menu-items/?village={tuanjie.pk}"
+    api.get(url)
+    f.MenuItemFactory(title="新上架", platform=theory_platform, category=lecture_category)
+    assert "新上架" in titles(api.get(url))

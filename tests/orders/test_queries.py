@@ -81,3 +81,23 @@ def test_station_detail_queries(
     with django_assert_num_queries(9):
         response = client.get(f"/station/orders/{order.pk}/")
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("reviews", [True, False])
+def test_order_submission_queries(
+    api, tuanjie_station, tuanjie, menu_item, reviews, django_assert_max_num_queries
+):
+    """POST /api/orders/ (issue 19: 34 queries with the rollup refresh in the request). The
+    request writes the order, its history, the rollup marker and the notifications' outbox rows;
+    the refresh and the deliveries are queued for after the commit (not counted: callbacks of
+    the test's transaction never run)."""
+    tuanjie_station.review_orders = reviews
+    tuanjie_station.save()
+    body = {"village": tuanjie.pk, "menu_item": menu_item.pk, "name": "李", "people": 1}
+    api.post("/api/orders/", {**body, "phone": "13812341234"}, format="json")
+    # village, item, item offered, station reviews, duplicate check, number (2), order,
+    # history + marker, notices (recipients, outbox), and when it opens at once: the
+    # transition (update, history + marker, reread) and the volunteers to tell.
+    with django_assert_max_num_queries(16 if reviews else 22):
+        response = api.post("/api/orders/", {**body, "phone": "13812341235"}, format="json")
+    assert response.status_code == 201

@@ -1,0 +1,136 @@
+"""The published calendar is served from stored bytes with validators (issue 19): calendar apps
+poll the feed all day, so an unchanged month is a 304 without its body, and a new version is
+picked up at once. The city-wide page comes in pages; the API narrows to an area."""
+
+import datetime as dt
+import json
+import re
+
+import pytest
+import time_machine
+
+from events import services
+from events.calendar import calendar_compile
+from tests import factories as f
+from tests.events.conftest import at
+from tests.events.test_views import ics_ids, page_ids
+
+pytestmark = pytest.mark.django_db
+
+DECEMBER = dt.date(2026, 12, 1)
+
+
+@pytest.fixture(autouse=True)
+def _now():
+    with time_machine.travel(at(2026, 11, 20, 10, 0), tick=False):
+        yield
+
+
+@pytest.fixture
+def december(make_event, create_event, city_admin, other_village):
+    events = [make_event(state="planned", start=at(2026, 12, 1 + n, 9)) for n in range(3)]
+    other = create_event(
+        city_admin,
+        title="龙泉社区健身操",
+        category=f.ServiceCategoryFactory(name="健体", code="fitness"),
+        village=other_village,
+        venue_address="社区广场",
+        start=at(2026, 12, 5, 8),
+        end=at(2026, 12, 5, 9),
+    )
+    events.append(services.event_publish(user=city_admin, event=other))
+    calendar_compile(month=DECEMBER)
+    return events
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/calendars/2026-12/", "/calendar/2026-12.ics", "/calendar/feed.ics?village={village}"],
+)
+def test_unchanged_is_304_and_a_new_version_is_200(
+    client, december, make_event, tuanjie, url, django_assert_max_num_queries
+):
+    url = url.format(village=tuanjie.pk)
+    first = client.get(url)
+    assert first.status_code == 200
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert etag.startswith('"') and "max-age" in first["Cache-Control"]
+
+    # The version's row (its texts deferred) is all a revalidation reads.
+    with django_assert_max_num_queries(2):
+        again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    assert client.get(url, HTTP_IF_NONE_MATCH='"something-else"').status_code == 200
+
+    added = make_event(state="planned", start=at(2026, 12, 20, 9))
+    with time_machine.travel(at(2026, 11, 21, 10, 0), tick=False):
+        calendar_compile(month=DECEMBER)
+        fresh = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert fresh.status_code == 200 and fresh["ETag"] != etag
+    assert f"event-{added.pk}@wenming" in fresh.content.decode()
+
+
+def test_api_body_is_the_published_json(client, december):
+    """The stored bytes, with every key the API has always had (a contract)."""
+    body = json.loads(client.get("/api/calendars/2026-12/").content)
+    assert {"version", "content_hash", "events"} <= set(body)
+    assert {e["id"] for e in body["events"]} == {e.pk for e in december}
+    assert all("sequence" in e and "uid" in e for e in body["events"])
+
+
+def test_api_narrows_to_an_area(client, december, tuanjie, hongxu, other_village):
+    ours = {e.pk for e in december if e.village_id == tuanjie.pk}
+    whole = client.get("/api/calendars/2026-12/").json()
+    for query in (f"village={tuanjie.pk}", f"town={hongxu.pk}"):
+        body = client.get(f"/api/calendars/2026-12/?{query}").json()
+        assert {e["id"] for e in body["events"]} == ours
+        # The month's other keys stay those of the whole city.
+        assert body["version"] == whole["version"]
+        assert body["event_count"] == whole["event_count"]
+    elsewhere = client.get(f"/api/calendars/2026-12/?village={other_village.pk}").json()
+    assert [e["title"] for e in elsewhere["events"]] == ["龙泉社区健身操"]
+    assert client.get("/api/calendars/2026-12/?village=999999").json()["events"] == []
+
+
+@pytest.mark.parametrize("query", ["village=x", "town=0", "category=-1", "village=1&village=2"])
+def test_api_refuses_bad_area_filters(client, december, query):
+    response = client.get(f"/api/calendars/2026-12/?{query}")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+
+
+def test_filtered_ics_is_cached_and_still_exact(client, december, tuanjie):
+    ours = {e.pk for e in december if e.village_id == tuanjie.pk}
+    for _ in range(2):  # rendered, then from the cache
+        ics = client.get(f"/calendar/2026-12.ics?village={tuanjie.pk}")
+        assert ics_ids(ics.content.decode()) == ours
+
+
+def test_city_month_is_paged_and_every_event_is_on_one_page(
+    client, make_event, settings, monkeypatch
+):
+    from events.views import calendar as views
+
+    monkeypatch.setattr(views, "PAGE_EVENTS", 4)
+    made = {
+        make_event(state="planned", start=at(2026, 12, 1 + n % 10, 9 + n // 10)).pk
+        for n in range(12)
+    }
+    calendar_compile(month=DECEMBER)
+    first = client.get("/calendar/2026-12/")
+    html = first.content.decode()
+    assert first.status_code == 200 and 'aria-current="page">1<' in html
+    pages = int(re.search(r"第 1 / (\d+) 页", html).group(1))
+    assert pages >= 3
+    seen: list[int] = []
+    for n in range(1, pages + 1):
+        seen.extend(page_ids(client.get(f"/calendar/2026-12/?page={n}")))
+    assert sorted(seen) == sorted(made)  # each event once, none lost
+    # A day in the grid links to the page that lists it; the print view has the whole month.
+    assert re.search(r'href="\?page=\d+#d10"', html)
+    assert page_ids(client.get("/calendar/2026-12/print/")) == made
+    assert client.get("/calendar/2026-12/?page=x").status_code == 400
+    assert page_ids(client.get("/calendar/2026-12/?page=99")) == page_ids(
+        client.get(f"/calendar/2026-12/?page={pages}")
+    )

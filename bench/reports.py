@@ -24,6 +24,8 @@ import uuid
 from decimal import Decimal
 from pathlib import Path
 
+# Not this folder: its http.py (bench/http.py) would shadow the standard library's http.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # Time what production runs: DEBUG off (no query log, no debug context).

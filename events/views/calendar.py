@@ -22,6 +22,7 @@ from core.stored import bytes_response, etag_for, not_modified
 from events import ical, selectors
 from events.calendar import served_months
 from events.views.guards import month_or_404
+from orders import menu_cache
 from orders.models import ServiceCategory
 from stations.models import Town, Village
 
@@ -74,6 +75,26 @@ def _filter_items(items: list[dict], filters: dict) -> list[dict]:
         village_id=filters["village"].pk if filters["village"] else None,
         category_id=filters["category"].pk if filters["category"] else None,
     )
+
+
+def _filter_options(town_id: int | None) -> dict[str, list[dict]]:
+    """The filter form's choices (towns, the town's villages, categories), from the shared
+    cache. They change with the same edits as the menu (a town, village or category saved or
+    deleted), so they are kept under the menu's generation token and never go stale."""
+    key = f"calendar:options:{menu_cache.generation()}:{town_id}"
+    options = cache.get(key)
+    if options is None:
+        villages = Village.objects.filter(town_id=town_id) if town_id else Village.objects.none()
+        options = {
+            name: [{"pk": pk, "name": label} for pk, label in qs.values_list("id", "name")]
+            for name, qs in (
+                ("towns", Town.objects.all()),
+                ("villages", villages),
+                ("categories", ServiceCategory.objects.all()),
+            )
+        }
+        cache.set(key, options, menu_cache.TTL_SECONDS)
+    return options
 
 
 def _filter_query(filters: dict) -> str:
@@ -155,11 +176,7 @@ def _render_calendar(
     items = []
     if published is not None:
         items = _filter_items(selectors.calendar_data(published)["events"], filters)
-    villages = (
-        Village.objects.filter(town=filters["town"]).only("id", "name", "town_id")
-        if filters["town"]
-        else Village.objects.none()
-    )
+    options = _filter_options(filters["town"].pk if filters["town"] else None)
     days = _group_by_day(items)
     pages = _pages(days, PAGE_EVENTS) if paged else [days]
     page = min(page, len(pages))
@@ -179,9 +196,7 @@ def _render_calendar(
         "weekdays": [_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")],
         "filters": filters,
         "query": _filter_query(filters),
-        "towns": Town.objects.only("id", "name"),
-        "villages": villages,
-        "categories": ServiceCategory.objects.only("id", "name"),
+        **options,
         "feed_url": absolute_url(reverse("events:calendar_feed"), request),
     }
     return render(request, template, context)

@@ -8,7 +8,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.fields import PhoneField
+from core.fields import DisplayField, PhoneField
 from orders import access
 from orders.models import MenuItem, Order, OrderStatusChange, TargetGroup
 from stations.api.serializers import RefSerializer
@@ -149,7 +149,7 @@ class OrderTimelineEntrySerializer(serializers.ModelSerializer):
 class OrderTrackingSerializer(serializers.ModelSerializer):
     """What the resident sees: no one else's name, the phone masked, the volunteer's given name."""
 
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = DisplayField(source="get_status_display")
     village = RefSerializer()
     town = RefSerializer()
     menu_item = OrderMenuItemRefSerializer()
@@ -194,11 +194,11 @@ class OrderTrackingSerializer(serializers.ModelSerializer):
 class OrderSerializer(serializers.ModelSerializer):
     """An order as staff and volunteers see it; the phone is full only for those PIPL allows."""
 
-    status_label = serializers.CharField(source="get_status_display")
+    status_label = DisplayField(source="get_status_display")
     channel = serializers.ChoiceField(
         choices=Order.Channel.choices, read_only=True, help_text=_("点单渠道")
     )
-    channel_label = serializers.CharField(source="get_channel_display")
+    channel_label = DisplayField(source="get_channel_display")
     village = RefSerializer()
     town = RefSerializer()
     menu_item = OrderMenuItemRefSerializer()

@@ -15,6 +15,13 @@ class RefSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
 
+    def to_representation(self, instance) -> dict:
+        # Issue 19: lists nest several of these per row; DRF's generic field walk (two fields,
+        # each looked up and converted) cost more than the row's own fields. Same output.
+        if isinstance(instance, dict):
+            return {"id": int(instance["id"]), "name": str(instance["name"])}
+        return {"id": int(instance.pk), "name": str(instance.name)}
+
 
 class CitySerializer(serializers.ModelSerializer):
     class Meta:

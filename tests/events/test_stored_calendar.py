@@ -134,3 +134,15 @@ def test_city_month_is_paged_and_every_event_is_on_one_page(
     assert page_ids(client.get("/calendar/2026-12/?page=99")) == page_ids(
         client.get(f"/calendar/2026-12/?page={pages}")
     )
+
+
+def test_filter_choices_are_cached_and_follow_edits(client, december, hongxu, tuanjie):
+    """The towns, villages and categories of the filter form come from the shared cache, and
+    a rename in the admin shows at once."""
+    assert "洪绪镇" in client.get("/calendar/2026-12/").content.decode()
+    hongxu.name = "洪绪镇（新）"
+    hongxu.save()
+    tuanjie.name = "团结新村"
+    tuanjie.save()
+    html = client.get(f"/calendar/2026-12/?town={hongxu.pk}").content.decode()
+    assert "洪绪镇（新）" in html and f'<option value="{tuanjie.pk}">团结新村' in html

@@ -24,3 +24,13 @@ def test_home_page_in_english(client, db):
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert '<html lang="en">' in response.content.decode()
+
+
+def test_repeat_visits_read_the_figures_from_the_cache(
+    client, tuanjie_station, volunteer, django_assert_num_queries
+):
+    """Issue 19: five counts over the whole network are not worth running on every visit."""
+    client.get("/")
+    with django_assert_num_queries(0):
+        response = client.get("/")
+    assert response.context["stats"]["stations"] == 1

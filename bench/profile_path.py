@@ -1,0 +1,76 @@
+"""Profile one path through the whole Django stack (cProfile), on the bench's database.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/wm_bench CACHE_URL=redis://127.0.0.1:6379/12 \\
+        uv run python bench/profile_path.py "/calendar/2026-11/?village=1" [--login city] [-n 50]
+
+Runs the request ``n`` times in-process with ``DJANGO_DEBUG=0`` (after two warm-up requests),
+prints the median time and the query count of one request, and the functions that took the
+most cumulative time. ``--login`` sends the request as that user (the demo logins' names).
+"""
+
+import argparse
+import cProfile
+import os
+import pstats
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Not this folder: its http.py (bench/http.py) would shadow the standard library's http.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only")
+os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("DJANGO_STATIC_ROOT", "/tmp/wenming-bench-static")  # noqa: S108
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("path")
+    parser.add_argument("--login", default="")
+    parser.add_argument("-n", type=int, default=50)
+    parser.add_argument("--method", default="GET")
+    parser.add_argument("--sort", default="cumulative", help="cumulative or tottime")
+    args = parser.parse_args()
+    client = Client(HTTP_X_FORWARDED_PROTO="https")
+    if args.login:
+        client.force_login(get_user_model().objects.get(username=args.login))
+
+    def hit():
+        response = client.generic(args.method, args.path, secure=True)
+        assert response.status_code < 400, response.status_code
+        return response
+
+    hit(), hit()
+    with CaptureQueriesContext(connection) as queries:
+        size = len(hit().content)
+    times = []
+    profile = cProfile.Profile()
+    for _ in range(args.n):
+        started = time.perf_counter()
+        profile.enable()
+        hit()
+        profile.disable()
+        times.append((time.perf_counter() - started) * 1000)
+    print(
+        f"{args.path}: median {statistics.median(times):.1f} ms, {len(queries)} queries, "
+        f"{size} bytes"
+    )
+    pstats.Stats(profile).sort_stats(args.sort).print_stats(30)
+
+
+if __name__ == "__main__":
+    main()

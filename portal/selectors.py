@@ -17,7 +17,6 @@ from stations.models import Position, Town, Village
 from stations.scope import scope_for
 from volunteers.models import Volunteer
 
-
 HOME_STATS_SECONDS = 300
 
 

@@ -488,9 +488,10 @@ def main() -> None:
                 continue
             # The empty view right before each path: on a shared machine the load moves during
             # a run, and the ratio compares the two under the same load.
-            baseline = run_wrk(base, empty, args, args.duration)["rps"]
+            baseline = None if case is empty else run_wrk(base, empty, args, args.duration)["rps"]
             run_wrk(base, case, args, args.warmup)  # warm the workers' caches and connections
             figures = run_wrk(base, case, args, args.duration)
+            baseline = baseline or figures["rps"]
             ratio = figures["rps"] / baseline if baseline else 0.0
             results.append(
                 {

@@ -328,14 +328,23 @@ def order_submit(
         raise InvalidInput(fields=errors)
 
     reviews = selectors.station_reviews_orders(village)
+    duplicate = find_duplicate(phone=phone, village_id=village.pk, menu_item_id=menu_item.pk)
+    if duplicate is not None:  # the common case, refused before a number is taken
+        raise DuplicateOrder(duplicate.created_at)
+    now = timezone.now()
+    # The number in its own short transaction: the month's counter row is then locked for one
+    # UPDATE, not for the whole submission, during which every other submission of the city
+    # queued behind it (issue 19). A duplicate caught below by the locked re-check leaves a
+    # gap in the numbers, which is harmless.
+    with transaction.atomic():
+        number = _next_number(now)
     with transaction.atomic():
         _lock_submission(phone=phone, village_id=village.pk, menu_item_id=menu_item.pk)
         duplicate = find_duplicate(phone=phone, village_id=village.pk, menu_item_id=menu_item.pk)
         if duplicate is not None:
             raise DuplicateOrder(duplicate.created_at)
-        now = timezone.now()
         order = Order.objects.create(
-            number=_next_number(now),
+            number=number,
             tracking_token=new_tracking_token(),
             status=S.SUBMITTED,
             village=village,

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from core.absolute_urls import absolute_url
 from core.filters import MAX_ID
 from core.months import add_months, current_month, label
-from core.stored import bytes_response, etag_for, not_modified
+from core.stored import LocalBlobs, bytes_response, etag_for, not_modified
 from events import ical, selectors
 from events.calendar import served_months
 from events.views.guards import month_or_404
@@ -105,11 +105,9 @@ def _filter_query(filters: dict) -> str:
 
 
 def _month_grid(
-    month: dt.date, items: list[dict], page_of_day: dict[int, int]
+    month: dt.date, days: list[tuple[dt.date, list[dict]]], page_of_day: dict[int, int]
 ) -> list[list[dict | None]]:
-    by_day: dict[int, int] = defaultdict(int)
-    for item in items:
-        by_day[ical.local_start(item).day] += 1
+    by_day = {day.day: len(day_items) for day, day_items in days}
     weeks = []
     for week in pycalendar.Calendar(firstweekday=0).monthdayscalendar(month.year, month.month):
         weeks.append(
@@ -157,6 +155,16 @@ def _group_by_day(items: list[dict]) -> list[tuple[dt.date, list[dict]]]:
     return sorted(days.items())
 
 
+# Each worker keeps the last pages' events of a version, filtered and grouped by local day: a
+# city-wide month is ≈1,100 events to filter, parse and convert on every view otherwise.
+_LAYOUTS = LocalBlobs(size=64)
+
+
+def _layout(published, filters: dict) -> tuple[list[dict], list[tuple[dt.date, list[dict]]]]:
+    items = _filter_items(selectors.calendar_data(published)["events"], filters)
+    return items, _group_by_day(items)
+
+
 def _render_calendar(
     request, month: dt.date, *, template: str = "events/calendar.html", paged: bool = True
 ):
@@ -173,11 +181,13 @@ def _render_calendar(
             status=400,
         )
     published = selectors.latest_calendar(month)
-    items = []
+    items, days = [], []
     if published is not None:
-        items = _filter_items(selectors.calendar_data(published)["events"], filters)
+        items, days = _LAYOUTS.get(
+            (published.pk, published.content_hash, _filter_key(filters)),
+            lambda: _layout(published, filters),
+        )
     options = _filter_options(filters["town"].pk if filters["town"] else None)
-    days = _group_by_day(items)
     pages = _pages(days, PAGE_EVENTS) if paged else [days]
     page = min(page, len(pages))
     page_of_day = {day.day: n for n, chunk in enumerate(pages, 1) for day, _items in chunk}
@@ -192,7 +202,7 @@ def _render_calendar(
         "page": page,
         "page_count": len(pages),
         "page_numbers": range(1, len(pages) + 1),
-        "weeks": _month_grid(month, items, page_of_day),
+        "weeks": _month_grid(month, days, page_of_day),
         "weekdays": [_("一"), _("二"), _("三"), _("四"), _("五"), _("六"), _("日")],
         "filters": filters,
         "query": _filter_query(filters),

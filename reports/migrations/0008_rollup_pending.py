@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0005_order_channel'),
+        ('reports', '0007_orderfact_tier'),
     ]
 
     operations = [

@@ -9,6 +9,8 @@ the markers, so a refresh that fails or a broker that is down delays the figures
 and loses nothing.
 """
 
+import logging
+
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from events.models import Event
@@ -18,6 +20,8 @@ from reports import services
 from stations.models import Position, Town, Village
 from volunteers.models import Team, Volunteer
 from volunteers.signals import service_records_changed, volunteers_changed
+
+logger = logging.getLogger(__name__)
 
 
 def on_order_status_changed(sender, *, order_id, village_id=None, **kwargs) -> None:

@@ -28,6 +28,7 @@ first) the loser gets 404, like anyone who arrives later; otherwise 409 ("someon
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -36,7 +37,8 @@ from django.utils.translation import gettext as _
 
 from core.errors import DomainError, InvalidTransition, NotInScope, PermissionDenied
 from orders.eligibility import area_q, login_volunteer, offered_q, volunteer_eligibility
-from orders.models import Order
+from orders.models import Order, ProxyHelper
+from stations.models import Village
 from stations.scope import scope_for
 from volunteers.models import Membership, Volunteer
 
@@ -164,6 +166,45 @@ def claimant(user) -> Volunteer:
     if volunteer is None:
         raise PermissionDenied(_("只有在册志愿者可以接单。"))
     return volunteer
+
+
+# --- 帮办: ordering on a resident's behalf --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProxyIdentity:
+    """How a helper is named in the timeline: their name and ``ProxyHelper.Kind`` (empty for an
+    area admin acting as one)."""
+
+    name: str
+    kind: str
+
+
+def proxy_villages(user) -> QuerySet[Village]:
+    """Villages where ``user`` may order on residents' behalf: those they are an active helper
+    (``ProxyHelper``) of, and those their station-head or town-admin role covers (the station's
+    own staff). A city admin is not at any village: the admin grants them a helper row."""
+    if user is None or not user.is_authenticated:
+        return Village.objects.none()
+    scope = scope_for(user)
+    q = Q(pk__in=ProxyHelper.objects.filter(user=user, is_active=True).values("village_id"))
+    if scope.village_ids:
+        q |= Q(pk__in=scope.village_ids)
+    if scope.town_ids:
+        q |= Q(town_id__in=scope.town_ids)
+    return Village.objects.filter(q).select_related("town").order_by("town__sort_order", "name")
+
+
+def proxy_identity(user, village: Village) -> ProxyIdentity:
+    """The helper ``user`` is in ``village``, or ``PermissionDenied`` (403): the form only offers
+    the caller's own villages, so another village here is a forged or stale request."""
+    if not proxy_villages(user).filter(pk=village.pk).exists():
+        raise PermissionDenied(_("您不是该村（社区）的帮办员，不能代为点单。"))
+    helper = ProxyHelper.objects.filter(user=user, village=village, is_active=True).first()
+    if helper is not None:
+        return ProxyIdentity(name=helper.name, kind=helper.kind)
+    name = user.get_full_name() or user.get_username()
+    return ProxyIdentity(name=name, kind="")
 
 
 # --- state ------------------------------------------------------------------------------------

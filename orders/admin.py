@@ -17,10 +17,12 @@ from orders.models import (
     Order,
     OrderStatusChange,
     Platform,
+    ProxyHelper,
     ServiceCategory,
     VolunteerSkill,
 )
 from stations.admin import ChangelistCountsMixin
+from stations.scope import scope_for
 from volunteers.admin import VolunteerAdmin as BaseVolunteerAdmin
 from volunteers.models import Volunteer
 
@@ -227,6 +229,7 @@ class OrderAdmin(admin.ModelAdmin):
     list_display = [
         "number",
         "status",
+        "channel",
         "village",
         "town",
         "menu_item",
@@ -237,7 +240,7 @@ class OrderAdmin(admin.ModelAdmin):
         "stars",
         "created_at",
     ]
-    list_filter = ["status", "is_overdue", "needs_follow_up", "town", "category"]
+    list_filter = ["status", "channel", "is_overdue", "needs_follow_up", "town", "category"]
     list_select_related = ["village", "town", "menu_item", "accepted_by"]
     search_fields = ["number", "name"]
     date_hierarchy = "created_at"
@@ -254,6 +257,9 @@ class OrderAdmin(admin.ModelAdmin):
     readonly_fields = [
         "number",
         "status",
+        "channel",
+        "placed_by",
+        "proxy_consent_at",
         "tracking_token",
         "town",
         "category",
@@ -273,7 +279,20 @@ class OrderAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["number", "status", "village", "town", "menu_item", "category"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "number",
+                    "status",
+                    "channel",
+                    "village",
+                    "town",
+                    "menu_item",
+                    "category",
+                ]
+            },
+        ),
         (
             _("群众需求"),
             {
@@ -285,6 +304,8 @@ class OrderAdmin(admin.ModelAdmin):
                     "preferred_window",
                     "people",
                     "target_group",
+                    "placed_by",
+                    "proxy_consent_at",
                 ]
             },
         ),
@@ -390,3 +411,27 @@ class OrderStatusChangeAdmin(TimelineTextMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(ProxyHelper)
+class ProxyHelperAdmin(admin.ModelAdmin):
+    """帮办员: who may order on residents' behalf in a village (``orders.access.proxy_villages``).
+    Untick 有效 to revoke at once; each order they placed keeps their name in its timeline."""
+
+    list_display = ["name", "kind", "village", "user", "is_active", "created_at"]
+    list_filter = ["kind", "is_active", "village__town"]
+    list_select_related = ["village", "village__town", "user"]
+    search_fields = ["name", "user__username", "village__name"]
+    autocomplete_fields = ["user", "village"]
+    actions = ["revoke_selected"]
+
+    def get_queryset(self, request):
+        # Area staff see the helpers of their own villages only.
+        return scope_for(request.user).filter(
+            super().get_queryset(request), town="village__town", village="village"
+        )
+
+    @admin.action(description=_("撤销所选帮办员"))
+    def revoke_selected(self, request, queryset):
+        n = queryset.filter(is_active=True).update(is_active=False)
+        self.message_user(request, _("已撤销 %(n)d 名帮办员。") % {"n": n}, messages.SUCCESS)

@@ -137,3 +137,21 @@ class FollowUpForm(forms.Form):
         required=False,
         help_text=_("新点单与本单关联，直接开放接单，并以短信告知群众新的查询链接。"),
     )
+
+
+class ProxyOrderForm(OrderForm):
+    """帮办点单: the order form plus the resident's consent. Consent is checked by the service
+    (``order_submit_for_resident``), so the page and any other caller refuse it alike."""
+
+    consent = forms.BooleanField(
+        label=_("居民已同意代为点单"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"required": True}),
+        help_text=_("请先向居民说明：由您代为点单，进度短信将发到居民的手机。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("居民姓名")
+        self.fields["phone"].label = _("居民手机号")
+        self.fields["phone"].help_text = _("点单进度短信发到这个号码。")

@@ -303,6 +303,20 @@ class Order(models.Model):
     rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("取消/驳回时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # 帮办: the helper who placed the order for the resident (channel proxy), and when they
+    # confirmed the resident's consent (居民已同意代为点单); empty for the resident's own orders.
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proxy_orders",
+        verbose_name=_("帮办员"),
+        editable=False,
+    )
+    proxy_consent_at = models.DateTimeField(
+        _("居民同意代为点单时间"), null=True, blank=True, editable=False
+    )
     # PIPL: set when the resident's name and phone were erased (retention or on request);
     # see privacy.services. The order, its history and the reports stay.
     anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True, editable=False)
@@ -459,6 +473,8 @@ class OrderStatusChange(models.Model):
         CITY_ADMIN = "city_admin", _("市级管理员")
         ADMIN = "admin", _("管理员")
         SYSTEM = "system", _("系统")
+        HELPER = "helper", _("帮办员")
+        PARTNER = "partner", _("合作系统")
 
     class NoteKind(models.TextChoices):
         AUTO_OPENED = "auto_opened", _("自动开放接单")
@@ -468,6 +484,8 @@ class OrderStatusChange(models.Model):
         FOLLOWED_UP = "followed_up", _("差评回访")
         FOLLOW_UP_ORDER = "follow_up_order", _("回访新开点单")
         FOLLOW_UP_OF = "follow_up_of", _("回访来源点单")
+        PROXY = "proxy", _("帮办代点")
+        PARTNER = "partner", _("合作系统提交")
 
     order = models.ForeignKey(
         Order, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("点单")
@@ -500,6 +518,7 @@ class OrderStatusChange(models.Model):
     # assigned: {"who": name, "volunteer_id" | "team_id": id}; rated: {"stars": n, "comment": text};
     # escalated: {"tier": "town" | "city", "team": name, "team_id": id};
     # follow_up_order / follow_up_of: {"number": the other order's number, "order_id": its id}
+    # proxy: {"who": the helper's name, "kind": ProxyHelper.Kind}; partner: {"who": partner name}
     note_data = models.JSONField(_("系统备注数据"), default=dict, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
@@ -560,6 +579,16 @@ class OrderStatusChange(models.Model):
             return gettext("差评回访后新开点单 %(number)s") % {"number": data.get("number", "")}
         if self.note_kind == self.NoteKind.FOLLOW_UP_OF:
             return gettext("由点单 %(number)s 的差评回访新开") % {"number": data.get("number", "")}
+        if self.note_kind == self.NoteKind.PROXY:
+            if public:  # the resident's page names the role, not the person
+                return gettext("帮办员代为点单（居民已同意）。")
+            kind = ProxyHelper.Kind(data["kind"]).label if data.get("kind") else ""
+            return gettext("帮办员 %(who)s%(kind)s代为点单（居民已同意）。") % {
+                "who": data.get("who", ""),
+                "kind": f"（{kind}）" if kind else "",
+            }
+        if self.note_kind == self.NoteKind.PARTNER:
+            return gettext("经合作系统“%(who)s”提交。") % {"who": data.get("who", "")}
         return self.note
 
 
@@ -579,3 +608,46 @@ class OrderNumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month}: {self.last}"
+
+
+class ProxyHelper(models.Model):
+    """A login who may order on residents' behalf (帮办) in one village: a village cadre, a grid
+    worker (网格员) or a member of the station's staff. Granted in the admin; switching
+    ``is_active`` off revokes it at once (``orders.access.proxy_villages``)."""
+
+    class Kind(models.TextChoices):
+        VILLAGE_CADRE = "village_cadre", _("村干部")
+        GRID_WORKER = "grid_worker", _("网格员")
+        STATION_STAFF = "station_staff", _("实践站工作人员")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="proxy_helper_roles",
+        verbose_name=_("账号"),
+    )
+    village = models.ForeignKey(
+        Village,
+        on_delete=models.CASCADE,
+        related_name="proxy_helpers",
+        verbose_name=_("村（社区）"),
+    )
+    kind = models.CharField(_("身份"), max_length=15, choices=Kind.choices)
+    name = models.CharField(_("姓名"), max_length=50)
+    is_active = models.BooleanField(_("有效"), default=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("帮办员")
+        verbose_name_plural = _("帮办员")
+        ordering = ["village", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "village"], name="proxy_helper_once"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["village_cadre", "grid_worker", "station_staff"]),
+                name="proxy_helper_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_kind_display()}）· {self.village}"

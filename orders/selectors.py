@@ -65,6 +65,13 @@ def towns() -> QuerySet[Town]:
     return Town.objects.order_by("sort_order", "name")
 
 
+def station_of(village_id: int) -> Position | None:
+    """The village's active station (address, opening hours, head's phone), if it has one."""
+    return Position.objects.filter(
+        level=Position.Level.STATION, village_id=village_id, is_active=True
+    ).first()
+
+
 def station_reviews_orders(village: Village) -> bool:
     """Whether the village's station reviews orders first. No station: the town reviews them."""
     reviews = (

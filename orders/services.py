@@ -55,6 +55,19 @@ class SubmitResult:
     order: Order
 
 
+@dataclass(frozen=True)
+class Submitter:
+    """Who placed an order when it was not the resident themself (a helper, a partner system):
+    the first timeline row names them instead of "居民"."""
+
+    actor: object | None
+    actor_kind: str
+    note_kind: str
+    note_data: dict
+    placed_by: object | None = None
+    consent_at: dt.datetime | None = None
+
+
 class DuplicateOrder(InvalidTransition):
     """An identical order (same phone, village and menu item) arrived within
     ``WENMING_ORDER_DUPLICATE_MINUTES``. It carries only *when*, never *which* order: anyone who
@@ -280,12 +293,14 @@ def order_submit(
     people: int = 1,
     target_group: str = "",
     channel: str = Order.Channel.WEB,
+    submitter: Submitter | None = None,
 ) -> SubmitResult:
     """A resident orders a menu service for their village (no account needed).
 
     ``channel`` is the door the order came in through (``Order.Channel``): each door's caller
     says which it is, so the station and the reports see it. Opens the order at once when the
-    village's station does not review orders. Raises
+    village's station does not review orders. ``submitter`` is for the doors where someone
+    else places the order (``order_submit_for_resident``, the Open311 API). Raises
     ``InvalidInput`` with per-field messages, and ``DuplicateOrder`` (with the time only) when
     the same phone, village and item were submitted within ``WENMING_ORDER_DUPLICATE_MINUTES``.
     """
@@ -359,8 +374,23 @@ def order_submit(
             people=people,
             target_group=target_group or menu_item.target_group,
             channel=channel,
+            placed_by=submitter.placed_by if submitter else None,
+            proxy_consent_at=submitter.consent_at if submitter else None,
         )
-        _record(order, from_status="", to_status=S.SUBMITTED, actor=None, actor_kind=Actor.RESIDENT)
+        if submitter is None:
+            _record(
+                order, from_status="", to_status=S.SUBMITTED, actor=None, actor_kind=Actor.RESIDENT
+            )
+        else:
+            _record(
+                order,
+                from_status="",
+                to_status=S.SUBMITTED,
+                actor=submitter.actor,
+                actor_kind=submitter.actor_kind,
+                note_kind=submitter.note_kind,
+                note_data=submitter.note_data,
+            )
         if not reviews:
             order = _transition(
                 order,
@@ -371,6 +401,56 @@ def order_submit(
                 opened_at=now,
             )
     return SubmitResult(order=order)
+
+
+def order_submit_for_resident(
+    *,
+    actor,
+    village: Village,
+    menu_item: MenuItem,
+    name: str,
+    phone: str,
+    consent: bool,
+    description: str = "",
+    preferred_date: dt.date | None = None,
+    preferred_window: str = "",
+    people: int = 1,
+    target_group: str = "",
+) -> SubmitResult:
+    """帮办: a helper of ``village`` orders for a resident who phoned or walked in (channel
+    proxy). The helper is recorded on the order and in the timeline; the resident gets the
+    same "order received" SMS as for their own order.
+
+    ``PermissionDenied`` (403) unless ``actor`` may order on behalf of residents of ``village``
+    (``access.proxy_identity``); ``InvalidInput`` (400) without the resident's consent
+    (居民已同意代为点单), then every check of ``order_submit``.
+    """
+    identity = access.proxy_identity(actor, village)
+    if not consent:
+        raise InvalidInput(
+            _("未经居民同意，不能代为点单。"),
+            fields={"consent": [_("请先征得居民同意，并勾选“居民已同意代为点单”。")]},
+        )
+    return order_submit(
+        village=village,
+        menu_item=menu_item,
+        name=name,
+        phone=phone,
+        description=description,
+        preferred_date=preferred_date,
+        preferred_window=preferred_window,
+        people=people,
+        target_group=target_group,
+        channel=Order.Channel.PROXY,
+        submitter=Submitter(
+            actor=actor,
+            actor_kind=Actor.HELPER,
+            note_kind=Note.PROXY,
+            note_data={"who": identity.name, "kind": identity.kind},
+            placed_by=actor,
+            consent_at=timezone.now(),
+        ),
+    )
 
 
 # --- 审单: the station reviews ---------------------------------------------------------------

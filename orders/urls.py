@@ -1,7 +1,7 @@
 from django.urls import path
 
 import orders.converters  # noqa: F401 - registers <tracking_token:…>
-from orders import mine, views
+from orders import mine, proxy, views
 
 app_name = "orders"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("orders/new/", views.order_new, name="new"),
     path("orders/villages/", views.village_options, name="village_options"),
     path("orders/mine/", mine.orders_mine, name="mine"),
+    path("orders/proxy/", proxy.proxy_new, name="proxy"),
+    path("orders/proxy/<int:pk>/slip/", proxy.proxy_slip, name="proxy_slip"),
     path("orders/t/<tracking_token:token>/", views.order_track, name="track"),
     path("orders/t/<tracking_token:token>/cancel/", views.order_track_cancel, name="track_cancel"),
     path("orders/t/<tracking_token:token>/rate/", views.order_track_rate, name="track_rate"),

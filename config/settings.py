@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "reports",
     "portal",
     "privacy",  # residents' personal data across orders and events: retention, export, erasure
+    "open311",  # partner systems place and follow orders (Open311 GeoReport v2)
     "config.apps.OpsConfig",  # health checks, deploy checks, `manage.py backup`
     "kiosk",  # the station's touch-screen kiosk: places orders (channel kiosk), shows events
     "posters",  # station posters (HTML, PDF): reads stations, orders' menu, events' calendar URLs
@@ -401,6 +402,9 @@ REST_FRAMEWORK = {
         # Event check-in by residents: a venue's shared Wi-Fi is one IP for many residents.
         "checkin_ip": env("WENMING_CHECKIN_RATE_IP", "60/hour"),
         "checkin_phone": env("WENMING_CHECKIN_RATE_PHONE", "10/hour"),
+        # Open311: per partner key, and per address for the public menu and discovery.
+        "open311_key": env("WENMING_OPEN311_RATE_KEY", "600/hour"),
+        "open311_ip": env("WENMING_OPEN311_RATE_IP", "300/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("posters.urls")),
     path("", include("wishes.urls")),
     path("", include("kiosk.urls")),
+    path("", include("open311.urls")),
     path("api/", include("config.api_urls")),
     # Last: any other /api/ URL is a 404 in the API's error shape, not an HTML page.
     re_path(r"^api/", api_not_found),

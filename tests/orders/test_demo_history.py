@@ -141,3 +141,9 @@ def test_tracking_tokens_are_not_reproducible_from_the_seed():
     assert len(set(first)) == 5
     # The rest of the seeded sequence is unchanged by the tokens.
     assert ctx.rng.random() == again.rng.random()
+
+
+def test_the_history_comes_through_several_doors(history):
+    channels = Counter(Order.objects.values_list("channel", flat=True))
+    assert set(channels) == {Order.Channel.WEB, Order.Channel.KIOSK, Order.Channel.API}
+    assert channels[Order.Channel.WEB] > channels[Order.Channel.KIOSK] > channels[Order.Channel.API]

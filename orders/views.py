@@ -387,6 +387,8 @@ def station_orders(request):
         "counts": selectors.status_counts(base),
         "follow_ups": list(base.filter(needs_follow_up=True)[:20]),
         "has_town_view": scope.everything or bool(scope.town_ids),
+        # 帮办 is for the staff of a village or town (``access.proxy_villages``).
+        "can_proxy": not scope.everything,
     }
     return render(request, "orders/station_orders.html", context)
 

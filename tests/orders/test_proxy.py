@@ -143,6 +143,7 @@ def test_anonymous_visitors_are_sent_to_log_in(client, form):
 
 def test_the_station_head_orders_for_their_own_village(client, station_head, form):
     client.force_login(station_head)
+    assert PROXY in client.get(reverse("orders:station_orders")).content.decode()
     assert client.post(PROXY, form).status_code == 302
     order = Order.objects.get()
     assert order.channel == Order.Channel.PROXY

@@ -40,7 +40,7 @@ STEPS: list[tuple[str, str]] = [
 ]
 
 # Apps whose rows are demo/domain data, in dependency order (each depends only on those before).
-DOMAIN_APPS = ("stations", "volunteers", "orders", "events", "reports", "portal")
+DOMAIN_APPS = ("stations", "volunteers", "orders", "events", "reports", "portal", "open311")
 
 
 @dataclass

@@ -429,3 +429,11 @@ def test_english_readers_get_english_notes(client, village, menu_item, key):
         f"{V2}/requests/{order.number}.json", {"api_key": key}, HTTP_ACCEPT_LANGUAGE="en"
     ).json()
     assert data[0]["status_notes"] == "Awaiting review"
+
+
+def test_resetting_the_demo_data_takes_the_partners_orders_too(client, village, menu_item, key):
+    from portal import seeding
+
+    _place(client, key, village, menu_item, "13800000001")
+    seeding.delete_domain_data()
+    assert not Order.objects.exists() and not PartnerOrder.objects.exists()

@@ -24,7 +24,6 @@ import re
 from collections.abc import Callable
 from functools import wraps
 
-from django.conf import settings
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
@@ -33,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from core import dates
+from core.absolute_urls import absolute_url
 from core.client_ip import client_ip
 from core.errors import DomainError, InvalidInput
 from open311 import formats, selectors, services
@@ -162,7 +162,7 @@ def discovery(request, fmt: str, partner) -> HttpResponse:
         "endpoints": [
             {
                 "specification": SPECIFICATION,
-                "url": settings.SITE_URL + "/open311/v2",
+                "url": absolute_url("/open311/v2", request),
                 "changeset": CHANGESET,
                 "type": "production",
                 "formats": ["text/xml", "application/json"],

@@ -9,7 +9,6 @@ link, the resident's key to their order, so only the helper who placed the order
 from __future__ import annotations
 
 import segno
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -21,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.absolute_urls import absolute_url
 from core.errors import InvalidInput, PermissionDenied
 from orders import access, selectors, services
 from orders.forms import ProxyOrderForm
@@ -126,7 +126,9 @@ def proxy_slip(request, pk: int):
     )
     if order is None:
         raise Http404
-    track_url = settings.SITE_URL + reverse("orders:track", kwargs={"token": order.tracking_token})
+    track_url = absolute_url(
+        reverse("orders:track", kwargs={"token": order.tracking_token}), request
+    )
     station = selectors.station_of(order.village_id)
     context = {
         "order": order,

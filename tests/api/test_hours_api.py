@@ -204,6 +204,8 @@ def test_points_ledger_and_balance(
     assert head.get("/api/points/balance/", {"volunteer": far_volunteer.pk}).status_code == 404
     assert head.get("/api/points/balance/").status_code == 404  # a head without a volunteer row
     assert head.get("/api/points/balance/", {"volunteer": "x"}).status_code == 400
+    # A number below 1 is refused as bad input, and the schema says so (schemathesis found it).
+    assert head.get("/api/points/balance/", {"volunteer": -154}).status_code == 400
     assert as_user(other_town_admin).get("/api/points/").json()["count"] == 0
     # A reversal after the redemption: recorded in full, the balance is owed.
     services.record_revoke(record_id=rec.pk, actor=station_head, reason="代刷")
@@ -326,3 +328,9 @@ def test_anonymous_is_401(api):
         "/api/redemptions/",
     ):
         assert api.get(url).status_code == 401
+
+
+def test_balance_documents_its_bad_input_answer(client):
+    schema = client.get("/api/schema/?format=json").json()
+    responses = schema["paths"]["/api/points/balance/"]["get"]["responses"]
+    assert {"200", "400", "404"} <= set(responses)

@@ -123,7 +123,11 @@ class PointsEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             "补足前不能兑换。不填 volunteer 为本人；志愿者不存在或不在管辖范围 → 404。"
         ),
         parameters=[BalanceQuerySerializer],
-        responses={200: s.PointsBalanceSerializer, 404: error_response(404)},
+        responses={
+            200: s.PointsBalanceSerializer,
+            400: error_response(400),
+            404: error_response(404),
+        },
         examples=[_example("balance", BALANCE_EXAMPLE)],
         tags=TAGS,
     )

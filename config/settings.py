@@ -49,6 +49,12 @@ if DEBUG:
 else:
     if not SECRET_KEY:
         raise ImproperlyConfigured("DJANGO_DEBUG=0 needs DJANGO_SECRET_KEY to be set.")
+    # .env.example's placeholder is public: a site signing with it has no secret at all.
+    if SECRET_KEY.startswith("change-me"):
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is still the placeholder from .env.example; generate one with "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DJANGO_DEBUG=0 needs DJANGO_ALLOWED_HOSTS to be set.")
 

@@ -1,6 +1,6 @@
-"""docker-compose.yml, .env.example and the Dockerfile, checked as `docker compose config` would
-and more: there is no Docker here, so the structure is read from the files (and `docker compose
-config` runs too when the CLI with the compose plugin is installed)."""
+"""docker-compose.yml, .env.example and the Dockerfile: validated by a real compose CLI (`docker
+compose` where the plugin is installed, else Debian's `docker-compose`, which `.ci/run` installs),
+and their structure read from the files for what `config` does not check."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 import yaml
@@ -74,26 +75,80 @@ def test_multi_stage_non_root_image():
     assert "COPY --from=build" in final
 
 
-def _compose_cli() -> bool:
-    if DOCKER is None:
-        return False
-    version = subprocess.run(  # noqa: S603 - docker from PATH, fixed arguments
-        [DOCKER, "compose", "version"], capture_output=True, check=False
-    )
-    return version.returncode == 0
+def _compose_command() -> list[str] | None:
+    """The compose CLI here: the docker plugin (v2) if present, else Debian's docker-compose."""
+    if DOCKER is not None:
+        version = subprocess.run(  # noqa: S603 - docker from PATH, fixed arguments
+            [DOCKER, "compose", "version"], capture_output=True, check=False
+        )
+        if version.returncode == 0:
+            return [DOCKER, "compose"]
+    legacy = shutil.which("docker-compose")
+    return [legacy] if legacy else None
 
 
-@pytest.mark.skipif(
-    not _compose_cli(),
-    reason="the docker CLI with the compose plugin is not installed",
+COMPOSE = _compose_command()
+needs_compose = pytest.mark.skipif(
+    COMPOSE is None,
+    reason="no compose CLI (apt-get install docker-compose; .ci/run installs it)",
 )
-def test_docker_compose_config_validates():
-    result = subprocess.run(  # noqa: S603 - docker from PATH, fixed arguments
-        [DOCKER, "compose", "config", "--quiet"],
-        cwd=ROOT,
-        env={**os.environ, "DJANGO_SECRET_KEY": "x" * 50},
+
+
+def _prepare(folder: Path) -> None:
+    """The files as a user has them after `cp .env.example .env`, in a copy (the checkout's own
+    .env, if a developer has one, plays no part)."""
+    for name in ("docker-compose.yml", "Dockerfile"):
+        shutil.copy(ROOT / name, folder / name)
+    shutil.copy(ROOT / ".env.example", folder / ".env")
+
+
+def _config(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "POSTGRES_"))}
+    return subprocess.run(  # noqa: S603 - the compose CLI from PATH, fixed arguments
+        [*COMPOSE, "config", *args],
+        cwd=folder,
+        env=env,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+@needs_compose
+def test_docker_compose_config_validates(tmp_path):
+    _prepare(tmp_path)
+    result = _config(tmp_path)
     assert result.returncode == 0, result.stderr
+    resolved = yaml.safe_load(result.stdout)
+    web = resolved["services"]["web"]["environment"]
+    # Interpolated from .env: the secret from .env.example, the stack's own database URL.
+    assert web["DJANGO_SECRET_KEY"] == "change-me-to-50-random-characters"
+    assert web["DATABASE_URL"] == "postgres://wenming:wenming@postgres:5432/wenming"
+    assert resolved["services"]["beat"]["deploy"]["replicas"] == 1
+
+
+@needs_compose
+def test_docker_compose_config_refuses_a_broken_file(tmp_path):
+    """The validator can fail: a misspelt key is an error, not silently ignored."""
+    _prepare(tmp_path)
+    path = tmp_path / "docker-compose.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("healthcheck:", "healthchek:", 1), encoding="utf-8")
+    result = _config(tmp_path, "--quiet")
+    assert result.returncode != 0
+    assert "healthchek" in result.stderr
+
+
+@needs_compose
+def test_docker_compose_config_needs_the_secret_key(tmp_path):
+    """Without DJANGO_SECRET_KEY the stack refuses to start instead of running with none."""
+    _prepare(tmp_path)
+    env_file = tmp_path / ".env"
+    lines = env_file.read_text(encoding="utf-8").splitlines()
+    env_file.write_text(
+        "\n".join(line for line in lines if not line.startswith("DJANGO_SECRET_KEY=")),
+        encoding="utf-8",
+    )
+    result = _config(tmp_path, "--quiet")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr

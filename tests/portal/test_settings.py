@@ -26,6 +26,16 @@ def test_production_refuses_without_secret_key():
     assert "ImproperlyConfigured" in result.stderr and "DJANGO_SECRET_KEY" in result.stderr
 
 
+def test_production_refuses_the_placeholder_secret_key_from_env_example():
+    example = (ROOT / ".env.example").read_text(encoding="utf-8")
+    placeholder = example.split("DJANGO_SECRET_KEY=", 1)[1].split()[0]
+    result = load_settings(
+        DJANGO_DEBUG="0", DJANGO_SECRET_KEY=placeholder, DJANGO_ALLOWED_HOSTS="wenming.example.cn"
+    )
+    assert result.returncode != 0
+    assert "placeholder" in result.stderr
+
+
 def test_production_refuses_without_allowed_hosts():
     result = load_settings(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 50)
     assert result.returncode != 0

@@ -9,6 +9,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import pinyin
 from orders import access
 from orders.eligibility import area_q, eligible_volunteers, offered_q, skilled_q
 from orders.models import MenuItem, Order, OrderStatusChange, ServiceCategory
@@ -50,12 +51,17 @@ def menu_choices_for_village(village: Village) -> list[tuple[str, list[tuple[int
 
 
 def villages_for_picker(*, town_id: int | None = None, query: str = "") -> QuerySet[Village]:
-    """Villages for the order form's picker: a town's villages, or a name search."""
+    """Villages for the order form's picker: a town's villages, or a search by name or by its
+    pinyin ("sunbu" or "sbc" finds 孙埠村; ``core.pinyin``), still one query."""
     qs = Village.objects.select_related("town").order_by("town__sort_order", "name")
     if town_id:
         qs = qs.filter(town_id=town_id)
     if query:
-        qs = qs.filter(name__icontains=query)
+        match = Q(name__icontains=query)
+        latin = pinyin.normalize_query(query)
+        if latin:
+            match |= Q(name_pinyin__contains=latin)
+        qs = qs.filter(match)
     if not town_id and not query:
         return qs.none()
     return qs

@@ -98,8 +98,6 @@ def order_new(request):
         Village.objects.select_related("town").filter(pk=village_id).first() if village_id else None
     )
     if village is None:
-        if request.method == "POST":
-            messages.error(request, _("请先选择村（社区）。"))
         return _village_picker(request)
 
     context = {"village": village, "duplicate_minutes": settings.WENMING_ORDER_DUPLICATE_MINUTES}
@@ -167,15 +165,32 @@ def _find_by_phone_url() -> str:
         return ""
 
 
-def _village_picker(request):
+PICKER_LIMIT = 200
+
+
+def _picker_villages(request) -> tuple[int | None, str, list[Village], bool]:
+    """The town and query asked for, the villages found (at most ``PICKER_LIMIT``) and whether
+    there were more."""
     town_id = _int(request.GET.get("town"))
     query = (request.GET.get("q") or "").strip()[:20]
-    villages = list(selectors.villages_for_picker(town_id=town_id, query=query)[:200])
+    found = list(selectors.villages_for_picker(town_id=town_id, query=query)[: PICKER_LIMIT + 1])
+    return town_id, query, found[:PICKER_LIMIT], len(found) > PICKER_LIMIT
+
+
+def _village_picker(request):
+    town_id, query, villages, capped = _picker_villages(request)
+    # "下一步" (``step=next``) with no village chosen: one match is the choice; none is an error.
+    if request.method == "POST" or request.GET.get("step") == "next":
+        if len(villages) == 1 and request.method == "GET":
+            return redirect(f"{reverse('orders:new')}?village={villages[0].pk}")
+        messages.error(request, _("请先选择村（社区）。"))
     context = {
         "towns": selectors.towns(),
         "town_id": town_id,
         "query": query,
         "villages": villages,
+        "capped": capped,
+        "limit": PICKER_LIMIT,
         "searched": bool(town_id or query),
     }
     return render(request, "orders/village_picker.html", context)
@@ -183,14 +198,13 @@ def _village_picker(request):
 
 @require_GET
 def village_options(request):
-    """JSON for the village picker: ``?town=<id>`` or ``?q=<name>`` → at most 200 villages."""
-    town_id = _int(request.GET.get("town"))
-    query = (request.GET.get("q") or "").strip()[:20]
-    villages = selectors.villages_for_picker(town_id=town_id, query=query)[:200]
+    """JSON for the village picker: ``?town=<id>`` or ``?q=<name or pinyin>`` → at most 200
+    villages, and ``capped`` when there were more."""
+    _town_id, _query, villages, capped = _picker_villages(request)
     data = [
         {"id": v.pk, "name": v.name, "town": v.town.name, "town_id": v.town_id} for v in villages
     ]
-    return JsonResponse({"villages": data})
+    return JsonResponse({"villages": data, "capped": capped})
 
 
 # --- tracking ---------------------------------------------------------------------------------

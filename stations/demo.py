@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext
 
+from core import pinyin
 from stations import demo_names
 from stations.models import City, Position, Town, Village
 
@@ -100,6 +101,7 @@ def seed(ctx: SeedContext) -> None:
                 Village(
                     town=town,
                     name=name,
+                    name_pinyin=pinyin.search_key(name),  # bulk_create skips save()
                     kind=vkind,
                     code=f"{town.code}{n + 1:03d}",
                     population=rng.randint(3000, 15000)

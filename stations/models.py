@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import pinyin
+
 
 class City(models.Model):
     name = models.CharField(_("名称"), max_length=50, unique=True)
@@ -60,6 +62,9 @@ class Village(models.Model):
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices, default=Kind.VILLAGE)
     code = models.CharField(_("区划代码"), max_length=12, blank=True)
     population = models.PositiveIntegerField(_("常住人口"), null=True, blank=True)
+    # The name in pinyin for search ("sunbucun sbc"); set from the name on every save and by the
+    # demo seeding's bulk_create (core.pinyin).
+    name_pinyin = models.CharField(_("拼音"), max_length=200, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("村（社区）")
@@ -74,6 +79,13 @@ class Village(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_pinyin = pinyin.search_key(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin"}
+        super().save(*args, **kwargs)
 
 
 class Position(models.Model):

@@ -17,14 +17,15 @@
     el.hidden = true;
   });
 
-  function fill(villages, showTown) {
+  function fill(villages, showTown, capped) {
     village.innerHTML = "";
     var first = document.createElement("option");
     first.value = "";
-    first.textContent = villages.length
-      ? msg("count").replace("%s", villages.length)
+    first.textContent = capped ? msg("capped")
+      : villages.length ? msg("count").replace("%s", villages.length)
       : msg("none");
-    village.appendChild(first);
+    // One match is the choice: nothing to pick from.
+    if (villages.length !== 1) village.appendChild(first);
     villages.forEach(function (v) {
       var opt = document.createElement("option");
       opt.value = v.id;
@@ -32,7 +33,8 @@
       village.appendChild(opt);
     });
     village.disabled = !villages.length;
-    status.textContent = villages.length ? "" : first.textContent;
+    status.textContent = villages.length === 1 ? msg("one")
+      : (capped || !villages.length) ? first.textContent : "";
   }
 
   function load(params, showTown) {
@@ -40,14 +42,14 @@
     status.textContent = msg("loading");
     fetch(url + "?" + params, { headers: { Accept: "application/json" } })
       .then(function (r) { return r.json(); })
-      .then(function (data) { if (mine === seq) fill(data.villages, showTown); })
+      .then(function (data) { if (mine === seq) fill(data.villages, showTown, data.capped); })
       .catch(function () { status.textContent = msg("failed"); });
   }
 
   town.addEventListener("change", function () {
     query.value = "";
     if (town.value) load("town=" + encodeURIComponent(town.value), false);
-    else fill([], false);
+    else fill([], false, false);
   });
   query.addEventListener("input", function () {
     clearTimeout(timer);

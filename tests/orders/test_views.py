@@ -53,9 +53,10 @@ def test_village_options_json(client, tuanjie, other_village):
                 "town": "龙泉街道",
                 "town_id": other_village.town_id,
             }
-        ]
+        ],
+        "capped": False,
     }
-    assert client.get("/orders/villages/").json() == {"villages": []}
+    assert client.get("/orders/villages/").json() == {"villages": [], "capped": False}
     assert client.post("/orders/villages/").status_code == 405
 
 

@@ -82,7 +82,7 @@ SITE_URL = env("WENMING_SITE_URL").rstrip("/")
 SITE_URL_FALLBACK = "http://127.0.0.1:8000" if DEBUG else ""
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.admin_site.WenmingAdminConfig",  # django.contrib.admin, labelled autocompletes
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

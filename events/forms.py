@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -65,7 +67,9 @@ class EventForm(forms.Form):
         if villages is None:
             del self.fields["village"]
         else:
-            self.fields["village"].queryset = villages
+            self.fields["village"].queryset = villages.select_related("town")
+            # Village names repeat across towns: "孙埠村（东沙河街道）".
+            self.fields["village"].label_from_instance = attrgetter("label")
 
     def clean(self):
         data = super().clean()

@@ -21,7 +21,7 @@ from orders.models import (
     ServiceCategory,
     VolunteerSkill,
 )
-from stations.admin import ChangelistCountsMixin
+from stations.admin import ChangelistCountsMixin, PhoneSearchMixin, VillageLabelsMixin
 from stations.scope import scope_for
 from volunteers.admin import VolunteerAdmin as BaseVolunteerAdmin
 from volunteers.models import Volunteer
@@ -90,7 +90,7 @@ class MenuItemAdminForm(forms.ModelForm):
 
 
 @admin.register(MenuItem)
-class MenuItemAdmin(admin.ModelAdmin):
+class MenuItemAdmin(VillageLabelsMixin, admin.ModelAdmin):
     form = MenuItemAdminForm
     list_display = (
         "title",
@@ -225,7 +225,7 @@ def _run_action(modeladmin, request, queryset, label, call) -> None:
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(PhoneSearchMixin, VillageLabelsMixin, admin.ModelAdmin):
     list_display = [
         "number",
         "status",
@@ -242,7 +242,8 @@ class OrderAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "channel", "is_overdue", "needs_follow_up", "town", "category"]
     list_select_related = ["village", "town", "menu_item", "accepted_by"]
-    search_fields = ["number", "name"]
+    # A phone (typed any way residents type it) is looked up exactly: PhoneSearchMixin.
+    search_fields = ["number", "name", "village__name", "town__name", "menu_item__title"]
     date_hierarchy = "created_at"
     autocomplete_fields = [
         "village",
@@ -414,7 +415,7 @@ class OrderStatusChangeAdmin(TimelineTextMixin, admin.ModelAdmin):
 
 
 @admin.register(ProxyHelper)
-class ProxyHelperAdmin(admin.ModelAdmin):
+class ProxyHelperAdmin(VillageLabelsMixin, admin.ModelAdmin):
     """帮办员: who may order on residents' behalf in a village (``orders.access.proxy_villages``).
     Untick 有效 to revoke at once; each order they placed keeps their name in its timeline."""
 

@@ -9,6 +9,7 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count, Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from core import phone as phone_numbers
 from stations.models import City, Position, Role, Town, Village
 
 
@@ -28,6 +29,48 @@ class ChangelistCountsMixin:
         if match and match.url_name and match.url_name.endswith("_changelist"):
             queryset = queryset.annotate(**self.changelist_annotations())
         return queryset
+
+
+class VillageLabelsMixin:
+    """Every village a form offers (autocomplete or list) is named with its town,
+    "孙埠村（东沙河街道）": village names repeat across towns (``Village.label``). The
+    autocomplete's answers come labelled from ``VillageAdmin.autocomplete_label``."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return _label_villages(
+            db_field, super().formfield_for_foreignkey(db_field, request, **kwargs)
+        )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return _label_villages(
+            db_field, super().formfield_for_manytomany(db_field, request, **kwargs)
+        )
+
+
+def _label_villages(db_field, form_field):
+    if form_field is not None and db_field.related_model is Village:
+        form_field.queryset = form_field.queryset.select_related("town")
+        form_field.label_from_instance = village_label
+    return form_field
+
+
+def village_label(village: Village) -> str:
+    return village.label
+
+
+class PhoneSearchMixin:
+    """The changelist's search finds a phone however it is typed (``138 1234 1234``,
+    ``+86-138…``, full-width digits): a search that reads as a mobile number
+    (``core.phone.normalize``) looks up the stored 11 digits in ``phone_search_field``. Anything
+    else is the usual word search over ``search_fields``."""
+
+    phone_search_field = "phone"
+
+    def get_search_results(self, request, queryset, search_term):
+        phone = phone_numbers.normalize(search_term.strip())
+        if phone is not None:
+            return queryset.filter(**{self.phone_search_field: phone}), False
+        return super().get_search_results(request, queryset, search_term)
 
 
 class PreloadedAutocompleteSelect(AutocompleteSelect):
@@ -151,6 +194,12 @@ class VillageAdmin(ChangelistCountsMixin, admin.ModelAdmin):
     list_select_related = ("town",)
     list_per_page = 50
 
+    autocomplete_label = staticmethod(village_label)  # config.admin_site names answers with it
+
+    def get_queryset(self, request):
+        # The town for each row's label (list, autocomplete answers) in the same query.
+        return super().get_queryset(request).select_related("town")
+
     def changelist_annotations(self):
         stations = Position.objects.filter(village=OuterRef("pk"), level=Position.Level.STATION)
         return {"_has_station": Exists(stations), "_volunteer_count": Count("volunteers")}
@@ -165,7 +214,7 @@ class VillageAdmin(ChangelistCountsMixin, admin.ModelAdmin):
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(VillageLabelsMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "level",

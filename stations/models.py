@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from core import pinyin
@@ -86,6 +87,13 @@ class Village(models.Model):
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "name_pinyin"}
         super().save(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        """The name with its town, "孙埠村（东沙河街道）": village names repeat across towns, so
+        every list to choose a village from shows this. Load the town with the village
+        (``select_related("town")``), or this costs a query."""
+        return gettext("%(name)s（%(detail)s）") % {"name": self.name, "detail": self.town.name}
 
 
 class Position(models.Model):

@@ -8,9 +8,16 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from core import phone as phone_numbers
 from core.errors import DomainError
-from stations.admin import ChangelistCountsMixin, PreloadedAutocompleteInline
+from stations.admin import (
+    ChangelistCountsMixin,
+    PhoneSearchMixin,
+    PreloadedAutocompleteInline,
+    VillageLabelsMixin,
+)
 from volunteers import services
+from volunteers.access import may_see_phone
 from volunteers.models import (
     Certificate,
     Membership,
@@ -56,7 +63,7 @@ class VolunteerMembershipInline(PreloadedAutocompleteInline, admin.TabularInline
 
 
 @admin.register(Team)
-class TeamAdmin(ChangelistCountsMixin, admin.ModelAdmin):
+class TeamAdmin(VillageLabelsMixin, ChangelistCountsMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "kind",
@@ -83,10 +90,10 @@ class TeamAdmin(ChangelistCountsMixin, admin.ModelAdmin):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(admin.ModelAdmin):
+class VolunteerAdmin(PhoneSearchMixin, VillageLabelsMixin, admin.ModelAdmin):
     list_display = (
         "name",
-        "phone",
+        "phone",  # masked for most viewers: get_list_display
         "home_village",
         "town",
         "is_active",
@@ -104,6 +111,36 @@ class VolunteerAdmin(admin.ModelAdmin):
     list_per_page = 50
     date_hierarchy = "joined_on"
     actions = ("mark_inactive", "mark_active")
+
+    def get_list_display(self, request):
+        # The column is made per request: it shows the full phone only to whom
+        # volunteers.access allows (the ModelAdmin itself is shared by every request).
+        viewer = request.user
+
+        @admin.display(description=_("手机号"), ordering="phone")
+        def phone(obj: Volunteer) -> str:
+            return obj.phone if may_see_phone(viewer, obj) else phone_numbers.mask(obj.phone)
+
+        return [phone if name == "phone" else name for name in super().get_list_display(request)]
+
+    @admin.display(description=_("手机号"))
+    def masked_phone(self, obj: Volunteer) -> str:
+        return phone_numbers.mask(obj.phone)
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is not None and not may_see_phone(request.user, obj):
+            # In the phone's place, read-only (the default put it last, with the other
+            # read-only fields); the form then has no phone to show or to change.
+            fields.remove("masked_phone")
+            fields = ["masked_phone" if name == "phone" else name for name in fields]
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and not may_see_phone(request.user, obj):
+            fields.append("masked_phone")
+        return fields
 
     @admin.action(description=_("标记为不在册"))
     def mark_inactive(self, request, queryset):

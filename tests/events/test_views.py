@@ -426,3 +426,12 @@ def test_complete_on_the_page_only_once_started(client, station_head, make_event
         client.post(f"/events/{event.pk}/complete/", {"attendance": 12})
     event.refresh_from_db()
     assert (event.state, event.attendance) == ("done", 12)
+
+
+def test_event_form_names_each_village_with_its_town(client, city_admin, tuanjie, longquan):
+    from tests import factories as f
+
+    f.VillageFactory(town=longquan, name="团结村")  # the same name in another town
+    client.force_login(city_admin)
+    page = client.get("/events/new/?month=2026-12").content.decode()
+    assert "团结村（洪绪镇）" in page and "团结村（龙泉街道）" in page

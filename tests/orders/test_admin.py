@@ -47,3 +47,29 @@ def test_admin_scoped_to_area(client, other_town_admin, tuanjie_station, tuanjie
     client.force_login(other_town_admin)
     assert client.get(f"/admin/orders/order/{order.pk}/change/").status_code == 302  # not found
     assert order.number not in client.get("/admin/orders/order/").content.decode()
+
+
+def test_order_search_finds_phone_as_residents_type_it_village_and_service(
+    client, superuser, tuanjie_station, tuanjie, other_village, menu_item
+):
+    from tests import factories as f
+
+    wanted = submit_order(tuanjie, menu_item, phone="13812345678")
+    f.StationFactory(village=other_village)
+    other_item = f.MenuItemFactory(title="健康义诊", category=menu_item.category)
+    other = submit_order(other_village, other_item, phone="13900000000")
+    client.force_login(superuser)
+
+    def found(term: str) -> set[str]:
+        response = client.get("/admin/orders/order/", {"q": term})
+        assert response.status_code == 200
+        return {order.number for order in response.context["cl"].result_list}
+
+    for typed in ["13812345678", "138 1234 5678", "+86 138-1234-5678", "１３８１２３４５６７８"]:
+        assert found(typed) == {wanted.number}, typed
+    assert found("团结村") == {wanted.number}
+    assert found("龙泉社区") == {other.number}
+    assert found("义诊") == {other.number}
+    assert found("党的理论") == {wanted.number}
+    assert found(wanted.number) == {wanted.number}
+    assert found("13700000000") == set()

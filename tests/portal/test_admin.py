@@ -118,7 +118,7 @@ def test_village_autocomplete_is_a_search(staff_client, django_assert_max_num_qu
             },
         )
     assert response.status_code == 200
-    assert "团结村" in [row["text"] for row in response.json()["results"]]
+    assert "团结村（洪绪镇）" in [row["text"] for row in response.json()["results"]]
 
 
 def test_town_page_lists_its_villages(staff_client):

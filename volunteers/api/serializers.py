@@ -11,7 +11,7 @@ from core import phone as phone_numbers
 from core.dates import validate_bounded
 from core.filters import BOUNDED_DATE_SCHEMA, MAX_ID
 from stations.api.serializers import RefSerializer
-from stations.scope import scope_for
+from volunteers.access import may_see_phone
 from volunteers.models import (
     Certificate,
     PointsEntry,
@@ -57,15 +57,6 @@ class TeamSerializer(serializers.ModelSerializer):
         ]
 
 
-def may_see_contact(user, volunteer: Volunteer) -> bool:
-    """A volunteer sees their own phone; admins see the phones of volunteers in their area."""
-    if user is None or not user.is_authenticated:
-        return False
-    if volunteer.user_id is not None and volunteer.user_id == user.pk:
-        return True
-    return scope_for(user).covers_village(volunteer.home_village_id, volunteer.town_id)
-
-
 class VolunteerSerializer(serializers.ModelSerializer):
     phone = serializers.SerializerMethodField()
     phone_masked = serializers.SerializerMethodField()
@@ -98,7 +89,7 @@ class VolunteerSerializer(serializers.ModelSerializer):
     )
     def get_phone(self, volunteer: Volunteer) -> str | None:
         request = self.context.get("request")
-        if may_see_contact(request.user if request else None, volunteer):
+        if may_see_phone(request.user if request else None, volunteer):
             return volunteer.phone
         return None
 

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.absolute_urls import absolute_url
 from core.errors import DomainError, InvalidInput, NotInScope
 from kiosk import links, selectors, services
 from orders import ratelimit
@@ -119,7 +120,7 @@ def kiosk_order(request, pk: int):
         return _json_error(" ".join(dict.fromkeys(details or [str(exc.message)])), 400, exc.fields)
     except DomainError as exc:
         return _json_error(str(exc.message), exc.status_code)
-    url = settings.SITE_URL + reverse("orders:track", args=[order.tracking_token])
+    url = absolute_url(reverse("orders:track", args=[order.tracking_token]), request)
     return _private(
         JsonResponse(
             {
@@ -129,7 +130,9 @@ def kiosk_order(request, pk: int):
                 "village": station.village.name,
                 "phone": order.masked_phone,
                 "time": timezone.localtime(order.created_at).strftime("%Y-%m-%d %H:%M"),
-                "qr": segno.make(url, error="m").svg_inline(scale=5, title=_("扫码查看进度")),
+                "qr": segno.make(url, error="m").svg_inline(
+                    scale=5, title=_("扫码查看进度"), omitsize=True
+                ),
             },
             status=201,
         )
@@ -151,7 +154,7 @@ def kiosk_links(request):
         {
             "station": s,
             "links": [
-                {"link": link, "url": _link_url(link) if link.is_active else ""}
+                {"link": link, "url": _link_url(request, link) if link.is_active else ""}
                 for link in by_station[s.pk]
             ],
         }
@@ -160,13 +163,9 @@ def kiosk_links(request):
     return render(request, "kiosk/links.html", {"rows": rows})
 
 
-def _link_url(link) -> str:
-    return (
-        settings.SITE_URL
-        + reverse("kiosk:screen", args=[link.station_id])
-        + "?key="
-        + links.sign(link)
-    )
+def _link_url(request, link) -> str:
+    path = reverse("kiosk:screen", args=[link.station_id]) + "?key=" + links.sign(link)
+    return absolute_url(path, request)
 
 
 def _run(request, action, success: str) -> bool:

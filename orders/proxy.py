@@ -133,7 +133,9 @@ def proxy_slip(request, pk: int):
     context = {
         "order": order,
         "track_url": track_url,
-        "qr_svg": segno.make(track_url, error="m").svg_inline(scale=5, title=_("点单查询二维码")),
+        "qr_svg": segno.make(track_url, error="m").svg_inline(
+            scale=5, title=_("点单查询二维码"), omitsize=True
+        ),
         "station": station,
     }
     response = render(request, "orders/proxy_slip.html", context)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
 
@@ -21,19 +20,18 @@ from stations.scope import scope_for
 class Poster:
     station: Position
     categories: list[str] = field(default_factory=list)
+    #: The public base URL (``core.absolute_urls.site_url``): a QR code needs an absolute link.
+    site: str = ""
 
     @property
     def order_url(self) -> str:
         """The order form with the village already chosen."""
-        return f"{settings.SITE_URL}{reverse('orders:new')}?village={self.station.village_id}"
+        return f"{self.site}{reverse('orders:new')}?village={self.station.village_id}"
 
     @property
     def calendar_url(self) -> str:
         """The village's subscribable calendar (events of the village, its town and the city)."""
-        return (
-            f"{settings.SITE_URL}{reverse('events:calendar_feed')}"
-            f"?village={self.station.village_id}"
-        )
+        return f"{self.site}{reverse('events:calendar_feed')}?village={self.station.village_id}"
 
 
 def stations_for_user(user) -> QuerySet[Position]:
@@ -75,15 +73,18 @@ def _categories_by_village(town_id: int, village_ids: list[int]) -> dict[int, li
     return {vid: [name for pk, name in names if pk in common or pk in own[vid]] for vid in own}
 
 
-def posters_for(stations: list[Position]) -> list[Poster]:
-    """One poster per station (all of one town, or a single one)."""
+def posters_for(stations: list[Position], *, site: str) -> list[Poster]:
+    """One poster per station (all of one town, or a single one); ``site`` is the public base
+    URL its QR codes start with (``core.absolute_urls.site_url(request)``)."""
     by_town: dict[int, list[Position]] = {}
     for station in stations:
         by_town.setdefault(station.town_id, []).append(station)
     categories: dict[int, list[str]] = {}
     for town_id, group in by_town.items():
         categories.update(_categories_by_village(town_id, [s.village_id for s in group]))
-    return [Poster(station=s, categories=categories.get(s.village_id, [])) for s in stations]
+    return [
+        Poster(station=s, categories=categories.get(s.village_id, []), site=site) for s in stations
+    ]
 
 
 def town_for_user(user, pk: int) -> Town | None:

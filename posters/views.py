@@ -14,12 +14,15 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core.absolute_urls import site_url
 from posters import pdf, selectors
 from stations.scope import scope_for
 
 
 def _svg(data: str, title: str) -> str:
-    return segno.make(data, error="m").svg_inline(scale=5, title=title, svgclass="qr")
+    return segno.make(data, error="m").svg_inline(
+        scale=5, title=title, svgclass="qr", omitsize=True
+    )
 
 
 def _pdf_response(body: bytes, filename: str) -> HttpResponse:
@@ -57,7 +60,7 @@ def station_poster(request, pk: int):
     station = selectors.station_for_user(request.user, pk)
     if station is None:
         raise Http404
-    (poster,) = selectors.posters_for([station])
+    (poster,) = selectors.posters_for([station], site=site_url(request))
     context = {
         "poster": poster,
         "station": station,
@@ -73,7 +76,7 @@ def station_poster_pdf(request, pk: int):
     station = selectors.station_for_user(request.user, pk)
     if station is None:
         raise Http404
-    body = pdf.render(selectors.posters_for([station]), title=station.name)
+    body = pdf.render(selectors.posters_for([station], site=site_url(request)), title=station.name)
     return _pdf_response(body, f"poster-station-{station.pk}.pdf")
 
 
@@ -85,7 +88,6 @@ def town_posters_pdf(request, pk: int):
     if town is None:
         raise Http404
     stations = selectors.town_stations(town)
-    body = pdf.render(
-        selectors.posters_for(stations), title=_("%(town)s 实践站海报") % {"town": town.name}
-    )
+    title = _("%(town)s 实践站海报") % {"town": town.name}
+    body = pdf.render(selectors.posters_for(stations, site=site_url(request)), title=title)
     return _pdf_response(body, f"posters-town-{town.pk}.pdf")

@@ -1,7 +1,10 @@
 """The station kiosk through its URLs: the link, the screen, ordering (channel kiosk), the
 per-kiosk rate limit, and every refusal (no link, another station's, revoked)."""
 
+import re
+
 import pytest
+import segno
 from django.urls import reverse
 
 from core.errors import InvalidInput, InvalidTransition, NotInScope
@@ -234,3 +237,39 @@ def test_station_page_links_to_the_kiosk_and_wish_review(client, station_head):
     client.force_login(station_head)
     html = client.get(reverse("orders:station_orders")).content.decode()
     assert reverse("kiosk:links") in html and reverse("wishes:moderation") in html
+
+
+# --- absolute links (core.absolute_urls) ------------------------------------------------------
+
+
+def qr_path(svg: str) -> str:
+    """The QR code's modules (an SVG path): equal paths, equal encoded text."""
+    return re.search(r' d="([^"]+)"', svg).group(1)
+
+
+@pytest.mark.parametrize(
+    ("site_url", "base"),
+    [("", "http://testserver"), ("https://wenming.example.cn", "https://wenming.example.cn")],
+)
+def test_the_slips_qr_code_is_an_absolute_link_to_the_tracking_page(
+    kiosk_client, tuanjie_station, menu_item, settings, site_url, base
+):
+    """WENMING_SITE_URL when set, else the address the kiosk itself was opened at: a phone
+    scanning the code needs a whole URL (a bare path opens nothing)."""
+    settings.SITE_URL = site_url
+    data = order(kiosk_client, tuanjie_station, menu_item).json()
+    placed = Order.objects.get()
+    expected = f"{base}{reverse('orders:track', args=[placed.tracking_token])}"
+    assert qr_path(data["qr"]) == qr_path(segno.make(expected, error="m").svg_inline(scale=5))
+
+
+def test_the_heads_kiosk_link_follows_the_site_url(
+    client, station_head, kiosk_link, tuanjie_station, settings
+):
+    client.force_login(station_head)
+    settings.SITE_URL = ""
+    html = client.get(reverse("kiosk:links"), HTTP_HOST="localhost").content.decode()
+    assert f"http://localhost/kiosk/{tuanjie_station.pk}/?key=" in html
+    settings.SITE_URL = "https://wenming.example.cn"
+    html = client.get(reverse("kiosk:links")).content.decode()
+    assert f"https://wenming.example.cn/kiosk/{tuanjie_station.pk}/?key=" in html

@@ -1,8 +1,10 @@
 """Station posters: who may open them, what they show, and one A4 page per station."""
 
 import io
+import re
 
 import pytest
+import segno
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -61,7 +63,8 @@ def test_poster_qr_codes_lead_to_the_order_form_with_the_village_and_its_calenda
 ):
     from posters.selectors import posters_for
 
-    (poster,) = posters_for([tuanjie_station])
+    (poster,) = posters_for([tuanjie_station], site="https://wenming.example.cn")
+    assert poster.order_url.startswith("https://wenming.example.cn/")
     assert poster.order_url.endswith(f"/orders/new/?village={tuanjie_station.village_id}")
     assert poster.calendar_url.endswith(f"/calendar/feed.ics?village={tuanjie_station.village_id}")
 
@@ -196,3 +199,27 @@ def test_station_orders_page_links_to_the_posters(client, station_head):
     client.force_login(station_head)
     html = client.get(reverse("orders:station_orders")).content.decode()
     assert reverse("posters:index") in html
+
+
+@pytest.mark.parametrize(
+    ("site_url", "base"),
+    [("", "http://localhost"), ("https://wenming.example.cn", "https://wenming.example.cn")],
+)
+def test_the_posters_qr_codes_follow_the_site_url(
+    client, station_head, tuanjie_station, menu, settings, site_url, base
+):
+    """WENMING_SITE_URL when set, else the address the poster was opened at (never a bare
+    path, which a phone cannot open), like every other absolute link."""
+    settings.SITE_URL = site_url
+    client.force_login(station_head)
+    response = client.get(
+        reverse("posters:station", args=[tuanjie_station.pk]), HTTP_HOST="localhost"
+    )
+    poster = response.context["poster"]
+    village = tuanjie_station.village_id
+    assert poster.order_url == f"{base}/orders/new/?village={village}"
+    assert poster.calendar_url == f"{base}/calendar/feed.ics?village={village}"
+    html = response.content.decode()
+    for url in (poster.order_url, poster.calendar_url):
+        path = segno.make(url, error="m").svg_inline(scale=5, omitsize=True)
+        assert re.search(r' d="([^"]+)"', path).group(1) in html

@@ -31,6 +31,8 @@ path_var: contextvars.ContextVar[str | None] = contextvars.ContextVar("path", de
 _REDACTIONS = [
     # Order tracking links: /orders/t/<token>/, /api/orders/track/<token>/ (orders.converters).
     (re.compile(r"(/orders/(?:t|track)/)[A-Za-z0-9_-]{8,}"), r"\1[token]"),
+    # One-time set-password links: /accounts/reset/<uid>/<token>/ (Django's reset token).
+    (re.compile(r"(/accounts/reset/[^/\s]+/)[0-9a-z]+-[0-9a-f]+"), r"\1[token]"),
     # The kiosk's rotating resident check-in code and any token-ish query parameter.
     (re.compile(r"([?&](?:t|token|code)=)[^&\s\"']+"), r"\1[redacted]"),
     # DRF tokens (Authorization: Token <40 hex>) wherever they appear.

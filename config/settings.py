@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "wishes",  # the wish wall (心愿墙): reads orders' categories and eligibility, makes events
     "reports",
     "portal",
+    "joining",  # 成为志愿者 and its decisions, password reset (e-mail, SMS code)
     "privacy",  # residents' personal data across orders and events: retention, export, erasure
     "open311",  # partner systems place and follow orders (Open311 GeoReport v2)
     "config.apps.OpsConfig",  # health checks, deploy checks, `manage.py backup`
@@ -411,6 +412,9 @@ REST_FRAMEWORK = {
         # Open311: per partner key, and per address for the public menu and discovery.
         "open311_key": env("WENMING_OPEN311_RATE_KEY", "600/hour"),
         "open311_ip": env("WENMING_OPEN311_RATE_IP", "300/hour"),
+        # 成为志愿者 applications, and password reset e-mails asked for, per address.
+        "volunteer_apply_ip": env("WENMING_JOIN_RATE_IP", "10/hour"),
+        "password_reset_ip": env("WENMING_PASSWORD_RESET_RATE_IP", "10/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -42,6 +42,8 @@ class Kind(models.TextChoices):
     PLAN_REMINDER = "plan_reminder", gettext_lazy("活动计划提醒")
     EVENT_REMINDER = "event_reminder", gettext_lazy("活动前一天提醒")
     EVENT_NOTICE = "event_notice", gettext_lazy("订阅的活动预告")
+    VOLUNTEER_APPROVED = "volunteer_approved", gettext_lazy("志愿者申请已通过")
+    VOLUNTEER_DECLINED = "volunteer_declined", gettext_lazy("志愿者申请未通过")
 
 
 INBOX, E, SMS, W = Channel.INBOX, Channel.EMAIL, Channel.SMS, Channel.WECHAT
@@ -75,6 +77,15 @@ SPECS: dict[str, Spec] = {
     Kind.PLAN_REMINDER: Spec(default=(INBOX, SMS), allowed=(INBOX, E, SMS, W)),
     Kind.EVENT_REMINDER: Spec(default=(INBOX, SMS), allowed=(INBOX, E, SMS, W)),
     Kind.EVENT_NOTICE: Spec(default=(SMS,), allowed=(SMS,)),
+    Kind.VOLUNTEER_APPROVED: Spec(default=(SMS,), allowed=(SMS,)),
+    Kind.VOLUNTEER_DECLINED: Spec(default=(SMS,), allowed=(SMS,)),
+}
+
+# Kinds whose payload carries a secret (a one-time code, a set-password link): the outbox keeps
+# it only until the message is sent or given up on (``notifications.services.deliver``).
+SECRET_FIELDS: dict[str, tuple[str, ...]] = {
+    Kind.PHONE_CODE: ("code",),
+    Kind.VOLUNTEER_APPROVED: ("url",),
 }
 
 # Kinds a login may tune on the preferences page (those sent to residents by phone are not).
@@ -112,6 +123,8 @@ def title(kind: str, p: dict) -> str:
         Kind.FOLLOW_UP_DUE: _("差评回访：点单 %(number)s") % n,
         Kind.FOLLOW_UP_OVERDUE: _("差评回访逾期：点单 %(number)s") % n,
         Kind.PHONE_CODE: _("短信验证码"),
+        Kind.VOLUNTEER_APPROVED: _("志愿者申请已通过"),
+        Kind.VOLUNTEER_DECLINED: _("志愿者申请未通过"),
         Kind.PLAN_REMINDER: _("请提交 %(month)s 活动计划") % {"month": p.get("month", "")},
         Kind.EVENT_REMINDER: _("明天的活动：%(title)s") % {"title": p.get("title", "")},
         Kind.EVENT_NOTICE: _("明天的活动：%(title)s") % {"title": p.get("title", "")},
@@ -148,6 +161,9 @@ def body(kind: str, p: dict, *, absolute: bool = False) -> str:
         "title": p.get("title", ""),
         "start": p.get("start", ""),
         "place": p.get("place", ""),
+        "name": p.get("name", ""),
+        "username": p.get("username", ""),
+        "days": p.get("days", 3),
         "unsubscribe": link(p.get("unsubscribe", "")) if absolute else p.get("unsubscribe", ""),
         "url": url,
     }
@@ -189,6 +205,13 @@ def body(kind: str, p: dict, *, absolute: bool = False) -> str:
         ),
         Kind.PHONE_CODE: _(
             "【文明实践】您的验证码是 %(code)s，%(minutes)s 分钟内有效。请勿告诉他人。"
+        ),
+        Kind.VOLUNTEER_APPROVED: _(
+            "【文明实践】%(name)s，您的志愿者申请已通过，已加入%(team)s。登录名：%(username)s。"
+            "请在 %(days)s 天内设置密码：%(url)s"
+        ),
+        Kind.VOLUNTEER_DECLINED: _(
+            "【文明实践】%(name)s，您的志愿者申请未通过，原因：%(reason)s。如有疑问请联系村里的实践站。"
         ),
         Kind.PLAN_REMINDER: _(
             "%(station)s 的 %(month)s 活动计划尚未提交，请在 %(due)s 前提交：%(url)s"

@@ -22,7 +22,7 @@ from core import phone as phone_numbers
 from core.errors import InvalidInput, NotInScope
 from core.queueing import delay_on_commit
 from notifications import backends, tasks
-from notifications.kinds import SPECS, USER_KINDS, Channel, Kind
+from notifications.kinds import SECRET_FIELDS, SPECS, USER_KINDS, Channel
 from notifications.models import (
     EventSubscription,
     Notification,
@@ -240,8 +240,10 @@ def deliver(*, notification_id: int, now: dt.datetime | None = None) -> bool:
         if quiet is not None:
             Notification.objects.filter(pk=n.pk).update(state=State.PENDING, next_attempt_at=quiet)
             return False
-    # A one-time code is kept only until it is sent (or given up on): PhoneCode holds its hash.
-    spent = {"payload": {**n.payload, "code": ""}} if n.kind == Kind.PHONE_CODE else {}
+    # A one-time code or set-password link is kept only until it is sent (or given up on):
+    # PhoneCode holds the code's hash, and a set-password link can be asked for again.
+    secret = SECRET_FIELDS.get(n.kind, ())
+    spent = {"payload": {**n.payload, **dict.fromkeys(secret, "")}} if secret else {}
     try:
         backends.for_channel(n.channel).send(n)
     except backends.DeliveryError as exc:

@@ -15,7 +15,7 @@ from orders import selectors as order_selectors
 from orders.models import MenuItem, Order
 from stations.models import Position, Town, Village
 from stations.scope import scope_for
-from volunteers.models import Volunteer
+from volunteers.models import Volunteer, VolunteerApplication
 
 HOME_STATS_SECONDS = 300
 
@@ -44,6 +44,7 @@ def count_home_stats() -> dict:
 # --- the station head's "today" page -----------------------------------------------------------
 
 WAITING_SHOWN = 20
+APPLICATIONS_SHOWN = 5
 
 
 @dataclass
@@ -66,6 +67,9 @@ class StationToday:
     follow_ups: int
     events: list[Event]
     plans: list[PlanStatus]
+    # Volunteer applications from the village waiting for a decision (the first few, and all).
+    applications: list[VolunteerApplication]
+    applications_count: int
 
 
 def stations_headed(user) -> list[Position]:
@@ -119,6 +123,12 @@ def station_today(station: Position, *, now: dt.datetime | None = None) -> Stati
         .exclude(state=Event.State.CANCELLED)
         .values_list("start", "state")
     )
+    # One query: a village's pending applications are a handful (one per phone).
+    applications = list(
+        VolunteerApplication.objects.filter(
+            village_id=station.village_id, status=VolunteerApplication.Status.PENDING
+        ).order_by("created_at", "pk")[:100]
+    )
     for start_at, state in rows:
         month = first_of(timezone.localdate(start_at))
         if month in per_month:
@@ -131,4 +141,6 @@ def station_today(station: Position, *, now: dt.datetime | None = None) -> Stati
         follow_ups=follow_ups,
         events=events,
         plans=[PlanStatus(m, plans.get(m), **per_month[m]) for m in months],
+        applications=applications[:APPLICATIONS_SHOWN],
+        applications_count=len(applications),
     )

@@ -1,0 +1,61 @@
+"""志愿者申请 in the admin: read, filter by status and town, search. Decisions are made in the
+area's queue (``joining.services``), which writes the audit row and tells the applicant."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from stations.admin import PhoneSearchMixin, VillageLabelsMixin
+from stations.scope import scope_for
+from volunteers.models import VolunteerApplication, VolunteerApplicationChange
+
+
+class ChangeInline(admin.TabularInline):
+    model = VolunteerApplicationChange
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "from_status", "to_status", "actor", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(VolunteerApplication)
+class VolunteerApplicationAdmin(VillageLabelsMixin, PhoneSearchMixin, admin.ModelAdmin):
+    list_display = ("name", "phone_masked", "village", "town", "status", "created_at", "decided_by")
+    list_filter = ("status", "town")
+    search_fields = ("name", "village__name", "town__name")
+    list_select_related = ("village", "town", "decided_by")
+    date_hierarchy = "created_at"
+    inlines = [ChangeInline]
+    readonly_fields = (
+        "name",
+        "phone",
+        "village",
+        "town",
+        "skill_ids",
+        "availability",
+        "note",
+        "consent_at",
+        "status",
+        "decided_by",
+        "decided_at",
+        "reason",
+        "volunteer",
+        "created_at",
+    )
+
+    @admin.display(description=_("手机号"), ordering="phone")
+    def phone_masked(self, obj):
+        return obj.masked_phone
+
+    def get_queryset(self, request):
+        # Staff see the applications of their own area, as in the queue.
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else scope_for(request.user).filter(qs)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

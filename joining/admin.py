@@ -31,8 +31,7 @@ class VolunteerApplicationAdmin(VillageLabelsMixin, PhoneSearchMixin, admin.Mode
     readonly_fields = (
         "name",
         "phone",
-        "village",
-        "town",
+        "village_label",
         "skill_ids",
         "availability",
         "note",
@@ -44,6 +43,12 @@ class VolunteerApplicationAdmin(VillageLabelsMixin, PhoneSearchMixin, admin.Mode
         "volunteer",
         "created_at",
     )
+
+    fields = readonly_fields  # read-only: decisions go through the queue
+
+    @admin.display(description=_("居住村（社区）"))
+    def village_label(self, obj):
+        return obj.village.label
 
     @admin.display(description=_("手机号"), ordering="phone")
     def phone_masked(self, obj):

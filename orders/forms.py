@@ -94,14 +94,18 @@ class RateForm(forms.Form):
 
 class CompleteForm(forms.Form):
     service_date = forms.DateField(
-        label=_("服务日期"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("服务日期"),
+        # ISO, whatever the language: a date input ignores "2026/11/30" (zh-hans's format) and
+        # then refuses the form as empty.
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     hours = forms.DecimalField(
         label=_("服务时长（小时）"),
         min_value=0.1,
         max_value=24,
         decimal_places=1,
-        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+        # The step counts from min (0.1): "0.5" made 2 hours invalid in the browser.
+        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
     )
     note = forms.CharField(
         label=_("服务记录"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})

@@ -66,9 +66,14 @@ def test_resident_orders_volunteer_serves_resident_rates(
     page.click("button:has-text('接单')")
     page.wait_for_selector("text=接单成功")
     assert page.locator("text=13812341234").first.is_visible()  # the owner sees the phone
-    page.click("summary:has-text('登记完成')")
-    page.fill(f"#c{order.pk}-hours", "2")
-    page.fill(f"#c{order.pk}-note", "在文化广场宣讲，约30人参加")
+    # The order is now among "我接的单"; 登记完成 is a button at one end, 退单 at the other.
+    card = page.locator(f"#order-{order.pk}")
+    finish = card.locator("a.button:has-text('登记完成')").bounding_box()
+    give_back = card.locator("a.button:has-text('退单')").bounding_box()
+    assert finish["x"] + finish["width"] + 16 <= give_back["x"]
+    card.locator("a.button:has-text('登记完成')").click()
+    page.fill("#id_hours", "2")
+    page.fill("#id_note", "在文化广场宣讲，约30人参加")
     page.click("button:has-text('确认完成')")
     page.wait_for_selector("text=已登记完成")
     assert fits_width(page)

@@ -46,12 +46,17 @@ def busy_town(tuanjie_station, tuanjie, neighbour_village, menu_item, volunteer)
 
 def test_volunteer_dashboard_queries(client, busy_town, volunteer, django_assert_num_queries):
     client.force_login(volunteer.user)
-    # session, user, volunteer, scope roles (nav), unread messages (bell), hours this month,
-    # points balance, points history, accepted, open, recent, categories.
+    # session, user, volunteer, scope roles (nav), unread messages (bell), the two tab counts,
+    # hours this month, points balance, points history, then the tab's list (+ categories).
     with django_assert_num_queries(12):
         response = client.get("/volunteer/")
-    assert len(response.context["accepted"]) >= 5
     assert len(response.context["open_orders"]) >= 5
+    with django_assert_num_queries(11):
+        response = client.get("/volunteer/?tab=mine")
+    assert len(response.context["accepted"]) >= 5
+    with django_assert_num_queries(11):
+        response = client.get("/volunteer/?tab=done")
+    assert len(response.context["recent"]) >= 1
 
 
 def test_station_list_queries(client, busy_town, station_head, django_assert_num_queries):

@@ -36,6 +36,15 @@ def _ref(row: dict, prefix: str) -> dict | None:
     return {"id": pk, "name": row[f"{prefix}__name"]} if pk is not None else None
 
 
+def _named_ref(row: dict, prefix: str) -> dict | None:
+    """A category or platform: also its English name (pages show it in English,
+    ``orders.templatetags.names``; the .ics keeps the Chinese)."""
+    ref = _ref(row, prefix)
+    if ref is not None:
+        ref["name_en"] = row[f"{prefix}__name_en"]
+    return ref
+
+
 def _location(row: dict) -> str:
     parts = [
         row["venue_position__name"],
@@ -59,8 +68,8 @@ def event_item(row: dict) -> dict:
         "start": row["start"].astimezone(tz).isoformat(),
         "end": row["end"].astimezone(tz).isoformat(),
         "location": _location(row),
-        "category": _ref(row, "category"),
-        "platform": _ref(row, "platform"),
+        "category": _named_ref(row, "category"),
+        "platform": _named_ref(row, "platform"),
         "town": _ref(row, "town"),
         "village": _ref(row, "village"),
         "organiser": row["organiser_position__name"] or row["organiser_team__name"] or "",

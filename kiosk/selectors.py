@@ -27,7 +27,9 @@ def menu_tiles(station: Position) -> list[Tile]:
     """The village's menu grouped by category, in the menu's order: one tile per category."""
     tiles: dict[int, Tile] = {}
     for item in menu_items_for_village(station.village):
-        tile = tiles.setdefault(item.category_id, Tile(item.category_id, item.category.name))
+        tile = tiles.setdefault(
+            item.category_id, Tile(item.category_id, item.category.display_name)
+        )
         tile.items.append(item)
     return list(tiles.values())
 

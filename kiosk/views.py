@@ -126,7 +126,7 @@ def kiosk_order(request, pk: int):
             {
                 "ok": True,
                 "number": order.number,
-                "service": order.menu_item.title,
+                "service": order.menu_item.display_title,
                 "village": station.village.name,
                 "phone": order.masked_phone,
                 "time": timezone.localtime(order.created_at).strftime("%Y-%m-%d %H:%M"),

@@ -29,9 +29,9 @@ from volunteers.models import Volunteer
 
 @admin.register(Platform)
 class PlatformAdmin(ChangelistCountsMixin, admin.ModelAdmin):
-    list_display = ("name", "department", "item_count", "sort_order")
+    list_display = ("name", "name_en", "department", "item_count", "sort_order")
     list_editable = ("sort_order",)
-    search_fields = ("name", "department")
+    search_fields = ("name", "name_en", "department")
 
     def changelist_annotations(self):
         return {"_item_count": Count("menu_items")}
@@ -43,9 +43,9 @@ class PlatformAdmin(ChangelistCountsMixin, admin.ModelAdmin):
 
 @admin.register(ServiceCategory)
 class ServiceCategoryAdmin(ChangelistCountsMixin, admin.ModelAdmin):
-    list_display = ("name", "code", "item_count", "volunteer_count", "sort_order")
+    list_display = ("name", "name_en", "code", "item_count", "volunteer_count", "sort_order")
     list_editable = ("sort_order",)
-    search_fields = ("name", "code")
+    search_fields = ("name", "name_en", "code")
 
     def changelist_annotations(self):
         return {
@@ -67,6 +67,7 @@ class MenuItemAdminForm(forms.ModelForm):
         model = MenuItem
         fields = (
             "title",
+            "title_en",
             "description",
             "platform",
             "category",
@@ -103,11 +104,24 @@ class MenuItemAdmin(VillageLabelsMixin, admin.ModelAdmin):
         "is_active",
     )
     list_filter = ("is_active", "platform", "category", "reach", "target_group")
-    search_fields = ("title", "description", "team__name")
+    search_fields = ("title", "title_en", "description", "team__name")
     autocomplete_fields = ("team", "towns", "villages")
     list_select_related = ("platform", "category", "team")
     fieldsets = (
-        (None, {"fields": ("title", "description", "platform", "category", "team", "is_active")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "title_en",
+                    "description",
+                    "platform",
+                    "category",
+                    "team",
+                    "is_active",
+                )
+            },
+        ),
         (
             _("服务范围"),
             {

@@ -42,6 +42,29 @@ CATEGORIES: tuple[tuple[str, str, str], ...] = (
     ("science", "科普", "农技、科普、健康和安全知识。"),
 )
 
+# English names (``name_en``), kept by staff in the admin like the Chinese ones. The built-in
+# platforms and categories also get theirs from migration orders 0011 on existing databases.
+PLATFORM_NAMES_EN: dict[str, str] = {
+    "理论宣讲": "Theory outreach",
+    "教育": "Education",
+    "文化": "Culture",
+    "科技与科普": "Science and popularisation",
+    "健身体育": "Fitness and sports",
+    "法律法规": "Law",
+    "卫生健康": "Health",
+}
+CATEGORY_NAMES_EN: dict[str, str] = {
+    "lecture": "Civility lectures",
+    "law": "Rule of law",
+    "customs": "Social customs",
+    "environment": "Environment",
+    "assistance": "Assistance",
+    "performing": "Performing arts",
+    "etiquette": "Etiquette",
+    "fitness": "Fitness",
+    "science": "Science popularisation",
+}
+
 # Reach markers for the menu table below.
 ALL = MenuItem.Reach.CITYWIDE
 SUBDISTRICTS = "subdistricts"  # the five 街道
@@ -167,6 +190,62 @@ MENU: tuple[tuple[str, str, str, str, str, int, str, str], ...] = (
      "心肺复苏、海姆立克急救法等技能培训。"),
 )  # fmt: skip
 
+# The menu's services in English, by their Chinese title.
+MENU_TITLES_EN: dict[str, str] = {
+    "党的创新理论“百姓宣讲”": "The Party's new theories, told by neighbours",
+    "党史学习教育微宣讲": "Short talks on Party history",
+    "乡村振兴政策解读": "Rural revitalisation policies explained",
+    "“身边好人”事迹宣讲": "Stories of good people next door",
+    "惠农惠民政策进农家": "Farm and welfare policies at your door",
+    "困难家庭结对帮扶": "Paired support for families in need",
+    "退役军人关爱走访": "Visits to veterans",
+    "民法典进乡村宣讲": "The Civil Code in the village",
+    "法律咨询“面对面”": "Face-to-face legal advice",
+    "邻里矛盾纠纷调解": "Mediation of neighbour disputes",
+    "防范电信网络诈骗讲座": "Talk: phone and online fraud",
+    "老年人防诈骗与赡养权益讲座": "Talk for the elderly: fraud and the right to support",
+    "未成年人保护法宣讲": "The Minors Protection Law explained",
+    "残疾人权益法律援助": "Legal aid for disabled people",
+    "文明交通劝导": "Civilised-traffic duty",
+    "移风易俗红白理事会指导": "Simpler weddings and funerals: council guidance",
+    "文明家庭评选与“好媳妇好婆婆”宣讲": "Civilised families and good in-laws",
+    "道德讲堂": "Morality classroom",
+    "家风家训进万家": "Family mottos for every home",
+    "无偿献血动员宣传": "Blood donation drive",
+    "人居环境整治志愿服务": "Village clean-up",
+    "垃圾分类入户指导": "Waste sorting at home",
+    "护河巡河志愿行动": "River patrol",
+    "植树护绿活动": "Tree planting and care",
+    "秸秆禁烧与综合利用宣传": "Straw: no burning, better uses",
+    "独居老人关爱探访": "Visits to elderly people living alone",
+    "留守儿童“代理家长”陪伴": "Stand-in parents for left-behind children",
+    "残疾人上门理发与家务帮扶": "Haircuts and housework for disabled people at home",
+    "“暖冬行动”送温暖": "Warm winter: help for families in need",
+    "送戏下乡：柳琴戏专场": "Opera in the village: Liuqin opera",
+    "广场舞培训与展演": "Square dance classes and shows",
+    "农村公益电影放映": "Free open-air films",
+    "写春联送福字": "Spring Festival couplets written for you",
+    "少儿才艺培训": "Arts classes for children",
+    "孔子学堂国学诵读": "Confucius classroom: reading the classics",
+    "家庭教育公益讲座": "Talks on family education",
+    "青少年文明礼仪培训": "Manners for young people",
+    "孝善敬老主题讲座": "Talks on filial piety and respect for the elderly",
+    "暑期课后辅导": "Summer homework help",
+    "全民健身技能指导": "Fitness coaching for everyone",
+    "太极拳、八段锦教学": "Tai chi and Baduanjin classes",
+    "健身器材检查维护": "Fitness equipment check and repair",
+    "乡村篮球赛组织": "Village basketball matches",
+    "老年人健步走活动": "Walking group for the elderly",
+    "农业技术田间指导": "Farming advice in the field",
+    "马铃薯种植技术讲座": "Talk: growing potatoes",
+    "老年人智能手机使用教学": "Smartphone lessons for the elderly",
+    "防溺水安全教育": "Drowning prevention",
+    "科普大篷车进村": "Science caravan",
+    "健康知识讲座": "Health talks",
+    "中医义诊进村": "Free Chinese-medicine clinic",
+    "应急救护培训": "First-aid training",
+}
+
 POTATO_TOWN_NAMES = ("界河镇", "龙阳镇", "级索镇", "滨湖镇", "姜屯镇")
 # How many skills a volunteer has: one most often, up to three.
 SKILL_COUNT_WEIGHTS = ((1, 5), (2, 3), (3, 2))
@@ -177,14 +256,26 @@ def seed_menu(ctx: SeedContext) -> None:
     platforms = {
         p.name: p
         for p in Platform.objects.bulk_create(
-            Platform(name=name, department=dept, description=desc, sort_order=i + 1)
+            Platform(
+                name=name,
+                name_en=PLATFORM_NAMES_EN[name],
+                department=dept,
+                description=desc,
+                sort_order=i + 1,
+            )
             for i, (name, dept, desc) in enumerate(PLATFORMS)
         )
     }
     categories = {
         c.code: c
         for c in ServiceCategory.objects.bulk_create(
-            ServiceCategory(code=code, name=name, description=desc, sort_order=i + 1)
+            ServiceCategory(
+                code=code,
+                name=name,
+                name_en=CATEGORY_NAMES_EN[code],
+                description=desc,
+                sort_order=i + 1,
+            )
             for i, (code, name, desc) in enumerate(CATEGORIES)
         )
     }
@@ -192,6 +283,7 @@ def seed_menu(ctx: SeedContext) -> None:
     items = MenuItem.objects.bulk_create(
         MenuItem(
             title=title,
+            title_en=MENU_TITLES_EN[title],
             description=description,
             platform=platforms[platform],
             category=categories[code],

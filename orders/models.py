@@ -10,6 +10,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from core import phone as phone_numbers
+from core.names import in_language
 from stations.models import Town, Village
 from volunteers.models import Team, Volunteer, given_name
 
@@ -28,6 +29,9 @@ class Platform(models.Model):
     """One of the seven service platforms (七大平台), each run by a city department."""
 
     name = models.CharField(_("名称"), max_length=50, unique=True)
+    name_en = models.CharField(
+        _("英文名称"), max_length=80, blank=True, help_text=_("英文界面显示；留空则显示中文名称。")
+    )
     department = models.CharField(_("牵头部门"), max_length=100, blank=True)
     description = models.TextField(_("简介"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
@@ -40,11 +44,19 @@ class Platform(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (``core.names``)."""
+        return in_language(self.name, self.name_en)
+
 
 class ServiceCategory(models.Model):
     """A service category named for villages (文明宣讲, 法治, 风尚 …); also a volunteer's skill."""
 
     name = models.CharField(_("名称"), max_length=50, unique=True)
+    name_en = models.CharField(
+        _("英文名称"), max_length=80, blank=True, help_text=_("英文界面显示；留空则显示中文名称。")
+    )
     code = models.SlugField(_("代码"), max_length=30, unique=True)
     description = models.TextField(_("简介"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
@@ -70,6 +82,11 @@ class ServiceCategory(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language (``core.names``)."""
+        return in_language(self.name, self.name_en)
 
 
 class VolunteerSkill(models.Model):
@@ -103,6 +120,9 @@ class MenuItem(models.Model):
         VILLAGES = "villages", _("指定村（社区）")
 
     title = models.CharField(_("服务名称"), max_length=100)
+    title_en = models.CharField(
+        _("英文名称"), max_length=150, blank=True, help_text=_("英文界面显示；留空则显示中文名称。")
+    )
     description = models.TextField(_("服务内容"), blank=True)
     platform = models.ForeignKey(
         Platform, on_delete=models.PROTECT, related_name="menu_items", verbose_name=_("服务平台")
@@ -157,6 +177,11 @@ class MenuItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def display_title(self) -> str:
+        """The service's name in the reader's language (``core.names``)."""
+        return in_language(self.title, self.title_en)
 
 
 class Order(models.Model):

@@ -40,13 +40,13 @@ def menu_choices_for_village(village: Village) -> list[tuple[str, list[tuple[int
     """The village's menu grouped by category, ready for a ``<select>`` with optgroups."""
     groups: dict[str, list[tuple[int, str]]] = {}
     for item in menu_items_for_village(village):
-        label = item.title
+        label = item.display_title
         if item.target_group:
             label = _("%(title)s（%(group)s）") % {
-                "title": item.title,
+                "title": item.display_title,
                 "group": item.get_target_group_display(),
             }
-        groups.setdefault(item.category.name, []).append((item.pk, label))
+        groups.setdefault(item.category.display_name, []).append((item.pk, label))
     return list(groups.items())
 
 

@@ -67,7 +67,7 @@ def _categories_by_village(town_id: int, village_ids: list[int]) -> dict[int, li
         own[village_id].add(category_id)
     wanted = common.union(*own.values())
     names = [
-        (c.pk, c.name)
+        (c.pk, c.display_name)
         for c in ServiceCategory.objects.filter(pk__in=wanted).order_by("sort_order", "name")
     ]
     return {vid: [name for pk, name in names if pk in common or pk in own[vid]] for vid in own}

@@ -12,12 +12,14 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.absolute_urls import absolute_url
 from core.filters import MAX_ID
 from core.months import add_months, current_month, label
+from core.names import in_language
 from core.stored import LocalBlobs, bytes_response, etag_for, not_modified
 from events import ical, selectors
 from events.calendar import served_months
@@ -81,7 +83,7 @@ def _filter_options(town_id: int | None) -> dict[str, list[dict]]:
     """The filter form's choices (towns, the town's villages, categories), from the shared
     cache. They change with the same edits as the menu (a town, village or category saved or
     deleted), so they are kept under the menu's generation token and never go stale."""
-    key = f"calendar:options:{menu_cache.generation()}:{town_id}"
+    key = f"calendar:options:{menu_cache.generation()}:{get_language()}:{town_id}"
     options = cache.get(key)
     if options is None:
         villages = Village.objects.filter(town_id=town_id) if town_id else Village.objects.none()
@@ -90,9 +92,12 @@ def _filter_options(town_id: int | None) -> dict[str, list[dict]]:
             for name, qs in (
                 ("towns", Town.objects.all()),
                 ("villages", villages),
-                ("categories", ServiceCategory.objects.all()),
             )
         }
+        options["categories"] = [
+            {"pk": pk, "name": in_language(name, name_en)}
+            for pk, name, name_en in ServiceCategory.objects.values_list("id", "name", "name_en")
+        ]
         cache.set(key, options, menu_cache.TTL_SECONDS)
     return options
 

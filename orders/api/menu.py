@@ -33,18 +33,19 @@ from stations.models import Town, Village
 class PlatformSerializer(serializers.ModelSerializer):
     class Meta:
         model = Platform
-        fields = ["id", "name", "department", "description", "sort_order"]
+        fields = ["id", "name", "name_en", "department", "description", "sort_order"]
 
 
 class ServiceCategorySerializer(serializers.ModelSerializer):
     class Meta:
         model = ServiceCategory
-        fields = ["id", "name", "code", "description", "sort_order"]
+        fields = ["id", "name", "name_en", "code", "description", "sort_order"]
 
 
 class CategoryRefSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
+    name_en = serializers.CharField(read_only=True, help_text=_("英文名称；空表示未填写"))
     code = serializers.CharField(read_only=True)
 
 
@@ -66,6 +67,7 @@ class MenuItemSerializer(serializers.ModelSerializer):
         fields = [
             "id",
             "title",
+            "title_en",
             "description",
             "platform",
             "category",
@@ -182,9 +184,10 @@ class CategoryViewSet(PublicReadOnly):
 MENU_ITEM_EXAMPLE = {
     "id": 1,
     "title": "党的理论政策宣讲",
+    "title_en": "Talks on the Party's policies",
     "description": "宣讲员进村入户讲解惠民政策。",
     "platform": {"id": 1, "name": "理论宣讲"},
-    "category": {"id": 1, "name": "文明宣讲", "code": "lecture"},
+    "category": {"id": 1, "name": "文明宣讲", "name_en": "Civility lectures", "code": "lecture"},
     "team": None,
     "reach": "citywide",
     "reach_label": MenuItem.Reach.CITYWIDE.label,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.http import Http404
 
+from core.names import in_language
 from orders.models import ServiceCategory
 from stations.models import Town, Village
 from stations.scope import Scope
@@ -109,9 +110,10 @@ class Named:
 
 
 def categories() -> list[Named]:
+    """The categories with their names in the reader's language (``core.names``)."""
     return [
-        Named(id, name)
-        for id, name in ServiceCategory.objects.order_by("sort_order", "name").values_list(
-            "id", "name"
+        Named(id, in_language(name, name_en))
+        for id, name, name_en in ServiceCategory.objects.order_by("sort_order", "name").values_list(
+            "id", "name", "name_en"
         )
     ]

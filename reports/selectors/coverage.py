@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import get_language
 
 from core.months import add_months, label, month_range, months_between
 from events.models import MonthlyPlan
@@ -85,7 +86,8 @@ class Coverage(Report):
 def coverage(area: Area, month: dt.date) -> Coverage:
     """Coverage for ``month`` (see ``compute_coverage``), from the report cache when current."""
     return report_cache.cached(
-        f"coverage:{area_key(area)}:{month:%Y-%m}",
+        # The categories' names are in the reader's language (``categories``).
+        f"coverage:{get_language()}:{area_key(area)}:{month:%Y-%m}",
         lambda: compute_coverage(area, month),
         town_id=area.town.pk if area.town else None,
     )

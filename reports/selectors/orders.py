@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from core.months import label
+from core.names import in_language
 from orders.models import Order, Platform, ServiceCategory
 from reports import figures
 from reports.models import OrderFact
@@ -193,8 +194,8 @@ def orders(area: Area, start: dt.date, end: dt.date) -> OrdersReport:
 
     names = {
         "town": dict(Town.objects.values_list("id", "name")),
-        "category": dict(ServiceCategory.objects.values_list("id", "name")),
-        "platform": dict(Platform.objects.values_list("id", "name")),
+        "category": _names_in_language(ServiceCategory),
+        "platform": _names_in_language(Platform),
         "team": dict(
             Team.objects.filter(pk__in=[k for k in groups["team"] if k]).values_list("id", "name")
         ),
@@ -230,3 +231,11 @@ def orders(area: Area, start: dt.date, end: dt.date) -> OrdersReport:
         ],
         fresh_until=fresh_until,
     )
+
+
+def _names_in_language(model) -> dict[int, str]:
+    """Category or platform names in the reader's language (``core.names``), by id."""
+    return {
+        pk: in_language(name, name_en)
+        for pk, name, name_en in model.objects.values_list("id", "name", "name_en")
+    }

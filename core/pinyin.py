@@ -27,3 +27,10 @@ def normalize_query(query: str) -> str:
     if not query.isascii():
         return ""
     return _NOT_LETTER.sub("", query.lower())
+
+
+def ascii_name(text: str) -> str:
+    """``"洪绪镇-团结村-2026-12.ics"`` → ``"hongxuzhen-tuanjiecun-2026-12.ics"``: a name for
+    where only ASCII goes (the plain ``filename=`` of a download)."""
+    latin = "".join(lazy_pinyin(text))
+    return "".join(c if c.isascii() and c.isprintable() and c not in '"\\;' else "_" for c in latin)

@@ -6,16 +6,18 @@ from __future__ import annotations
 import calendar as pycalendar
 import datetime as dt
 from collections import defaultdict
+from urllib.parse import quote
 
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
+from core import pinyin
 from core.absolute_urls import absolute_url
 from core.filters import MAX_ID
 from core.months import add_months, current_month, label
@@ -27,6 +29,7 @@ from events.views.guards import month_or_404
 from orders import menu_cache
 from orders.models import ServiceCategory
 from stations.models import Town, Village
+from stations.scope import scope_for
 
 ICS_TYPE = "text/calendar; charset=utf-8"
 ICS_CACHE_SECONDS = 24 * 3600
@@ -212,20 +215,66 @@ def _render_calendar(
         "filters": filters,
         "query": _filter_query(filters),
         **options,
-        "feed_url": absolute_url(reverse("events:calendar_feed"), request),
     }
+    context.update(_subscribe_urls(request, filters))
     return render(request, template, context)
+
+
+def _subscribe_urls(request, filters: dict) -> dict:
+    """The feed of the page's area: an https address to copy and a ``webcal://`` link a phone
+    opens in its calendar app."""
+    area = ""
+    if filters["village"]:
+        area = f"?village={filters['village'].pk}"
+    elif filters["town"]:
+        area = f"?town={filters['town'].pk}"
+    feed_url = absolute_url(reverse("events:calendar_feed"), request) + area
+    return {"feed_url": feed_url, "webcal_url": "webcal://" + feed_url.split("://", 1)[1]}
+
+
+FILTER_KEYS = ("town", "village", "category", "page")
+
+
+def _viewer_area(user) -> str:
+    """The viewer's own area as the calendar's query (``village=…`` or ``town=…``): a volunteer's
+    home village, a station head's village, a town admin's town; empty for the city and for
+    visitors, who see everything."""
+    if not user.is_authenticated:
+        return ""
+    scope = scope_for(user)
+    if scope.everything:
+        return ""
+    if len(scope.village_ids) == 1 and not scope.town_ids:
+        return f"village={next(iter(scope.village_ids))}"
+    if len(scope.town_ids) == 1:
+        return f"town={next(iter(scope.town_ids))}"
+    volunteer = getattr(user, "volunteer", None)
+    if volunteer is not None and volunteer.home_village_id:
+        return f"village={volunteer.home_village_id}"
+    return ""
+
+
+def _default_to_area(request, month_url: str):
+    """A first visit (no filter chosen, not even 全部) opens on the viewer's area: a city month
+    is ≈1,100 events, their village's a few dozen. ``None`` when there is nothing to redirect."""
+    if any(key in request.GET for key in FILTER_KEYS):
+        return None
+    area = _viewer_area(request.user)
+    return redirect(f"{month_url}?{area}") if area else None
 
 
 @require_GET
 def calendar(request):
-    return _render_calendar(request, current_month())
+    month = current_month()
+    return _default_to_area(
+        request, reverse("events:calendar_month", args=[label(month)])
+    ) or _render_calendar(request, month)
 
 
 @require_GET
 def calendar_month(request, ym: str):
     month, _unused = month_or_404(ym)
-    return _render_calendar(request, month)
+    return _default_to_area(request, request.path) or _render_calendar(request, month)
 
 
 @require_GET
@@ -234,7 +283,9 @@ def calendar_print(request, ym: str):
     return _render_calendar(request, month, template="events/calendar_print.html", paged=False)
 
 
-def _ics_response(body: bytes, filename: str, *, etag: str, last_modified) -> HttpResponse:
+def _ics_response(
+    body: bytes, filename: str, *, etag: str, last_modified, download: bool = False
+) -> HttpResponse:
     response = bytes_response(
         body,
         content_type=ICS_TYPE,
@@ -242,8 +293,31 @@ def _ics_response(body: bytes, filename: str, *, etag: str, last_modified) -> Ht
         last_modified=last_modified,
         cache_control="public, max-age=900",
     )
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(
+        filename, disposition="attachment" if download else "inline"
+    )
     return response
+
+
+def content_disposition(filename: str, *, disposition: str = "attachment") -> str:
+    """``filename`` for every browser: an ASCII fallback (``filename=``) and the real name in
+    UTF-8 (``filename*``, RFC 5987/6266), e.g. ``团结村-2026-12.ics``."""
+    fallback = pinyin.ascii_name(filename)
+    encoded = quote(filename, safe="")
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
+
+
+def _area_filename(filters: dict, stem: str) -> str:
+    """Named after the area: ``洪绪镇-团结村-2026-12.ics``, ``洪绪镇-2026-12.ics``; the whole
+    city's is ``wenming-2026-12.ics``."""
+    parts = []
+    if filters["village"]:
+        parts = [filters["village"].town.name, filters["village"].name]
+    elif filters["town"]:
+        parts = [filters["town"].name]
+    if filters["category"]:
+        parts.append(filters["category"].name)
+    return "-".join([*parts, stem]) + ".ics" if parts else f"wenming-{stem}.ics"
 
 
 def _text_error(message: str, status: int) -> HttpResponse:
@@ -264,7 +338,7 @@ def _rendered(key: str, render) -> bytes:
     return body
 
 
-@require_GET
+@require_safe
 def calendar_ics(request, ym: str):
     """The published version's .ics; with filters, the same items re-rendered (same UIDs).
     Stored bytes with ETag and Last-Modified: a 304 when the client has them."""
@@ -296,10 +370,16 @@ def calendar_ics(request, ym: str):
             )
 
         body = _rendered(f"calendar:ics:{etag}", render)
-    return _ics_response(body, f"wenming-{ym}.ics", etag=etag, last_modified=published.created_at)
+    return _ics_response(
+        body,
+        _area_filename(filters, ym),
+        etag=etag,
+        last_modified=published.created_at,
+        download=True,
+    )
 
 
-@require_GET
+@require_safe
 def calendar_feed(request):
     """A subscribable feed of the published calendars around now, for a town or a village.
     Calendar apps poll it all day: it is rendered once per set of versions and area, and
@@ -333,4 +413,4 @@ def calendar_feed(request):
         return ical.render_ics(items, name=name, dtstamp=stamp or timezone.now())
 
     body = _rendered(f"calendar:feed:{etag}", render)
-    return _ics_response(body, "wenming.ics", etag=etag, last_modified=stamp)
+    return _ics_response(body, _area_filename(filters, "feed"), etag=etag, last_modified=stamp)

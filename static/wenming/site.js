@@ -7,6 +7,38 @@
     document.querySelectorAll("[data-autosubmit]").forEach(function (el) {
       el.addEventListener("change", function () { el.form.submit(); });
     });
+    // <button data-copy="#input" data-copied="…">: copy the input's text (the calendar's
+    // subscribe address, a tracking link). Hidden without JavaScript: the input is readonly
+    // and selectable instead.
+    document.querySelectorAll("[data-copy]").forEach(function (el) {
+      var source = document.querySelector(el.getAttribute("data-copy"));
+      if (!source) return;
+      el.hidden = false;
+      el.addEventListener("click", function () {
+        var done = function () { el.textContent = el.getAttribute("data-copied"); };
+        source.select();
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(source.value).then(done, function () {
+            if (document.execCommand("copy")) done();
+          });
+        } else if (document.execCommand("copy")) {
+          done();
+        }
+      });
+    });
+    // <input data-select-all>: one tap selects the whole address, ready to copy by hand.
+    document.querySelectorAll("[data-select-all]").forEach(function (el) {
+      el.addEventListener("focus", function () { el.select(); });
+    });
+    // <button data-share="url" data-title="…">: the phone's share sheet where there is one.
+    document.querySelectorAll("[data-share]").forEach(function (el) {
+      if (!navigator.share) return;
+      el.hidden = false;
+      el.addEventListener("click", function () {
+        navigator.share({ title: el.getAttribute("data-title"), url: el.getAttribute("data-share") })
+          .catch(function () {});
+      });
+    });
     // <button data-print>: print the page (the calendar's print view).
     document.querySelectorAll("[data-print]").forEach(function (el) {
       el.addEventListener("click", function () { window.print(); });

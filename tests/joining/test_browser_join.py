@@ -1,9 +1,12 @@
 """A stranger joins and claims a first order, and a volunteer resets a forgotten password, in a
 phone-sized browser (360×740, Debian's Chromium): the journeys of issue 16.
 
-Each step waits on what the page shows (a heading, a message, an address), never on time."""
+Each step waits on what the page shows (a heading, a message, an address), never on time.
+``WENMING_SCREENSHOTS=<dir>`` saves the form, the queue and the password pages as PNGs."""
 
+import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -28,6 +31,13 @@ def sms_inbox(settings, live_server):
     sms.SENT.clear()
     yield sms.SENT
     sms.SENT.clear()
+
+
+def _shot(page, name: str) -> None:
+    folder = os.environ.get("WENMING_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / name), full_page=True)
 
 
 def _texts_to(inbox, phone: str) -> list[str]:
@@ -74,6 +84,7 @@ def test_a_stranger_joins_is_approved_sets_a_password_and_claims_a_first_order(
     page.check("label:has-text('文明宣讲') input")
     page.check("label:has-text('周末') input")
     page.check("#id_consent")
+    _shot(page, "join-form.png")
     page.click("button:has-text('提交申请')")
     page.wait_for_selector("h1:has-text('申请已提交')")
     assert fits_width(page)
@@ -87,6 +98,7 @@ def test_a_stranger_joins_is_approved_sets_a_password_and_claims_a_first_order(
     page.wait_for_selector("h1:has-text('志愿者申请')")
     assert page.locator(".application:has-text('孙丽')").is_visible()
     assert fits_width(page)
+    _shot(page, "join-queue.png")
     page.click("button:has-text('通过 孙丽 的申请')")
     page.wait_for_selector(".message.success:has-text('已通过')")
     _logout(page)
@@ -103,6 +115,7 @@ def test_a_stranger_joins_is_approved_sets_a_password_and_claims_a_first_order(
     page.click("main button:has-text('设置密码')")
     page.wait_for_selector("h1:has-text('密码已设置')")
     assert fits_width(page)
+    _shot(page, "join-password-set.png")
 
     # Log in: the volunteer's dashboard, with the village's open order to claim.
     page.click("main a:has-text('去登录')")
@@ -137,6 +150,7 @@ def test_a_volunteer_resets_a_forgotten_password_by_sms_code(
     page.click("button:has-text('获取验证码')")
     page.wait_for_selector("#code-sent:has-text('139****1111')")
     assert fits_width(page)
+    _shot(page, "password-sms.png")
 
     (text,) = _texts_to(sms_inbox, volunteer.phone)
     code = re.search(r"验证码是 (\d{6})", text).group(1)

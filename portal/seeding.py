@@ -35,6 +35,7 @@ STEPS: list[tuple[str, str]] = [
     ("menu", "orders.demo.seed_menu"),
     ("orders", "orders.demo_history.seed_orders"),
     ("events", "events.demo.seed_events"),
+    ("applications", "joining.demo.seed"),
     # Keep last: the report rollups summarise what every step above wrote.
     ("rollups", "reports.demo.rebuild"),
 ]

@@ -227,3 +227,19 @@ def test_the_set_password_link_leaves_the_outbox_once_sent(applicant, station_he
     assert deliver_cause(cause=sms.cause) == 1
     sms.refresh_from_db()
     assert sms.state == Notification.State.SENT and sms.payload["url"] == ""
+
+
+def test_demo_step_leaves_applications_for_the_station_head(tuanjie, lecture_category):
+    import datetime as dt
+    import random
+
+    from joining import demo
+    from portal.seeding import SeedContext
+
+    ctx = SeedContext(
+        rng=random.Random(2021), scale=1, now=dt.datetime.now(dt.UTC), stdout=None, quiet=True
+    )
+    demo.seed(ctx)
+    pending = VolunteerApplication.objects.filter(village=tuanjie, status=S.PENDING)
+    assert pending.count() == demo.PENDING
+    assert all(a.skill_ids == [lecture_category.pk] for a in pending)

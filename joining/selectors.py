@@ -38,13 +38,14 @@ def skill_names(applications) -> None:
     """Put each application's skill names on it (``skill_names``), in one query for all."""
     applications = list(applications)
     ids = {pk for a in applications for pk in a.skill_ids}
-    names = dict(ServiceCategory.objects.filter(pk__in=ids).values_list("pk", "name"))
+    names = {c.pk: c.display_name for c in ServiceCategory.objects.filter(pk__in=ids)}
     for a in applications:
         a.skill_names = [names[pk] for pk in a.skill_ids if pk in names]
 
 
 def skill_choices() -> list[tuple[int, str]]:
-    return list(ServiceCategory.objects.order_by("sort_order", "name").values_list("pk", "name"))
+    """The service categories as skills, named in the reader's language (``display_name``)."""
+    return [(c.pk, c.display_name) for c in ServiceCategory.objects.order_by("sort_order", "name")]
 
 
 def logins_for_phone(phone: str) -> list:

@@ -327,3 +327,10 @@ def test_next_with_one_match_goes_on_and_with_none_says_so(client, tuanjie, hong
     assert response.status_code == 302 and response["Location"] == f"{JOIN}?village={tuanjie.pk}"
     response = client.get(JOIN, {"q": "没有这个村", "step": "next"})
     assert "请先选择村（社区）" in response.content.decode()
+
+
+def test_skills_are_named_in_english_for_english_readers(client, tuanjie, lecture_category):
+    lecture_category.name_en = "Civility lectures"
+    lecture_category.save()
+    page = client.get(JOIN, {"village": tuanjie.pk}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Civility lectures" in page and "Become a volunteer" in page

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
@@ -285,4 +286,12 @@ def password_reset_by_phone(*, phone: str, code: str, password: str) -> list:
         for user in users:
             user.set_password(password)
             user.save(update_fields=["password"])
+            unlock_login(user)
     return users
+
+
+def unlock_login(user) -> None:
+    """A login whose owner just proved who they are (an SMS code, a one-time link) and set a new
+    password is no longer held by the lockout of earlier wrong guesses at its name (the lockout
+    per client address stays)."""
+    axes_reset(username=user.get_username())

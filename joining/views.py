@@ -298,7 +298,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "joining/password_reset_confirm.html"
     success_url = reverse_lazy("joining:password_reset_complete")
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.unlock_login(form.user)
+        return response
 
+
+@require_GET
 def password_reset_complete(request):
     """密码已设置: where both ways of setting a password end; names the logins an SMS reset set."""
     names = []

@@ -334,3 +334,19 @@ def test_skills_are_named_in_english_for_english_readers(client, tuanjie, lectur
     lecture_category.save()
     page = client.get(JOIN, {"village": tuanjie.pk}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Civility lectures" in page and "Become a volunteer" in page
+
+
+def test_a_reset_lifts_the_lockout_on_the_login_name(client, settings, volunteer):
+    settings.AXES_FAILURE_LIMIT = 3
+    for _ in range(3):
+        client.post("/accounts/login/", {"username": "v-tuanjie", "password": "wrong"})
+    assert (
+        client.post(
+            "/accounts/login/", {"username": "v-tuanjie", "password": f.PASSWORD}
+        ).status_code
+        == 429
+    )
+    client.post(SMS, {"action": "send", "phone": "13900001111"})
+    assert reset(client, last_code()).status_code == 302
+    response = client.post("/accounts/login/", {"username": "v-tuanjie", "password": NEW_PASSWORD})
+    assert response.status_code == 302

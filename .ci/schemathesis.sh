@@ -20,6 +20,7 @@ export DJANGO_DEBUG=1
 export WENMING_AUTH_TOKEN_RATE=100000/minute
 export WENMING_ORDER_RATE_IP=100000/hour
 export WENMING_ORDER_RATE_PHONE=100000/hour
+export WENMING_WISH_RATE_IP=100000/hour
 # Photos the fuzzer manages to upload (it does make valid PNGs) go to a throwaway folder.
 media="$(mktemp -d -t wenming-fuzz-media.XXXXXX)"
 export DJANGO_MEDIA_ROOT="$media"

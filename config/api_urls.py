@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("events.api.urls")),
     path("redoc/", redoc, name="api-redoc"),
     path("", include("notifications.api.urls")),
+    path("", include("wishes.api.urls")),
 ]

@@ -436,6 +436,7 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.Order.Status",
         "ServiceRecordStatusEnum": "volunteers.models.ServiceRecord.Status",
         "CertificateStatusEnum": "volunteers.models.Certificate.Status",
+        "WishStatusEnum": "wishes.models.Wish.Status",
     },
     "TAGS": [
         {"name": "auth", "description": "令牌与当前登录者 (token and the caller)"},
@@ -444,6 +445,10 @@ SPECTACULAR_SETTINGS = {
         {"name": "volunteers", "description": "志愿服务队伍与志愿者 (login, scoped)"},
         {"name": "orders", "description": "点单、审单、派单、接单、完成、评单 (public + scoped)"},
         {"name": "notifications", "description": "站内消息与已读 (login: the caller's own)"},
+        {
+            "name": "wishes",
+            "description": "心愿墙：许愿、审核、认领、实现、转办 (public + scoped)",
+        },
         {
             "name": "hours",
             "description": "服务记录、志愿服务证明、积分与积分超市 (login, scoped)",

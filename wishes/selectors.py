@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from orders.eligibility import login_volunteer
 from stations.scope import scope_for
@@ -33,6 +33,18 @@ def moderation_queue(user) -> QuerySet[Wish]:
 
 def administered_wishes(user) -> QuerySet[Wish]:
     return scope_for(user).filter(Wish.objects.all()).select_related(*_JOINS)
+
+
+def working_wishes(user) -> QuerySet[Wish]:
+    """The wishes a login works on: every wish of an admin's area, and the wishes their
+    volunteer record holds (claimed or fulfilled by them); nothing for anyone else."""
+    scope = scope_for(user)
+    q = scope.q()  # everything: Q(); no area: matches nothing
+    volunteer = login_volunteer(user)
+    # Q() | X would be X alone: a city admin's "everything" must not shrink to their claims.
+    if volunteer is not None and not scope.everything:
+        q |= Q(claimed_by_id=volunteer.pk)
+    return Wish.objects.filter(q).select_related(*_JOINS)
 
 
 def visible_wish(user, pk: int) -> Wish | None:

@@ -40,6 +40,9 @@ from wishes.models import (
 from wishes.signals import wish_status_changed
 
 S = Wish.Status
+#: The wish wall's posting budget per address (``WENMING_WISH_RATE_IP``), one for the page and
+#: the API alike (``orders.ratelimit.hit``).
+SUBMIT_RATE_SCOPE = "wish_submit_ip"
 
 
 def _text(value: str | None, field: str, *, limit: int, required: bool, label: str) -> str:

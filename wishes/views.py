@@ -26,7 +26,7 @@ from wishes import selectors, services
 from wishes.forms import EventForm, FulfilForm, ReasonForm, SuggestionForm, WishForm
 
 PAGE_SIZE = 30
-RATE_SCOPE = "wish_submit_ip"
+RATE_SCOPE = services.SUBMIT_RATE_SCOPE
 
 
 def _int(value) -> int | None:

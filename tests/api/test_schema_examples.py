@@ -52,6 +52,13 @@ CASES: dict[tuple[str, str], tuple] = {
     ("POST", "/api/rewards/"): ("station_head", {}),
     ("PATCH", "/api/rewards/{id}/"): ("station_head", {"id": 1}),
     ("POST", "/api/rewards/{id}/redeem/"): ("station_head", {"id": 1}),
+    # Wish 1 waits for review in 团结村, wish 2 is open, wish 3 is claimed by the volunteer.
+    ("POST", "/api/wishes/"): (None, {}),
+    ("POST", "/api/wishes/{id}/reject/"): ("station_head", {"id": 1}),
+    ("POST", "/api/wishes/{id}/release/"): ("volunteer", {"id": 3}),
+    ("POST", "/api/wishes/{id}/fulfil/"): ("volunteer", {"id": 3}),
+    ("POST", "/api/wishes/{id}/to-event/"): ("station_head", {"id": 2}),
+    ("POST", "/api/wishes/{id}/to-suggestion/"): ("station_head", {"id": 1}),
 }
 
 

@@ -149,6 +149,7 @@ class Command(BaseCommand):
         self._seed_orders(tuanjie, qianjin, users, volunteers)
         self._seed_events(users["city_admin"], tuanjie, hongxu, lecture)
         self._seed_points(users["station_head"], tuanjie, volunteers[0])
+        self._seed_wishes(users, tuanjie, shequ, lecture)
         return users
 
     def _seed_orders(self, tuanjie, qianjin, users, volunteers) -> None:
@@ -241,3 +242,25 @@ class Command(BaseCommand):
             period_start=today.replace(month=1, day=1),
             period_end=today.replace(month=12, day=31),
         )
+
+    def _seed_wishes(self, users, tuanjie, shequ, lecture) -> None:
+        """Wish 1 waits for review in 团结村, wish 2 is open there, wish 3 is claimed by the
+        volunteer, wish 4 is fulfilled; wish 5 waits in 龙泉社区 (another town)."""
+        from wishes import services
+
+        head, vol_user = users["station_head"], users["volunteer"]
+        texts = ["想请人教老人用智能手机", "村口长椅坏了", "想学八段锦", "辅导孩子作业", "修自行车"]
+        wishes = [
+            services.wish_submit(
+                village=tuanjie if i < 4 else shequ,
+                category=lecture,
+                description=text,
+                phone=f"1370000{i:04d}",
+            )
+            for i, text in enumerate(texts)
+        ]
+        for wish in wishes[1:4]:
+            services.wish_approve(wish_id=wish.pk, actor=head)
+        for wish in wishes[2:4]:
+            services.wish_claim(wish_id=wish.pk, actor=vol_user)
+        services.wish_fulfil(wish_id=wishes[3].pk, actor=vol_user, note="每周辅导一次")

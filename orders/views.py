@@ -18,6 +18,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import phone as phone_numbers
+from core.absolute_urls import absolute_url
 from core.client_ip import client_ip
 from core.errors import DomainError, InvalidInput, NotInScope, PermissionDenied
 from orders import access, ratelimit, selectors, services
@@ -31,6 +32,7 @@ from orders.forms import (
     ReasonForm,
 )
 from orders.models import Order
+from orders.next_step import next_step
 from stations.models import Town, Village
 from stations.scope import scope_for
 from volunteers import points as volunteer_points
@@ -226,6 +228,9 @@ def order_track(request, token: str):
         raise Http404
     context = {
         "order": order,
+        "next_step": next_step(order),
+        "station": selectors.station_of(order.village_id),
+        "track_url": absolute_url(request.path, request),
         "timeline": selectors.timeline(order),
         "cancel_form": OptionalReasonForm() if order.resident_may_cancel else None,
         "rate_form": RateForm() if order.may_rate else None,

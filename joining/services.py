@@ -35,7 +35,8 @@ from notifications.kinds import Kind
 from notifications.phone_codes import phone_code_verify
 from notifications.services import notify
 from orders.models import ServiceCategory, VolunteerSkill
-from stations.models import Village
+from orders.notices import village_head_ids
+from stations.models import Role, Village
 from stations.scope import scope_for
 from volunteers.models import (
     Membership,
@@ -104,7 +105,7 @@ def application_submit(
         raise AlreadyVolunteer()
     try:
         with transaction.atomic():
-            return VolunteerApplication.objects.create(
+            application = VolunteerApplication.objects.create(
                 name=name,
                 phone=normalised,
                 village=village,
@@ -114,9 +115,32 @@ def application_submit(
                 note=_clip(note, 200),
                 consent_at=timezone.now(),
             )
+            notify(
+                cause=f"volunteer_application:{application.pk}:new",
+                kind=Kind.VOLUNTEER_APPLIED,
+                payload={
+                    "village": village.name,
+                    "name": name,
+                    "url": reverse("joining:queue"),
+                },
+                users=_deciders(village),
+            )
     except IntegrityError:
         # The same phone's other submission committed first (one pending per phone).
         raise DuplicateApplication() from None
+    return application
+
+
+def _deciders(village: Village) -> set[int]:
+    """Who is told of a new application: the village's station head, else the town admins."""
+    heads = village_head_ids(village.pk)
+    if heads:
+        return heads
+    return set(
+        Role.objects.filter(kind=Role.Kind.TOWN_ADMIN, town_id=village.town_id).values_list(
+            "user_id", flat=True
+        )
+    )
 
 
 def _locked_in_scope(application_id: int, by) -> VolunteerApplication:

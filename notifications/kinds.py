@@ -42,6 +42,7 @@ class Kind(models.TextChoices):
     PLAN_REMINDER = "plan_reminder", gettext_lazy("活动计划提醒")
     EVENT_REMINDER = "event_reminder", gettext_lazy("活动前一天提醒")
     EVENT_NOTICE = "event_notice", gettext_lazy("订阅的活动预告")
+    VOLUNTEER_APPLIED = "volunteer_applied", gettext_lazy("新的志愿者申请")
     VOLUNTEER_APPROVED = "volunteer_approved", gettext_lazy("志愿者申请已通过")
     VOLUNTEER_DECLINED = "volunteer_declined", gettext_lazy("志愿者申请未通过")
 
@@ -77,6 +78,7 @@ SPECS: dict[str, Spec] = {
     Kind.PLAN_REMINDER: Spec(default=(INBOX, SMS), allowed=(INBOX, E, SMS, W)),
     Kind.EVENT_REMINDER: Spec(default=(INBOX, SMS), allowed=(INBOX, E, SMS, W)),
     Kind.EVENT_NOTICE: Spec(default=(SMS,), allowed=(SMS,)),
+    Kind.VOLUNTEER_APPLIED: Spec(default=(INBOX, SMS), allowed=(INBOX, E, SMS, W)),
     Kind.VOLUNTEER_APPROVED: Spec(default=(SMS,), allowed=(SMS,)),
     Kind.VOLUNTEER_DECLINED: Spec(default=(SMS,), allowed=(SMS,)),
 }
@@ -123,6 +125,8 @@ def title(kind: str, p: dict) -> str:
         Kind.FOLLOW_UP_DUE: _("差评回访：点单 %(number)s") % n,
         Kind.FOLLOW_UP_OVERDUE: _("差评回访逾期：点单 %(number)s") % n,
         Kind.PHONE_CODE: _("短信验证码"),
+        Kind.VOLUNTEER_APPLIED: _("%(village)s 有新的志愿者申请")
+        % {"village": p.get("village", "")},
         Kind.VOLUNTEER_APPROVED: _("志愿者申请已通过"),
         Kind.VOLUNTEER_DECLINED: _("志愿者申请未通过"),
         Kind.PLAN_REMINDER: _("请提交 %(month)s 活动计划") % {"month": p.get("month", "")},
@@ -206,6 +210,7 @@ def body(kind: str, p: dict, *, absolute: bool = False) -> str:
         Kind.PHONE_CODE: _(
             "【文明实践】您的验证码是 %(code)s，%(minutes)s 分钟内有效。请勿告诉他人。"
         ),
+        Kind.VOLUNTEER_APPLIED: _("%(village)s 的 %(name)s 申请成为志愿者，请审核：%(url)s"),
         Kind.VOLUNTEER_APPROVED: _(
             "【文明实践】%(name)s，您的志愿者申请已通过，已加入%(team)s。登录名：%(username)s。"
             "请在 %(days)s 天内设置密码：%(url)s"

@@ -35,17 +35,22 @@ LOOKBACK = dt.timedelta(days=7)
 
 def station_head_ids(order: Order) -> set[int]:
     """Logins that head the order's village station (its head account and station-head roles)."""
+    return village_head_ids(order.village_id)
+
+
+def village_head_ids(village_id: int) -> set[int]:
+    """Logins that head a village's station (its head account and station-head roles)."""
     heads = set(
         Role.objects.filter(
             kind=Role.Kind.STATION_HEAD,
             position__level=Position.Level.STATION,
-            position__village_id=order.village_id,
+            position__village_id=village_id,
         ).values_list("user_id", flat=True)
     )
     heads.update(
         Position.objects.filter(
             level=Position.Level.STATION,
-            village_id=order.village_id,
+            village_id=village_id,
             is_active=True,
             head_user__isnull=False,
         ).values_list("head_user_id", flat=True)

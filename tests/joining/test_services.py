@@ -243,3 +243,23 @@ def test_demo_step_leaves_applications_for_the_station_head(tuanjie, lecture_cat
     pending = VolunteerApplication.objects.filter(village=tuanjie, status=S.PENDING)
     assert pending.count() == demo.PENDING
     assert all(a.skill_ids == [lecture_category.pk] for a in pending)
+
+
+def test_the_station_head_is_told_of_a_new_application(station_head, tuanjie):
+    application = services.application_submit(
+        name="孙丽", phone=APPLICANT_PHONE, village=tuanjie, consent=True
+    )
+    told = Notification.objects.filter(kind=Kind.VOLUNTEER_APPLIED)
+    assert {n.recipient for n in told} == {station_head}
+    inbox = told.get(channel="inbox")
+    assert inbox.title == "团结村 有新的志愿者申请"
+    assert "孙丽" in inbox.body and "/station/volunteers/applications/" in inbox.body
+    assert application.pk
+
+
+def test_without_a_station_head_the_town_admin_is_told(town_admin, neighbour_village):
+    services.application_submit(
+        name="孙丽", phone=APPLICANT_PHONE, village=neighbour_village, consent=True
+    )
+    told = Notification.objects.filter(kind=Kind.VOLUNTEER_APPLIED)
+    assert {n.recipient for n in told} == {town_admin}

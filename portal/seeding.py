@@ -36,12 +36,23 @@ STEPS: list[tuple[str, str]] = [
     ("orders", "orders.demo_history.seed_orders"),
     ("events", "events.demo.seed_events"),
     ("applications", "joining.demo.seed"),
+    ("wishes", "wishes.demo.seed"),
     # Keep last: the report rollups summarise what every step above wrote.
     ("rollups", "reports.demo.rebuild"),
 ]
 
 # Apps whose rows are demo/domain data, in dependency order (each depends only on those before).
-DOMAIN_APPS = ("stations", "volunteers", "orders", "events", "reports", "portal", "open311")
+DOMAIN_APPS = (
+    "stations",
+    "volunteers",
+    "orders",
+    "events",
+    "wishes",
+    "kiosk",
+    "reports",
+    "portal",
+    "open311",
+)
 
 
 @dataclass

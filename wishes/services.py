@@ -5,6 +5,9 @@ with a conditional ``UPDATE … WHERE status = <seen>`` (of two people acting at
 wins, the other gets a clear error), writes a ``WishStatusChange`` row in the same transaction
 and sends ``wish_status_changed`` on commit (the reports count fulfilled wishes in coverage).
 
+The state change of each step is its own private function (``_approve`` …), called by the
+checked public service and by the demo data (``wishes.demo``, where no logins exist yet).
+
 Errors (``core.errors``): ``InvalidInput`` 400, ``NotInScope`` 404 (outside the caller's area,
 or not public), ``PermissionDenied`` 403, ``InvalidTransition`` 409 (wrong status, or someone
 acted first).
@@ -172,7 +175,11 @@ def wish_approve(*, wish_id: int, actor) -> Wish:
     if not wish.may_review:
         raise _wrong_state(wish)
     with transaction.atomic():
-        return _transition(wish, to=S.OPEN, actor=actor, approved_at=timezone.now())
+        return _approve(wish, actor=actor)
+
+
+def _approve(wish: Wish, *, actor) -> Wish:
+    return _transition(wish, to=S.OPEN, actor=actor, approved_at=timezone.now())
 
 
 def wish_reject(*, wish_id: int, actor, reason: str) -> Wish:
@@ -182,9 +189,13 @@ def wish_reject(*, wish_id: int, actor, reason: str) -> Wish:
     if not wish.may_review:
         raise _wrong_state(wish)
     with transaction.atomic():
-        return _transition(
-            wish, to=S.REJECTED, actor=actor, note=reason, reason=reason, closed_at=timezone.now()
-        )
+        return _reject(wish, actor=actor, reason=reason)
+
+
+def _reject(wish: Wish, *, actor, reason: str) -> Wish:
+    return _transition(
+        wish, to=S.REJECTED, actor=actor, note=reason, reason=reason, closed_at=timezone.now()
+    )
 
 
 # --- 认领 and 实现: a volunteer of the area ----------------------------------------------------
@@ -209,14 +220,18 @@ def wish_claim(*, wish_id: int, actor) -> Wish:
     if not wish.may_claim:
         raise _wrong_state(wish)
     with transaction.atomic():
-        return _transition(
-            wish,
-            to=S.CLAIMED,
-            actor=actor,
-            note=volunteer.given_name,
-            claimed_by=volunteer,
-            claimed_at=timezone.now(),
-        )
+        return _claim(wish, actor=actor, volunteer=volunteer)
+
+
+def _claim(wish: Wish, *, actor, volunteer) -> Wish:
+    return _transition(
+        wish,
+        to=S.CLAIMED,
+        actor=actor,
+        note=volunteer.given_name,
+        claimed_by=volunteer,
+        claimed_at=timezone.now(),
+    )
 
 
 def _worker(user, wish: Wish) -> bool:
@@ -254,15 +269,19 @@ def wish_fulfil(*, wish_id: int, actor, note: str) -> Wish:
     if not wish.may_fulfil:
         raise _wrong_state(wish)
     with transaction.atomic():
-        return _transition(
-            wish,
-            to=S.FULFILLED,
-            actor=actor,
-            note=note,
-            extra=Q(claimed_by_id=wish.claimed_by_id),
-            fulfil_note=note,
-            fulfilled_at=timezone.now(),
-        )
+        return _fulfil(wish, actor=actor, note=note)
+
+
+def _fulfil(wish: Wish, *, actor, note: str) -> Wish:
+    return _transition(
+        wish,
+        to=S.FULFILLED,
+        actor=actor,
+        note=note,
+        extra=Q(claimed_by_id=wish.claimed_by_id),
+        fulfil_note=note,
+        fulfilled_at=timezone.now(),
+    )
 
 
 # --- 转办: the station head turns it into an event or a menu suggestion -----------------------
@@ -305,14 +324,16 @@ def wish_to_suggestion(*, wish_id: int, actor, title: str, description: str = ""
     if not wish.may_convert:
         raise _wrong_state(wish)
     with transaction.atomic():
-        _transition(
-            wish, to=S.CONVERTED, actor=actor, note=_("转为菜单建议"), closed_at=timezone.now()
-        )
-        return MenuSuggestion.objects.create(
-            wish=wish,
-            town_id=wish.town_id,
-            category_id=wish.category_id,
-            title=title,
-            description=description or wish.description,
-            suggested_by=actor,
-        )
+        return _suggest(wish, actor=actor, title=title, description=description)
+
+
+def _suggest(wish: Wish, *, actor, title: str, description: str) -> MenuSuggestion:
+    _transition(wish, to=S.CONVERTED, actor=actor, note=_("转为菜单建议"), closed_at=timezone.now())
+    return MenuSuggestion.objects.create(
+        wish=wish,
+        town_id=wish.town_id,
+        category_id=wish.category_id,
+        title=title,
+        description=description or wish.description,
+        suggested_by=actor if actor is not None and actor.is_authenticated else None,
+    )

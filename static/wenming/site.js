@@ -39,6 +39,19 @@
           .catch(function () {});
       });
     });
+    // A form sent back with errors: focus its error summary, so it is read out first and the
+    // links in it lead to each field (templates/includes/error_summary.html).
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+      // A link to a field puts the cursor in it (a fragment link alone only scrolls).
+      summary.querySelectorAll("a[href^='#']").forEach(function (link) {
+        link.addEventListener("click", function (event) {
+          var field = document.getElementById(link.getAttribute("href").slice(1));
+          if (field) { event.preventDefault(); field.focus(); field.scrollIntoView({ block: "center" }); }
+        });
+      });
+    }
     // <button data-print>: print the page (the calendar's print view).
     document.querySelectorAll("[data-print]").forEach(function (el) {
       el.addEventListener("click", function () { window.print(); });

@@ -45,7 +45,12 @@ def test_resident_orders_volunteer_serves_resident_rates(
     page.fill("#id_name", "李大娘")
     page.fill("#id_phone", "1234")
     page.click("button:has-text('提交点单')")
-    assert page.locator("text=请输入11位中国大陆手机号").is_visible()
+    # The error summary at the top has the focus and leads to the field.
+    summary = page.locator("[data-error-summary]")
+    assert summary.evaluate("el => el === document.activeElement")
+    summary.locator("a[href='#id_phone']").click()
+    assert page.evaluate("document.activeElement.id") == "id_phone"
+    assert page.locator("#id_phone_error").get_by_text("请输入11位中国大陆手机号").is_visible()
     page.fill("#id_phone", "138 1234 1234")
     page.click("button:has-text('提交点单')")
     page.wait_for_url("**/orders/t/*/")

@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import pinyin
 from orders import access
 from orders.eligibility import area_q, eligible_volunteers, offered_q, skilled_q
-from orders.models import MenuItem, Order, OrderStatusChange, ServiceCategory
+from orders.models import MenuItem, Order, OrderStatusChange, ServiceCategory, VolunteerSkill
 from stations.models import Position, Town, Village
 from volunteers.models import ServiceRecord, Team, Volunteer
 
@@ -197,6 +211,63 @@ def assignable_volunteers(order: Order) -> QuerySet[Volunteer]:
         "name",
         "id",
     )
+
+
+@dataclass
+class AssignGroup:
+    """The 派单 picker's volunteers of one village team (their home village)."""
+
+    village: str
+    is_order_village: bool
+    volunteers: list[Volunteer]
+
+
+def assign_candidates(order: Order, *, query: str = "") -> list[AssignGroup]:
+    """The 派单 picker: the assignable volunteers (``assignable_volunteers``), narrowed by
+    ``query`` (a name, a skill or a village), grouped by village team with the order's village
+    first, each with ``skill_list`` and ``load`` (orders in service now). Two queries however
+    many volunteers: the list with its load, then the skills."""
+    in_service = (
+        Order.objects.filter(accepted_by=OuterRef("pk"), status__in=Order.IN_SERVICE)
+        .order_by()
+        .values("accepted_by")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    qs = (
+        assignable_volunteers(order)
+        .select_related("home_village")
+        .annotate(load=Coalesce(Subquery(in_service), 0))
+        .prefetch_related(
+            Prefetch(
+                "skill_links",
+                queryset=VolunteerSkill.objects.select_related("category").order_by(
+                    "category__sort_order", "category__name"
+                ),
+            )
+        )
+    )
+    if query:
+        qs = qs.filter(
+            Q(name__icontains=query)
+            | Q(home_village__name__icontains=query)
+            | Q(
+                pk__in=VolunteerSkill.objects.filter(
+                    Q(category__name__icontains=query) | Q(category__name_en__icontains=query)
+                ).values("volunteer_id")
+            )
+        )
+    groups: dict[int, AssignGroup] = {}
+    for volunteer in qs:
+        volunteer.skill_list = [link.category.display_name for link in volunteer.skill_links.all()]
+        village = volunteer.home_village
+        group = groups.get(village.pk)
+        if group is None:
+            group = groups[village.pk] = AssignGroup(
+                village=village.name, is_order_village=village.pk == order.village_id, volunteers=[]
+            )
+        group.volunteers.append(volunteer)
+    return sorted(groups.values(), key=lambda g: (not g.is_order_village, g.village))
 
 
 def assignable_teams(order: Order) -> QuerySet[Team]:

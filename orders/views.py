@@ -507,13 +507,19 @@ def station_order_detail(request, pk: int):
     _require_area(request)
     order = _admin_order(request, pk)
     assign_form = None
+    assign_query = (request.GET.get("vq") or "").strip()[:20]
+    assign_groups = []
     if order.may_assign:
         assign_form = AssignForm(
             volunteers=selectors.assignable_volunteers(order),
             teams=selectors.assignable_teams(order),
         )
+        assign_groups = selectors.assign_candidates(order, query=assign_query)
     context = {
         "order": order,
+        "assign_query": assign_query,
+        "assign_groups": assign_groups,
+        "assign_count": sum(len(g.volunteers) for g in assign_groups),
         "timeline": selectors.timeline(order),
         "reason_form": ReasonForm(),
         "assign_form": assign_form,

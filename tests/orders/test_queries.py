@@ -83,9 +83,13 @@ def test_station_detail_queries(
     order = Order.objects.filter(village=tuanjie, status=S.OPEN).first()
     client.force_login(station_head)
     # session, user, scope roles, volunteer link (nav), unread messages, order, timeline,
-    # volunteers, teams.
-    with django_assert_num_queries(9):
+    # the 派单 picker's volunteers (with their load) and their skills, teams: however many.
+    with django_assert_num_queries(10):
         response = client.get(f"/station/orders/{order.pk}/")
+    assert response.status_code == 200
+    assert response.context["assign_count"] >= 4
+    with django_assert_num_queries(10):
+        response = client.get(f"/station/orders/{order.pk}/", {"vq": "志愿者"})
     assert response.status_code == 200
 
 

@@ -39,6 +39,13 @@
           .catch(function () {});
       });
     });
+    // A table or chart wider than the screen scrolls in its own box: let the keyboard reach
+    // it (tabindex), so it can be scrolled without a mouse or a finger.
+    document.querySelectorAll(".table-wrap, .chart-box").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+      }
+    });
     // A form sent back with errors: focus its error summary, so it is read out first and the
     // links in it lead to each field (templates/includes/error_summary.html).
     var summary = document.querySelector("[data-error-summary]");

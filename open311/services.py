@@ -137,3 +137,15 @@ def request_submit(
         ).order
         PartnerOrder.objects.create(order=order, partner=partner, account_id=account_id[:100])
     return order
+
+
+def account_ids_erase() -> int:
+    """Blank the partner's account id (``PartnerOrder.account_id``, personal data a hotline may
+    send) on every order whose contact was erased (``Order.anonymised_at``: the retention run or
+    the resident's request, ``privacy.services``). Returns how many were blanked; a second run
+    blanks none."""
+    return (
+        PartnerOrder.objects.filter(order__anonymised_at__isnull=False)
+        .exclude(account_id="")
+        .update(account_id="")
+    )

@@ -15,6 +15,7 @@ class PersonalDataActionAdmin(admin.ModelAdmin):
         "orders",
         "checkins",
         "notifications",
+        "wishes",
     ]
     list_filter = ["kind"]
     date_hierarchy = "created_at"

@@ -34,6 +34,7 @@ class PersonalDataAction(models.Model):
     orders = models.PositiveIntegerField(_("点单数"), default=0)
     checkins = models.PositiveIntegerField(_("签到数"), default=0)
     notifications = models.PositiveIntegerField(_("通知记录数"), default=0)
+    wishes = models.PositiveIntegerField(_("心愿数"), default=0)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
     class Meta:

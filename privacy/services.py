@@ -2,15 +2,17 @@
 
 Three writes, each logged with a ``PersonalDataAction`` row in the same transaction:
 
-- ``anonymise_expired``: the names and phones on orders closed, and on check-ins at events ended,
-  more than ``WENMING_RETENTION_DAYS`` ago are erased (Celery beat daily, ``manage.py
-  anonymise``), and so are the phone numbers and e-mail addresses of notifications sent (or
-  given up) that long ago and the one-time phone codes of then
-  (``notifications.services.addresses_erase``). Idempotent: a row is erased once and marked
-  ``anonymised_at`` (spent phone codes are deleted).
+- ``anonymise_expired``: the names and phones on orders closed, on check-ins at events ended and
+  on wishes settled (turned down, fulfilled or turned into an event or a suggestion) more than
+  ``WENMING_RETENTION_DAYS`` ago are erased, with the account id an Open311 partner sent for
+  such an order (Celery beat daily, ``manage.py anonymise``), and so are the phone numbers and
+  e-mail addresses of notifications sent (or given up) that long ago and the one-time phone
+  codes of then (``notifications.services.addresses_erase``). Idempotent: a row is erased once
+  and marked ``anonymised_at`` (spent phone codes are deleted).
 - ``resident_export``: an area admin exports one resident's records in their area, by phone.
 - ``resident_erase``: an area admin erases (anonymises) them, on the resident's request; the
-  outbox's copies of the phone (messages already sent, spent codes) go with them.
+  outbox's copies of the phone (messages already sent, spent codes) and the account id a
+  partner sent with those orders go with them.
 
 Erasing keeps the rows: the orders, their history, ratings, check-in counts and every report
 figure stay, only who it was goes. The retention rule lives here, once, for both apps' rows.
@@ -35,14 +37,19 @@ from core import phone as phone_numbers
 from core.errors import InvalidInput, NotInScope
 from events.models import CheckIn
 from notifications.services import addresses_erasable, addresses_erase
+from open311.services import account_ids_erase
 from orders.models import Order
 from privacy.models import PersonalDataAction
 from stations.scope import scope_for
+from wishes.models import Wish
 
 # An order is closed once nothing more will happen to it: served (and perhaps rated), or
 # cancelled or rejected. Orders still waiting or in service keep their contact.
 CLOSED = [*Order.SERVED, *Order.CLOSED]
 ERASED = {"name": "", "phone": ""}
+# A wish is settled once the station or a volunteer is done with it; a wish still waiting for
+# review, open on the wall or claimed keeps its contact (someone may still call the resident).
+SETTLED_WISHES = [Wish.Status.REJECTED, Wish.Status.FULFILLED, Wish.Status.CONVERTED]
 
 
 @dataclass
@@ -61,7 +68,14 @@ def retention_cutoff(now: dt.datetime | None = None) -> dt.datetime:
 
 
 def _log(
-    *, kind: str, actor=None, phone: str = "", orders: int, checkins: int, notifications: int = 0
+    *,
+    kind: str,
+    actor=None,
+    phone: str = "",
+    orders: int,
+    checkins: int,
+    notifications: int = 0,
+    wishes: int = 0,
 ) -> None:
     PersonalDataAction.objects.create(
         kind=kind,
@@ -71,6 +85,7 @@ def _log(
         orders=orders,
         checkins=checkins,
         notifications=notifications,
+        wishes=wishes,
     )
 
 
@@ -88,6 +103,14 @@ def expired_checkins(now: dt.datetime | None = None) -> QuerySet[CheckIn]:
     return CheckIn.objects.filter(anonymised_at__isnull=True, event__end__lt=retention_cutoff(now))
 
 
+def expired_wishes(now: dt.datetime | None = None) -> QuerySet[Wish]:
+    """Settled wishes whose resident's contact is past the retention period (counted from when
+    the wish was fulfilled, turned down or turned into an event or a suggestion)."""
+    return Wish.objects.annotate(settled_at=Coalesce("fulfilled_at", "closed_at")).filter(
+        status__in=SETTLED_WISHES, anonymised_at__isnull=True, settled_at__lt=retention_cutoff(now)
+    )
+
+
 def expired_notification_addresses(now: dt.datetime | None = None) -> int:
     """How many notification addresses are past the retention period (a dry run's count)."""
     return addresses_erasable(before=retention_cutoff(now))
@@ -95,8 +118,8 @@ def expired_notification_addresses(now: dt.datetime | None = None) -> int:
 
 def anonymise_expired(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Erase names, phones and notification addresses past ``WENMING_RETENTION_DAYS``; returns
-    what was erased (``orders``, ``checkins``, ``notifications``, ``phone_codes``,
-    ``subscriptions``).
+    what was erased (``orders``, ``checkins``, ``wishes``, ``partner_accounts``,
+    ``notifications``, ``phone_codes``, ``subscriptions``).
 
     Safe to run any number of times, and concurrently: each UPDATE only matches rows not yet
     anonymised, so a row is counted by one run only.
@@ -109,15 +132,28 @@ def anonymise_expired(*, now: dt.datetime | None = None) -> dict[str, int]:
             anonymised_at=now, **ERASED
         )
         checkins = expired_checkins(now).update(anonymised_at=now, **ERASED)
+        wish_ids = list(expired_wishes(now).values_list("pk", flat=True))
+        wishes = Wish.objects.filter(pk__in=wish_ids, anonymised_at__isnull=True).update(
+            anonymised_at=now, **ERASED
+        )
+        # The partner's account id goes with the order's contact (this run's, or earlier ones').
+        partner_accounts = account_ids_erase()
         outbox = addresses_erase(before=retention_cutoff(now), now=now)
-        if orders or checkins or outbox["notifications"]:
+        if orders or checkins or wishes or outbox["notifications"]:
             _log(
                 kind=PersonalDataAction.Kind.RETENTION,
                 orders=orders,
                 checkins=checkins,
                 notifications=outbox["notifications"],
+                wishes=wishes,
             )
-    return {"orders": orders, "checkins": checkins, **outbox}
+    return {
+        "orders": orders,
+        "checkins": checkins,
+        "wishes": wishes,
+        "partner_accounts": partner_accounts,
+        **outbox,
+    }
 
 
 # --- one resident's data, on request --------------------------------------------------------
@@ -187,6 +223,7 @@ def resident_erase(*, actor, phone: str) -> dict[str, int]:
         # The outbox keeps the phone only as an address messages went to: whoever the area,
         # the resident asked for it to go (messages still on their way are left to arrive).
         outbox = addresses_erase(phone=records.phone, now=now)
+        account_ids_erase()  # a partner's account id for those orders goes with them
         _log(
             kind=PersonalDataAction.Kind.ERASE,
             actor=actor,

@@ -16,7 +16,8 @@ def anonymise_expired() -> dict[str, int]:
     done = services.anonymise_expired()
     if any(done.values()):
         logger.info(
-            "anonymised %(orders)d orders, %(checkins)d check-ins, %(notifications)d "
+            "anonymised %(orders)d orders (%(partner_accounts)d partner account ids), "
+            "%(checkins)d check-ins, %(wishes)d wishes, %(notifications)d "
             "notification addresses; deleted %(phone_codes)d spent phone codes and "
             "%(subscriptions)d unconfirmed reminder subscriptions",
             done,

@@ -79,6 +79,8 @@ class Wish(models.Model):
     fulfilled_at = models.DateTimeField(_("实现时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # When the retention run (privacy.services.anonymise_expired) erased the name and phone.
+    anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("心愿")

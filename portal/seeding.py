@@ -37,6 +37,8 @@ STEPS: list[tuple[str, str]] = [
     ("events", "events.demo.seed_events"),
     ("applications", "joining.demo.seed"),
     ("wishes", "wishes.demo.seed"),
+    ("hours", "events.demo_hours.seed_hours"),
+    ("points", "volunteers.demo_hours.seed_points"),
     # Keep last: the report rollups summarise what every step above wrote.
     ("rollups", "reports.demo.rebuild"),
 ]

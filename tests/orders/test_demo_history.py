@@ -29,13 +29,17 @@ def _history(django_db_setup, django_db_blocker):
         rng=random.Random(2021), scale=1, now=timezone.now(), stdout=io.StringIO(), quiet=True
     )
     steps = [s for s in seeding.STEPS if s[0] in {"places", "teams", "menu", "orders"}]
-    with django_db_blocker.unblock():
-        with transaction.atomic():
-            seeding.run_steps(ctx, steps)
-        yield ctx
-        with transaction.atomic():
-            seeding.delete_domain_data()
-    patch.undo()
+    try:
+        with django_db_blocker.unblock():
+            try:
+                with transaction.atomic():
+                    seeding.run_steps(ctx, steps)
+                yield ctx
+            finally:
+                with transaction.atomic():
+                    seeding.delete_domain_data()
+    finally:
+        patch.undo()  # even after a failed seed: test_demo_scale.py reads the real size
 
 
 @pytest.fixture

@@ -36,15 +36,21 @@ MODEL_ADMINS = sorted(
 def _seeded_once(django_db_setup, django_db_blocker):
     # A year of orders at full size (~30,000, with their status rows and rollups) is half the
     # seed's time; 1,000 still fill every changelist page (100 rows) of the order-side models.
+    # Undone in ``finally``: a failed seed must not leave the small history patched for the
+    # rest of the session (tests/orders/test_demo_scale.py measures the real one).
     patch = pytest.MonkeyPatch()
     patch.setattr("orders.demo_history.ORDERS_PER_SCALE", ADMIN_ORDERS)
-    with django_db_blocker.unblock():
-        call_command("seed_demo", verbosity=0, stdout=StringIO(), force=True)
-        assert min(Order.objects.count(), OrderFact.objects.count()) > 100  # a full page
-        yield
-        with transaction.atomic():
-            seeding.delete_domain_data()
-    patch.undo()
+    try:
+        with django_db_blocker.unblock():
+            try:
+                call_command("seed_demo", verbosity=0, stdout=StringIO(), force=True)
+                assert min(Order.objects.count(), OrderFact.objects.count()) > 100  # a full page
+                yield
+            finally:
+                with transaction.atomic():
+                    seeding.delete_domain_data()
+    finally:
+        patch.undo()
 
 
 @pytest.fixture

@@ -9,13 +9,15 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q, Sum
+from django.urls import reverse
 from django.utils import timezone
 
-from events.models import Event
+from events.models import Event, EventVolunteer
 from orders.models import (
     MenuItem,
     Order,
@@ -26,12 +28,25 @@ from orders.models import (
     VolunteerSkill,
 )
 from portal import seeding
+from portal.demo_logins import ensure_demo_logins
 from reports.models import OrderFact
 from stations.demo import TOWNS
 from stations.models import City, Position, Town, Village
-from volunteers.models import Team, Volunteer, VolunteerStanding
+from volunteers.models import (
+    Certificate,
+    PointsEntry,
+    Redemption,
+    Reward,
+    ServiceRecord,
+    ServiceRecordChange,
+    Team,
+    Volunteer,
+    VolunteerStanding,
+)
+from volunteers.selectors import points_summary
 
 pytestmark = pytest.mark.django_db
+SEEDED_AT = timezone.now()
 
 
 def seed(**options) -> str:
@@ -45,14 +60,23 @@ def _seeded_once(django_db_setup, django_db_blocker):
     """Seed once per module (seconds); each test still runs in a rolled-back transaction."""
     # A small order history: twelve months at full size take seconds per reseed here, and
     # tests/orders/test_demo_history.py covers its shape.
+    # Undone in ``finally``: a seed that fails here must not leave the small history patched
+    # for the rest of the session (tests/orders/test_demo_scale.py measures the real one).
     patch = pytest.MonkeyPatch()
     patch.setattr("orders.demo_history.ORDERS_PER_SCALE", 300)
-    with django_db_blocker.unblock():
-        seed()
-        yield
-        with transaction.atomic():
-            seeding.delete_domain_data()
-    patch.undo()
+    try:
+        with django_db_blocker.unblock():
+            try:
+                # Frozen, so that a test seeding again at the same instant gets the same data:
+                # an event starting between two seeds would be done in one and not the other.
+                with time_machine.travel(SEEDED_AT, tick=False):
+                    seed()
+                yield
+            finally:
+                with transaction.atomic():
+                    seeding.delete_domain_data()
+    finally:
+        patch.undo()
 
 
 @pytest.fixture
@@ -235,3 +259,144 @@ def test_refused_on_a_production_database_without_force(settings):
         call_command("seed_demo", verbosity=0, stdout=StringIO(), reset=True)
     # Refused before anything, --reset included: the module's seeded data is untouched.
     assert (City.objects.count(), Village.objects.count(), Order.objects.count()) == before
+
+
+# --- hours, certificates, points (issue #11) -------------------------------------------------
+
+SR = ServiceRecord.Status
+
+
+def test_hours_pending_and_confirmed_for_orders_and_events(seeded):
+    records = ServiceRecord.objects
+    assert records.filter(status=SR.CONFIRMED).count() > records.filter(status=SR.PENDING).count()
+    assert records.filter(status=SR.PENDING).exists()
+    for kind in ("order", "event"):
+        assert records.filter(source_kind=kind, status=SR.CONFIRMED).exists()
+        assert records.filter(source_kind=kind, status=SR.PENDING).exists()
+    # A rated order's hours were confirmed by the rating; an unrated one may still wait.
+    rated = Order.objects.filter(status=Order.Status.RATED, accepted_by__isnull=False)
+    assert not records.filter(
+        source_kind="order", source_id__in=rated.values("pk"), status=SR.PENDING
+    ).exists()
+    # The event's list of who served mirrors the records: pending hours are not credited.
+    pending_events = records.filter(source_kind="event", status=SR.PENDING)
+    for record in pending_events[:20]:
+        link = EventVolunteer.objects.get(event_id=record.source_id, volunteer=record.volunteer)
+        assert (link.confirmed, link.hours_credited) == (False, False)
+
+
+def test_every_record_has_its_audit_rows_and_totals_count_confirmed_hours(seeded):
+    records = ServiceRecord.objects
+    created = ServiceRecordChange.objects.filter(action="create").values("record")
+    confirmed = ServiceRecordChange.objects.filter(action="confirm", to_status=SR.CONFIRMED).values(
+        "record"
+    )
+    assert not records.exclude(pk__in=created).exists()
+    assert not records.filter(status=SR.CONFIRMED).exclude(pk__in=confirmed).exists()
+    assert not records.filter(status=SR.PENDING, pk__in=confirmed).exists()
+    # Only confirmed hours count in a volunteer's total.
+    sums = dict(
+        records.filter(status=SR.CONFIRMED)
+        .values("volunteer")
+        .annotate(total=Sum("hours"))
+        .values_list("volunteer", "total")
+    )
+    totals = dict(Volunteer.objects.values_list("pk", "hours_total"))
+    assert sums and {pk: total for pk, total in totals.items() if total} == sums
+
+
+def test_points_follow_confirmed_hours_and_balances_are_the_ledger(seeded):
+    confirmed = ServiceRecord.objects.filter(status=SR.CONFIRMED)
+    earned = PointsEntry.objects.filter(kind="earn")
+    # One earning per confirmed record, none for pending hours.
+    assert earned.count() == confirmed.count()
+    assert not earned.exclude(record__status=SR.CONFIRMED).exists()
+    assert earned.filter(points=F("record__hours") * F("record__points_rate")).count() > (
+        earned.count() * 0.9
+    )
+    # Redemptions went through the ledger: an entry each, and no balance below zero.
+    assert Reward.objects.values("position").distinct().count() >= 20
+    redemptions = Redemption.objects.count()
+    assert redemptions >= 20
+    assert PointsEntry.objects.filter(kind="redeem", redemption__isnull=False).count() == (
+        redemptions
+    )
+    ledger = dict(
+        PointsEntry.objects.values("volunteer")
+        .annotate(s=Sum("points"))
+        .values_list("volunteer", "s")
+    )
+    assert min(ledger.values()) >= 0
+    redeemers = Redemption.objects.values_list("volunteer", flat=True).distinct()
+    for volunteer_id in list(redeemers)[:30]:
+        summary = points_summary(volunteer_id)
+        assert summary["balance"] == ledger[volunteer_id]
+        assert summary["earned"] - summary["redeemed"] == summary["balance"]
+
+
+def test_the_article_station_sees_overdue_hours_and_its_points_supermarket(seeded, client):
+    users = ensure_demo_logins(password="demo-pass-123")  # noqa: S106 - test password
+    client.force_login(users["station"])
+    page = client.get(reverse("volunteers:hours_overdue"))
+    assert page.status_code == 200
+    assert page.context["page"].paginator.count >= 1
+    assert "确认时长" in page.content.decode()
+    rewards = client.get(reverse("volunteers:rewards"))
+    assert rewards.status_code == 200
+    station = Position.objects.get(village__name="团结村", village__town__name="洪绪镇")
+    assert Reward.objects.filter(position=station).count() >= 3
+    assert Redemption.objects.filter(reward__position=station).exists()
+    # The demo volunteer login has confirmed and pending records, points and a certificate.
+    client.force_login(users["volunteer"])
+    mine = client.get(reverse("volunteers:my_records"))
+    assert mine.status_code == 200
+    volunteer = Volunteer.objects.get(user=users["volunteer"])
+    assert volunteer.service_records.filter(status=SR.CONFIRMED).exists()
+    assert volunteer.service_records.filter(status=SR.PENDING).exists()
+    assert volunteer.certificates.filter(status=Certificate.Status.VALID).exists()
+
+
+def test_certificates_one_revoked_says_so_on_its_page(seeded, client):
+    assert Certificate.objects.filter(status=Certificate.Status.VALID).count() >= 3
+    revoked = Certificate.objects.get(status=Certificate.Status.REVOKED)
+    assert revoked.revoke_reason
+    page = client.get(reverse("volunteers:certificate_verify", args=[revoked.code]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "该证明已作废" in text and revoked.revoke_reason in text
+    valid = Certificate.objects.filter(status=Certificate.Status.VALID).first()
+    page = client.get(reverse("volunteers:certificate_verify", args=[valid.code]))
+    assert "该证明已作废" not in page.content.decode()
+    # Each certifies confirmed hours of its period, never an empty one.
+    for certificate in Certificate.objects.all():
+        records = certificate.records.all()
+        assert records and all(r.status == SR.CONFIRMED for r in records)
+        assert certificate.hours == sum(r.hours for r in records) > 0
+
+
+def _hours_snapshot() -> dict:
+    phone = "volunteer__phone"
+    return {
+        "records": sorted(
+            ServiceRecord.objects.values_list(
+                phone, "source_kind", "content", "service_date", "hours", "status"
+            )
+        ),
+        "points": sorted(
+            PointsEntry.objects.values("volunteer__phone")
+            .annotate(s=Sum("points"))
+            .values_list("volunteer__phone", "s")
+        ),
+        "rewards": sorted(Reward.objects.values_list("position__name", "name", "stock")),
+        "certificates": sorted(
+            Certificate.objects.values_list(phone, "period_start", "period_end", "hours", "status")
+        ),
+    }
+
+
+def test_same_seed_same_hours_and_points(seeded, only_steps):
+    before = _hours_snapshot()
+    only_steps("places", "teams", "menu", "orders", "events", "hours", "points")
+    with time_machine.travel(SEEDED_AT, tick=False):
+        seed(reset=True)
+    assert _hours_snapshot() == before

@@ -20,12 +20,14 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from stations import demo_names
+from volunteers.demo_hours import DEMO_ORGANISER
 
 T = TypeVar("T")
 
@@ -151,7 +153,8 @@ def delete_domain_data(stdout=None) -> None:
 
     One ``DELETE FROM`` per table rather than ``QuerySet.delete()``: the collector would load
     every order and volunteer into memory to emulate ``SET_NULL``, and everything goes anyway.
-    Logins stay; their roles and volunteer links go with the domain rows.
+    Logins stay (all but the demo organiser); their roles and volunteer links go with the domain
+    rows.
     """
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -167,3 +170,6 @@ def delete_domain_data(stdout=None) -> None:
                     + _("已删除 %(count)s 行：%(model)s")
                     % {"count": cursor.rowcount, "model": model._meta.label}
                 )
+    # The login the demo's hours, certificates and redemptions were recorded under goes with
+    # them (``volunteers.demo_hours.demo_organiser``; it can never sign in). Real logins stay.
+    get_user_model().objects.filter(username=DEMO_ORGANISER).delete()

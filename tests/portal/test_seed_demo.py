@@ -11,6 +11,7 @@ from io import StringIO
 import pytest
 import time_machine
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
@@ -32,6 +33,7 @@ from portal.demo_logins import ensure_demo_logins
 from reports.models import OrderFact
 from stations.demo import TOWNS
 from stations.models import City, Position, Town, Village
+from volunteers.demo_hours import DEMO_ORGANISER
 from volunteers.models import (
     Certificate,
     PointsEntry,
@@ -219,8 +221,10 @@ def test_same_seed_same_names_and_reset_deletes_later_apps_rows(seeded, only_ste
     # Same seed, same names as the module's full seed.
     assert list(Village.objects.order_by("id").values_list("name", flat=True)) == villages
     assert list(Volunteer.objects.order_by("id").values_list("name", "phone")) == people
-    # --reset emptied the later apps' tables, the order and the event made here included.
+    # --reset emptied the later apps' tables, the order and the event made here included,
+    # and removed the login the demo's hours were recorded under (no step here adds it back).
     assert [m._meta.label for m in later if m._default_manager.exists()] == []
+    assert not get_user_model().objects.filter(username=DEMO_ORGANISER).exists()
 
 
 def test_other_seed_other_names(seeded, only_steps):

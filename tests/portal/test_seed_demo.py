@@ -400,7 +400,7 @@ def _hours_snapshot() -> dict:
 
 def test_same_seed_same_hours_and_points(seeded, only_steps):
     before = _hours_snapshot()
-    only_steps("places", "teams", "menu", "orders", "events", "hours", "points")
+    only_steps("places", "teams", "menu", "orders", "events", "applications", "hours", "points")
     with time_machine.travel(SEEDED_AT, tick=False):
         seed(reset=True)
     assert _hours_snapshot() == before

@@ -400,7 +400,8 @@ def _hours_snapshot() -> dict:
 
 def test_same_seed_same_hours_and_points(seeded, only_steps):
     before = _hours_snapshot()
-    only_steps("places", "teams", "menu", "orders", "events", "applications", "hours", "points")
+    # Every step but the rollups: each step before hours and points moves the generator.
+    only_steps(*[label for label, _ in seeding.STEPS if label != "rollups"])
     with time_machine.travel(SEEDED_AT, tick=False):
         seed(reset=True)
     assert _hours_snapshot() == before

@@ -37,6 +37,7 @@ urlpatterns = [
     path("calendar/<ym:ym>/print/", calendar.calendar_print, name="calendar_print"),
     path("plans/", plans.plans, name="plans"),
     path("plans/<ym:ym>/", plans.plan_month, name="plan_month"),
+    path("plans/<ym:ym>/print/", plans.plan_print, name="plan_print"),
     path("plans/<ym:ym>/submit/", plans.plan_submit, name="plan_submit"),
     path("plans/<ym:ym>/remind/", plans.plan_remind, name="plan_remind"),
     path("events/", events.event_list, name="event_list"),

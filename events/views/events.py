@@ -233,6 +233,10 @@ def event_action(request, pk: int, action: str):
             messages.success(request, _("照片已上传。"))
     except DomainError as exc:
         messages.error(request, exc.message)
+    # The month plan's own "列入计划" buttons come back to the plan (a local path only).
+    target = request.POST.get("next", "")
+    if action == "plan" and target.startswith("/plans/") and "//" not in target:
+        return redirect(target)
     return redirect("events:event_detail", pk=pk)
 
 

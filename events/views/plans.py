@@ -17,6 +17,7 @@ from core.filters import MAX_ID
 from core.months import add_months, current_month, label
 from events import plans as plan_services
 from events import selectors
+from events.models import Event
 from events.views.guards import month_or_404, require_admin
 from stations.models import Position
 from stations.scope import scope_for
@@ -36,10 +37,7 @@ def plan_month(request, ym: str):
     scope = scope_for(request.user)
     rows = selectors.plan_overview(request.user, month)
     own = [row for row in rows if row.position.pk in scope.position_ids]
-    own_sections = [
-        {"row": row, "events": list(selectors.position_month_events(row.position, month))}
-        for row in own
-    ]
+    own_sections = _own_sections(own, month)
     due_day = min(settings.WENMING_PLAN_DUE_DAY, 28)
     prev = add_months(month, -1)
     context = {
@@ -55,6 +53,36 @@ def plan_month(request, ym: str):
         "is_past": month < current_month(),
     }
     return render(request, "events/plan_month.html", context)
+
+
+def _own_sections(rows, month: dt.date) -> list[dict]:
+    sections = []
+    for row in rows:
+        events = list(selectors.position_month_events(row.position, month))
+        # A draft is not in the plan nor in the calendar until "列入计划": say so, even (above
+        # all) once the plan is submitted and looks finished.
+        drafts = sum(1 for e in events if e.state == Event.State.DRAFT)
+        sections.append({"row": row, "events": events, "drafts": drafts})
+    return sections
+
+
+@login_required
+@require_GET
+def plan_print(request, ym: str):
+    """The station's own month plan on one A4 sheet (landscape): its events with date, time,
+    category, place and state; drafts are marked as not yet in the plan."""
+    month, _unused = month_or_404(ym)
+    require_admin(request)
+    scope = scope_for(request.user)
+    own = [
+        row
+        for row in selectors.plan_overview(request.user, month)
+        if row.position.pk in scope.position_ids
+    ]
+    if not own:
+        raise Http404(_("未找到。"))
+    context = {"month": month, "month_str": ym, "own_sections": _own_sections(own, month)}
+    return render(request, "events/plan_print.html", context)
 
 
 @login_required

@@ -377,6 +377,13 @@ def _shoot(base: str, ids: dict, font_env: dict[str, str]) -> None:
 
 
 def main() -> None:
+    run(_prepare, _shoot)
+
+
+def run(prepare, shoot) -> None:
+    """Font check, a throw-away demo database made by ``prepare()`` (returning ids), a
+    ``runserver`` on it, then ``shoot(base_url, ids, font_env)``. ``docs/main_pages.py`` (the
+    main pages, ``manage.py screenshots``) runs its own ``prepare`` and ``shoot`` through it."""
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         font_env = _font_env(tmp)
@@ -388,7 +395,7 @@ def main() -> None:
             os.environ.pop(key, None)
         sys.path.insert(0, str(ROOT))
         os.chdir(ROOT)
-        ids = _prepare()
+        ids = prepare()
         port = _free_port()
         server = subprocess.Popen(  # noqa: S603 - our own manage.py
             [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -399,7 +406,7 @@ def main() -> None:
         try:
             _wait(port)
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-            _shoot(f"http://127.0.0.1:{port}", ids, font_env)
+            shoot(f"http://127.0.0.1:{port}", ids, font_env)
         finally:
             server.terminate()
             server.wait(timeout=10)

@@ -167,3 +167,20 @@ def test_records_page(client, volunteer, confirmed, station_head, django_assert_
     assert f"已确认 · {who} {timezone.localtime(first.confirmed_at):%Y-%m-%d}" in html
     client.force_login(station_head)
     assert client.get("/volunteer/records/").status_code == 404
+
+
+def test_pdf_carries_the_masked_id_number_and_the_volunteer_number(
+    volunteer, confirmed, station_head
+):
+    """The identity on the certificate: the ID number masked (never in full), the volunteer
+    number (issue #11)."""
+    volunteer.id_number = "370481199001011234"
+    volunteer.volunteer_number = "TZ2026000123"
+    volunteer.save()
+    certificate = issue(station_head, volunteer)
+    data = certificate_pdf.render(certificate)
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    text = text.replace("\n", "").replace(" ", "")
+    assert volunteer.masked_id_number and volunteer.masked_id_number in text
+    assert "370481199001011234" not in text
+    assert "TZ2026000123" in text

@@ -272,3 +272,17 @@ def test_in_debt_refuses_even_a_cheap_item(volunteer, station_head, tuanjie_stat
         points.redeem(actor=station_head, reward_id=cheap.pk, volunteer_id=volunteer.pk)
     cheap.refresh_from_db()
     assert cheap.stock == 4
+
+
+def test_dashboard_shows_the_balance_and_the_history(client, volunteer, station_head, shop):
+    """The volunteer sees their balance and what made it on their dashboard (issue #11)."""
+    confirm(volunteer, station_head, hours="2")  # +20 for 宣讲
+    points.redeem(actor=station_head, reward_id=shop.pk, volunteer_id=volunteer.pk)  # -15
+    client.force_login(volunteer.user)
+    response = client.get("/volunteer/")
+    assert response.status_code == 200
+    assert response.context["points_balance"] == 5
+    page = response.content.decode()
+    assert "积分余额" in page and "<dd>5</dd>" in page
+    history = page[page.index("积分明细") :]
+    assert "+20 · 宣讲" in history and "-15 · 洗衣粉" in history

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
 from core import phone as phone_numbers
@@ -100,3 +101,17 @@ class CodePasswordForm(PhoneForm):
             except forms.ValidationError as exc:
                 self.add_error("new_password1", exc)
         return data
+
+
+class NewPasswordForm(SetPasswordForm):
+    """Django's set-password form with the site's labels and a one-line hint (a phone screen has
+    no room for the validators' list)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = CodePasswordForm.base_fields["new_password1"].label
+        self.fields["new_password1"].help_text = CodePasswordForm.base_fields[
+            "new_password1"
+        ].help_text
+        self.fields["new_password2"].label = CodePasswordForm.base_fields["new_password2"].label
+        self.fields["new_password2"].help_text = ""

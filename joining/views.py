@@ -22,7 +22,7 @@ from core import phone as phone_numbers
 from core.client_ip import client_ip
 from core.errors import DomainError, InvalidInput, NotInScope
 from joining import selectors, services
-from joining.forms import ApplicationForm, CodePasswordForm, DeclineForm, PhoneForm
+from joining.forms import ApplicationForm, CodePasswordForm, DeclineForm, NewPasswordForm, PhoneForm
 from notifications.phone_codes import CODE_MINUTES, phone_code_issue
 from orders import ratelimit
 from orders import selectors as order_selectors
@@ -296,6 +296,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """The one-time link of an e-mail reset and of an approved application alike."""
 
     template_name = "joining/password_reset_confirm.html"
+    form_class = NewPasswordForm
     success_url = reverse_lazy("joining:password_reset_complete")
 
     def form_valid(self, form):

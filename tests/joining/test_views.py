@@ -68,7 +68,7 @@ def test_bad_input_is_a_clear_message_and_nothing_is_saved(client, tuanjie):
     page = response.content.decode()
     assert "请输入11位中国大陆手机号" in page
     assert "请阅读并同意志愿服务记录的规定" in page
-    assert "请检查下面标出的内容" in page
+    assert "提交没有成功" in page
     assert not VolunteerApplication.objects.exists()
 
 

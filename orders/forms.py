@@ -15,7 +15,8 @@ class OrderForm(forms.Form):
     preferred_date = forms.DateField(
         label=_("期望日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # ISO, whatever the language: a date input shows nothing for "2026/12/05".
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
     preferred_window = forms.CharField(
         label=_("期望时段"),

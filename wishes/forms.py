@@ -46,10 +46,12 @@ class FulfilForm(forms.Form):
 
 class EventForm(forms.Form):
     start = forms.DateTimeField(
-        label=_("开始时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("开始时间"),
+        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
     )
     end = forms.DateTimeField(
-        label=_("结束时间"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("结束时间"),
+        widget=forms.DateTimeInput(format="%Y-%m-%dT%H:%M", attrs={"type": "datetime-local"}),
     )
 
     def clean(self):

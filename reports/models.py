@@ -161,8 +161,8 @@ class TownMonth(models.Model):
 class RollupPending(models.Model):
     """A village whose rollup rows wait to be recomputed: the dirty marker of a transition.
 
-    Written in the same transaction as the change (an order's or event's status change), so a
-    committed change always leaves one, whether or not the broker took the refresh task; the
+    Written in the same transaction as the change (an order's, event's or wish's status change),
+    so a committed change always leaves one, whether or not the broker took the refresh task; the
     refresh deletes the markers it handled in the transaction that rewrites the rows, and the
     periodic sweep drains whatever is left (broker down, a failed refresh). One refresh per
     village recomputes the months of all its markers at once.
@@ -175,6 +175,7 @@ class RollupPending(models.Model):
     village_id = models.PositiveIntegerField(_("村（社区）"), db_index=True)
     order_id = models.PositiveIntegerField(_("点单"), null=True, blank=True)
     event_id = models.PositiveIntegerField(_("活动"), null=True, blank=True)
+    wish_id = models.PositiveIntegerField(_("心愿"), null=True, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
@@ -182,4 +183,4 @@ class RollupPending(models.Model):
         verbose_name_plural = _("待刷新的汇总")
 
     def __str__(self) -> str:
-        return f"{self.village_id} order={self.order_id} event={self.event_id}"
+        return f"{self.village_id} order={self.order_id} event={self.event_id} wish={self.wish_id}"

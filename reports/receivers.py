@@ -1,15 +1,13 @@
-"""Keep the rollups current: each order or event transition marks its village stale, in the
-same transaction (its audit row's ``post_save``), and queues the refresh for after the commit;
-and keep the report cache honest: whatever a cached page shows (places, names, plans,
-volunteers) invalidates the pages of its town when it changes.
+"""Keep the rollups current: each order or event transition, and each wish's fulfilment, marks
+its village stale in the same transaction (its audit row's ``post_save``), and queues the refresh
+for after the commit; and keep the report cache honest: whatever a cached page shows (places,
+names, plans, volunteers) invalidates the pages of its town when it changes.
 
 The refresh never runs inside the resident's or volunteer's transaction and takes no lock
 there: ``reports.services.refresh_pending`` (a Celery task, and a sweep every minute) drains
 the markers, so a refresh that fails or a broker that is down delays the figures by a minute
 and loses nothing.
 """
-
-import logging
 
 from django.db.models.signals import post_delete, post_save, pre_save
 
@@ -20,8 +18,6 @@ from reports import services
 from stations.models import Position, Town, Village
 from volunteers.models import Team, Volunteer
 from volunteers.signals import service_records_changed, volunteers_changed
-
-logger = logging.getLogger(__name__)
 
 
 def on_order_status_changed(sender, *, order_id, village_id=None, **kwargs) -> None:
@@ -64,14 +60,12 @@ def on_service_records_changed(sender, *, source_kind, source_id, **kwargs) -> N
         on_event_state_changed(sender, event_id=source_id)
 
 
-def on_wish_status_changed(sender, *, wish_id, to_status, **kwargs) -> None:
-    """A fulfilled wish is a service of its village (coverage)."""
-    if to_status != "fulfilled":
-        return
-    try:
-        services.refresh_wish(wish_id=wish_id)
-    except Exception:
-        logger.exception("could not refresh rollups for wish %s", wish_id)
+def on_wish_change_saved(sender, instance, created, **kwargs) -> None:
+    """A fulfilled wish is a service of its village (coverage): as for orders, the marker joins
+    the fulfilment's transaction (its ``WishStatusChange`` row) and the refresh is queued for
+    after the commit, never run inside the volunteer's request."""
+    if created and instance.to_status == "fulfilled":
+        services.rollup_mark(village_ids=[instance.wish.village_id], wish_id=instance.wish_id)
 
 
 def on_plan_submitted(sender, *, town_id, **kwargs) -> None:
@@ -138,8 +132,10 @@ def connect() -> None:
     else:
         plan_submitted.connect(on_plan_submitted, dispatch_uid="reports.plans")
     try:
-        from wishes.signals import wish_status_changed
+        from wishes.models import WishStatusChange
     except ImportError:  # the wish wall is not installed
         pass
     else:
-        wish_status_changed.connect(on_wish_status_changed, dispatch_uid="reports.wishes")
+        post_save.connect(
+            on_wish_change_saved, sender=WishStatusChange, dispatch_uid="reports.wish_change"
+        )

@@ -298,9 +298,14 @@ def refresh_village_months(*, village_id: int, months: Iterable[dt.date]) -> int
 
 
 def rollup_mark(
-    *, village_ids: Iterable[int | None], order_id: int | None = None, event_id: int | None = None
+    *,
+    village_ids: Iterable[int | None],
+    order_id: int | None = None,
+    event_id: int | None = None,
+    wish_id: int | None = None,
 ) -> None:
-    """Mark villages' rollups stale after an order's or event's change, and queue the refresh.
+    """Mark villages' rollups stale after an order's, event's or wish's change, and queue the
+    refresh.
 
     Call inside the change's transaction: the marker commits (or rolls back) with it, so the
     refresh cannot be lost, and the task is queued only once it commits. Nothing here waits
@@ -310,7 +315,10 @@ def rollup_mark(
     if not villages:
         return
     RollupPending.objects.bulk_create(
-        [RollupPending(village_id=v, order_id=order_id, event_id=event_id) for v in villages]
+        [
+            RollupPending(village_id=v, order_id=order_id, event_id=event_id, wish_id=wish_id)
+            for v in villages
+        ]
     )
     delay_on_commit(tasks.refresh_pending)
 
@@ -326,16 +334,22 @@ def refresh_village(*, village_id: int) -> int:
         _lock(_VILLAGE_LOCK, village_id)
         pending = list(
             RollupPending.objects.filter(village_id=village_id).values_list(
-                "id", "order_id", "event_id"
+                "id", "order_id", "event_id", "wish_id"
             )
         )
         if not pending:
             return 0
-        order_ids = sorted({o for _, o, _ in pending if o})
-        event_ids = sorted({e for _, _, e in pending if e})
+        order_ids = sorted({o for _, o, _, _ in pending if o})
+        event_ids = sorted({e for _, _, e, _ in pending if e})
+        wish_ids = sorted({w for _, _, _, w in pending if w})
         months = _refresh_facts(order_ids=order_ids)
         for start, end in Event.objects.filter(pk__in=event_ids).values_list("start", "end"):
             months |= {month_of(start), month_of(end)}
+        # A wish counts in the month it was fulfilled (the only step the reports see).
+        for fulfilled_at in Wish.objects.filter(
+            pk__in=wish_ids, fulfilled_at__isnull=False
+        ).values_list("fulfilled_at", flat=True):
+            months.add(month_of(fulfilled_at))
         written = _rewrite_village(village_id=village_id, months=months)
         RollupPending.objects.filter(pk__in=[p[0] for p in pending]).delete()
     return written
@@ -498,14 +512,6 @@ def refresh_event(*, event_id: int, village_id: int | None = None) -> None:
         )
     for target in targets:
         refresh_village(village_id=target)
-
-
-def refresh_wish(*, wish_id: int) -> None:
-    """Bring the rollup rows of a fulfilled wish up to date: its village, the month it was
-    fulfilled (the only step that changes what the reports count)."""
-    wish = Wish.objects.filter(pk=wish_id).only("village_id", "fulfilled_at").first()
-    if wish is not None and wish.fulfilled_at is not None:
-        refresh_village_months(village_id=wish.village_id, months=[month_of(wish.fulfilled_at)])
 
 
 def rebuild(*, month: dt.date | None = None) -> dict[str, int]:

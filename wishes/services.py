@@ -3,7 +3,8 @@
 Each step is one function: it checks who may act and from which status, changes the status
 with a conditional ``UPDATE … WHERE status = <seen>`` (of two people acting at once exactly one
 wins, the other gets a clear error), writes a ``WishStatusChange`` row in the same transaction
-and sends ``wish_status_changed`` on commit (the reports count fulfilled wishes in coverage).
+and sends ``wish_status_changed`` on commit (the reports mark their rollups from the audit row
+itself, in the same transaction).
 
 The state change of each step is its own private function (``_approve`` …), called by the
 checked public service and by the demo data (``wishes.demo``, where no logins exist yet).

@@ -22,7 +22,15 @@ class ChangeInline(admin.TabularInline):
 
 @admin.register(VolunteerApplication)
 class VolunteerApplicationAdmin(VillageLabelsMixin, PhoneSearchMixin, admin.ModelAdmin):
-    list_display = ("name", "phone_masked", "village", "town", "status", "created_at", "decided_by")
+    list_display = (
+        "applicant",
+        "phone_masked",
+        "village",
+        "town",
+        "status",
+        "created_at",
+        "decided_by",
+    )
     list_filter = ("status", "town")
     search_fields = ("name", "village__name", "town__name")
     list_select_related = ("village", "town", "decided_by")
@@ -42,6 +50,7 @@ class VolunteerApplicationAdmin(VillageLabelsMixin, PhoneSearchMixin, admin.Mode
         "reason",
         "volunteer",
         "created_at",
+        "anonymised_at",
     )
 
     fields = readonly_fields  # read-only: decisions go through the queue
@@ -49,6 +58,10 @@ class VolunteerApplicationAdmin(VillageLabelsMixin, PhoneSearchMixin, admin.Mode
     @admin.display(description=_("居住村（社区）"))
     def village_label(self, obj):
         return obj.village.label
+
+    @admin.display(description=_("姓名"), ordering="name")
+    def applicant(self, obj):
+        return obj.display_name  # "已匿名化…" once privacy erased it
 
     @admin.display(description=_("手机号"), ordering="phone")
     def phone_masked(self, obj):

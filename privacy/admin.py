@@ -16,6 +16,7 @@ class PersonalDataActionAdmin(admin.ModelAdmin):
         "checkins",
         "notifications",
         "wishes",
+        "applications",
     ]
     list_filter = ["kind"]
     date_hierarchy = "created_at"

@@ -48,6 +48,18 @@ def as_dict(records: ResidentRecords) -> dict:
             }
             for c in records.checkins
         ],
+        "volunteer_applications": [
+            {
+                "submitted_at": _time(a.created_at),
+                "village": a.village.name,
+                "status": str(a.get_status_display()),
+                "decided_at": _time(a.decided_at),
+                "name": a.name,
+                "phone": a.phone,
+                "note": a.note,
+            }
+            for a in records.applications
+        ],
     }
 
 
@@ -73,5 +85,10 @@ def as_csv(records: ResidentRecords) -> str:
         writer.writerow(
             [_("活动签到"), c["event"], c["checked_in_at"], "", "", ""]
             + [c["name"], c["phone"], "", "", ""]
+        )
+    for a in data["volunteer_applications"]:
+        writer.writerow(
+            [_("志愿者申请"), "", a["submitted_at"], a["village"], "", a["status"]]
+            + [a["name"], a["phone"], a["note"], "", ""]
         )
     return out.getvalue()

@@ -35,6 +35,7 @@ class PersonalDataAction(models.Model):
     checkins = models.PositiveIntegerField(_("签到数"), default=0)
     notifications = models.PositiveIntegerField(_("通知记录数"), default=0)
     wishes = models.PositiveIntegerField(_("心愿数"), default=0)
+    applications = models.PositiveIntegerField(_("志愿者申请数"), default=0)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -53,4 +54,4 @@ class PersonalDataAction(models.Model):
 
     @property
     def records(self) -> int:
-        return self.orders + self.checkins
+        return self.orders + self.checkins + self.applications

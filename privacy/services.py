@@ -2,8 +2,9 @@
 
 Three writes, each logged with a ``PersonalDataAction`` row in the same transaction:
 
-- ``anonymise_expired``: the names and phones on orders closed, on check-ins at events ended and
-  on wishes settled (turned down, fulfilled or turned into an event or a suggestion) more than
+- ``anonymise_expired``: the names and phones on orders closed, on check-ins at events ended,
+  on wishes settled (turned down, fulfilled or turned into an event or a suggestion) and on
+  volunteer applications decided (approved or declined; with the applicant's note) more than
   ``WENMING_RETENTION_DAYS`` ago are erased, with the account id an Open311 partner sent for
   such an order (Celery beat daily, ``manage.py anonymise``), and so are the phone numbers and
   e-mail addresses of notifications sent (or given up) that long ago and the one-time phone
@@ -12,7 +13,9 @@ Three writes, each logged with a ``PersonalDataAction`` row in the same transact
 - ``resident_export``: an area admin exports one resident's records in their area, by phone.
 - ``resident_erase``: an area admin erases (anonymises) them, on the resident's request; the
   outbox's copies of the phone (messages already sent, spent codes) and the account id a
-  partner sent with those orders go with them.
+  partner sent with those orders go with them. A volunteer application still pending is left
+  (only ``joining.services`` decides one, and privacy does not import joining): the result
+  says how many, for the admin to decide them first.
 
 Erasing keeps the rows: the orders, their history, ratings, check-in counts and every report
 figure stay, only who it was goes. The retention rule lives here, once, for both apps' rows.
@@ -41,6 +44,7 @@ from open311.services import account_ids_erase
 from orders.models import Order
 from privacy.models import PersonalDataAction
 from stations.scope import scope_for
+from volunteers.models import VolunteerApplication
 from wishes.models import Wish
 
 # An order is closed once nothing more will happen to it: served (and perhaps rated), or
@@ -50,6 +54,14 @@ ERASED = {"name": "", "phone": ""}
 # A wish is settled once the station or a volunteer is done with it; a wish still waiting for
 # review, open on the wall or claimed keeps its contact (someone may still call the resident).
 SETTLED_WISHES = [Wish.Status.REJECTED, Wish.Status.FULFILLED, Wish.Status.CONVERTED]
+# A volunteer application once decided: a pending one keeps its contact (someone will call).
+# The decline reason stays (the decider's words); an approved applicant's data lives on in
+# their ``Volunteer`` record, which is not touched here.
+DECIDED_APPLICATIONS = [
+    VolunteerApplication.Status.APPROVED,
+    VolunteerApplication.Status.DECLINED,
+]
+ERASED_APPLICATION = {**ERASED, "note": ""}
 
 
 @dataclass
@@ -57,10 +69,11 @@ class ResidentRecords:
     phone: str
     orders: list[Order] = field(default_factory=list)
     checkins: list[CheckIn] = field(default_factory=list)
+    applications: list[VolunteerApplication] = field(default_factory=list)
 
     @property
     def count(self) -> int:
-        return len(self.orders) + len(self.checkins)
+        return len(self.orders) + len(self.checkins) + len(self.applications)
 
 
 def retention_cutoff(now: dt.datetime | None = None) -> dt.datetime:
@@ -76,6 +89,7 @@ def _log(
     checkins: int,
     notifications: int = 0,
     wishes: int = 0,
+    applications: int = 0,
 ) -> None:
     PersonalDataAction.objects.create(
         kind=kind,
@@ -86,6 +100,7 @@ def _log(
         checkins=checkins,
         notifications=notifications,
         wishes=wishes,
+        applications=applications,
     )
 
 
@@ -111,6 +126,16 @@ def expired_wishes(now: dt.datetime | None = None) -> QuerySet[Wish]:
     )
 
 
+def expired_applications(now: dt.datetime | None = None) -> QuerySet[VolunteerApplication]:
+    """Volunteer applications decided (approved or declined) more than the retention period
+    ago whose applicant's name, phone and note are still there."""
+    return VolunteerApplication.objects.filter(
+        status__in=DECIDED_APPLICATIONS,
+        anonymised_at__isnull=True,
+        decided_at__lt=retention_cutoff(now),
+    )
+
+
 def expired_notification_addresses(now: dt.datetime | None = None) -> int:
     """How many notification addresses are past the retention period (a dry run's count)."""
     return addresses_erasable(before=retention_cutoff(now))
@@ -118,8 +143,8 @@ def expired_notification_addresses(now: dt.datetime | None = None) -> int:
 
 def anonymise_expired(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Erase names, phones and notification addresses past ``WENMING_RETENTION_DAYS``; returns
-    what was erased (``orders``, ``checkins``, ``wishes``, ``partner_accounts``,
-    ``notifications``, ``phone_codes``, ``subscriptions``).
+    what was erased (``orders``, ``checkins``, ``wishes``, ``applications``,
+    ``partner_accounts``, ``notifications``, ``phone_codes``, ``subscriptions``).
 
     Safe to run any number of times, and concurrently: each UPDATE only matches rows not yet
     anonymised, so a row is counted by one run only.
@@ -136,21 +161,24 @@ def anonymise_expired(*, now: dt.datetime | None = None) -> dict[str, int]:
         wishes = Wish.objects.filter(pk__in=wish_ids, anonymised_at__isnull=True).update(
             anonymised_at=now, **ERASED
         )
+        applications = expired_applications(now).update(anonymised_at=now, **ERASED_APPLICATION)
         # The partner's account id goes with the order's contact (this run's, or earlier ones').
         partner_accounts = account_ids_erase()
         outbox = addresses_erase(before=retention_cutoff(now), now=now)
-        if orders or checkins or wishes or outbox["notifications"]:
+        if orders or checkins or wishes or applications or outbox["notifications"]:
             _log(
                 kind=PersonalDataAction.Kind.RETENTION,
                 orders=orders,
                 checkins=checkins,
                 notifications=outbox["notifications"],
                 wishes=wishes,
+                applications=applications,
             )
     return {
         "orders": orders,
         "checkins": checkins,
         "wishes": wishes,
+        "applications": applications,
         "partner_accounts": partner_accounts,
         **outbox,
     }
@@ -174,7 +202,8 @@ def _area(actor):
 
 
 def resident_records(*, actor, phone: str) -> ResidentRecords:
-    """One resident's orders and check-ins in ``actor``'s area, found by phone (a read)."""
+    """One resident's orders, check-ins and volunteer applications in ``actor``'s area, found
+    by phone (a read)."""
     scope = _area(actor)
     phone = _clean_phone(phone)
     orders = scope.filter(
@@ -185,7 +214,15 @@ def resident_records(*, actor, phone: str) -> ResidentRecords:
         town="event__town",
         village="event__village",
     ).order_by("created_at", "pk")
-    return ResidentRecords(phone=phone, orders=list(orders), checkins=list(checkins))
+    applications = scope.filter(
+        VolunteerApplication.objects.filter(phone=phone).select_related("village")
+    ).order_by("created_at", "pk")
+    return ResidentRecords(
+        phone=phone,
+        orders=list(orders),
+        checkins=list(checkins),
+        applications=list(applications),
+    )
 
 
 def resident_export(*, actor, phone: str) -> ResidentRecords:
@@ -201,15 +238,20 @@ def resident_export(*, actor, phone: str) -> ResidentRecords:
             phone=records.phone,
             orders=len(records.orders),
             checkins=len(records.checkins),
+            applications=len(records.applications),
         )
     return records
 
 
 def resident_erase(*, actor, phone: str) -> dict[str, int]:
-    """Erase the name and phone on the resident's orders and check-ins in ``actor``'s area.
+    """Erase the name and phone on the resident's orders, check-ins and decided volunteer
+    applications (with the application's note) in ``actor``'s area.
 
     Orders still in progress lose their contact too (the resident asked): the volunteer can no
-    longer call. Logged like an export. Returns how many orders and check-ins were erased.
+    longer call. A volunteer application still pending is left as it is (only
+    ``joining.services`` may decide it): counted in ``pending_applications``, for the admin to
+    decide it first. Logged like an export. Returns how many orders, check-ins and applications
+    were erased.
     """
     with transaction.atomic():
         records = resident_records(actor=actor, phone=phone)
@@ -219,6 +261,11 @@ def resident_erase(*, actor, phone: str) -> dict[str, int]:
         )
         checkins = CheckIn.objects.filter(pk__in=[c.pk for c in records.checkins]).update(
             anonymised_at=now, **ERASED
+        )
+        decided = [a.pk for a in records.applications if a.status in DECIDED_APPLICATIONS]
+        pending = len(records.applications) - len(decided)
+        applications = VolunteerApplication.objects.filter(pk__in=decided).update(
+            anonymised_at=now, **ERASED_APPLICATION
         )
         # The outbox keeps the phone only as an address messages went to: whoever the area,
         # the resident asked for it to go (messages still on their way are left to arrive).
@@ -231,5 +278,12 @@ def resident_erase(*, actor, phone: str) -> dict[str, int]:
             orders=orders,
             checkins=checkins,
             notifications=outbox["notifications"],
+            applications=applications,
         )
-    return {"orders": orders, "checkins": checkins, **outbox}
+    return {
+        "orders": orders,
+        "checkins": checkins,
+        "applications": applications,
+        "pending_applications": pending,
+        **outbox,
+    }

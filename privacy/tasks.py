@@ -17,7 +17,8 @@ def anonymise_expired() -> dict[str, int]:
     if any(done.values()):
         logger.info(
             "anonymised %(orders)d orders (%(partner_accounts)d partner account ids), "
-            "%(checkins)d check-ins, %(wishes)d wishes, %(notifications)d "
+            "%(checkins)d check-ins, %(wishes)d wishes, %(applications)d volunteer "
+            "applications, %(notifications)d "
             "notification addresses; deleted %(phone_codes)d spent phone codes and "
             "%(subscriptions)d unconfirmed reminder subscriptions",
             done,

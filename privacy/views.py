@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
@@ -34,9 +35,23 @@ def resident_data(request):
             done = services.resident_erase(actor=request.user, phone=phone)
             messages.success(
                 request,
-                _("已删除（匿名化）%(orders)d 个点单、%(checkins)d 条签到中的姓名和手机号。")
+                _(
+                    "已删除（匿名化）%(orders)d 个点单、%(checkins)d 条签到、"
+                    "%(applications)d 份志愿者申请中的姓名和手机号。"
+                )
                 % done,
             )
+            if done["pending_applications"]:
+                # Privacy never decides an application (joining.services does): the admin does.
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(n)d 份待审核的志愿者申请未删除：请先在“志愿者申请”中审核，再删除。",
+                        "%(n)d 份待审核的志愿者申请未删除：请先在“志愿者申请”中审核，再删除。",
+                        done["pending_applications"],
+                    )
+                    % {"n": done["pending_applications"]},
+                )
             return redirect("privacy:resident")
         records = services.resident_export(actor=request.user, phone=phone)
         stamp = timezone.localdate().strftime("%Y%m%d")

@@ -762,6 +762,9 @@ class VolunteerApplication(models.Model):
         verbose_name=_("志愿者"),
     )
     created_at = models.DateTimeField(_("申请时间"), default=timezone.now, db_index=True)
+    # Set when the applicant's name, phone and note were erased (``privacy``: retention after
+    # the decision, or the applicant's request); the decision and its reason stay.
+    anonymised_at = models.DateTimeField(_("匿名化时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("志愿者申请")
@@ -789,7 +792,12 @@ class VolunteerApplication(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} · {self.village}"
+        return f"{self.display_name} · {self.village}"
+
+    @property
+    def display_name(self) -> str:
+        """The applicant's name, or that it was erased (``anonymised_at``)."""
+        return str(_("已匿名化（个人信息已删除）")) if self.anonymised_at else self.name
 
     @property
     def masked_phone(self) -> str:

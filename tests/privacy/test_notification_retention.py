@@ -101,7 +101,10 @@ def test_the_dry_run_counts_notification_addresses(make_order, now):
     out = StringIO()
     call_command("anonymise", "--dry-run", stdout=out)
     count = sms_to(PHONE).count()
-    assert f"将匿名化 1 个点单、0 条签到、0 个心愿、{count} 条通知的接收地址" in out.getvalue()
+    assert (
+        f"将匿名化 1 个点单、0 条签到、0 个心愿、0 份志愿者申请、{count} 条通知的接收地址"
+        in out.getvalue()
+    )
     assert sms_to(PHONE).count() == count  # nothing changed
 
 

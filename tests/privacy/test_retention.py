@@ -72,6 +72,7 @@ def test_idempotent_second_run_changes_nothing(make_order, make_checkin, now):
         "orders": 0,
         "checkins": 0,
         "wishes": 0,
+        "applications": 0,
         "partner_accounts": 0,
         "notifications": 0,
         "phone_codes": 0,

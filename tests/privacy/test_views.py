@@ -107,7 +107,10 @@ def test_erase_needs_confirmation(head, records):
 def test_erase_anonymises_the_area_records_only_and_is_logged(head, records, station_head):
     mine, checkin, elsewhere, other_phone = records
     response = head.post(URL, {"phone": PHONE, "action": "erase", "confirm": "on"}, follow=True)
-    assert "已删除（匿名化）1 个点单、1 条签到中的姓名和手机号" in response.content.decode()
+    assert (
+        "已删除（匿名化）1 个点单、1 条签到、0 份志愿者申请中的姓名和手机号"
+        in response.content.decode()
+    )
     mine.refresh_from_db()
     checkin.refresh_from_db()
     elsewhere.refresh_from_db()

@@ -23,16 +23,19 @@ class Command(BaseCommand):
                 "orders": services.expired_orders().count(),
                 "checkins": services.expired_checkins().count(),
                 "wishes": services.expired_wishes().count(),
+                "applications": services.expired_applications().count(),
                 "notifications": services.expired_notification_addresses(),
             }
             text = _(
                 "将匿名化 %(orders)d 个点单、%(checkins)d 条签到、%(wishes)d 个心愿、"
-                "%(notifications)d 条通知的接收地址（保留 %(days)d 天）。"
+                "%(applications)d 份志愿者申请、%(notifications)d 条通知的接收地址"
+                "（保留 %(days)d 天）。"
             )
         else:
             done = services.anonymise_expired()
             text = _(
                 "已匿名化 %(orders)d 个点单、%(checkins)d 条签到、%(wishes)d 个心愿、"
-                "%(notifications)d 条通知的接收地址（保留 %(days)d 天）。"
+                "%(applications)d 份志愿者申请、%(notifications)d 条通知的接收地址"
+                "（保留 %(days)d 天）。"
             )
         self.stdout.write(text % {**done, "days": days})

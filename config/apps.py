@@ -1,4 +1,5 @@
-"""``config`` as an app: its system checks and its management commands (``backup``)."""
+"""``config`` as an app: its system checks, its management commands (``backup``), and the API's
+strict JSON types (``core.json_types``)."""
 
 from django.apps import AppConfig
 from django.core import checks
@@ -10,7 +11,10 @@ class OpsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self) -> None:
+        from core import json_types
+
         checks.register(check_site_url, deploy=True)
+        json_types.install()  # JSON bodies keep their JSON types (core/json_types.py)
 
 
 def check_site_url(app_configs=None, **kwargs):

@@ -9,7 +9,8 @@ view, raw ``request.GET`` reads and the views nobody has written yet, where per-
 would have to be remembered everywhere.
 
 Checked: the path, query parameter names and values, and the fields of form-encoded POST bodies
-(what Django parses into ``request.POST``; uploaded files are not text and are left alone).
+(what Django parses into ``request.POST``; uploaded files are not text and are left alone)
+outside the REST API, which takes JSON bodies only (and a photo's multipart form).
 JSON bodies are checked field by field instead: DRF's ``CharField`` refuses a NUL with a
 per-field 400 (``ProhibitNullCharactersValidator``), as Django's form ``CharField`` does.
 """
@@ -26,10 +27,17 @@ def _has_nul(query) -> bool:
     return any(NUL in key or any(NUL in v for v in values) for key, values in query.lists())
 
 
+def api_path(request) -> bool:
+    return request.path.startswith("/api/")
+
+
 def has_nul(request) -> bool:
     if NUL in request.path or _has_nul(request.GET):
         return True
-    if request.method == "POST" and request.content_type in FORM_TYPES:
+    # The REST API parses its own bodies (JSON; a photo's multipart form) and its fields refuse a
+    # NUL one by one. Reading request.POST here would consume a multipart stream before DRF
+    # sees it, turning "a form is not accepted here" (415) into "every field is missing" (400).
+    if request.method == "POST" and request.content_type in FORM_TYPES and not api_path(request):
         return _has_nul(request.POST)
     return False
 
@@ -46,7 +54,7 @@ class RefuseNulBytesMiddleware:
     @staticmethod
     def refuse(request) -> HttpResponse:
         message = _("请求中含有无效字符（空字符），请检查后重试。")
-        if request.path.startswith("/api/"):
+        if api_path(request):
             body = {"detail": message, "code": "invalid", "fields": {}}
             return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
         html = render_to_string("bad_request.html", {"message": message}, request=request)

@@ -29,6 +29,9 @@ class Pagination(PageNumberPagination):
 
     def get_page_number(self, request, paginator):
         check_single(request.query_params, self.page_query_param)
+        if request.query_params.get(self.page_query_param) == "":
+            # DRF reads ?page= as the first page; the schema says an integer.
+            raise exceptions.ValidationError({self.page_query_param: [PAGE_BLANK]})
         return super().get_page_number(request, paginator)
 
     def get_page_size(self, request):
@@ -53,6 +56,7 @@ class Pagination(PageNumberPagination):
 
 
 PAGE_SIZE_INVALID = gettext_lazy("每页数量应为不小于 1 的整数。")
+PAGE_BLANK = gettext_lazy("该参数不能为空。")
 REPEATED = gettext_lazy("该参数只能出现一次。")
 
 
@@ -99,6 +103,13 @@ def _flatten(detail) -> list[str]:
     return [str(detail)]
 
 
+def _only_not_found(codes) -> bool:
+    if not isinstance(codes, dict) or not codes:
+        return False
+    leaves = _flatten(codes)
+    return bool(leaves) and all(code == "not_found" for code in leaves)
+
+
 def _fields(detail) -> dict:
     if isinstance(detail, dict):
         return {str(key): _flatten(value) for key, value in detail.items()}
@@ -122,7 +133,13 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, exceptions.ValidationError) and _only_not_found(exc.get_codes()):
+        # Well-formed ids that match nothing (core.fields.IdField), and nothing else wrong.
+        fields = _fields(exc.detail)
+        detail = next(iter(fields.values()))[0]
+        response.data = error_body(detail, "not_found", fields)
+        response.status_code = status.HTTP_404_NOT_FOUND
+    elif isinstance(exc, exceptions.ValidationError):
         fields = _fields(exc.detail)
         non_field = fields.pop("non_field_errors", [])
         if isinstance(exc.detail, list):

@@ -4,7 +4,9 @@
   that exists nowhere simply matches nothing (the schema cannot know which ids exist, so a
   schema-valid id is never a 400).
 - ``StrictFilterSet``: a single-valued parameter given twice, or given empty (``?town=``), is a
-  400 in the error shape, where django-filter would read the last value or no filter at all.
+  400 in the error shape, where django-filter would read the last value or no filter at all; a
+  boolean is ``true`` or ``false`` (what the schema's ``type: boolean`` allows in a query), where
+  django-filter read anything else (``?is_active=AAA``) as "no filter".
 - ``SearchFilter`` / ``OrderingFilter``: DRF's, refusing a repeated ``search`` / ``ordering``.
 - ``BoundedDateFilter`` / ``BoundedDateRangeFilter``: dates 2000-2100 only. Why: a filter such
   as ``?created_after=0001-01-01`` was the one date input left unbounded. It did no harm
@@ -25,6 +27,8 @@ from core.dates import validate_bounded
 
 MAX_ID = 2**63 - 1  # the largest value a bigint column (PostgreSQL, SQLite) can hold
 BLANK = _("该参数不能为空。")
+NOT_BOOLEAN = _("应为 true 或 false。")
+BOOLEANS = ("true", "false")
 
 
 # On the class, as for core.fields: filter instances are copied per filter set.
@@ -47,13 +51,18 @@ class _StrictForm(forms.Form):
         if not hasattr(data, "getlist"):
             return cleaned
         for name, field in self.fields.items():
-            if name not in data:
-                continue
-            values = data.getlist(name)
-            if "" in values:
-                self.add_error(name, str(BLANK))
-            elif len(values) > 1 and not isinstance(field, forms.MultipleChoiceField):
-                self.add_error(name, str(REPEATED))
+            # A range reads two parameters (created_after, created_before), each checked alone.
+            suffixes = getattr(field.widget, "suffixes", None)
+            for param in [f"{name}_{s}" for s in suffixes] if suffixes else [name]:
+                if param not in data:
+                    continue
+                values = data.getlist(param)
+                if "" in values:
+                    self.add_error(name, str(BLANK))
+                elif len(values) > 1 and not isinstance(field, forms.MultipleChoiceField):
+                    self.add_error(name, str(REPEATED))
+                elif isinstance(field, forms.NullBooleanField) and values[0] not in BOOLEANS:
+                    self.add_error(name, str(NOT_BOOLEAN))
         return cleaned
 
 

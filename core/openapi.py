@@ -6,23 +6,35 @@ Each operation is documented with the errors it can actually return, all in the 
 - 400 when it takes a body or query parameters (validation, bad filters);
 - 401 always (a wrong or expired token is refused even on public endpoints);
 - 403 when it checks a role, or changes something (CSRF with a session);
-- 404 when the path has parameters or the list is paginated (a page past the end);
+- 404 when the path has parameters, the list is paginated (a page past the end), or the body
+  names rows by id (``core.fields.IdField``: a well-formed id that matches nothing);
 - 429 when the view is rate-limited.
 
 A view can add others (409 for a wrong state) with ``@extend_schema(responses={409: ...})`` or
 by listing them in ``extra_error_codes``; explicitly documented codes are never overwritten.
+
+Request bodies also say what the API refuses that a bare ``type: string`` would allow: a text
+field never takes a NUL character (PostgreSQL cannot store one; DRF refuses it), and one that
+DRF trims and may not leave blank needs a character other than white space. Each such string
+gets a ``pattern`` saying so (unless it has its own pattern, format or enum). A rule across
+fields that JSON Schema can state (``volunteer`` or ``team``, not both) is declared on the
+serializer as ``openapi_extra`` and merged into its component.
 """
+
+import copy
 
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
+from drf_spectacular.plumbing import force_instance
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
-from rest_framework import exceptions
+from rest_framework import exceptions, serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
 from core import phone
 from core.api import ErrorSerializer
 from core.errors import INVALID, InvalidTransition, error_body
+from core.fields import IdField
 
 ERROR_DESCRIPTIONS = {
     "400": _("输入有误：detail 是总的说明，fields 按字段列出错误。"),
@@ -54,6 +66,11 @@ ERROR_EXAMPLES = {
 }
 
 
+# ECMA-262 and Python's re both read these (schemathesis generates from them in Python).
+NO_NUL_PATTERN = r"^[^\u0000]*$"
+NOT_BLANK_PATTERN = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+
+
 def error_response(code: int | str, example: dict | None = None) -> OpenApiResponse:
     """The documented error response for ``code``, for use in ``@extend_schema(responses=…)``;
     ``example`` replaces the generic example body."""
@@ -73,6 +90,27 @@ def error_response(code: int | str, example: dict | None = None) -> OpenApiRespo
 
 
 class AutoSchema(openapi.AutoSchema):
+    def _map_basic_serializer(self, serializer, direction):
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request":
+            properties = schema.get("properties", {})
+            for name, field in serializer.fields.items():
+                prop = properties.get(name)
+                if (
+                    not isinstance(field, serializers.CharField)
+                    or field.read_only
+                    or prop is None
+                    or prop.get("type") != "string"
+                    or {"pattern", "format", "enum", "oneOf"} & prop.keys()
+                ):
+                    continue
+                blank_refused = field.trim_whitespace and not field.allow_blank
+                prop["pattern"] = NOT_BLANK_PATTERN if blank_refused else NO_NUL_PATTERN
+        extra = getattr(type(serializer), "openapi_extra", None)
+        if extra:
+            schema.update(copy.deepcopy(extra))
+        return schema
+
     def _error_codes(self) -> list[str]:
         view = self.view
         codes = set()
@@ -90,12 +128,22 @@ class AutoSchema(openapi.AutoSchema):
         role_checked = any(p not in (AllowAny, IsAuthenticated) for p in permissions)
         if role_checked or (authenticators and (has_body or self.method == "DELETE")):
             codes.add("403")
-        if has_params or paginated:
+        if has_params or paginated or self._references_rows():
             codes.add("404")
         if getattr(view, "throttle_classes", None):
             codes.add("429")
         codes.update(str(code) for code in getattr(view, "extra_error_codes", ()))
         return sorted(codes)
+
+    def _references_rows(self) -> bool:
+        """Whether the request body names rows by id (core.fields.IdField): an id that matches
+        nothing is a 404."""
+        if self.method not in {"POST", "PUT", "PATCH"}:
+            return False
+        serializer = force_instance(self.get_request_serializer())
+        if not isinstance(serializer, serializers.Serializer):
+            return False
+        return any(isinstance(field, IdField) for field in serializer.fields.values())
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

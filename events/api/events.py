@@ -12,8 +12,8 @@ from rest_framework import generics, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.dates import validate_bounded
 from core.errors import NotInScope
+from core.fields import BoundedDateTimeField, IdField
 from core.openapi import error_response
 from events import access, selectors, services
 from events.api import serializers as s
@@ -81,12 +81,10 @@ class EventWriteSerializer(serializers.Serializer):
     """An event's editable fields; the area (village or town) is fixed at creation."""
 
     title = serializers.CharField(max_length=150)
-    category = serializers.PrimaryKeyRelatedField(queryset=ServiceCategory.objects.all())
-    platform = serializers.PrimaryKeyRelatedField(
-        queryset=Platform.objects.all(), allow_null=True, required=False
-    )
-    start = serializers.DateTimeField(validators=[validate_bounded])
-    end = serializers.DateTimeField(validators=[validate_bounded])
+    category = IdField(queryset=ServiceCategory.objects.all())
+    platform = IdField(queryset=Platform.objects.all(), allow_null=True, required=False)
+    start = BoundedDateTimeField()
+    end = BoundedDateTimeField()
     venue_address = serializers.CharField(max_length=200, allow_blank=True, required=False)
     description = serializers.CharField(
         allow_blank=True, required=False, max_length=DESCRIPTION_MAX
@@ -103,13 +101,13 @@ class EventWriteSerializer(serializers.Serializer):
 
 
 class EventCreateSerializer(EventWriteSerializer):
-    village = serializers.PrimaryKeyRelatedField(
+    village = IdField(
         queryset=Village.objects.all(),
         allow_null=True,
         required=False,
         help_text=_("站长可留空：默认为本站所在村。"),
     )
-    town = serializers.PrimaryKeyRelatedField(
+    town = IdField(
         queryset=Town.objects.all(),
         allow_null=True,
         required=False,

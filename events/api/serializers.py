@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core import phone as phone_numbers
-from core.fields import OptionalPhoneField
+from core.fields import IdField, OptionalPhoneField
 from events.ical import event_uid
 from events.models import NOTE_MAX, Event, EventPhoto, EventVolunteer
 from volunteers.models import Volunteer
@@ -99,14 +99,19 @@ class EventVolunteerSerializer(serializers.ModelSerializer):
 # so that clients (and the fuzzer) see the real range. Subclasses, because DRF copies declared
 # field instances and an annotation on an instance would be lost.
 @extend_schema_field(
-    {"type": "string", "format": "decimal", "pattern": r"^(?:(?:1?\d|2[0-3])(?:\.\d)?|24(?:\.0)?)$"}
+    {
+        "type": "string",
+        "format": "decimal",
+        "pattern": r"^(?:(?:[1-9]|1\d|2[0-3])(?:\.\d)?|0\.[1-9]|24(?:\.0)?)$",
+    }
 )
 class HoursField(serializers.DecimalField):
-    """0 to 24 hours with at most one decimal."""
+    """More than 0 and at most 24 hours, with at most one decimal (the service record's rule:
+    schemathesis found "0" documented but refused)."""
 
 
 class VolunteerConfirmSerializer(serializers.Serializer):
-    volunteer = serializers.PrimaryKeyRelatedField(
+    volunteer = IdField(
         queryset=Volunteer.objects.all(),
         help_text=_("志愿者编号"),
         error_messages={"does_not_exist": _("志愿者不存在。")},
@@ -114,9 +119,9 @@ class VolunteerConfirmSerializer(serializers.Serializer):
     hours = HoursField(
         max_digits=3,
         decimal_places=1,
-        min_value=Decimal("0"),
+        min_value=Decimal("0.1"),
         max_value=Decimal("24"),
-        help_text=_("服务时长（小时），0 到 24，最多一位小数"),
+        help_text=_("服务时长（小时），0.1 到 24，最多一位小数"),
     )
 
 
@@ -197,6 +202,14 @@ class CheckInInputSerializer(serializers.Serializer):
         default="",
         help_text=_("现场签到码：活动现场二维码链接中的 t 参数（每 5 分钟更新），群众签到必填"),
     )
+
+    # A volunteer signs in with the account, anyone else with a name, a phone and the venue's
+    # code. JSON Schema can say so (anyOf on as_volunteer: true), but client generators then
+    # read the body as a union they cannot build (openapi-python-client dropped the operation),
+    # so the rule is an extension the descriptions repeat.
+    openapi_extra = {
+        "x-required-unless": {"as_volunteer": True, "required": ["name", "phone", "token"]}
+    }
 
     def validate(self, attrs):
         if attrs["as_volunteer"]:

@@ -3,11 +3,13 @@
 from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework import generics
+from rest_framework import exceptions, generics
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import check_single
+from core.filters import BOOLEANS, NOT_BOOLEAN
 from core.openapi import error_response
 from notifications import selectors, services
 from notifications.api.serializers import MarkedSerializer, NotificationSerializer
@@ -36,7 +38,12 @@ class NotificationListView(generics.ListAPIView):
 
     def get_queryset(self):
         qs = selectors.inbox_for(self.request.user)
-        if self.request.query_params.get("unread") in ("1", "true"):
+        query = self.request.query_params
+        check_single(query, "unread")
+        unread = query.get("unread", "false")
+        if unread not in BOOLEANS:
+            raise exceptions.ValidationError({"unread": [NOT_BOOLEAN]})
+        if unread == "true":
             qs = qs.filter(read_at__isnull=True)
         return qs
 

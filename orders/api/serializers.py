@@ -8,7 +8,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.fields import DisplayField, PhoneField
+from core.fields import DisplayField, IdField, PhoneField
+from core.filters import MAX_ID
 from orders import access
 from orders.models import MenuItem, Order, OrderStatusChange, TargetGroup
 from stations.api.serializers import RefSerializer
@@ -40,10 +41,8 @@ class OrderHoursField(serializers.DecimalField):
 class OrderSubmitSerializer(serializers.Serializer):
     """群众点单（无需登录）。"""
 
-    village = serializers.PrimaryKeyRelatedField(
-        queryset=Village.objects.all(), help_text=_("村（社区）id")
-    )
-    menu_item = serializers.PrimaryKeyRelatedField(
+    village = IdField(queryset=Village.objects.all(), help_text=_("村（社区）id"))
+    menu_item = IdField(
         queryset=MenuItem.objects.filter(is_active=True),
         help_text=_("服务项 id（须在该村的实践菜单中）"),
     )
@@ -65,8 +64,14 @@ class OrderSubmitSerializer(serializers.Serializer):
 class OrderAssignSerializer(serializers.Serializer):
     """派单：volunteer 与 team 二选一。"""
 
-    volunteer = serializers.IntegerField(required=False, allow_null=True, help_text=_("志愿者 id"))
-    team = serializers.IntegerField(required=False, allow_null=True, help_text=_("队伍 id"))
+    volunteer = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text=_("志愿者 id")
+    )
+    team = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text=_("队伍 id")
+    )
+    # One of the two, never both (core.openapi merges this into the schema).
+    openapi_extra = {"oneOf": [{"required": ["volunteer"]}, {"required": ["team"]}]}
 
     def validate(self, attrs):
         if bool(attrs.get("volunteer")) == bool(attrs.get("team")):

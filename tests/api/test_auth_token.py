@@ -18,7 +18,9 @@ def test_token_for_good_credentials(client, station_head):
     token = response.json()["token"]
     assert Token.objects.get(user=station_head).key == token
     # The same token again: one per login.
-    again = client.post(URL, {"username": "head-tuanjie", "password": PASSWORD})
+    again = client.post(
+        URL, {"username": "head-tuanjie", "password": PASSWORD}, content_type="application/json"
+    )
     assert again.json() == {"token": token}
 
 
@@ -56,7 +58,9 @@ def test_missing_fields_are_listed(client):
 def test_inactive_user_gets_no_token(client, station_head):
     station_head.is_active = False
     station_head.save()
-    response = client.post(URL, {"username": "head-tuanjie", "password": PASSWORD})
+    response = client.post(
+        URL, {"username": "head-tuanjie", "password": PASSWORD}, content_type="application/json"
+    )
     assert response.status_code == 400
 
 
@@ -70,6 +74,7 @@ def test_stale_token_header_does_not_block_login(client, station_head):
     response = client.post(
         URL,
         {"username": "head-tuanjie", "password": PASSWORD},
+        content_type="application/json",
         HTTP_AUTHORIZATION="Token expired",
     )
     assert response.status_code == 200
@@ -79,8 +84,12 @@ def test_token_endpoint_is_rate_limited(client, station_head, monkeypatch):
     rates = {"auth_token": "3/minute"}
     monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", rates)
     for _ in range(3):
-        client.post(URL, {"username": "head-tuanjie", "password": "wrong"})
-    response = client.post(URL, {"username": "head-tuanjie", "password": PASSWORD})
+        client.post(
+            URL, {"username": "head-tuanjie", "password": "wrong"}, content_type="application/json"
+        )
+    response = client.post(
+        URL, {"username": "head-tuanjie", "password": PASSWORD}, content_type="application/json"
+    )
     assert response.status_code == 429
     assert response.json()["code"] == "throttled"
 
@@ -88,7 +97,12 @@ def test_token_endpoint_is_rate_limited(client, station_head, monkeypatch):
 def test_forged_forwarded_for_does_not_escape_the_rate_limit(client, station_head, monkeypatch):
     monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"auth_token": "3/minute"})
     for i in range(3):
-        client.post(URL, {"username": "nobody", "password": "x"}, HTTP_X_FORWARDED_FOR=f"1.1.1.{i}")
+        client.post(
+            URL,
+            {"username": "nobody", "password": "x"},
+            content_type="application/json",
+            HTTP_X_FORWARDED_FOR=f"1.1.1.{i}",
+        )
     response = client.post(
         URL,
         {"username": "head-tuanjie", "password": PASSWORD},

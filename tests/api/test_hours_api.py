@@ -136,9 +136,9 @@ def test_certificates(as_user, volunteer, station_head, other_town_admin, far_vo
     body = issued.json()
     assert body["hours"] == "2.0" and body["number"].startswith("WMZ")
     assert body["verify_url"].endswith(f"/certificates/{body['code']}/")
-    # Someone else's volunteer: a 400 that says no more than "not yours".
+    # Someone else's volunteer: a 404 that says no more than "not yours", naming the field.
     other = own.post("/api/certificates/", {"volunteer": far_volunteer.pk, **period}, format="json")
-    assert other.status_code == 400 and "volunteer" in other.json()["fields"]
+    assert other.status_code == 404 and "volunteer" in other.json()["fields"]
     empty = own.post(
         "/api/certificates/",
         {"volunteer": volunteer.pk, "period_start": "2025-01-01", "period_end": "2025-12-31"},
@@ -253,7 +253,7 @@ def test_rewards_catalogue(
         {"position": elsewhere.pk, "name": "x", "points": 1, "stock": 1},
         format="json",
     )
-    assert foreign.status_code == 400 and "position" in foreign.json()["fields"]
+    assert foreign.status_code == 404 and "position" in foreign.json()["fields"]
     bad = head.post(
         "/api/rewards/",
         {"position": tuanjie_station.pk, "name": "y", "points": 0, "stock": -1},
@@ -282,7 +282,7 @@ def test_redeem_through_the_api(as_user, volunteer, station_head, shop, other_vi
     short = head.post(url, {"volunteer": volunteer.pk}, format="json")
     assert short.status_code == 409 and "积分不足" in short.json()["detail"]
     unknown = head.post(url, {"volunteer": 999999}, format="json")
-    assert unknown.status_code == 400 and "volunteer" in unknown.json()["fields"]
+    assert unknown.status_code == 404 and "volunteer" in unknown.json()["fields"]
     assert (
         as_user(volunteer.user).post(url, {"volunteer": volunteer.pk}, format="json").status_code
         == 404

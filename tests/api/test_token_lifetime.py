@@ -18,7 +18,9 @@ ME = "/api/me/"
 
 
 def _token(client, username="head-tuanjie"):
-    response = client.post(TOKEN, {"username": username, "password": PASSWORD})
+    response = client.post(
+        TOKEN, {"username": username, "password": PASSWORD}, content_type="application/json"
+    )
     assert response.status_code == 200, response.content
     return response.json()["token"]
 

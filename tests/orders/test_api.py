@@ -47,6 +47,13 @@ def test_public_submit_returns_contract(api, tuanjie_station, payload):
     }
 
 
+def test_submit_unknown_village_alone_is_404_naming_it(api, payload):
+    response = api.post("/api/orders/", {**payload, "village": 999999}, format="json")
+    body = assert_error(response, 404, "not_found")
+    assert list(body["fields"]) == ["village"]
+    assert not Order.objects.exists()
+
+
 def test_submit_bad_input_is_400_per_field(api, payload):
     response = api.post(
         "/api/orders/",

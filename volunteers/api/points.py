@@ -19,7 +19,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core.api import QuerySerializer
-from core.errors import INVALID, InvalidInput, NotInScope, error_body
+from core.errors import NotInScope, error_body
 from core.filters import MAX_ID
 from core.openapi import error_response
 from volunteers import points, selectors
@@ -179,9 +179,17 @@ class RewardViewSet(
     @extend_schema(
         operation_id="rewards_create",
         summary=_("新增积分超市物品"),
-        description=_("站长为本站积分超市新增物品（名称、所需积分、库存）；同站同名 → 400。"),
+        description=_(
+            "站长为本站积分超市新增物品（名称、所需积分、库存）；同站同名 → 400；"
+            "实践站不存在或不在管辖范围 → 404。"
+        ),
         request=s.RewardCreateSerializer,
-        responses={201: s.RewardSerializer},
+        responses={
+            201: s.RewardSerializer,
+            404: error_response(
+                404, error_body(NO_POSITION, "not_found", {"position": [NO_POSITION]})
+            ),
+        },
         examples=[
             _example(
                 "create", {"position": 3, "name": "毛巾", "points": 20, "stock": 10}, request=True
@@ -199,7 +207,7 @@ class RewardViewSet(
                 actor=request.user, position_id=data.pop("position"), **data
             )
         except NotInScope:
-            raise InvalidInput(INVALID, fields={"position": [NO_POSITION]}) from None
+            raise NotInScope(NO_POSITION, fields={"position": [NO_POSITION]}) from None
         return Response(self.get_serializer(reward).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -242,13 +250,14 @@ class RewardViewSet(
         description=_(
             "站长在站点为志愿者兑换本站物品：扣除积分、库存减一，同一事务内记账。"
             "余额或库存不足、物品已下架、志愿者欠分 → 409；其他实践站的物品 → 404；"
-            "志愿者不存在 → 400。并发兑换不会使余额或库存小于零。"
+            "志愿者不存在 → 404。并发兑换不会使余额或库存小于零。"
         ),
         request=s.RedeemSerializer,
         responses={
             201: s.RedemptionSerializer,
-            400: error_response(400, error_body(INVALID, "invalid", {"volunteer": [NO_VOLUNTEER]})),
-            404: error_response(404),
+            404: error_response(
+                404, error_body(NO_VOLUNTEER, "not_found", {"volunteer": [NO_VOLUNTEER]})
+            ),
             409: SHORT,
         },
         examples=[
@@ -264,7 +273,7 @@ class RewardViewSet(
         body.is_valid(raise_exception=True)
         volunteer_id = body.validated_data["volunteer"]
         if not Volunteer.objects.filter(pk=volunteer_id).exists():
-            raise InvalidInput(INVALID, fields={"volunteer": [NO_VOLUNTEER]})
+            raise NotInScope(NO_VOLUNTEER, fields={"volunteer": [NO_VOLUNTEER]})
         redemption = points.redeem(
             actor=request.user, reward_id=reward.pk, volunteer_id=volunteer_id
         )

@@ -20,7 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from core.errors import INVALID, InvalidInput, NotInScope, error_body
+from core.errors import NotInScope, error_body
 from core.openapi import error_response
 from volunteers import selectors, services
 from volunteers.api import filters
@@ -218,11 +218,15 @@ class CertificateViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         summary=_("出具志愿服务证明"),
         description=_(
             "志愿者本人或其居住地辖区的管理员申请；由记录服务的实践阵地出具（谁记录谁证明），"
-            "汇总期间内已确认的时长。期间内没有已确认的时长 → 400。"
+            "汇总期间内已确认的时长。期间内没有已确认的时长 → 400；"
+            "志愿者不存在或不在管辖范围 → 404。"
         ),
         request=s.CertificateIssueSerializer,
         responses={
             201: s.CertificateSerializer,
+            404: error_response(
+                404, error_body(NO_VOLUNTEER, "not_found", {"volunteer": [NO_VOLUNTEER]})
+            ),
             400: error_response(
                 400,
                 error_body(_("该期间没有已确认的服务时长，无法出具证明。"), "invalid"),
@@ -247,7 +251,7 @@ class CertificateViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
                 volunteer_id=data.pop("volunteer"), actor=request.user, **data
             )
         except NotInScope:
-            raise InvalidInput(INVALID, fields={"volunteer": [NO_VOLUNTEER]}) from None
+            raise NotInScope(NO_VOLUNTEER, fields={"volunteer": [NO_VOLUNTEER]}) from None
         certificate = self.get_queryset().get(pk=certificate.pk)
         return Response(self.get_serializer(certificate).data, status=status.HTTP_201_CREATED)
 

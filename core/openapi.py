@@ -15,7 +15,8 @@ by listing them in ``extra_error_codes``; explicitly documented codes are never 
 
 Request bodies also say what the API refuses that a bare ``type: string`` would allow: a text
 field never takes a NUL character (PostgreSQL cannot store one; DRF refuses it), and one that
-DRF trims and may not leave blank needs a character other than white space. Each such string
+DRF trims and may not leave blank needs a character other than white space. Query and path
+strings say "no NUL" too (config/nul_bytes.py refuses one anywhere in a URL). Each such string
 gets a ``pattern`` saying so (unless it has its own pattern, format or enum). A rule across
 fields that JSON Schema can state (``volunteer`` or ``team``, not both) is declared on the
 serializer as ``openapi_extra`` and merged into its component.
@@ -90,6 +91,16 @@ def error_response(code: int | str, example: dict | None = None) -> OpenApiRespo
 
 
 class AutoSchema(openapi.AutoSchema):
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        # Query and path text never holds a NUL either (config/nul_bytes.py refuses it).
+        for parameter in (operation or {}).get("parameters", []):
+            schema = parameter.get("schema", {})
+            if parameter["in"] in {"query", "path"} and schema.get("type") == "string":
+                if not {"pattern", "format", "enum"} & schema.keys():
+                    schema["pattern"] = NO_NUL_PATTERN
+        return operation
+
     def _map_basic_serializer(self, serializer, direction):
         schema = super()._map_basic_serializer(serializer, direction)
         if direction == "request":

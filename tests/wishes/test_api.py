@@ -74,7 +74,8 @@ def test_a_resident_posts_a_wish_that_waits_for_review(api, payload, tuanjie):
         ({"description": ""}, "description", ""),
         ({"phone": "12345"}, "phone", "11位"),
         ({"name": "名" * 21}, "name", "最多 20 字"),
-        ({"village": 999999}, "village", ""),
+        ({"village": 0}, "village", ""),
+        ({"village": "1"}, "village", ""),
         ({"category": 0}, "category", ""),
     ],
 )
@@ -82,6 +83,13 @@ def test_bad_input_is_400_per_field_and_nothing_is_written(api, payload, overrid
     body = assert_error(api.post("/api/wishes/", payload | overrides, format="json"), 400)
     assert field in body["fields"]
     assert message in " ".join(body["fields"][field])
+    assert not Wish.objects.exists()
+
+
+def test_a_village_that_does_not_exist_is_404_naming_it(api, payload):
+    response = api.post("/api/wishes/", payload | {"village": 999999}, format="json")
+    body = assert_error(response, 404)
+    assert list(body["fields"]) == ["village"]
     assert not Wish.objects.exists()
 
 

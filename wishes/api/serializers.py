@@ -6,8 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.dates import validate_bounded
-from core.fields import DisplayField, PhoneField
+from core.fields import BoundedDateTimeField, DisplayField, IdField, PhoneField
 from orders.models import ServiceCategory
 from stations.api.serializers import RefSerializer
 from stations.models import Village
@@ -17,20 +16,25 @@ from wishes.models import DESCRIPTION_MAX, NAME_MAX, NOTE_MAX, REASON_MAX, Wish
 # --- input ----------------------------------------------------------------------------------
 
 
+def _text(limit: int, **kwargs) -> serializers.CharField:
+    """Text of at most ``limit`` characters, stated in the schema (maxLength); the message
+    says the limit as the page's does."""
+    return serializers.CharField(
+        max_length=limit, error_messages={"max_length": _("最多 {max_length} 字。")}, **kwargs
+    )
+
+
 class WishSubmitSerializer(serializers.Serializer):
     """群众许愿（无需登录）。"""
 
-    village = serializers.PrimaryKeyRelatedField(
-        queryset=Village.objects.all(), help_text=_("村（社区）id")
+    village = IdField(queryset=Village.objects.all(), help_text=_("村（社区）id"))
+    category = IdField(queryset=ServiceCategory.objects.all(), help_text=_("服务类别 id"))
+    description = _text(
+        DESCRIPTION_MAX,
+        help_text=_("最多 %(n)d 字，审核后公开展示；不能含电话号码。") % {"n": DESCRIPTION_MAX},
     )
-    category = serializers.PrimaryKeyRelatedField(
-        queryset=ServiceCategory.objects.all(), help_text=_("服务类别 id")
-    )
-    # The lengths are the service's to check (its message says how long the text is).
-    description = serializers.CharField(
-        help_text=_("最多 %(n)d 字，审核后公开展示；不能含电话号码。") % {"n": DESCRIPTION_MAX}
-    )
-    name = serializers.CharField(
+    name = _text(
+        NAME_MAX,
         required=False,
         allow_blank=True,
         default="",
@@ -40,16 +44,16 @@ class WishSubmitSerializer(serializers.Serializer):
 
 
 class WishReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(help_text=_("最多 %(n)d 字") % {"n": REASON_MAX})
+    reason = _text(REASON_MAX, help_text=_("最多 %(n)d 字") % {"n": REASON_MAX})
 
 
 class WishFulfilSerializer(serializers.Serializer):
-    note = serializers.CharField(help_text=_("实现情况，最多 %(n)d 字") % {"n": NOTE_MAX})
+    note = _text(NOTE_MAX, help_text=_("实现情况，最多 %(n)d 字") % {"n": NOTE_MAX})
 
 
 class WishToEventSerializer(serializers.Serializer):
-    start = serializers.DateTimeField(validators=[validate_bounded])
-    end = serializers.DateTimeField(validators=[validate_bounded])
+    start = BoundedDateTimeField()
+    end = BoundedDateTimeField()
 
     def validate(self, attrs):
         if attrs["end"] <= attrs["start"]:
@@ -58,9 +62,9 @@ class WishToEventSerializer(serializers.Serializer):
 
 
 class WishToSuggestionSerializer(serializers.Serializer):
-    title = serializers.CharField(help_text=_("建议服务名称，最多 100 字"))
-    description = serializers.CharField(
-        required=False, allow_blank=True, default="", help_text=_("说明（可选）")
+    title = _text(100, help_text=_("建议服务名称，最多 100 字"))
+    description = _text(
+        NOTE_MAX, required=False, allow_blank=True, default="", help_text=_("说明（可选）")
     )
 
 

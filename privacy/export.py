@@ -60,6 +60,18 @@ def as_dict(records: ResidentRecords) -> dict:
             }
             for a in records.applications
         ],
+        "wishes": [
+            {
+                "submitted_at": _time(w.created_at),
+                "village": w.village.name,
+                "category": w.category.name,
+                "status": str(w.get_status_display()),
+                "name": w.name,
+                "phone": w.phone,
+                "description": w.description,
+            }
+            for w in records.wishes
+        ],
     }
 
 
@@ -90,5 +102,10 @@ def as_csv(records: ResidentRecords) -> str:
         writer.writerow(
             [_("志愿者申请"), "", a["submitted_at"], a["village"], "", a["status"]]
             + [a["name"], a["phone"], a["note"], "", ""]
+        )
+    for w in data["wishes"]:
+        writer.writerow(
+            [_("心愿"), "", w["submitted_at"], w["village"], w["category"], w["status"]]
+            + [w["name"], w["phone"], w["description"], "", ""]
         )
     return out.getvalue()

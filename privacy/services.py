@@ -70,10 +70,11 @@ class ResidentRecords:
     orders: list[Order] = field(default_factory=list)
     checkins: list[CheckIn] = field(default_factory=list)
     applications: list[VolunteerApplication] = field(default_factory=list)
+    wishes: list[Wish] = field(default_factory=list)
 
     @property
     def count(self) -> int:
-        return len(self.orders) + len(self.checkins) + len(self.applications)
+        return len(self.orders) + len(self.checkins) + len(self.applications) + len(self.wishes)
 
 
 def retention_cutoff(now: dt.datetime | None = None) -> dt.datetime:
@@ -202,8 +203,8 @@ def _area(actor):
 
 
 def resident_records(*, actor, phone: str) -> ResidentRecords:
-    """One resident's orders, check-ins and volunteer applications in ``actor``'s area, found
-    by phone (a read)."""
+    """One resident's orders, check-ins, volunteer applications and wishes in ``actor``'s area,
+    found by phone (a read)."""
     scope = _area(actor)
     phone = _clean_phone(phone)
     orders = scope.filter(
@@ -217,11 +218,15 @@ def resident_records(*, actor, phone: str) -> ResidentRecords:
     applications = scope.filter(
         VolunteerApplication.objects.filter(phone=phone).select_related("village")
     ).order_by("created_at", "pk")
+    wishes = scope.filter(
+        Wish.objects.filter(phone=phone).select_related("village", "category")
+    ).order_by("created_at", "pk")
     return ResidentRecords(
         phone=phone,
         orders=list(orders),
         checkins=list(checkins),
         applications=list(applications),
+        wishes=list(wishes),
     )
 
 
@@ -239,19 +244,20 @@ def resident_export(*, actor, phone: str) -> ResidentRecords:
             orders=len(records.orders),
             checkins=len(records.checkins),
             applications=len(records.applications),
+            wishes=len(records.wishes),
         )
     return records
 
 
 def resident_erase(*, actor, phone: str) -> dict[str, int]:
-    """Erase the name and phone on the resident's orders, check-ins and decided volunteer
-    applications (with the application's note) in ``actor``'s area.
+    """Erase the name and phone on the resident's orders, check-ins, wishes and decided
+    volunteer applications (with the application's note) in ``actor``'s area.
 
-    Orders still in progress lose their contact too (the resident asked): the volunteer can no
-    longer call. A volunteer application still pending is left as it is (only
-    ``joining.services`` may decide it): counted in ``pending_applications``, for the admin to
-    decide it first. Logged like an export. Returns how many orders, check-ins and applications
-    were erased.
+    Orders and wishes still in progress lose their contact too (the resident asked): the
+    volunteer can no longer call; the wish's public text stays on the wall. A volunteer
+    application still pending is left as it is (only ``joining.services`` may decide it):
+    counted in ``pending_applications``, for the admin to decide it first. Logged like an
+    export. Returns how many of each were erased.
     """
     with transaction.atomic():
         records = resident_records(actor=actor, phone=phone)
@@ -267,6 +273,9 @@ def resident_erase(*, actor, phone: str) -> dict[str, int]:
         applications = VolunteerApplication.objects.filter(pk__in=decided).update(
             anonymised_at=now, **ERASED_APPLICATION
         )
+        wishes = Wish.objects.filter(pk__in=[w.pk for w in records.wishes]).update(
+            anonymised_at=now, **ERASED
+        )
         # The outbox keeps the phone only as an address messages went to: whoever the area,
         # the resident asked for it to go (messages still on their way are left to arrive).
         outbox = addresses_erase(phone=records.phone, now=now)
@@ -279,11 +288,13 @@ def resident_erase(*, actor, phone: str) -> dict[str, int]:
             checkins=checkins,
             notifications=outbox["notifications"],
             applications=applications,
+            wishes=wishes,
         )
     return {
         "orders": orders,
         "checkins": checkins,
         "applications": applications,
+        "wishes": wishes,
         "pending_applications": pending,
         **outbox,
     }

@@ -37,7 +37,7 @@ def resident_data(request):
                 request,
                 _(
                     "已删除（匿名化）%(orders)d 个点单、%(checkins)d 条签到、"
-                    "%(applications)d 份志愿者申请中的姓名和手机号。"
+                    "%(applications)d 份志愿者申请、%(wishes)d 个心愿中的姓名和手机号。"
                 )
                 % done,
             )

@@ -117,7 +117,7 @@ def test_an_erasure_request_takes_decided_applications_and_leaves_a_pending_one(
 
     response = client.post(URL, {"phone": phone, "action": "erase", "confirm": "on"}, follow=True)
     body = response.content.decode()
-    assert "已删除（匿名化）1 个点单、0 条签到、1 份志愿者申请中的姓名和手机号。" in body
+    assert "已删除（匿名化）1 个点单、0 条签到、1 份志愿者申请、0 个心愿中的姓名和手机号。" in body
     assert "1 份待审核的志愿者申请未删除" in body
     assert contact(declined) == ("", "", "") and declined.anonymised_at == NOW
     assert declined.reason == "本村队伍已满"

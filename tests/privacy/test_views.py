@@ -108,7 +108,7 @@ def test_erase_anonymises_the_area_records_only_and_is_logged(head, records, sta
     mine, checkin, elsewhere, other_phone = records
     response = head.post(URL, {"phone": PHONE, "action": "erase", "confirm": "on"}, follow=True)
     assert (
-        "已删除（匿名化）1 个点单、1 条签到、0 份志愿者申请中的姓名和手机号"
+        "已删除（匿名化）1 个点单、1 条签到、0 份志愿者申请、0 个心愿中的姓名和手机号"
         in response.content.decode()
     )
     mine.refresh_from_db()

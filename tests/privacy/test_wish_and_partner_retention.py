@@ -168,3 +168,40 @@ def test_the_station_sees_that_the_contact_was_erased(client, make_wish, station
     client.force_login(station_head)
     html = client.get(f"/wishes/{wish.pk}/").content.decode()
     assert "已匿名化（个人信息已删除）" in html and 'href="tel:' not in html
+
+
+def test_a_residents_request_exports_and_erases_their_wishes_in_the_area(
+    client, make_wish, station_head, other_town_admin, now
+):
+    """Wishes are the resident's data like orders: exported on request, and erased on request
+    even while on the wall (the public text stays, who posted it goes)."""
+    mine = [
+        make_wish(W.OPEN, when=RECENT, phone="13700000010"),
+        make_wish(W.FULFILLED, when=RECENT, phone="13700000010"),
+    ]
+    someone_else = make_wish(W.OPEN, when=RECENT, phone="13700000011")
+    # Outside the area: nothing found, nothing erased.
+    assert (
+        privacy_services.resident_erase(actor=other_town_admin, phone="13700000010")["wishes"] == 0
+    )
+    assert all(contact(w)[1] for w in mine)
+
+    client.force_login(station_head)
+    exported = client.post(
+        "/privacy/resident/", {"phone": "137 0000 0010", "action": "export_json"}
+    ).json()
+    assert [w["description"] for w in exported["wishes"]] == ["想请人教老人用智能手机"] * 2
+    assert {w["phone"] for w in exported["wishes"]} == {"13700000010"}
+
+    page = client.post(
+        "/privacy/resident/",
+        {"phone": "13700000010", "action": "erase", "confirm": "on"},
+        follow=True,
+    ).content.decode()
+    assert "2 个心愿中的姓名和手机号" in page
+    for wish in mine:
+        assert contact(wish) == ("", "")
+        assert wish.status in (W.OPEN, W.FULFILLED) and wish.description
+    assert contact(someone_else) == ("李大娘", "13700000011")
+    log = PersonalDataAction.objects.filter(kind="erase").latest("pk")
+    assert log.wishes == 2

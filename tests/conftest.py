@@ -9,11 +9,65 @@
   ``other_town_admin``: admin of 龙泉街道. ``city_admin``: the city centre.
 """
 
-import pytest
+import fcntl
+import os
+import re
 
+import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
+
+from config.celery import app as celery_app
 from orders.models import VolunteerSkill
 from stations.models import Role, Town, Village
 from tests import factories as f
+
+
+def _own_redis_databases() -> None:
+    """pytest-xdist runs the suite in several processes (``-n`` in pyproject's addopts). Each one
+    clears the cache before every test and counts rate limits, so on Redis each needs databases
+    of its own: worker ``gwN`` uses the numbers it was given minus 2N (CI's broker /14 and cache
+    /15 stay for gw0 and become /12 and /13 for gw1). Done as this conftest is imported, before
+    any cache or broker connection: in the settings, the Celery app, and the environment that
+    subprocesses (gunicorn, Celery workers) inherit. pytest-django already gives each worker a
+    test database of its own (``test_<name>_gwN``)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    n = int(worker[2:]) if worker[2:].isdigit() else 0
+    if n == 0:
+        return
+
+    def shifted(url: str) -> str:
+        match = re.fullmatch(r"(rediss?://[^/]*)/(\d+)", url)
+        if not match:
+            return url
+        db = int(match[2]) - 2 * n
+        if db < 0:
+            raise pytest.UsageError(f"{worker} has no Redis database below {url}: use fewer -n")
+        return f"{match[1]}/{db}"
+
+    for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND", "CACHE_URL"):
+        value = getattr(django_settings, name) or ""
+        if shifted(value) != value:
+            setattr(django_settings, name, shifted(value))
+            os.environ[name] = shifted(value)
+    if django_settings.CACHE_URL:
+        django_settings.CACHES["default"]["LOCATION"] = django_settings.CACHE_URL
+    if django_settings.CELERY_BROKER_URL:
+        celery_app.conf.update(
+            broker_url=django_settings.CELERY_BROKER_URL,
+            result_backend=django_settings.CELERY_RESULT_BACKEND,
+        )
+
+
+_own_redis_databases()
+
+
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto`` (pyproject): a run that names test files, not directories, stays in one
+    process (a second test database costs more than it saves); else xdist counts the CPUs."""
+    if config.args and all(arg.split("::")[0].endswith(".py") for arg in config.args):
+        return 0
+    return None
 
 
 @pytest.fixture
@@ -154,6 +208,38 @@ def _clear_cache():
 
 
 @pytest.fixture(autouse=True)
+def _postgres_tests_one_at_a_time(request, tmp_path_factory):
+    """The PostgreSQL tests (races with up to 50 connections against ``max_connections`` 100,
+    databases created and restored) never overlap: under xdist, each holds a lock file shared
+    by the run's workers (in the run's temporary directory) while it runs."""
+    if not request.node.get_closest_marker("postgres") or "PYTEST_XDIST_WORKER" not in os.environ:
+        yield
+        return
+    lock_path = tmp_path_factory.getbasetemp().parent / "postgres-tests.lock"
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _celery_join_allowed():
+    """Celery's "a join will block" flag is one global of the process, set around every eagerly
+    run task and restored after it; two threads running eager tasks at once (the race tests)
+    can restore it in the wrong order and leave it on, after which any ``result.get()`` in a
+    later test raises "Never call result.get() within a task!". Each test starts with it off."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Chinese, the default: a request in English (Accept-Language, the
+    cookie) leaves English active in the thread after it, and xdist runs tests in any order."""
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _broker_breaker_closed():
     """A test that took the broker down must not keep the next test from queueing."""
     from core import queueing
@@ -161,10 +247,14 @@ def _broker_breaker_closed():
     queueing._broker_down_until = 0.0
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    """Django's default hasher takes ~0.3 s per password by design; tests need no such cost."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    """Django's default hasher takes ~0.3 s per password by design; tests need no such cost.
+    Session-wide, so that the data built once per module (``django_db_blocker``) gets it too."""
+    from django.test import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ pytestmark = marks
 
 
 @pytest.mark.django_db(transaction=True)
-def test_admin_and_api_docs_under_the_policy(live_server, page, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_admin_and_api_docs_under_the_policy(live_server, page):
     f.UserFactory(username="root-browser", is_staff=True, is_superuser=True)
 
     page.goto(f"{live_server.url}/admin/login/")

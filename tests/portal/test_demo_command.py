@@ -36,8 +36,7 @@ def _demo_once(django_db_setup, django_db_blocker):
     writes. Yields whether any login existed before, and the command's output."""
     patch = pytest.MonkeyPatch()
     patch.setattr(seeding, "STEPS", [s for s in seeding.STEPS if s[0] in LOGIN_STEPS])
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), override_settings(DEBUG=True, PASSWORD_HASHERS=fast):
+    with django_db_blocker.unblock(), override_settings(DEBUG=True):
         had_users = get_user_model().objects.exists()
         output = run_demo()
         yield had_users, output

@@ -107,8 +107,8 @@ PICKER_LIMIT = 200
 
 
 def _village_picker(request):
-    """The order form's first step (``orders.views``), leading here: the same search and JSON,
-    one match taken as the choice, a capped list said to be capped."""
+    """The order form's first step (``orders.views.public``), leading here: the same search and
+    JSON, one match taken as the choice, a capped list said to be capped."""
     town_id = _int(request.GET.get("town"))
     query = (request.GET.get("q") or "").strip()[:20]
     found = list(

@@ -1,0 +1,152 @@
+"""The public order form (点单) and its village picker, with and without JavaScript."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core import phone as phone_numbers
+from core.client_ip import client_ip
+from core.errors import InvalidInput
+from orders import ratelimit, selectors, services
+from orders.forms import (
+    OrderForm,
+)
+from orders.views.guards import parse_int
+from stations.models import Village
+
+
+def _throttled(request, context: dict, wait: int) -> HttpResponse:
+    minutes = max(1, (wait + 59) // 60)
+    context["throttled"] = _(
+        "提交太频繁了，请 %(minutes)d 分钟后再试。如有急事，请直接联系村里的实践站。"
+    ) % {"minutes": minutes}
+    response = render(request, "orders/order_form.html", context, status=429)
+    response["Retry-After"] = str(wait)
+    return response
+
+
+@never_cache
+@sensitive_post_parameters("name", "phone")  # PIPL: kept out of error reports
+@require_http_methods(["GET", "POST"])
+def order_new(request):
+    """Two steps that also work without JavaScript: pick the village, then fill in the order."""
+    village_id = parse_int(request.POST.get("village") or request.GET.get("village"))
+    village = (
+        Village.objects.select_related("town").filter(pk=village_id).first() if village_id else None
+    )
+    if village is None:
+        return _village_picker(request)
+
+    context = {"village": village, "duplicate_minutes": settings.WENMING_ORDER_DUPLICATE_MINUTES}
+    menu_choices = selectors.menu_choices_for_village(village)
+    if request.method == "GET":
+        context["form"] = OrderForm(menu_choices=menu_choices)
+        context["has_menu"] = bool(menu_choices)
+        return render(request, "orders/order_form.html", context)
+
+    form = OrderForm(request.POST, menu_choices=menu_choices)
+    context.update(form=form, has_menu=bool(menu_choices))
+    # The API's budget, counted the same way (orders.ratelimit): the address, then the phone.
+    wait = ratelimit.check_order_submit(
+        ip=client_ip(request), phone=phone_numbers.normalize(request.POST.get("phone"))
+    )
+    if wait:
+        return _throttled(request, context, wait)
+    if not form.is_valid():
+        return render(request, "orders/order_form.html", context)
+    data = form.cleaned_data
+    menu_item = selectors.menu_items_for_village(village).filter(pk=data["menu_item"]).first()
+    if menu_item is None:
+        form.add_error("menu_item", _("该服务项不在所选村（社区）的实践菜单中。"))
+        return render(request, "orders/order_form.html", context)
+    try:
+        result = services.order_submit(
+            village=village,
+            menu_item=menu_item,
+            **{
+                key: data[key]
+                for key in (
+                    "name",
+                    "phone",
+                    "description",
+                    "preferred_date",
+                    "preferred_window",
+                    "people",
+                    "target_group",
+                )
+            },
+        )
+    except services.DuplicateOrder as exc:
+        # Say when, never which order: the tracking link is the resident's key (issue 14).
+        context["duplicate"] = exc.message
+        context["find_by_phone_url"] = _find_by_phone_url()
+        return render(request, "orders/order_form.html", context, status=409)
+    except InvalidInput as exc:
+        for field, errors in exc.fields.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+        return render(request, "orders/order_form.html", context)
+    order = result.order
+    messages.success(
+        request,
+        _("点单已提交，单号 %(number)s。请收藏本页，随时查看进度。") % {"number": order.number},
+    )
+    return redirect("orders:track", token=order.tracking_token)
+
+
+def _find_by_phone_url() -> str:
+    """The "find my orders by phone" page, once it exists (issue 12); empty until then."""
+    try:
+        return reverse("orders:mine")
+    except NoReverseMatch:
+        return ""
+
+
+PICKER_LIMIT = 200
+
+
+def _picker_villages(request) -> tuple[int | None, str, list[Village], bool]:
+    """The town and query asked for, the villages found (at most ``PICKER_LIMIT``) and whether
+    there were more."""
+    town_id = parse_int(request.GET.get("town"))
+    query = (request.GET.get("q") or "").strip()[:20]
+    found = list(selectors.villages_for_picker(town_id=town_id, query=query)[: PICKER_LIMIT + 1])
+    return town_id, query, found[:PICKER_LIMIT], len(found) > PICKER_LIMIT
+
+
+def _village_picker(request):
+    town_id, query, villages, capped = _picker_villages(request)
+    # "下一步" (``step=next``) with no village chosen: one match is the choice; none is an error.
+    if request.method == "POST" or request.GET.get("step") == "next":
+        if len(villages) == 1 and request.method == "GET":
+            return redirect(f"{reverse('orders:new')}?village={villages[0].pk}")
+        messages.error(request, _("请先选择村（社区）。"))
+    context = {
+        "towns": selectors.towns(),
+        "town_id": town_id,
+        "query": query,
+        "villages": villages,
+        "capped": capped,
+        "limit": PICKER_LIMIT,
+        "searched": bool(town_id or query),
+    }
+    return render(request, "orders/village_picker.html", context)
+
+
+@require_GET
+def village_options(request):
+    """JSON for the village picker: ``?town=<id>`` or ``?q=<name or pinyin>`` → at most 200
+    villages, and ``capped`` when there were more."""
+    _town_id, _query, villages, capped = _picker_villages(request)
+    data = [
+        {"id": v.pk, "name": v.name, "town": v.town.name, "town_id": v.town_id} for v in villages
+    ]
+    return JsonResponse({"villages": data, "capped": capped})

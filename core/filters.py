@@ -77,6 +77,12 @@ class SearchFilter(filters.SearchFilter):
         check_single(request.query_params, self.search_param)
         return super().get_search_terms(request)
 
+    def get_schema_operation_parameters(self, view):
+        # A list without search fields does not search: the schema must not offer ?search=.
+        if not getattr(view, "search_fields", None):
+            return []
+        return super().get_schema_operation_parameters(view)
+
 
 class OrderingFilter(filters.OrderingFilter):
     def get_ordering(self, request, queryset, view):

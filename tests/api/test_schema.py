@@ -88,3 +88,14 @@ def test_docs_pages_use_only_local_static_files(client, url):
     for link in _local_urls(html):
         assert link.startswith("/static/"), link
         assert finders.find(link.removeprefix("/static/")), f"{link} is not a local static file"
+
+
+def test_search_is_offered_only_where_a_list_searches(schema):
+    """``?search=`` on a list without search fields would be ignored: the schema leaves it out
+    there (the orders list filters by its named fields) and keeps it where it works."""
+
+    def names(path):
+        return {p["name"] for p in schema["paths"][path]["get"].get("parameters", [])}
+
+    assert "search" not in names("/api/orders/")
+    assert "search" in names("/api/menu-items/")

@@ -1,4 +1,4 @@
-"""Volunteers' hours at an event, kept as service records (``volunteers.services``).
+"""Volunteers' hours at an event, kept as service records (``volunteers.records``).
 
 A volunteer's self check-in records *pending* hours (the event's length); the organiser (the
 station head, or the town/city admin for their events) confirms them, one by one or all at once,
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from core.errors import InvalidTransition
 from events.access import require_event_scope
 from events.models import Event, EventVolunteer
-from volunteers import services as records
+from volunteers import records
 from volunteers.models import ServiceRecord, Volunteer
 
 S = Event.State

@@ -37,7 +37,7 @@ from orders.models import MenuItem, Order, OrderNumberSequence, OrderStatusChang
 from orders.signals import order_status_changed, orders_flagged_overdue
 from stations.models import Position, Village
 from stations.scope import scope_for
-from volunteers import services as record_services
+from volunteers import records as record_services
 from volunteers.models import ServiceRecord, Volunteer
 
 S = Order.Status

@@ -16,7 +16,7 @@ from stations.admin import (
     PreloadedAutocompleteInline,
     VillageLabelsMixin,
 )
-from volunteers import services
+from volunteers import records, services
 from volunteers.access import may_see_phone
 from volunteers.models import (
     Certificate,
@@ -105,7 +105,7 @@ class VolunteerAdmin(PhoneSearchMixin, VillageLabelsMixin, admin.ModelAdmin):
     search_fields = ("name", "phone", "home_village__name", "user__username")
     autocomplete_fields = ("home_village", "user")
     list_select_related = ("home_village", "town", "user")
-    # The total moves only with confirmed service records (volunteers.services), never by hand.
+    # The total moves only with confirmed service records (volunteers.records), never by hand.
     readonly_fields = ("town", "hours_total")
     inlines = (VolunteerMembershipInline,)
     list_per_page = 50
@@ -201,7 +201,7 @@ class ServiceRecordChangeInline(admin.TabularInline):
 @admin.register(ServiceRecord)
 class ServiceRecordAdmin(admin.ModelAdmin):
     """Records are made by the order and event workflows; here staff read, confirm or revoke
-    them (through ``volunteers.services``, so totals, points and the audit trail follow)."""
+    them (through ``volunteers.records``, so totals, points and the audit trail follow)."""
 
     list_display = (
         "volunteer",
@@ -232,7 +232,7 @@ class ServiceRecordAdmin(admin.ModelAdmin):
     @admin.action(description=_("确认所选服务记录"))
     def confirm_selected(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
-        n = services.records_confirm(record_ids=ids, actor=request.user)
+        n = records.records_confirm(record_ids=ids, actor=request.user)
         self.message_user(request, _("已确认 %(n)d 条服务记录。") % {"n": n})
 
     @admin.action(description=_("撤销所选服务记录（管理员核查）"))
@@ -240,7 +240,7 @@ class ServiceRecordAdmin(admin.ModelAdmin):
         n = 0
         for record_id in queryset.values_list("pk", flat=True):
             try:
-                services.record_revoke(
+                records.record_revoke(
                     record_id=record_id, actor=request.user, reason=_("后台核查撤销")
                 )
                 n += 1
@@ -251,7 +251,7 @@ class ServiceRecordAdmin(admin.ModelAdmin):
 
 @admin.register(Certificate)
 class CertificateAdmin(admin.ModelAdmin):
-    """Certificates are issued and revoked through ``volunteers.services``; read-only here."""
+    """Certificates are issued and revoked through ``volunteers.certificates``; read-only here."""
 
     list_display = ("number", "volunteer", "period_start", "period_end", "hours", "status")
     list_filter = ("status",)

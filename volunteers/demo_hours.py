@@ -2,7 +2,7 @@
 
 Records are evidence: the demo data carries the same audit rows, ledger entries and totals the
 real paths make. A year of history (tens of thousands of records) cannot go through
-``volunteers.services`` one call at a time within the demo's budget, so ``write_history``
+``volunteers.records`` one call at a time within the demo's budget, so ``write_history``
 bulk-writes it and writes what the services would have written with it: a ``create`` audit
 row per record, a ``confirm`` row per confirmed one, an earning in the points ledger within the
 daily and monthly caps, and the volunteers' totals of confirmed hours. Everything after the
@@ -26,8 +26,7 @@ from django.utils.translation import gettext
 
 from stations.demo import ARTICLE_TOWN, ARTICLE_VILLAGE
 from stations.models import City, Position, Role, Village
-from volunteers import points
-from volunteers import services as records
+from volunteers import certificates, points, records
 from volunteers.models import (
     PointsEntry,
     Reward,
@@ -100,7 +99,7 @@ def write_history(rows: list[ServiceRecord]) -> dict[str, int]:
 
 def _audit_rows(first_id: int, last_id: int) -> int:
     """The ``create`` row of every record in the id range and the ``confirm`` row of every
-    confirmed one, as ``services._audit`` writes them. INSERT … SELECT: ~85,000 rows built
+    confirmed one, as ``records._audit`` writes them. INSERT … SELECT: ~85,000 rows built
     as model instances would take longer than the records themselves. (The seed is the only
     writer: ``seed_demo`` runs in one transaction on a database it has to itself.)"""
     record, change = ServiceRecord._meta, ServiceRecordChange._meta
@@ -322,17 +321,19 @@ def seed_points(ctx: SeedContext) -> None:
     for vid in picked:
         first, last = spans[vid]
         issued.append(
-            records.certificate_issue(
+            certificates.certificate_issue(
                 volunteer_id=vid, actor=actor, period_start=first, period_end=last
             )
         )
     revoked = next((c for c in issued if c.volunteer_id != getattr(volunteer, "pk", None)), None)
     if revoked is not None:
         # One revoked with its reason, and the corrected one issued in its place.
-        records.certificate_revoke(certificate_id=revoked.pk, actor=actor, reason=REVOKE_REASON)
+        certificates.certificate_revoke(
+            certificate_id=revoked.pk, actor=actor, reason=REVOKE_REASON
+        )
         first, last = spans[revoked.volunteer_id]
         issued.append(
-            records.certificate_issue(
+            certificates.certificate_issue(
                 volunteer_id=revoked.volunteer_id, actor=actor, period_start=first, period_end=last
             )
         )

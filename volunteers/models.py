@@ -258,7 +258,7 @@ class ServiceRecord(models.Model):
     Hours are *pending* until someone other than the volunteer confirms them (the organiser, or
     the resident's rating of an order); only confirmed hours count in ``Volunteer.hours_total``,
     the reports, certificates and points. The source (an order, an event …) is kept as kind + id
-    + text so that this app depends on no app above it. Changed only by ``volunteers.services``.
+    + text so that this app depends on no app above it. Changed only by ``volunteers.records``.
     """
 
     class Status(models.TextChoices):

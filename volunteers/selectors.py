@@ -34,7 +34,7 @@ def records_of(volunteer: Volunteer) -> QuerySet[ServiceRecord]:
 
 def records_in_scope(scope: Scope) -> QuerySet[ServiceRecord]:
     """Records whose service happened in the caller's area or that their station organised:
-    what they may confirm (``services.may_confirm`` says the same of one record)."""
+    what they may confirm (``records.may_confirm`` says the same of one record)."""
     qs = ServiceRecord.objects.select_related("volunteer", "village", "town")
     if scope.everything:
         return qs

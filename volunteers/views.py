@@ -18,8 +18,10 @@ from core.errors import DomainError, InvalidInput, NotInScope
 from stations.models import Position
 from stations.scope import scope_for
 from volunteers import certificate_pdf as pdf
+from volunteers import certificates as certificate_services
 from volunteers import points as volunteer_points
-from volunteers import selectors, services
+from volunteers import records as record_services
+from volunteers import selectors
 from volunteers.forms import (
     AdminCertificateForm,
     PeriodForm,
@@ -68,7 +70,7 @@ def my_certificate_request(request):
         messages.error(request, _("请填写正确的服务期间。"))
         return redirect("volunteers:my_records")
     try:
-        certificate = services.certificate_issue(
+        certificate = certificate_services.certificate_issue(
             volunteer_id=volunteer.pk, actor=request.user, **form.cleaned_data
         )
     except DomainError as exc:
@@ -91,7 +93,7 @@ def certificates(request):
         if form.is_valid():
             data = dict(form.cleaned_data)
             try:
-                certificate = services.certificate_issue(
+                certificate = certificate_services.certificate_issue(
                     volunteer_id=data.pop("volunteer"), actor=request.user, **data
                 )
             except NotInScope:
@@ -132,7 +134,7 @@ def _certificate_for(request, code: str) -> Certificate:
     if certificate is None or not request.user.is_authenticated:
         raise Http404
     own = certificate.volunteer.user_id == request.user.pk
-    if not own and not services.may_certify(request.user, certificate.volunteer):
+    if not own and not certificate_services.may_certify(request.user, certificate.volunteer):
         raise Http404
     return certificate
 
@@ -155,7 +157,7 @@ def certificate_revoke(request, code: str):
     try:
         if not form.is_valid():
             raise InvalidInput(_("请填写作废原因。"))
-        services.certificate_revoke(
+        certificate_services.certificate_revoke(
             certificate_id=certificate.pk, actor=request.user, reason=form.cleaned_data["reason"]
         )
     except NotInScope:
@@ -205,7 +207,7 @@ def _back_to_overdue(request):
 def hours_record_confirm(request, pk: int):
     _require_admin(request)
     try:
-        _record, changed = services.record_confirm(record_id=pk, actor=request.user)
+        _record, changed = record_services.record_confirm(record_id=pk, actor=request.user)
     except NotInScope:
         raise Http404 from None
     except DomainError as exc:
@@ -223,7 +225,9 @@ def hours_record_revoke(request, pk: int):
     try:
         if not form.is_valid():
             raise InvalidInput(_("请填写驳回原因（不超过 500 字）。"))
-        services.record_revoke(record_id=pk, actor=request.user, reason=form.cleaned_data["reason"])
+        record_services.record_revoke(
+            record_id=pk, actor=request.user, reason=form.cleaned_data["reason"]
+        )
     except NotInScope:
         raise Http404 from None
     except DomainError as exc:

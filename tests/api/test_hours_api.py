@@ -9,14 +9,14 @@ import time_machine
 from django.utils import timezone
 
 from tests import factories as f
-from volunteers import points, services
+from volunteers import certificates, points, records
 from volunteers.models import Certificate, Redemption, Reward
 
 pytestmark = pytest.mark.django_db
 
 
 def record(volunteer, *, day=3, hours="2.0", village=None, source_id=None):
-    rec, _ = services.record_create(
+    rec, _ = records.record_create(
         volunteer=volunteer,
         hours=hours,
         service_date=dt.date(2026, 11, day),
@@ -30,7 +30,7 @@ def record(volunteer, *, day=3, hours="2.0", village=None, source_id=None):
 
 def confirmed(volunteer, actor, **kwargs):
     rec = record(volunteer, **kwargs)
-    services.record_confirm(record_id=rec.pk, actor=actor)
+    records.record_confirm(record_id=rec.pk, actor=actor)
     return rec
 
 
@@ -166,7 +166,7 @@ def test_certificate_list_query_count(
     for i in range(8):
         person = f.VolunteerFactory(home_village=tuanjie)
         confirmed(person, station_head, source_id=i + 1)
-        services.certificate_issue(
+        certificates.certificate_issue(
             volunteer_id=person.pk,
             actor=station_head,
             period_start=dt.date(2026, 1, 1),
@@ -208,7 +208,7 @@ def test_points_ledger_and_balance(
     assert head.get("/api/points/balance/", {"volunteer": -154}).status_code == 400
     assert as_user(other_town_admin).get("/api/points/").json()["count"] == 0
     # A reversal after the redemption: recorded in full, the balance is owed.
-    services.record_revoke(record_id=rec.pk, actor=station_head, reason="代刷")
+    records.record_revoke(record_id=rec.pk, actor=station_head, reason="代刷")
     owed = own.get("/api/points/balance/").json()
     assert owed["balance"] == -15 and owed["in_debt"] and owed["reversed"] == 20
 

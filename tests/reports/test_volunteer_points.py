@@ -8,14 +8,14 @@ import time_machine
 from django.urls import reverse
 
 from tests.events.conftest import at
-from volunteers import points, services
+from volunteers import points, records
 from volunteers.models import Reward
 
 pytestmark = pytest.mark.django_db
 
 
 def confirmed(volunteer, actor, *, hours, source_id):
-    record, _ = services.record_create(
+    record, _ = records.record_create(
         volunteer=volunteer,
         hours=hours,
         service_date=dt.date(2026, 11, 3),
@@ -24,7 +24,7 @@ def confirmed(volunteer, actor, *, hours, source_id):
         source_id=source_id,
         village=volunteer.home_village,
     )
-    services.record_confirm(record_id=record.pk, actor=actor)
+    records.record_confirm(record_id=record.pk, actor=actor)
     return record
 
 
@@ -36,7 +36,7 @@ def november(volunteer, far_volunteer, station_head, city_admin, tuanjie_station
         points.redeem(actor=station_head, reward_id=shop.pk, volunteer_id=volunteer.pk)  # -12
         confirmed(far_volunteer, city_admin, hours="2.0", source_id=2)  # 龙泉街道 +20
         wrong = confirmed(far_volunteer, city_admin, hours="1.0", source_id=3)  # +10
-        services.record_revoke(record_id=wrong.pk, actor=city_admin, reason="记错")  # -10
+        records.record_revoke(record_id=wrong.pk, actor=city_admin, reason="记错")  # -10
     with time_machine.travel(at(2026, 12, 2, 10, 0), tick=False):
         confirmed(volunteer, station_head, hours="1.0", source_id=4)  # December: outside
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from core.errors import InvalidInput, NotInScope
-from volunteers import certificate_pdf, services
+from volunteers import certificate_pdf, certificates
+from volunteers import records as record_services
 from volunteers.models import Certificate
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ def confirmed(volunteer, station_head):
     volunteer.save()
     records = []
     for i, (day, hours) in enumerate([(3, "2.0"), (10, "1.5"), (20, "3.0")], start=1):
-        record, _ = services.record_create(
+        record, _ = record_services.record_create(
             volunteer=volunteer,
             hours=hours,
             service_date=dt.date(2026, 11, day),
@@ -35,12 +36,12 @@ def confirmed(volunteer, station_head):
             village=volunteer.home_village,
         )
         records.append(record)
-    services.records_confirm(record_ids=[r.pk for r in records[:2]], actor=station_head)
+    record_services.records_confirm(record_ids=[r.pk for r in records[:2]], actor=station_head)
     return records
 
 
 def issue(actor, volunteer, start="2026-11-01", end="2026-11-30"):
-    return services.certificate_issue(
+    return certificates.certificate_issue(
         volunteer_id=volunteer.pk,
         actor=actor,
         period_start=dt.date.fromisoformat(start),

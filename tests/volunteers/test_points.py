@@ -9,14 +9,14 @@ from django.db import IntegrityError, connection, connections, transaction
 
 from core.errors import InvalidInput, InvalidTransition, NotInScope
 from tests import factories as f
-from volunteers import points, services
+from volunteers import points, records
 from volunteers.models import PointsEntry, Redemption, Reward
 
 pytestmark = pytest.mark.django_db
 
 
 def confirm(volunteer, actor, *, hours="2.0", day=3, rate=10, source_id=None):
-    record, _ = services.record_create(
+    record, _ = records.record_create(
         volunteer=volunteer,
         hours=hours,
         service_date=dt.date(2026, 11, day),
@@ -26,12 +26,12 @@ def confirm(volunteer, actor, *, hours="2.0", day=3, rate=10, source_id=None):
         village=volunteer.home_village,
         points_rate=rate,
     )
-    services.record_confirm(record_id=record.pk, actor=actor)
+    records.record_confirm(record_id=record.pk, actor=actor)
     return record
 
 
 def test_confirmed_hours_earn_hours_times_rate(volunteer, station_head):
-    record, _ = services.record_create(
+    record, _ = records.record_create(
         volunteer=volunteer,
         hours="1.5",
         service_date=dt.date(2026, 11, 3),
@@ -40,8 +40,8 @@ def test_confirmed_hours_earn_hours_times_rate(volunteer, station_head):
         points_rate=10,
     )
     assert points.balance(volunteer.pk) == 0  # pending earns nothing
-    services.record_confirm(record_id=record.pk, actor=station_head)
-    services.record_confirm(record_id=record.pk, actor=station_head)  # no double credit
+    records.record_confirm(record_id=record.pk, actor=station_head)
+    records.record_confirm(record_id=record.pk, actor=station_head)  # no double credit
     assert points.balance(volunteer.pk) == 15
     assert PointsEntry.objects.get().kind == "earn"
 
@@ -49,9 +49,9 @@ def test_confirmed_hours_earn_hours_times_rate(volunteer, station_head):
 def test_revoking_reverses_and_correcting_re_earns(volunteer, station_head):
     record = confirm(volunteer, station_head, hours="2", rate=12)
     assert points.balance(volunteer.pk) == 24
-    services.record_correct(record_id=record.pk, actor=station_head, hours="1", note="记错")
+    records.record_correct(record_id=record.pk, actor=station_head, hours="1", note="记错")
     assert points.balance(volunteer.pk) == 12
-    services.record_revoke(record_id=record.pk, actor=station_head, reason="代刷")
+    records.record_revoke(record_id=record.pk, actor=station_head, reason="代刷")
     assert points.balance(volunteer.pk) == 0
     kinds = list(PointsEntry.objects.order_by("id").values_list("kind", "points"))
     assert kinds == [("earn", 24), ("reverse", -24), ("earn", 12), ("reverse", -12)]
@@ -244,7 +244,7 @@ def test_reversal_after_redemption_is_recorded_in_full_and_owed(
     full; the balance shows the debt and redemptions wait until later service pays it off."""
     record = confirm(volunteer, station_head, hours="2")  # 20
     points.redeem(actor=station_head, reward_id=shop.pk, volunteer_id=volunteer.pk)  # -15
-    services.record_revoke(record_id=record.pk, actor=station_head, reason="代刷时长")
+    records.record_revoke(record_id=record.pk, actor=station_head, reason="代刷时长")
     assert points.balance(volunteer.pk) == -15
     assert list(PointsEntry.objects.order_by("id").values_list("kind", "points")) == [
         ("earn", 20),
@@ -266,7 +266,7 @@ def test_in_debt_refuses_even_a_cheap_item(volunteer, station_head, tuanjie_stat
     cheap = Reward.objects.create(position=tuanjie_station, name="纸巾", points=1, stock=5)
     record = confirm(volunteer, station_head, hours="1")  # 10
     points.redeem(actor=station_head, reward_id=cheap.pk, volunteer_id=volunteer.pk)
-    services.record_revoke(record_id=record.pk, actor=station_head, reason="记错人")
+    records.record_revoke(record_id=record.pk, actor=station_head, reason="记错人")
     assert points.balance(volunteer.pk) == -1
     with pytest.raises(InvalidTransition, match="欠 1 分"):
         points.redeem(actor=station_head, reward_id=cheap.pk, volunteer_id=volunteer.pk)

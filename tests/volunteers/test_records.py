@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from core.errors import InvalidInput, InvalidTransition, NotInScope, PermissionDenied
-from volunteers import selectors, services
+from volunteers import records, selectors
 from volunteers.models import ServiceRecord, ServiceRecordChange, mask_id_number, mask_name
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ S = ServiceRecord.Status
 
 def make(volunteer, *, hours="2.0", source_id=1, kind="event", **extra):
     extra.setdefault("village", volunteer.home_village)
-    record, _ = services.record_create(
+    record, _ = records.record_create(
         volunteer=volunteer,
         hours=hours,
         service_date=dt.date(2026, 11, 3),
@@ -41,7 +41,7 @@ def test_a_new_record_is_pending_and_does_not_count(volunteer, volunteer_user):
 
 def test_same_source_twice_is_one_record(volunteer):
     first = make(volunteer)
-    again, created = services.record_create(
+    again, created = records.record_create(
         volunteer=volunteer,
         hours="5",
         service_date=dt.date(2026, 11, 3),
@@ -74,14 +74,14 @@ def test_database_refuses_hours_out_of_range(volunteer):
 
 def test_date_outside_2000_2100_refused(volunteer):
     with pytest.raises(InvalidInput):
-        services.record_create(
+        records.record_create(
             volunteer=volunteer, hours=1, service_date=dt.date(1999, 1, 1), content="x"
         )
 
 
 def test_station_head_confirms_and_hours_count(volunteer, station_head):
     record = make(volunteer)
-    record, changed = services.record_confirm(record_id=record.pk, actor=station_head)
+    record, changed = records.record_confirm(record_id=record.pk, actor=station_head)
     assert changed
     record.refresh_from_db()
     volunteer.refresh_from_db()
@@ -98,11 +98,11 @@ def test_station_head_confirms_and_hours_count(volunteer, station_head):
 
 def test_double_confirm_is_a_no_op(volunteer, station_head, town_admin):
     record = make(volunteer)
-    services.record_confirm(record_id=record.pk, actor=station_head)
-    _, changed = services.record_confirm(record_id=record.pk, actor=town_admin)
+    records.record_confirm(record_id=record.pk, actor=station_head)
+    _, changed = records.record_confirm(record_id=record.pk, actor=town_admin)
     assert not changed
-    assert services.records_confirm(record_ids=[record.pk, record.pk], actor=station_head) == 0
-    assert services.records_confirm_for_source(source_kind="event", source_id=1) == 0
+    assert records.records_confirm(record_ids=[record.pk, record.pk], actor=station_head) == 0
+    assert records.records_confirm_for_source(source_kind="event", source_id=1) == 0
     volunteer.refresh_from_db()
     assert volunteer.hours_total == Decimal("2.0")
     assert record.changes.filter(action="confirm").count() == 1
@@ -115,7 +115,7 @@ def test_volunteer_cannot_confirm_own_hours(volunteer, volunteer_user, station_h
 
     Role.objects.filter(user=station_head).update(user=volunteer_user)
     with pytest.raises(PermissionDenied):
-        services.record_confirm(record_id=record.pk, actor=volunteer_user)
+        records.record_confirm(record_id=record.pk, actor=volunteer_user)
     record.refresh_from_db()
     assert record.status == S.PENDING
 
@@ -123,7 +123,7 @@ def test_volunteer_cannot_confirm_own_hours(volunteer, volunteer_user, station_h
 def test_other_town_cannot_confirm(volunteer, other_town_admin):
     record = make(volunteer)
     with pytest.raises(NotInScope):
-        services.record_confirm(record_id=record.pk, actor=other_town_admin)
+        records.record_confirm(record_id=record.pk, actor=other_town_admin)
     record.refresh_from_db()
     assert record.status == S.PENDING
 
@@ -133,14 +133,14 @@ def test_town_event_confirmed_by_town_admin_not_station_head(
 ):
     record = make(volunteer, village=None, town=hongxu)
     with pytest.raises(NotInScope):
-        services.record_confirm(record_id=record.pk, actor=station_head)
-    assert services.record_confirm(record_id=record.pk, actor=town_admin)[1]
+        records.record_confirm(record_id=record.pk, actor=station_head)
+    assert records.record_confirm(record_id=record.pk, actor=town_admin)[1]
 
 
 def test_bulk_confirm(volunteer, station_head, other_village):
     a, b = make(volunteer), make(volunteer, source_id=2, hours="3")
     elsewhere = make(volunteer, source_id=3, village=other_village)
-    assert services.records_confirm(record_ids=[a.pk, b.pk, elsewhere.pk], actor=station_head) == 2
+    assert records.records_confirm(record_ids=[a.pk, b.pk, elsewhere.pk], actor=station_head) == 2
     volunteer.refresh_from_db()
     assert volunteer.hours_total == Decimal("5.0")
     elsewhere.refresh_from_db()
@@ -150,9 +150,7 @@ def test_bulk_confirm(volunteer, station_head, other_village):
 def test_confirm_by_rating(volunteer):
     record = make(volunteer, kind="order", source_id=9)
     assert (
-        services.records_confirm_for_source(
-            source_kind="order", source_id=9, actor_label="群众评价"
-        )
+        records.records_confirm_for_source(source_kind="order", source_id=9, actor_label="群众评价")
         == 1
     )
     record.refresh_from_db()
@@ -161,10 +159,10 @@ def test_confirm_by_rating(volunteer):
 
 def test_correct_confirmed_moves_total_and_audits(volunteer, station_head):
     record = make(volunteer)
-    services.record_confirm(record_id=record.pk, actor=station_head)
+    records.record_confirm(record_id=record.pk, actor=station_head)
     with pytest.raises(InvalidInput):
-        services.record_correct(record_id=record.pk, actor=station_head, hours="1.5", note="")
-    services.record_correct(record_id=record.pk, actor=station_head, hours="1.5", note="记错了")
+        records.record_correct(record_id=record.pk, actor=station_head, hours="1.5", note="")
+    records.record_correct(record_id=record.pk, actor=station_head, hours="1.5", note="记错了")
     volunteer.refresh_from_db()
     assert volunteer.hours_total == Decimal("1.5")
     change = record.changes.get(action="correct")
@@ -177,15 +175,15 @@ def test_correct_confirmed_moves_total_and_audits(volunteer, station_head):
 
 def test_revoke_confirmed_takes_hours_back(volunteer, station_head):
     record = make(volunteer)
-    services.record_confirm(record_id=record.pk, actor=station_head)
-    services.record_revoke(record_id=record.pk, actor=station_head, reason="代刷时长")
-    services.record_revoke(record_id=record.pk, actor=station_head, reason="again")
+    records.record_confirm(record_id=record.pk, actor=station_head)
+    records.record_revoke(record_id=record.pk, actor=station_head, reason="代刷时长")
+    records.record_revoke(record_id=record.pk, actor=station_head, reason="again")
     volunteer.refresh_from_db()
     record.refresh_from_db()
     assert record.status == S.REVOKED and volunteer.hours_total == 0
     assert record.changes.filter(action="revoke").count() == 1
     with pytest.raises(InvalidTransition):
-        services.record_confirm(record_id=record.pk, actor=station_head)
+        records.record_confirm(record_id=record.pk, actor=station_head)
 
 
 def test_pending_overdue_listed_for_organiser(volunteer, station_head, other_town_admin):
@@ -205,7 +203,7 @@ def test_pending_overdue_listed_for_organiser(volunteer, station_head, other_tow
 def test_confirmed_hours_selector(volunteer, station_head):
     a = make(volunteer)
     make(volunteer, source_id=2, hours="3")
-    services.record_confirm(record_id=a.pk, actor=station_head)
+    records.record_confirm(record_id=a.pk, actor=station_head)
     assert selectors.confirmed_hours(volunteer) == Decimal("2.0")
     assert selectors.confirmed_hours(volunteer, start=dt.date(2026, 12, 1)) == 0
 

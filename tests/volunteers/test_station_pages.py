@@ -9,14 +9,14 @@ import time_machine
 from django.utils import timezone
 
 from tests import factories as f
-from volunteers import points, services
+from volunteers import points, records
 from volunteers.models import PointsEntry, Redemption, Reward, ServiceRecord
 
 pytestmark = pytest.mark.django_db
 
 
 def record(volunteer, *, source_id, village=None, hours="2.0"):
-    rec, _ = services.record_create(
+    rec, _ = records.record_create(
         volunteer=volunteer,
         hours=hours,
         service_date=dt.date(2026, 10, 3),
@@ -42,7 +42,7 @@ def test_overdue_page_lists_old_pending_hours_in_scope(
     old = old_record(volunteer, source_id=1)
     record(volunteer, source_id=2)  # recent: not listed
     done = old_record(volunteer, source_id=3)
-    services.record_confirm(record_id=done.pk, actor=station_head)
+    records.record_confirm(record_id=done.pk, actor=station_head)
     elsewhere = old_record(far_volunteer, source_id=4)
     client.force_login(station_head)
     page = client.get("/hours/overdue/").content.decode()
@@ -117,7 +117,7 @@ def test_overdue_page_query_count(client, tuanjie, station_head, django_assert_m
 @pytest.fixture
 def earned(volunteer, station_head):
     rec = record(volunteer, source_id=99, hours="3.0")
-    services.record_confirm(record_id=rec.pk, actor=station_head)  # 30 points
+    records.record_confirm(record_id=rec.pk, actor=station_head)  # 30 points
     return volunteer
 
 
@@ -210,7 +210,7 @@ def test_rewards_page_query_count(
     for i in range(12):
         person = f.VolunteerFactory(home_village=tuanjie)
         rec = record(person, source_id=i + 1)
-        services.record_confirm(record_id=rec.pk, actor=station_head)
+        records.record_confirm(record_id=rec.pk, actor=station_head)
         points.redeem(actor=station_head, reward_id=reward.pk, volunteer_id=person.pk)
     client.force_login(station_head)
     client.get("/station/rewards/")

@@ -22,7 +22,8 @@ from rest_framework.response import Response
 
 from core.errors import NotInScope, error_body
 from core.openapi import error_response
-from volunteers import selectors, services
+from volunteers import certificates, selectors
+from volunteers import records as record_services
 from volunteers.api import filters
 from volunteers.api import serializers as s
 from volunteers.models import ServiceRecordChange
@@ -155,7 +156,7 @@ class ServiceRecordViewSet(viewsets.ReadOnlyModelViewSet):
         record = self.get_object()
         body = s.RecordConfirmSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.record_confirm(
+        record_services.record_confirm(
             record_id=record.pk, actor=request.user, hours=body.validated_data["hours"]
         )
         return self._answer(record.pk)
@@ -183,7 +184,7 @@ class ServiceRecordViewSet(viewsets.ReadOnlyModelViewSet):
         record = self.get_object()
         body = s.RecordRevokeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.record_revoke(
+        record_services.record_revoke(
             record_id=record.pk, actor=request.user, reason=body.validated_data["reason"]
         )
         return self._answer(record.pk)
@@ -247,7 +248,7 @@ class CertificateViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         try:
-            certificate = services.certificate_issue(
+            certificate = certificates.certificate_issue(
                 volunteer_id=data.pop("volunteer"), actor=request.user, **data
             )
         except NotInScope:
@@ -272,7 +273,7 @@ class CertificateViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         certificate = self.get_object()
         body = s.CertificateRevokeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.certificate_revoke(
+        certificates.certificate_revoke(
             certificate_id=certificate.pk, actor=request.user, reason=body.validated_data["reason"]
         )
         certificate = self.get_queryset().get(pk=certificate.pk)

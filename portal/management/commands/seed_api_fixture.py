@@ -220,11 +220,11 @@ class Command(BaseCommand):
         """Service record 1 is order 5's, pending; record 2 is confirmed (30 points for
         volunteer 1); reward 1 is on the shelf at 团结村's station (position 3); certificate 1
         covers this year."""
-        from volunteers import points, services
+        from volunteers import certificates, points, records
 
         station = Position.objects.get(level=Position.Level.STATION, village=tuanjie)
         today = timezone.localdate()
-        record, _created = services.record_create(
+        record, _created = records.record_create(
             volunteer=volunteer,
             hours="3.0",
             service_date=today,
@@ -234,9 +234,9 @@ class Command(BaseCommand):
             organiser_position=station,
             recorded_by=head,
         )
-        services.record_confirm(record_id=record.pk, actor=head)
+        records.record_confirm(record_id=record.pk, actor=head)
         points.reward_create(actor=head, position_id=station.pk, name="洗衣粉", points=10, stock=5)
-        services.certificate_issue(
+        certificates.certificate_issue(
             volunteer_id=volunteer.pk,
             actor=head,
             period_start=today.replace(month=1, day=1),

@@ -411,8 +411,8 @@ class RedemptionSerializer(serializers.ModelSerializer):
     position = serializers.SerializerMethodField()
     volunteer = RefSerializer(read_only=True)
     created_by = serializers.SerializerMethodField(help_text=_("经办人"))
-    balance_after = serializers.IntegerField(
-        read_only=True, required=False, help_text=_("兑换后的余额（仅兑换时返回）")
+    balance_after = serializers.SerializerMethodField(
+        help_text=_("兑换后的余额（仅兑换时返回；列表和详情中为 null）")
     )
 
     class Meta:
@@ -435,3 +435,8 @@ class RedemptionSerializer(serializers.ModelSerializer):
 
     def get_created_by(self, redemption: Redemption) -> str:
         return _person(redemption.created_by)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_balance_after(self, redemption: Redemption) -> int | None:
+        # Always present (the schema says so): the balance only the redeem answer knows.
+        return getattr(redemption, "balance_after", None)

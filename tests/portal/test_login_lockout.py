@@ -14,6 +14,7 @@ pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
 ADMIN_LOGIN = "/admin/login/"
 TOKEN = "/api/auth/token/"
+JSON = "application/json"  # the API's request bodies are JSON (a form body is 415)
 
 
 def _login(client, url, username, password, **extra):
@@ -58,9 +59,16 @@ def test_one_rule_for_page_admin_and_api(client, station_head, limit):
     _login(client, LOGIN, "head-tuanjie", "wrong")
     _login(client, LOGIN, "head-tuanjie", "wrong")
     _login(client, ADMIN_LOGIN, "head-tuanjie", "wrong")
-    client.post(TOKEN, {"username": "head-tuanjie", "password": "wrong"})
-    assert client.post(TOKEN, {"username": "head-tuanjie", "password": "x"}).status_code == 429
-    response = client.post(TOKEN, {"username": "head-tuanjie", "password": PASSWORD})
+    client.post(TOKEN, {"username": "head-tuanjie", "password": "wrong"}, content_type=JSON)
+    assert (
+        client.post(
+            TOKEN, {"username": "head-tuanjie", "password": "x"}, content_type=JSON
+        ).status_code
+        == 429
+    )
+    response = client.post(
+        TOKEN, {"username": "head-tuanjie", "password": PASSWORD}, content_type=JSON
+    )
     assert response.status_code == 429
     assert response.json() == {
         "detail": "登录失败次数过多，请 15 分钟后再试。",
@@ -73,9 +81,12 @@ def test_one_rule_for_page_admin_and_api(client, station_head, limit):
 
 def test_api_lockout_in_english(client, station_head, limit):
     for _ in range(limit):
-        client.post(TOKEN, {"username": "head-tuanjie", "password": "wrong"})
+        client.post(TOKEN, {"username": "head-tuanjie", "password": "wrong"}, content_type=JSON)
     response = client.post(
-        TOKEN, {"username": "head-tuanjie", "password": PASSWORD}, HTTP_ACCEPT_LANGUAGE="en"
+        TOKEN,
+        {"username": "head-tuanjie", "password": PASSWORD},
+        content_type=JSON,
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 429
     assert response.json()["detail"] == "Too many failed logins; try again in 15 minutes."

@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core.errors import INVALID, DomainError, error_body
@@ -58,6 +59,25 @@ class Pagination(PageNumberPagination):
 PAGE_SIZE_INVALID = gettext_lazy("每页数量应为不小于 1 的整数。")
 PAGE_BLANK = gettext_lazy("该参数不能为空。")
 REPEATED = gettext_lazy("该参数只能出现一次。")
+
+
+class PostBudgetThrottle(BaseThrottle):
+    """A public POST spends the same budget as the page that does the same (the app's own
+    rate-limit rule); other methods pass. Subclasses answer how long the request must wait."""
+
+    wait_seconds: int | None = None
+
+    def budget_wait(self, request) -> int | None:
+        raise NotImplementedError
+
+    def allow_request(self, request, view) -> bool:
+        if request.method != "POST":
+            return True
+        self.wait_seconds = self.budget_wait(request)
+        return self.wait_seconds is None
+
+    def wait(self):
+        return self.wait_seconds
 
 
 def check_single(query, *names: str) -> None:

@@ -18,10 +18,10 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import exceptions, generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 from core import phone as phone_numbers
+from core.api import PostBudgetThrottle
 from core.client_ip import client_ip
 from core.errors import INVALID, error_body
 from core.openapi import error_response
@@ -75,21 +75,13 @@ def visible_orders(user) -> QuerySet[Order]:
     )
 
 
-class OrderSubmitThrottle(BaseThrottle):
+class OrderSubmitThrottle(PostBudgetThrottle):
     """The same per-IP and per-phone budgets as the public page (``orders.ratelimit``)."""
 
-    wait_seconds: int | None = None
-
-    def allow_request(self, request, view) -> bool:
-        if request.method != "POST":
-            return True
+    def budget_wait(self, request) -> int | None:
         raw = request.data.get("phone") if hasattr(request.data, "get") else None
         phone = phone_numbers.normalize(raw)
-        self.wait_seconds = ratelimit.check_order_submit(ip=client_ip(request), phone=phone)
-        return self.wait_seconds is None
-
-    def wait(self):
-        return self.wait_seconds
+        return ratelimit.check_order_submit(ip=client_ip(request), phone=phone)
 
 
 @method_decorator(sensitive_post_parameters("name", "phone"), name="dispatch")

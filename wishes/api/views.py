@@ -18,9 +18,9 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from rest_framework import exceptions, generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
+from core.api import PostBudgetThrottle
 from core.client_ip import client_ip
 from core.errors import INVALID, NotInScope, error_body
 from core.filters import MAX_ID
@@ -65,19 +65,11 @@ PHONE_IN_TEXT = lazy(
 )()
 
 
-class WishSubmitThrottle(BaseThrottle):
+class WishSubmitThrottle(PostBudgetThrottle):
     """The page's budget per address (``WENMING_WISH_RATE_IP``): both doors spend the same one."""
 
-    wait_seconds: int | None = None
-
-    def allow_request(self, request, view) -> bool:
-        if request.method != "POST":
-            return True
-        self.wait_seconds = ratelimit.hit(services.SUBMIT_RATE_SCOPE, client_ip(request))
-        return self.wait_seconds is None
-
-    def wait(self):
-        return self.wait_seconds
+    def budget_wait(self, request) -> int | None:
+        return ratelimit.hit(services.SUBMIT_RATE_SCOPE, client_ip(request))
 
 
 @method_decorator(sensitive_post_parameters("name", "phone"), name="dispatch")

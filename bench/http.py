@@ -93,6 +93,8 @@ def environment(args: argparse.Namespace, static_root: Path) -> dict[str, str]:
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
         DJANGO_STATIC_ROOT=str(static_root),
         DJANGO_SETTINGS_MODULE="bench.http_settings",
+        # Production refuses to build feed and QR links without the public address.
+        WENMING_SITE_URL=f"http://127.0.0.1:{args.port}",
         # One address sends every request: the per-address limits would answer 429 after 20.
         WENMING_ORDER_RATE_IP="100000000/hour",
         WENMING_ORDER_RATE_PHONE="100000000/hour",

@@ -27,13 +27,13 @@ def _prepare() -> dict:
     ids = doors._prepare()
     from core.months import current_month
     from events.calendar import calendar_compile
-    from orders import services as order_services
+    from orders import submission as order_submission
     from orders.selectors import menu_items_for_village
     from stations.models import Village
 
     village = Village.objects.get(pk=ids["village"])
     item = menu_items_for_village(village).first()
-    tracked = order_services.order_submit(
+    tracked = order_submission.order_submit(
         village=village,
         menu_item=item,
         name="李大娘",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput, InvalidTransition, NotInScope
 from kiosk.models import KioskLink
-from orders import services as order_services
+from orders import submission as order_submission
 from orders.models import MenuItem, Order
 from stations.models import Position
 from stations.scope import scope_for
@@ -75,7 +75,7 @@ def kiosk_order_submit(*, link: KioskLink, menu_item_id: int | None, phone: str)
     menu_item = MenuItem.objects.filter(pk=menu_item_id or 0, is_active=True).first()
     if menu_item is None:
         raise InvalidInput(_("请选择一项服务。"), fields={"menu_item": [_("请选择一项服务。")]})
-    result = order_services.order_submit(
+    result = order_submission.order_submit(
         village=village,
         menu_item=menu_item,
         # Typing a name on a touch screen is where elderly residents give up; the station

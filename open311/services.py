@@ -17,12 +17,13 @@ from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput
 from open311.models import Partner, PartnerOrder
-from orders import services as order_services
+from orders import submission as order_submission
 from orders.models import MenuItem, Order, OrderStatusChange
+from orders.transitions import MAX_TEXT
 from stations.models import Village
 
 KEY_PREFIX = "wm311_"
-MAX_DESCRIPTION = order_services.MAX_TEXT
+MAX_DESCRIPTION = MAX_TEXT
 
 
 def _digest(key: str) -> str:
@@ -98,7 +99,7 @@ def request_submit(
     """POST requests: an order for ``village`` placed by ``partner`` (channel open311).
 
     The order and the record of which partner placed it commit together. The timeline's first
-    row names the partner. Every rule of ``orders.services.order_submit`` applies (the village
+    row names the partner. Every rule of ``orders.submission.order_submit`` applies (the village
     offers the item, the phone, the duplicate window …); ``InvalidInput`` and
     ``DuplicateOrder`` come from there.
     """
@@ -117,7 +118,7 @@ def request_submit(
             }
         )
     with transaction.atomic():
-        order = order_services.order_submit(
+        order = order_submission.order_submit(
             village=village,
             menu_item=menu_item,
             name=name,
@@ -128,7 +129,7 @@ def request_submit(
             people=people,
             target_group=target_group,
             channel=Order.Channel.OPEN311,
-            submitter=order_services.Submitter(
+            submitter=order_submission.Submitter(
                 actor=None,
                 actor_kind=OrderStatusChange.ActorKind.PARTNER,
                 note_kind=OrderStatusChange.NoteKind.PARTNER,

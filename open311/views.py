@@ -10,7 +10,7 @@
 ``<fmt>`` is ``json`` or ``xml``. Errors are the specification's list of ``{code,
 description}``: 403 for a missing, unknown or revoked key, 404 for what does not exist, 400 for
 any other refusal, 429 over the key's rate. The views only translate the protocol: the order
-itself is ``open311.services.request_submit`` (and through it ``orders.services``).
+itself is ``open311.services.request_submit`` (and through it ``orders.submission``).
 
 The menu and discovery are public (as the specification has them). Requests need a key, and a
 partner sees only the orders it placed: the list carries residents' descriptions, which are
@@ -38,7 +38,7 @@ from core.errors import DomainError, InvalidInput
 from open311 import formats, selectors, services
 from open311.models import Partner
 from orders import ratelimit
-from orders import services as order_services
+from orders import submission as order_submission
 from orders.models import MenuItem, Order, TargetGroup
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -49,7 +49,7 @@ IP_SCOPE = "open311_ip"
 NUMBER = re.compile(r"^WM-\d{6}-\d{6}$")
 MAX_IDS = 100
 ATTRIBUTES = ("people", "preferred_date", "preferred_window", "target_group")
-# Where each field of ``orders.services.order_submit`` came from in the request.
+# Where each field of ``orders.submission.order_submit`` came from in the request.
 PARAMS = {
     "menu_item": "service_code",
     "name": "last_name",
@@ -273,7 +273,7 @@ def _attribute_values(request) -> dict[str, str]:
 def _people(raw: str) -> int:
     if not raw:
         return 1
-    if not raw.isdigit() or not 1 <= int(raw) <= order_services.MAX_PEOPLE:
+    if not raw.isdigit() or not 1 <= int(raw) <= order_submission.MAX_PEOPLE:
         raise Refused(400, _("attribute[people]：服务人数应为 1 到 10000 的整数。"))
     return int(raw)
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from core.errors import DomainError
-from orders import access, services
+from orders import access, escalation, services
 from orders.models import (
     MenuItem,
     Order,
@@ -398,7 +398,7 @@ class OrderAdmin(PhoneSearchMixin, VillageLabelsMixin, admin.ModelAdmin):
 
     @admin.action(description=_("立即检查超时未接单"))
     def flag_overdue_now(self, request, queryset):
-        flagged = services.order_flag_overdue()
+        flagged = escalation.order_flag_overdue()
         self.message_user(request, _("新标记超时 %(n)d 单。") % {"n": flagged}, messages.SUCCESS)
 
 

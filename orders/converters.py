@@ -1,4 +1,5 @@
-"""URL converter for tracking tokens: only what ``services.new_tracking_token`` can produce.
+"""URL converter for tracking tokens: only what ``orders.submission.new_tracking_token`` can
+produce.
 
 Anything else (odd characters, NUL bytes that PostgreSQL refuses in text) is not a route at all,
 so it is a plain 404 and never reaches the database.

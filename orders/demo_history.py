@@ -28,7 +28,7 @@ from orders.models import (
     TargetGroup,
     VolunteerSkill,
 )
-from orders.services import new_tracking_token
+from orders.submission import new_tracking_token
 from stations.demo import ARTICLE_TOWN, ARTICLE_VILLAGE
 from stations.models import Position, Village
 from volunteers.models import Team, Volunteer
@@ -145,7 +145,7 @@ class _History:
         self.now = ctx.now
         self.orders: list[Order] = []
         # per order: (from, to, actor kind, label, note, note kind, note data, at); the label and
-        # note hold the source-language wording, as ``orders.services._record`` writes them.
+        # note hold the source-language wording, as ``transitions.record_change`` writes them.
         self.changes: list[list[tuple]] = []
 
     def token(self) -> str:

@@ -1,89 +1,108 @@
-"""Escalation up the tiers (村 → 镇 → 市): the rule of which order climbs when, and to whom.
+"""Orders nobody has taken on: flagged overdue, then offered up the tiers (村 → 镇 → 市).
 
-An order nobody has accepted ``WENMING_ESCALATE_TOWN_HOURS`` (default 24) after it was received
-is offered to the town detachment (镇街支队) of its town and its squads, and the town admin is
+An order nobody has accepted ``WENMING_ORDER_OVERDUE_HOURS`` after it was received is flagged
+overdue (the badge, the digests). After ``WENMING_ESCALATE_TOWN_HOURS`` (default 24) it is
+offered to the town detachment (镇街支队) of its town and its squads, and the town admin is
 told; after ``WENMING_ESCALATE_CITY_HOURS`` (default 48), to the city's characteristic detachment
 (特色服务支队) whose platform matches the order's service, and the city admin is told. The
 members of the team offered the order (and of the teams under it) may claim it from their
 dashboard with the same race-safe claim, and the area admins may assign it to them
-(``orders.eligibility``). The move itself is ``orders.services.order_escalate``; this module
-only answers "which tier is due" and "which team".
-
-Which detachment "matches": the one offering the order's menu item, if a characteristic
-detachment offers it; else the detachment offering most active menu services on the order's
-platform (七大平台), then on its category; with none, no team (the city admin assigns).
+(``orders.eligibility``). Which tier is due and which team matches is ``orders.tiers``; the
+beat tasks (``orders.tasks``) run both steps every 15 minutes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
-from django.db.models import Count, Q
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
-from orders.models import MenuItem, Order
-from volunteers.models import Team
+from core.errors import InvalidTransition
+from orders import tiers
+from orders.models import Order, OrderStatusChange
+from orders.signals import orders_flagged_overdue
+from orders.transitions import transition
 
-Tier = Order.Tier
-
-# The tiers in the order an unclaimed order climbs them, with the tiers it climbs from.
-CLIMB: tuple[tuple[str, tuple[str, ...]], ...] = (
-    (Tier.TOWN, (Tier.VILLAGE,)),
-    (Tier.CITY, (Tier.VILLAGE, Tier.TOWN)),
-)
-
-
-def hours_for(tier: str) -> int:
-    return {
-        Tier.TOWN: settings.WENMING_ESCALATE_TOWN_HOURS,
-        Tier.CITY: settings.WENMING_ESCALATE_CITY_HOURS,
-    }[tier]
+Actor = OrderStatusChange.ActorKind
+Note = OrderStatusChange.NoteKind
 
 
-def due_q(tier: str, now: dt.datetime) -> Q:
-    """Orders that should now be at ``tier`` and are still below it, waiting for someone."""
-    below = dict(CLIMB)[tier]
-    return Q(
-        status__in=Order.WAITING,
-        tier__in=below,
-        created_at__lte=now - dt.timedelta(hours=hours_for(tier)),
+def order_flag_overdue(*, now: dt.datetime | None = None) -> int:
+    """Flag orders nobody has accepted within ``WENMING_ORDER_OVERDUE_HOURS``; idempotent.
+
+    Returns how many were newly flagged. Accepting an order clears the flag. Orders being
+    accepted at this moment are locked by that transition and skipped: the next run sees them
+    accepted, or flags them then.
+    """
+    now = now or timezone.now()
+    waiting = Q(
+        status__in=Order.WAITING, is_overdue=False, created_at__lt=Order.overdue_cutoff(now)
     )
+    with transaction.atomic():
+        ids = list(
+            Order.objects.select_for_update(skip_locked=True)
+            .filter(waiting)
+            .values_list("pk", flat=True)
+        )
+        if not ids:
+            return 0
+        flagged = Order.objects.filter(waiting, pk__in=ids).update(is_overdue=True, updated_at=now)
+        transaction.on_commit(lambda: orders_flagged_overdue.send(sender=Order, order_ids=ids))
+    return flagged
 
 
-def town_team(order: Order) -> Team | None:
-    """The town detachment (镇街支队) of the order's town; its squads serve with it."""
-    return (
-        Team.objects.filter(kind=Team.Kind.TOWN_DETACHMENT, town_id=order.town_id, is_active=True)
-        .order_by("sort_order", "id")
-        .first()
-    )
+def order_escalate(*, order_id: int, tier: str, now: dt.datetime | None = None) -> bool:
+    """Offer a waiting order one tier up (``orders.tiers``): a timeline row, the tier's
+    team may claim it, its admin and volunteers are told. True if it climbed now.
 
-
-def city_team(order: Order) -> Team | None:
-    """The city's characteristic detachment that matches the order (see the module docstring)."""
-    detachments = Team.objects.filter(kind=Team.Kind.DETACHMENT, is_active=True)
-    item = MenuItem.objects.filter(pk=order.menu_item_id).values("team_id", "platform_id").first()
-    if item and item["team_id"]:
-        own = detachments.filter(pk=item["team_id"]).first()
-        if own is not None:
-            return own
-    offered = Q(menu_items__is_active=True)
-    for match in (
-        Q(menu_items__platform_id=item["platform_id"]) if item else None,
-        Q(menu_items__category_id=order.category_id),
-    ):
-        if match is None:
-            continue
-        best = (
-            detachments.annotate(n=Count("menu_items", filter=offered & match))
-            .filter(n__gt=0)
-            .order_by("-n", "sort_order", "id")
+    Race-safe and idempotent: the conditional UPDATE matches only an order still waiting below
+    ``tier``, so two runs (or a run racing a claim) climb it once, and a claimed order stays.
+    """
+    now = now or timezone.now()
+    below = dict(tiers.CLIMB)[tier]
+    with transaction.atomic():
+        # skip_locked: an order being claimed or changed right now is left to the next run.
+        order = (
+            Order.objects.select_for_update(skip_locked=True)
+            .filter(pk=order_id, status__in=Order.WAITING, tier__in=below)
             .first()
         )
-        if best is not None:
-            return best
-    return None
+        if order is None:
+            return False
+        team = tiers.team_for(order, tier)
+        try:
+            transition(
+                order,
+                to=order.status,
+                actor=None,
+                actor_kind=Actor.SYSTEM,
+                note_kind=Note.ESCALATED,
+                note_data={"tier": tier, "team": team.name, "team_id": team.pk}
+                if team
+                else {"tier": tier},
+                extra=Q(tier__in=below),
+                tier=tier,
+                escalated_at=now,
+                escalated_team=team,
+            )
+        except InvalidTransition:
+            return False
+    return True
 
 
-def team_for(order: Order, tier: str) -> Team | None:
-    return town_team(order) if tier == Tier.TOWN else city_team(order)
+def orders_escalate_due(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Climb every waiting order whose clock has run out: to the town after
+    ``WENMING_ESCALATE_TOWN_HOURS``, then to the city after ``WENMING_ESCALATE_CITY_HOURS``
+    (beat, every 15 minutes). Running it twice climbs each order once. Returns the counts."""
+    now = now or timezone.now()
+    counts: dict[str, int] = {}
+    for tier, _below in tiers.CLIMB:
+        ids = list(
+            Order.objects.filter(tiers.due_q(tier, now))
+            .order_by("created_at", "id")
+            .values_list("pk", flat=True)
+        )
+        counts[tier] = sum(order_escalate(order_id=pk, tier=tier, now=now) for pk in ids)
+    return counts

@@ -621,7 +621,7 @@ class OrderNumberSequence(models.Model):
     """The last order number handed out in a month: numbers read ``WM-202612-000123``.
 
     One row per month, incremented with a row-locking UPDATE so that concurrent submissions never
-    share a number (see ``orders.services._next_number``).
+    share a number (see ``orders.submission.next_number``).
     """
 
     month = models.CharField(_("月份"), max_length=6, primary_key=True)

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from notifications.kinds import Kind
 from notifications.services import notify
-from orders import escalation
+from orders import tiers
 from orders.eligibility import eligible_volunteers, team_members
 from orders.models import Order, OrderStatusChange
 from stations.models import Position, Role
@@ -228,7 +228,7 @@ def _on_escalated(order: Order, change: OrderStatusChange, cause: str) -> None:
     tier = change.note_data.get("tier", "")
     admins = town_admin_ids(order) if tier == Order.Tier.TOWN else city_admin_ids(order)
     team = order.escalated_team.name if order.escalated_team_id else ""
-    hours = escalation.hours_for(tier) if tier in dict(escalation.CLIMB) else ""
+    hours = tiers.hours_for(tier) if tier in dict(tiers.CLIMB) else ""
     notify(
         cause=cause,
         kind=Kind.ORDER_ESCALATED,

@@ -2,7 +2,7 @@
 for a resident who phoned or walked in, then prints a slip with the tracking QR code for them.
 
 Who may is ``orders.access.proxy_villages``; the rules (consent, the helper in the timeline,
-channel proxy) are ``orders.services.order_submit_for_resident``. The slip shows the tracking
+channel proxy) are ``orders.submission.order_submit_for_resident``. The slip shows the tracking
 link, the resident's key to their order, so only the helper who placed the order gets it.
 """
 
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.absolute_urls import absolute_url
 from core.errors import InvalidInput, PermissionDenied
-from orders import access, selectors, services
+from orders import access, selectors, submission
 from orders.forms import ProxyOrderForm
 from orders.models import Order
 
@@ -84,14 +84,14 @@ def proxy_new(request):
         form.add_error("menu_item", _("该服务项不在所选村（社区）的实践菜单中。"))
         return render(request, "orders/proxy_form.html", context, status=400)
     try:
-        order = services.order_submit_for_resident(
+        order = submission.order_submit_for_resident(
             actor=request.user,
             village=village,
             menu_item=menu_item,
             consent=data["consent"],
             **{key: data[key] for key in FIELDS},
         ).order
-    except services.DuplicateOrder as exc:
+    except submission.DuplicateOrder as exc:
         context["duplicate"] = exc.message
         return render(request, "orders/proxy_form.html", context, status=409)
     except PermissionDenied as exc:

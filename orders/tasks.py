@@ -14,7 +14,7 @@ logger = logging.getLogger(__name__)
 @shared_task(name="orders.flag_overdue")
 def flag_overdue() -> int:
     """Every 15 minutes (beat): flag orders not accepted in time. Running twice flags once."""
-    from orders.services import order_flag_overdue
+    from orders.escalation import order_flag_overdue
 
     flagged = order_flag_overdue()
     if flagged:
@@ -25,7 +25,7 @@ def flag_overdue() -> int:
 @shared_task(name="orders.escalate")
 def escalate() -> dict:
     """Every 15 minutes (beat): offer unclaimed orders to the town, then the city tier."""
-    from orders.services import orders_escalate_due
+    from orders.escalation import orders_escalate_due
 
     counts = orders_escalate_due()
     if any(counts.values()):

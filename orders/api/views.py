@@ -25,7 +25,7 @@ from core.api import PostBudgetThrottle
 from core.client_ip import client_ip
 from core.errors import INVALID, error_body
 from core.openapi import error_response
-from orders import access, ratelimit, services
+from orders import access, ratelimit, services, submission
 from orders.api import serializers as s
 from orders.api.filters import OrderFilter
 from orders.models import Order
@@ -141,7 +141,7 @@ class OrderListCreateView(generics.ListAPIView):
                 {
                     "detail": lazy(
                         lambda: str(
-                            services.DuplicateOrder(
+                            submission.DuplicateOrder(
                                 dt.datetime(2026, 12, 1, 1, 15, tzinfo=dt.UTC)
                             ).message
                         ),
@@ -169,8 +169,9 @@ class OrderListCreateView(generics.ListAPIView):
     def post(self, request, *args, **kwargs):
         serializer = s.OrderSubmitSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        # A duplicate raises services.DuplicateOrder: 409 in the error shape, without the token.
-        order = services.order_submit(**serializer.validated_data, channel=Order.Channel.API).order
+        # A duplicate raises submission.DuplicateOrder: 409 in the error shape, without the token.
+        data = serializer.validated_data
+        order = submission.order_submit(**data, channel=Order.Channel.API).order
         body = s.OrderSubmittedSerializer(
             {
                 "id": order.pk,

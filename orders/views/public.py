@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core import phone as phone_numbers
 from core.client_ip import client_ip
 from core.errors import InvalidInput
-from orders import ratelimit, selectors, services
+from orders import ratelimit, selectors, submission
 from orders.forms import (
     OrderForm,
 )
@@ -68,7 +68,7 @@ def order_new(request):
         form.add_error("menu_item", _("该服务项不在所选村（社区）的实践菜单中。"))
         return render(request, "orders/order_form.html", context)
     try:
-        result = services.order_submit(
+        result = submission.order_submit(
             village=village,
             menu_item=menu_item,
             **{
@@ -84,7 +84,7 @@ def order_new(request):
                 )
             },
         )
-    except services.DuplicateOrder as exc:
+    except submission.DuplicateOrder as exc:
         # Say when, never which order: the tracking link is the resident's key (issue 14).
         context["duplicate"] = exc.message
         context["find_by_phone_url"] = _find_by_phone_url()

@@ -14,6 +14,7 @@ from notifications.models import Notification
 from open311 import services
 from open311.models import PartnerOrder
 from orders import services as order_services
+from orders import submission as order_submission
 from orders.models import Order, OrderStatusChange
 from stations.models import Village
 from tests import factories as f
@@ -328,7 +329,7 @@ def test_get_requests_as_in_the_spec_example(client, village, menu_item, key, vo
     order_services.order_claim(order_id=second.pk, actor=volunteer.user)
     third = _place(client, key, village, menu_item, "13800000003")
     order_services.order_reject(order_id=third.pk, actor=admin, reason="本月已安排")
-    mine_elsewhere = order_services.order_submit(
+    mine_elsewhere = order_submission.order_submit(
         village=village, menu_item=menu_item, name="李大娘", phone="13800000009"
     ).order  # the web form's order: not this partner's
 

@@ -7,7 +7,7 @@ services to any status, so tests never set a status by hand.
 import itertools
 from decimal import Decimal
 
-from orders import services
+from orders import services, submission
 from orders.models import Order
 from tests import factories as f
 
@@ -33,7 +33,7 @@ def submit_order(village, menu_item, **overrides) -> Order:
         "people": 20,
     }
     data.update(overrides)
-    return services.order_submit(**data).order
+    return submission.order_submit(**data).order
 
 
 def order_in_state(status, *, village, menu_item, volunteer=None, admin=None, **overrides):

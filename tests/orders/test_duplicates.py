@@ -15,7 +15,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
-from orders import services
+from orders import services, submission
 from orders.models import Order
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -88,22 +88,22 @@ def test_api_duplicate_is_409_in_the_error_shape_without_token(api, payload):
 
 
 def test_service_raises_with_the_time_only(tuanjie, menu_item, resident):
-    first = services.order_submit(village=tuanjie, menu_item=menu_item, **resident).order
-    with pytest.raises(services.DuplicateOrder) as exc:
-        services.order_submit(village=tuanjie, menu_item=menu_item, **resident)
+    first = submission.order_submit(village=tuanjie, menu_item=menu_item, **resident).order
+    with pytest.raises(submission.DuplicateOrder) as exc:
+        submission.order_submit(village=tuanjie, menu_item=menu_item, **resident)
     assert exc.value.received_at == first.created_at
     assert exc.value.status_code == 409
     assert first.tracking_token not in str(exc.value.message)
 
 
 def test_window_expires_and_cancelled_orders_do_not_count(tuanjie, menu_item, resident):
-    first = services.order_submit(village=tuanjie, menu_item=menu_item, **resident).order
+    first = submission.order_submit(village=tuanjie, menu_item=menu_item, **resident).order
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=31)):
-        later = services.order_submit(village=tuanjie, menu_item=menu_item, **resident).order
+        later = submission.order_submit(village=tuanjie, menu_item=menu_item, **resident).order
     assert later.pk != first.pk
     services.order_cancel(tracking_token=later.tracking_token)
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=32)):
-        third = services.order_submit(village=tuanjie, menu_item=menu_item, **resident).order
+        third = submission.order_submit(village=tuanjie, menu_item=menu_item, **resident).order
     assert third.pk not in (first.pk, later.pk)
 
 
@@ -126,11 +126,11 @@ def test_simultaneous_identical_submissions_create_one_order(tuanjie, menu_item)
             try:
                 barrier.wait(timeout=30)
                 try:
-                    services.order_submit(
+                    submission.order_submit(
                         village=tuanjie, menu_item=menu_item, name="李大娘", phone=phone
                     )
                     result = "created"
-                except services.DuplicateOrder:
+                except submission.DuplicateOrder:
                     result = "duplicate"
                 with lock:
                     outcomes.append(result)

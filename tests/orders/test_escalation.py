@@ -10,7 +10,7 @@ import time_machine
 from core.errors import InvalidInput, NotInScope
 from notifications.kinds import Kind
 from notifications.models import Notification
-from orders import services
+from orders import escalation, services
 from orders.models import Order, OrderStatusChange, VolunteerSkill
 from tests import factories as f
 from tests.notifications.conftest import at
@@ -77,7 +77,7 @@ def open_order(tuanjie_station, tuanjie, menu_item):
 
 def escalate(hours: float) -> dict:
     with time_machine.travel(T0 + dt.timedelta(hours=hours), tick=False):
-        return services.orders_escalate_due()
+        return escalation.orders_escalate_due()
 
 
 def escalations(order):

@@ -7,7 +7,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from orders import services
+from orders import escalation, services
 from orders.models import Order, OrderStatusChange
 from tests import factories as f
 from tests.orders.factories import order_in_state
@@ -70,7 +70,7 @@ def test_four_simultaneous_runs_climb_each_order_once(
 ):
     orders = [order_in_state(S.OPEN, village=tuanjie, menu_item=menu_item) for _ in range(6)]
     now = _later(orders[-1], 25)
-    results, errors = _together(*[lambda: services.orders_escalate_due(now=now)] * 4)
+    results, errors = _together(*[lambda: escalation.orders_escalate_due(now=now)] * 4)
     assert errors == []
     assert sum(r["town"] for r in results) == 6
     for order in orders:
@@ -87,7 +87,7 @@ def test_a_claim_racing_the_climb_keeps_one_owner(
     now = _later(order, 25)
     results, errors = _together(
         lambda: services.order_claim(order_id=order.pk, actor=volunteer.user),
-        lambda: services.order_escalate(order_id=order.pk, tier=Order.Tier.TOWN, now=now),
+        lambda: escalation.order_escalate(order_id=order.pk, tier=Order.Tier.TOWN, now=now),
     )
     assert errors == []
     order.refresh_from_db()

@@ -8,7 +8,7 @@ from django.urls import reverse
 from core.errors import InvalidInput, PermissionDenied
 from notifications.kinds import Channel, Kind
 from notifications.models import Notification
-from orders import services
+from orders import submission
 from orders.models import Order, OrderStatusChange, ProxyHelper
 from tests import factories as f
 
@@ -93,7 +93,7 @@ def test_without_consent_nothing_is_ordered(client, helper, form):
 
 def test_the_service_refuses_without_consent_too(helper, tuanjie, menu_item):
     with pytest.raises(InvalidInput) as exc:
-        services.order_submit_for_resident(
+        submission.order_submit_for_resident(
             actor=helper,
             village=tuanjie,
             menu_item=menu_item,
@@ -117,7 +117,7 @@ def test_only_helpers_of_the_village_may_order(
     response = client.post(PROXY, {**form, "village": neighbour_village.pk})
     assert "您不是该村（社区）的帮办员" in response.content.decode()
     with pytest.raises(PermissionDenied):
-        services.order_submit_for_resident(
+        submission.order_submit_for_resident(
             actor=helper,
             village=neighbour_village,
             menu_item=menu_item,

@@ -11,7 +11,7 @@ from kombu.exceptions import OperationalError
 
 from core.errors import InvalidInput, InvalidTransition, NotInScope, PermissionDenied
 from notifications.tasks import deliver_cause
-from orders import services, tasks
+from orders import services, submission, tasks
 from orders.models import MenuItem, Order, OrderStatusChange
 from orders.signals import order_status_changed
 from tests.orders.factories import area_admin, order_in_state, submit_order
@@ -27,7 +27,7 @@ SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 def test_submit_waits_for_review_with_number_token_and_history(
     tuanjie_station, tuanjie, menu_item, resident
 ):
-    result = services.order_submit(
+    result = submission.order_submit(
         village=tuanjie, menu_item=menu_item, people=3, description="讲政策", **resident
     )
     order = result.order

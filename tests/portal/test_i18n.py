@@ -346,7 +346,9 @@ def english_world(db):
     """
     from decimal import Decimal
 
+    from orders import escalation as order_escalation
     from orders import services as order_services
+    from orders import submission as order_submission
     from orders.models import VolunteerSkill
     from stations.models import Role
     from tests import factories as f
@@ -377,7 +379,7 @@ def english_world(db):
     Role.objects.create(user=town_admin, kind=Role.Kind.TOWN_ADMIN, city=city, town=town)
 
     def submit(phone: str):
-        return order_services.order_submit(
+        return order_submission.order_submit(
             village=village,
             menu_item=item,
             name="Aunt Li",
@@ -407,7 +409,7 @@ def english_world(db):
         tracking_token=rated.tracking_token, stars=2, comment="Too short"
     )
     # Overdue, to show the badge.
-    order_services.order_flag_overdue(now=timezone.now() + dt.timedelta(days=30))
+    order_escalation.order_flag_overdue(now=timezone.now() + dt.timedelta(days=30))
     return {
         "village": village,
         "volunteer": vol_user,

@@ -291,12 +291,12 @@ def test_a_failing_refresh_is_kept_and_retried(
 ):
     """The resident's order is saved whatever the refresh does; a refresh that fails leaves
     its village marked (and the other villages refreshed), and the next sweep makes it exact."""
-    from orders import services as order_services
+    from orders import submission as order_submission
 
     f.StationFactory(village=neighbour_village)
     tuanjie = tuanjie_station.village
     for village in (tuanjie, neighbour_village):
-        order_services.order_submit(
+        order_submission.order_submit(
             village=village, menu_item=menu_item, name="李大娘", phone="13812341234"
         )
     assert set(RollupPending.objects.values_list("village_id", flat=True)) == {
@@ -330,11 +330,11 @@ def test_a_transition_marks_its_village_in_its_own_transaction(
     """The marker commits or rolls back with the change; the refresh is queued only after it."""
     from django.db import transaction
 
-    from orders import services as order_services
+    from orders import submission as order_submission
 
     tuanjie = tuanjie_station.village
     with pytest.raises(RuntimeError), transaction.atomic():
-        order_services.order_submit(
+        order_submission.order_submit(
             village=tuanjie, menu_item=menu_item, name="李大娘", phone="13812341234"
         )
         assert RollupPending.objects.filter(village_id=tuanjie.pk).exists()
@@ -342,7 +342,7 @@ def test_a_transition_marks_its_village_in_its_own_transaction(
     assert not RollupPending.objects.exists()
 
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        order = order_services.order_submit(
+        order = order_submission.order_submit(
             village=tuanjie, menu_item=menu_item, name="李大娘", phone="13812341234"
         ).order
     # Written, but nothing refreshed inside the resident's transaction.
@@ -455,11 +455,12 @@ def test_the_order_workflow_keeps_the_rollup_current(
     import time_machine
 
     from orders import services as order_services
+    from orders import submission as order_submission
 
     tuanjie = tuanjie_station.village
     with time_machine.travel(dt.datetime(2026, 10, 31, 20, tzinfo=SH), tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            order = order_services.order_submit(
+            order = order_submission.order_submit(
                 village=tuanjie, menu_item=menu_item, name="李大娘", phone="13812341234"
             ).order
         with django_capture_on_commit_callbacks(execute=True):
@@ -613,13 +614,13 @@ def test_overdue_orders_reach_the_report_without_the_periodic_check(
     import time_machine
     from django.urls import reverse
 
-    from orders import services as order_services
+    from orders import submission as order_submission
 
     submitted = dt.datetime(2026, 10, 5, 9, tzinfo=SH)
     with time_machine.travel(submitted, tick=False):
         with django_capture_on_commit_callbacks(execute=True):
             for phone in ("13812341234", "13912341234"):
-                order_services.order_submit(
+                order_submission.order_submit(
                     village=tuanjie, menu_item=menu_item, name="李大娘", phone=phone
                 )
     assert normalise(rollup()) == normalise(reference())

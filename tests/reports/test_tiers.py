@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from orders import services
+from orders import escalation, services
 from orders.models import Order
 from reports import services as report_services
 from tests import factories as f
@@ -33,10 +33,10 @@ def world(tuanjie_station, tuanjie, menu_item, volunteer, city):
     village, town, city_tier, waiting = orders
     services.order_claim(order_id=village.pk, actor=volunteer.user)
     with time_machine.travel(T0 + dt.timedelta(hours=25), tick=False):
-        services.orders_escalate_due()
+        escalation.orders_escalate_due()
         services.order_claim(order_id=town.pk, actor=volunteer.user)
     with time_machine.travel(T0 + dt.timedelta(hours=49), tick=False):
-        services.orders_escalate_due()
+        escalation.orders_escalate_due()
         services.order_claim(order_id=city_tier.pk, actor=volunteer.user)
     for order in (village, town, city_tier):
         services.order_complete(order_id=order.pk, actor=volunteer.user, hours="1", note="好")

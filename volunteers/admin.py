@@ -1,7 +1,8 @@
 """Admin for the volunteer organisation: teams, volunteers and their memberships.
 
-Skills (``orders.VolunteerSkill``) are added to the volunteer page by ``orders/admin.py``, which
-re-registers ``VolunteerAdmin`` with an extra inline: volunteers must not import orders.
+Skills (``orders.VolunteerSkill``) are added to the volunteer page by
+``orders/admin/catalogue.py``, which re-registers ``VolunteerAdmin`` with an extra inline:
+volunteers must not import orders.
 """
 
 from django.contrib import admin

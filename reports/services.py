@@ -3,7 +3,8 @@
 Both paths go through ``aggregate_rollup`` so that an incremental refresh of one village and a
 rebuild of the whole city compute each row the same way. The rows are always recomputed from
 the base tables, never incremented, so that a refresh is idempotent and a lost signal is healed
-by the next refresh or the nightly rebuild.
+by the next refresh or the nightly rebuild. The order facts the order counters are counted
+from are written first, by ``reports.facts``, in the same transaction.
 """
 
 from __future__ import annotations
@@ -15,18 +16,18 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, DateField, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, DateField, F, Sum
 from django.db.models.functions import TruncMonth
 
-from core.months import TZ, bounds, month_of
+from core.months import TZ, month_of
 from core.queueing import delay_on_commit
 from events.models import Event, EventVolunteer
-from orders.models import Order, OrderStatusChange
+from orders.models import Order
 from reports import cache as report_cache
 from reports import figures, tasks
+from reports.facts import in_months, insert_rows, rebuild_facts, refresh_facts
 from reports.models import OrderFact, RollupPending, TownMonth, VillageMonthCategory
 from stations.models import Village
-from volunteers.models import ServiceRecord
 from wishes.models import Wish
 
 logger = logging.getLogger(__name__)
@@ -49,16 +50,6 @@ Key = tuple[int, int, dt.date, int]  # village, town, month, category
 
 def _month(field: str) -> TruncMonth:
     return TruncMonth(field, output_field=DateField(), tzinfo=TZ)
-
-
-def _in_months(field: str, months: Iterable[dt.date] | None) -> Q:
-    if months is None:
-        return Q()
-    q = Q(pk__in=[])
-    for month in months:
-        start, end = bounds(month)
-        q |= Q(**{f"{field}__gte": start, f"{field}__lt": end})
-    return q
 
 
 def aggregate_rollup(
@@ -109,7 +100,7 @@ def aggregate_rollup(
         events = events.filter(village_id__in=list(village_ids))
     field = figures.event_service_month_field
     add(
-        events.filter(_in_months(field, months)),
+        events.filter(in_months(field, months)),
         _month(field),
         events_done=Count("id"),
         attendance=Sum("attendance"),
@@ -125,7 +116,7 @@ def aggregate_rollup(
     if village_ids is not None:
         helpers = helpers.filter(event__village_id__in=list(village_ids))
     qs = (
-        helpers.filter(_in_months(f"event__{field}", months))
+        helpers.filter(in_months(f"event__{field}", months))
         .annotate(m=_month(f"event__{field}"))
         .values("event__village_id", "event__town_id", "m", "event__category_id")
         .annotate(h=Sum("hours"))
@@ -141,7 +132,7 @@ def aggregate_rollup(
     if village_ids is not None:
         wishes = wishes.filter(village_id__in=list(village_ids))
     add(
-        wishes.filter(_in_months("fulfilled_at", months)),
+        wishes.filter(in_months("fulfilled_at", months)),
         _month("fulfilled_at"),
         wishes_fulfilled=Count("id"),
     )
@@ -149,61 +140,6 @@ def aggregate_rollup(
 
 
 VMC_FIELDS = ["village", "town", "month", "category", *COUNTERS, "services"]
-FACT_FIELDS = [
-    "order",
-    "status",
-    "village",
-    "town",
-    "category",
-    "platform",
-    "team",
-    "channel",
-    "tier",
-    "created_month",
-    "accepted_month",
-    "completed_month",
-    "rated_month",
-    "closed_month",
-    "accept_seconds",
-    "complete_seconds",
-    "stars",
-    "hours",
-    "overdue_at",
-]
-FACT_SOURCE = [
-    "id",
-    "status",
-    "village_id",
-    "town_id",
-    "category_id",
-    "menu_item__platform_id",
-    "accepted_team_id",
-    "menu_item__team_id",
-    "channel",
-    "tier",
-    "created_at",
-    "accepted_at",
-    "completed_at",
-    "rated_at",
-    "closed_at",
-    "stars",
-    "hours",
-]
-
-
-def _insert(model, fields: list[str], rows: list[tuple]) -> None:
-    """Plain multi-row INSERT: rebuilding writes tens of thousands of rows, and building a model
-    instance for each (``bulk_create``) costs several times the database's own work."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    columns = ", ".join(quote(model._meta.get_field(f).column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names from _meta
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), 5000):
-            cursor.executemany(sql, rows[i : i + 5000])
 
 
 def _vmc_rows(rows: dict[Key, dict]) -> list[tuple]:
@@ -278,7 +214,7 @@ def _rewrite_village(*, village_id: int, months: Iterable[dt.date]) -> int:
     town_id = Village.objects.filter(pk=village_id).values_list("town_id", flat=True).first()
     VillageMonthCategory.objects.filter(village_id=village_id, month__in=months).delete()
     objs = _vmc_rows(aggregate_rollup(village_ids=[village_id], months=months))
-    _insert(VillageMonthCategory, VMC_FIELDS, objs)
+    insert_rows(VillageMonthCategory, VMC_FIELDS, objs)
     if town_id is not None:
         # Two villages of one town rewrite the same town rows.
         _lock(_TOWN_LOCK, town_id)
@@ -342,7 +278,7 @@ def refresh_village(*, village_id: int) -> int:
         order_ids = sorted({o for _, o, _, _ in pending if o})
         event_ids = sorted({e for _, _, e, _ in pending if e})
         wish_ids = sorted({w for _, _, _, w in pending if w})
-        months = _refresh_facts(order_ids=order_ids)
+        months = refresh_facts(order_ids=order_ids)
         for start, end in Event.objects.filter(pk__in=event_ids).values_list("start", "end"):
             months |= {month_of(start), month_of(end)}
         # A wish counts in the month it was fulfilled (the only step the reports see).
@@ -372,111 +308,6 @@ def refresh_pending() -> dict[str, int]:
         else:
             done += 1
     return {"villages": done, "failed": failed}
-
-
-def _confirmed_order():
-    """An order's confirmed service record (only confirmed hours count in the reports)."""
-    return ServiceRecord.objects.filter(
-        source_kind=ServiceRecord.SourceKind.ORDER,
-        source_id=OuterRef("pk"),
-        status=ServiceRecord.Status.CONFIRMED,
-    )
-
-
-def _fact_source(orders):
-    return orders.annotate(hours_confirmed=Exists(_confirmed_order())).values(
-        *FACT_SOURCE, "hours_confirmed"
-    )
-
-
-def _changes_of(order_ids: list[int]) -> dict[int, list[tuple[dt.datetime, str]]]:
-    """Each order's status changes, oldest first: what the figures are judged from."""
-    out: dict[int, list[tuple[dt.datetime, str]]] = defaultdict(list)
-    for order_id, at, to_status in (
-        OrderStatusChange.objects.filter(order_id__in=order_ids)
-        .order_by("order_id", "created_at", "id")
-        .values_list("order_id", "created_at", "to_status")
-    ):
-        out[order_id].append((at, to_status))
-    return out
-
-
-def _fact_rows(orders: Iterable[dict], chunk: int = 5000) -> list[tuple]:
-    """The OrderFact rows of orders given as ``values(*FACT_SOURCE)``, their status changes
-    read once per chunk of orders."""
-    out = []
-    batch: list[dict] = []
-
-    def flush() -> None:
-        changes = _changes_of([o["id"] for o in batch])
-        out.extend(_fact_row(o, changes.get(o["id"], [])) for o in batch)
-        batch.clear()
-
-    for order in orders:
-        batch.append(order)
-        if len(batch) >= chunk:
-            flush()
-    flush()
-    return out
-
-
-def _fact_row(o: dict, changes: figures.Changes) -> tuple:
-    """The OrderFact row of an order given as ``values(*FACT_SOURCE)`` and its changes."""
-    status = o["status"]
-    served = status in Order.SERVED
-    rated = status == Order.Status.RATED
-    created = o["created_at"]
-    accepted = figures.order_standing_acceptance(
-        status=status, accepted_at=o["accepted_at"], changes=changes
-    )
-
-    def seconds(later):
-        return None if later is None else max(0, int((later - created).total_seconds()))
-
-    return (
-        o["id"],
-        status,
-        o["village_id"],
-        o["town_id"],
-        o["category_id"],
-        o["menu_item__platform_id"],
-        o["accepted_team_id"] or o["menu_item__team_id"],
-        o["channel"],
-        o["tier"],
-        month_of(created),
-        month_of(accepted),
-        month_of(o["completed_at"]) if served else None,
-        month_of(o["rated_at"]) if rated else None,
-        month_of(o["closed_at"]) if status in Order.CLOSED else None,
-        seconds(accepted),
-        seconds(o["completed_at"]) if served else None,
-        o["stars"] if rated else None,
-        o["hours"] if served and o["hours_confirmed"] else None,
-        figures.order_overdue_at(status=status, created_at=created, changes=changes),
-    )
-
-
-FACT_MONTHS = ["created_month", "accepted_month", "completed_month", "rated_month", "closed_month"]
-
-
-def _refresh_facts(*, order_ids: list[int]) -> set[dt.date]:
-    """Rewrite the orders' fact rows; returns every month they had or now have (the rows of
-    those months change). Call inside a transaction holding the orders' villages' locks."""
-    if not order_ids:
-        return set()
-    months: set[dt.date] = set()
-    for fact in OrderFact.objects.filter(pk__in=order_ids).values(*FACT_MONTHS):
-        months |= {fact[field] for field in FACT_MONTHS}
-    current = list(_fact_source(Order.objects.filter(pk__in=order_ids)))
-    for order in current:
-        months |= {
-            month_of(order[field])
-            for field in ("created_at", "accepted_at", "completed_at", "rated_at", "closed_at")
-        }
-    OrderFact.objects.filter(pk__in=order_ids).delete()
-    _insert(OrderFact, FACT_FIELDS, _fact_rows(current))
-    months.discard(None)
-    return months
 
 
 def refresh_order(*, order_id: int) -> None:
@@ -522,24 +353,14 @@ def rebuild(*, month: dt.date | None = None) -> dict[str, int]:
     run while the workflow is live: each table is replaced in one transaction.
     """
     with transaction.atomic():
-        orders = Order.objects.all()
-        if month is not None:
-            touched = Q(pk__in=OrderFact.objects.filter(_fact_in_month(month)).values("order_id"))
-            for field in ("created_at", "accepted_at", "completed_at", "rated_at", "closed_at"):
-                touched |= _in_months(field, [month])
-            orders = orders.filter(touched)
-            OrderFact.objects.filter(order__in=orders).delete()
-        else:
-            OrderFact.objects.all().delete()
-        facts = _fact_rows(_fact_source(orders).iterator(chunk_size=5000))
-        _insert(OrderFact, FACT_FIELDS, facts)
+        fact_rows = rebuild_facts(month=month)
 
         if month is None:
             VillageMonthCategory.objects.all().delete()
         else:
             VillageMonthCategory.objects.filter(month=month).delete()
         objs = _vmc_rows(aggregate_rollup(months=None if month is None else [month]))
-        _insert(VillageMonthCategory, VMC_FIELDS, objs)
+        insert_rows(VillageMonthCategory, VMC_FIELDS, objs)
         _refresh_town_months(town_ids=None, months=None if month is None else [month])
         report_cache.bump()
     if month is None and connection.vendor == "postgresql":
@@ -548,12 +369,5 @@ def rebuild(*, month: dt.date | None = None) -> dict[str, int]:
         with connection.cursor() as cursor:
             for model in (VillageMonthCategory, TownMonth, OrderFact):
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-    logger.info("rebuilt rollups month=%s rows=%d facts=%d", month, len(objs), len(facts))
-    return {"rows": len(objs), "facts": len(facts)}
-
-
-def _fact_in_month(month: dt.date) -> Q:
-    q = Q(pk__in=[])
-    for field in FACT_MONTHS:
-        q |= Q(**{field: month})
-    return q
+    logger.info("rebuilt rollups month=%s rows=%d facts=%d", month, len(objs), fact_rows)
+    return {"rows": len(objs), "facts": fact_rows}

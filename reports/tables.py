@@ -1,21 +1,14 @@
 """Report tables: one shape for the page, the CSV and the XLSX export, so they never disagree.
 
 A ``Table`` is a title, Chinese column headers and rows of plain values. The views build the
-tables of a page from the selectors' typed reports; the page renders them, the export writes them.
+tables of a page from the selectors' typed reports; the page renders them (``reports.render``),
+the export writes them (``reports.export``).
 """
 
 from __future__ import annotations
 
-import csv
-import html
-import io
-import re
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
-from django.http import HttpResponse
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -370,102 +363,3 @@ def volunteer_tables(report: VolunteersReport) -> list[Table]:
             numeric_from=2,
         ),
     ]
-
-
-# --- Export ------------------------------------------------------------------------------------
-
-
-def content_disposition(filename: str, ascii_name: str = "") -> str:
-    """An attachment header readable by old and new browsers: an ASCII fallback and the UTF-8
-    name in RFC 5987 ``filename*``."""
-    ascii_name = ascii_name or filename.encode("ascii", "ignore").decode() or "report"
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", ascii_name)
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
-def export(table: Table, fmt: str, filename: str, ascii_name: str = "") -> HttpResponse:
-    if fmt == "csv":
-        buffer = io.StringIO()
-        # A BOM so that Excel on Windows opens the UTF-8 file with the Chinese intact.
-        buffer.write("\ufeff")
-        writer = csv.writer(buffer)
-        writer.writerow(table.headers)
-        writer.writerows(table.rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        from openpyxl import Workbook
-        from openpyxl.styles import Font
-
-        workbook = Workbook(write_only=False)
-        sheet = workbook.active
-        sheet.title = re.sub(r"[\[\]:*?/\\]", "-", table.title)[:31]
-        sheet.append(table.headers)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in table.rows:
-            sheet.append(list(row))
-        sheet.freeze_panes = "A2"
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = content_disposition(
-        f"{filename}.{fmt}", f"{ascii_name}.{fmt}" if ascii_name else ""
-    )
-    return response
-
-
-# --- HTML --------------------------------------------------------------------------------------
-# Report tables reach thousands of cells at city scale (1,224 stations × 15 columns); the template
-# engine costs tens of microseconds per cell, so tables are rendered here in one pass instead.
-
-_TICKS = {"✓": '<span class="tick-yes">✓</span>', "✗": '<span class="tick-no">✗</span>'}
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, int | float):  # the bulk of the cells: nothing to escape
-        return str(value)
-    text = str(value)
-    return _TICKS.get(text) or html.escape(text)
-
-
-def render_table(table: Table, *, export_base: str, query: str, heat_levels=None) -> SafeString:
-    """A report table as HTML: caption, export links, a horizontally scrolling table.
-
-    ``export_base`` is the export URL with ``__TABLE__.__FMT__`` placeholders; ``heat_levels``
-    (optional, per row a list per column of ``charts.heat_level``) gives heat-map backgrounds.
-    """
-    out = [f'<section class="report-table" id="t-{escape(table.key)}"><h2>{escape(table.caption)}']
-    out.append(f' <span class="exports no-print">{escape(_("导出"))}: ')
-    links = []
-    for fmt, name in (("csv", "CSV"), ("xlsx", "Excel")):
-        url = export_base.replace("__TABLE__", table.key).replace("__FMT__", fmt)
-        links.append(f'<a href="{escape(url)}?{escape(query)}">{name}</a>')
-    out.append(" · ".join(links))
-    out.append('</span></h2><div class="table-wrap"><table><thead><tr>')
-    for i, head in enumerate(table.headers):
-        cls = ' class="num"' if table.is_numeric(i) else ""
-        out.append(f'<th scope="col"{cls}>{escape(head)}</th>')
-    out.append("</tr></thead><tbody>")
-    row_links = table.links or [None] * len(table.rows)
-    for r, (row, link) in enumerate(zip(table.rows, row_links, strict=True)):
-        first = _cell(row[0]) if row else ""
-        if link:
-            first = f'<a href="{escape(link)}">{first}</a>'
-        out.append(f'<tr><th scope="row">{first}</th>')
-        row_levels = heat_levels[r] if heat_levels else None
-        for i, value in enumerate(row[1:], start=1):
-            attrs = ' class="num"' if table.is_numeric(i) else ""
-            if row_levels:
-                attrs = f' class="cell heat-{int(row_levels[i])}"'
-            out.append(f"<td{attrs}>{_cell(value)}</td>")
-        out.append("</tr>")
-    if not table.rows:
-        empty = escape(_("没有数据。"))
-        out.append(f'<tr><td colspan="{len(table.headers)}" class="muted">{empty}</td></tr>')
-    out.append("</tbody></table></div></section>")
-    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped

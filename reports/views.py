@@ -17,6 +17,8 @@ from core.errors import InvalidInput
 from core.months import add_months, label, last_full_month, months_between, parse_month_param
 from reports import cache as report_cache
 from reports import charts, selectors, tables
+from reports.export import export_table
+from reports.render import render_table
 from stations.scope import scope_for
 
 MAX_RANGE_MONTHS = 36
@@ -221,7 +223,7 @@ def _build(report: str, area: selectors.Area, params) -> dict:
     ctx["query"] = _canonical_query(area, base)
     export_base = reverse("reports:export", args=[report, "__TABLE__", "__FMT__"])
     ctx["html"] = {
-        t.key: tables.render_table(
+        t.key: render_table(
             t,
             export_base=export_base,
             query=ctx["query"],
@@ -295,4 +297,4 @@ def export(request, report: str, table: str, fmt: str):
         else "city"
     )
     ascii_name = "-".join([report, chosen.key, where, *ctx["filter_values"]])
-    return tables.export(chosen, fmt, name, ascii_name)
+    return export_table(chosen, fmt, name, ascii_name)

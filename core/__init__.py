@@ -3,5 +3,6 @@ error shape and schema helpers, and queueing a task after commit.
 
 ``core`` imports Django, DRF and Celery but none of Wenming's apps (nor ``config``, which wires
 the apps together); ``uv run lint-imports`` checks that. It is not a Django app: it has no
-models, templates or migrations.
+tables, templates or migrations; ``core.models`` holds one abstract model (the audit row of a
+status change) whose concrete models live in the apps.
 """

@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StatusChange
 from events.validators import validate_image_size
 from orders.models import Order, Platform, ServiceCategory, TargetGroup
 from stations.models import Position, Town, Village
@@ -164,8 +165,12 @@ class Event(models.Model):
         return self.state in self.COMPLETABLE_STATES and self.has_started
 
 
-class EventStateChange(models.Model):
+class EventStateChange(StatusChange):
     """One row per state transition of an event: who, when, from, to, and why."""
+
+    subject_field = "event"
+    from_field = "from_state"
+    to_field = "to_state"
 
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="state_changes", verbose_name=_("活动")
@@ -174,24 +179,10 @@ class EventStateChange(models.Model):
         _("原状态"), max_length=10, choices=Event.State.choices, blank=True
     )
     to_state = models.CharField(_("新状态"), max_length=10, choices=Event.State.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
-    note = models.TextField(_("备注"), blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("活动状态变更")
         verbose_name_plural = _("活动状态变更")
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.event_id} {self.from_state}→{self.to_state}"
 
 
 class EventVolunteer(models.Model):

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core import phone as phone_numbers
+from core.models import StatusChange
 from events.models import Event
 from orders.models import ServiceCategory
 from stations.models import Town, Village
@@ -147,8 +148,10 @@ class Wish(models.Model):
         return phone_numbers.mask(self.phone)
 
 
-class WishStatusChange(models.Model):
+class WishStatusChange(StatusChange):
     """One row per step of a wish: who, when, from, to, and the reason or note."""
+
+    subject_field = "wish"
 
     wish = models.ForeignKey(
         Wish, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("心愿")
@@ -157,24 +160,12 @@ class WishStatusChange(models.Model):
         _("原状态"), max_length=10, choices=Wish.Status.choices, blank=True
     )
     to_status = models.CharField(_("新状态"), max_length=10, choices=Wish.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
+    # Bounded, unlike the base's: a reason typed on the wish wall's moderation page.
     note = models.CharField(_("备注"), max_length=NOTE_MAX, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("心愿状态变更")
         verbose_name_plural = _("心愿状态变更")
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.wish_id} {self.from_status}→{self.to_status}"
 
 
 class MenuSuggestion(models.Model):

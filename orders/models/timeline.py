@@ -1,16 +1,16 @@
 """An order's timeline: one row per change of its status, read in the reader's language."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StatusChange
 from orders.models.order import Order
 from orders.models.proxy import ProxyHelper
 from volunteers.models import given_name
 
 
-class OrderStatusChange(models.Model):
+class OrderStatusChange(StatusChange):
     """One row per transition of an order: who, when, from, to, and why.
 
     The timeline is read in the reader's language, not the writer's: who acted is a code
@@ -42,6 +42,8 @@ class OrderStatusChange(models.Model):
         PROXY = "proxy", _("帮办代点")
         PARTNER = "partner", _("合作系统提交")
 
+    subject_field = "order"
+
     order = models.ForeignKey(
         Order, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("点单")
     )
@@ -49,14 +51,6 @@ class OrderStatusChange(models.Model):
         _("原状态"), max_length=10, choices=Order.Status.choices, blank=True
     )
     to_status = models.CharField(_("新状态"), max_length=10, choices=Order.Status.choices)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
     # Blank only on rows older than the field whose label matched nothing the code wrote.
     actor_kind = models.CharField(
         _("操作人类别"), max_length=20, choices=ActorKind.choices, blank=True
@@ -64,9 +58,8 @@ class OrderStatusChange(models.Model):
     # A volunteer's given name. For the other kinds, the label in the source language as it
     # was written (kept for readers of the raw column); pages and the API show the kind.
     actor_label = models.CharField(_("操作人显示名"), max_length=50, blank=True)
-    # Free text typed by a person, or (with ``note_kind``) the system's sentence in the source
-    # language as it was written, kept for readers of the raw column.
-    note = models.TextField(_("备注"), blank=True)
+    # ``note`` (StatusChange): free text typed by a person, or (with ``note_kind``) the system's
+    # sentence in the source language as it was written, kept for readers of the raw column.
     note_kind = models.CharField(
         _("系统备注类别"), max_length=20, choices=NoteKind.choices, blank=True
     )
@@ -75,15 +68,13 @@ class OrderStatusChange(models.Model):
     # follow_up_order / follow_up_of: {"number": the other order's number, "order_id": its id}
     # proxy: {"who": the helper's name, "kind": ProxyHelper.Kind}; partner: {"who": partner name}
     note_data = models.JSONField(_("系统备注数据"), default=dict, blank=True)
-    created_at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("点单状态变更")
         verbose_name_plural = _("点单状态变更")
-        ordering = ["created_at", "id"]
 
-    def __str__(self) -> str:
-        return f"{self.order} {self.from_status}→{self.to_status}"
+    def subject_label(self) -> str:
+        return str(self.order)  # the number, as staff quote it
 
     @property
     def actor_display(self) -> str:

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StatusChange
 from stations.models import Town, Village
 from volunteers.models.teams import Volunteer
 
@@ -116,8 +117,10 @@ class VolunteerApplication(models.Model):
         return [str(labels[code]) for code in self.availability if code in labels]
 
 
-class VolunteerApplicationChange(models.Model):
+class VolunteerApplicationChange(StatusChange):
     """An audit row for every decision on an application: who, when, from → to, why."""
+
+    subject_field = "application"
 
     application = models.ForeignKey(
         VolunteerApplication,
@@ -131,21 +134,12 @@ class VolunteerApplicationChange(models.Model):
     to_status = models.CharField(
         _("新状态"), max_length=10, choices=VolunteerApplication.Status.choices
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
+    # The decline reason in its own column (privacy keeps it when the applicant is erased), not
+    # the base's note; and a time without an index (a queue reads an application's few rows).
+    note = None
     reason = models.CharField(_("说明"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("志愿者申请审核记录")
         verbose_name_plural = _("志愿者申请审核记录")
-        ordering = ["created_at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.application_id} {self.from_status}→{self.to_status}"

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.models import StatusChange
 from stations.models import Town, Village
 from volunteers.models.teams import Team, Volunteer
 
@@ -147,7 +148,7 @@ class ServiceRecord(models.Model):
         return f"{self.volunteer_id} {self.service_date} {self.hours}h"
 
 
-class ServiceRecordChange(models.Model):
+class ServiceRecordChange(StatusChange):
     """An audit row for every change of a service record: who, when, what, old → new."""
 
     class Action(models.TextChoices):
@@ -155,6 +156,8 @@ class ServiceRecordChange(models.Model):
         CONFIRM = "confirm", _("确认")
         CORRECT = "correct", _("更正")
         REVOKE = "revoke", _("撤销")
+
+    subject_field = "record"
 
     record = models.ForeignKey(
         ServiceRecord, on_delete=models.PROTECT, related_name="changes", verbose_name=_("服务记录")
@@ -168,22 +171,15 @@ class ServiceRecordChange(models.Model):
         _("原时长"), max_digits=3, decimal_places=1, null=True, blank=True
     )
     new_hours = models.DecimalField(_("新时长"), max_digits=3, decimal_places=1)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("操作人"),
-    )
     actor_label = models.CharField(_("操作方"), max_length=50, blank=True)
+    # Unlike the base: a bounded note, and a time that may be given (the demo's history dates
+    # its rows).
     note = models.CharField(_("说明"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
 
-    class Meta:
+    class Meta(StatusChange.Meta):
         verbose_name = _("服务记录变更")
         verbose_name_plural = _("服务记录变更")
-        ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(action__in=["create", "confirm", "correct", "revoke"]),
@@ -191,5 +187,5 @@ class ServiceRecordChange(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return f"{self.record_id} {self.action} {self.from_status}→{self.to_status}"
+    def subject_label(self) -> str:
+        return f"{self.record_id} {self.action}"

@@ -21,11 +21,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core import phone as phone_numbers
 from core.client_ip import client_ip
 from core.errors import DomainError, InvalidInput, NotInScope
+from core.params import id_or_none
 from joining import selectors, services
 from joining.forms import ApplicationForm, CodePasswordForm, DeclineForm, NewPasswordForm, PhoneForm
 from notifications.phone_codes import CODE_MINUTES, phone_code_issue
 from orders import ratelimit
-from orders import selectors as order_selectors
+from stations import picker
 from stations.models import Village
 from stations.scope import scope_for
 
@@ -34,13 +35,6 @@ APPLY_SCOPE = "volunteer_apply_ip"
 CODE_IP_SCOPE = "phone_code_ip"
 CODE_PHONE_SCOPE = "phone_code_phone"
 RESET_EMAIL_SCOPE = "password_reset_ip"
-
-
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def _wait_message(wait: int) -> str:
@@ -62,10 +56,7 @@ def _throttled(request, template: str, context: dict, wait: int) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def join(request):
     """Two steps like the order form, without JavaScript too: the village, then the form."""
-    village_id = _int(request.POST.get("village") or request.GET.get("village"))
-    village = (
-        Village.objects.select_related("town").filter(pk=village_id).first() if village_id else None
-    )
+    village = picker.chosen(request)
     if village is None:
         return _village_picker(request)
 
@@ -103,37 +94,16 @@ def join(request):
     return redirect(f"{reverse('joining:join_sent')}?village={village.pk}")
 
 
-PICKER_LIMIT = 200
-
-
 def _village_picker(request):
-    """The order form's first step (``orders.views.public``), leading here: the same search and
-    JSON, one match taken as the choice, a capped list said to be capped."""
-    town_id = _int(request.GET.get("town"))
-    query = (request.GET.get("q") or "").strip()[:20]
-    found = list(
-        order_selectors.villages_for_picker(town_id=town_id, query=query)[: PICKER_LIMIT + 1]
+    """The order form's first step (``stations.picker``), leading here."""
+    return picker.picker_page(
+        request, template="joining/join_village.html", next_url=reverse("joining:join")
     )
-    villages = found[:PICKER_LIMIT]
-    if request.method == "POST" or request.GET.get("step") == "next":
-        if len(villages) == 1 and request.method == "GET":
-            return redirect(f"{reverse('joining:join')}?village={villages[0].pk}")
-        messages.error(request, _("请先选择村（社区）。"))
-    context = {
-        "towns": order_selectors.towns(),
-        "town_id": town_id,
-        "query": query,
-        "villages": villages,
-        "capped": len(found) > PICKER_LIMIT,
-        "limit": PICKER_LIMIT,
-        "searched": bool(town_id or query),
-    }
-    return render(request, "joining/join_village.html", context)
 
 
 @require_GET
 def join_sent(request):
-    village = Village.objects.filter(pk=_int(request.GET.get("village"))).first()
+    village = Village.objects.filter(pk=id_or_none(request.GET.get("village"))).first()
     return render(request, "joining/join_sent.html", {"village": village})
 
 

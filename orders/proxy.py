@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.absolute_urls import absolute_url
 from core.errors import InvalidInput, PermissionDenied
+from core.params import id_or_none
 from orders import access, selectors, submission
 from orders.forms import ProxyOrderForm
 from orders.models import Order
@@ -38,13 +39,6 @@ FIELDS = (
 )
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @never_cache
 @login_required
 @sensitive_post_parameters("name", "phone")
@@ -54,7 +48,7 @@ def proxy_new(request):
     villages = list(access.proxy_villages(request.user))
     if not villages:
         raise DjangoPermissionDenied(_("只有村（社区）的帮办员可以代为点单，请联系实践站开通。"))
-    village_id = _int(request.POST.get("village") or request.GET.get("village"))
+    village_id = id_or_none(request.POST.get("village") or request.GET.get("village"))
     if village_id is None and len(villages) == 1:
         village_id = villages[0].pk
     village = next((v for v in villages if v.pk == village_id), None)

@@ -23,11 +23,10 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import pinyin
 from orders import access
 from orders.eligibility import area_q, eligible_volunteers, offered_q, skilled_q
 from orders.models import MenuItem, Order, OrderStatusChange, ServiceCategory, VolunteerSkill
-from stations.models import Position, Town, Village
+from stations.models import Position, Village
 from volunteers.models import ServiceRecord, Team, Volunteer
 
 
@@ -62,27 +61,6 @@ def menu_choices_for_village(village: Village) -> list[tuple[str, list[tuple[int
             }
         groups.setdefault(item.category.display_name, []).append((item.pk, label))
     return list(groups.items())
-
-
-def villages_for_picker(*, town_id: int | None = None, query: str = "") -> QuerySet[Village]:
-    """Villages for the order form's picker: a town's villages, or a search by name or by its
-    pinyin ("sunbu" or "sbc" finds 孙埠村; ``core.pinyin``), still one query."""
-    qs = Village.objects.select_related("town").order_by("town__sort_order", "name")
-    if town_id:
-        qs = qs.filter(town_id=town_id)
-    if query:
-        match = Q(name__icontains=query)
-        latin = pinyin.normalize_query(query)
-        if latin:
-            match |= Q(name_pinyin__contains=latin)
-        qs = qs.filter(match)
-    if not town_id and not query:
-        return qs.none()
-    return qs
-
-
-def towns() -> QuerySet[Town]:
-    return Town.objects.order_by("sort_order", "name")
 
 
 def station_of(village_id: int) -> Position | None:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.client_ip import client_ip
 from core.errors import DomainError, InvalidInput, NotInScope, PermissionDenied
+from core.params import id_or_none
 from orders import ratelimit
 from orders.eligibility import login_volunteer, volunteer_eligibility
 from orders.models import ServiceCategory
@@ -29,20 +30,12 @@ PAGE_SIZE = 30
 RATE_SCOPE = services.SUBMIT_RATE_SCOPE
 
 
-def _int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**31 else None
-
-
 @require_GET
 def wish_wall(request):
     """The public wall: approved wishes of a town or village, newest first; an eligible
     volunteer sees a claim button on the open wishes of their town."""
-    town_id = _int(request.GET.get("town"))
-    village_id = _int(request.GET.get("village"))
+    town_id = id_or_none(request.GET.get("town"))
+    village_id = id_or_none(request.GET.get("village"))
     village = Village.objects.select_related("town").filter(pk=village_id).first()
     town = village.town if village else Town.objects.filter(pk=town_id).first()
     qs = selectors.public_wishes(
@@ -67,10 +60,10 @@ def wish_wall(request):
 @require_http_methods(["GET", "POST"])
 def wish_new(request):
     """Post a wish: pick the town and village (links, no JavaScript needed), then the form."""
-    village_id = _int(request.POST.get("village") or request.GET.get("village"))
+    village_id = id_or_none(request.POST.get("village") or request.GET.get("village"))
     village = Village.objects.select_related("town").filter(pk=village_id).first()
     if village is None:
-        town = Town.objects.filter(pk=_int(request.GET.get("town"))).first()
+        town = Town.objects.filter(pk=id_or_none(request.GET.get("town"))).first()
         context = {
             "towns": Town.objects.order_by("sort_order", "name"),
             "town": town,

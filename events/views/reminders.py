@@ -19,19 +19,12 @@ from django.views.decorators.http import require_http_methods
 from core import phone as phone_numbers
 from core.client_ip import client_ip
 from core.errors import InvalidInput, NotInScope
+from core.params import id_or_none
 from notifications import subscriptions
 from notifications.phone_codes import CODE_MINUTES
 from orders import ratelimit
 from orders.mine import IP_SCOPE, PHONE_SCOPE
 from stations.models import Town, Village
-
-
-def _int(value) -> int | None:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if 0 < number < 2**31 else None
 
 
 def _page(request, template: str, context: dict, status: int = 200, wait: int | None = None):
@@ -56,10 +49,10 @@ def reminders_subscribe(request) -> HttpResponse:
     ``action=send``: a code to the phone; ``action=verify``: the code confirms."""
     source = request.POST if request.method == "POST" else request.GET
     village = None
-    village_id = _int(source.get("village"))
+    village_id = id_or_none(source.get("village"))
     if village_id:
         village = Village.objects.select_related("town").filter(pk=village_id).first()
-    town_id = _int(request.GET.get("town"))
+    town_id = id_or_none(request.GET.get("town"))
     context: dict = {
         "village": village,
         "towns": Town.objects.order_by("sort_order", "name"),

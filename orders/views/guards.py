@@ -1,4 +1,4 @@
-"""Helpers shared by the order pages: an integer parameter, a service call as a message."""
+"""Helpers shared by the order pages: a service call as a message, and the page size."""
 
 from __future__ import annotations
 
@@ -9,13 +9,6 @@ from django.http import Http404
 from core.errors import DomainError, InvalidInput, NotInScope, PermissionDenied
 
 PAGE_SIZE = 50
-
-
-def parse_int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 def scoped(call):

@@ -19,8 +19,7 @@ from orders import ratelimit, selectors, submission
 from orders.forms import (
     OrderForm,
 )
-from orders.views.guards import parse_int
-from stations.models import Village
+from stations import picker
 
 
 def _throttled(request, context: dict, wait: int) -> HttpResponse:
@@ -38,10 +37,7 @@ def _throttled(request, context: dict, wait: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def order_new(request):
     """Two steps that also work without JavaScript: pick the village, then fill in the order."""
-    village_id = parse_int(request.POST.get("village") or request.GET.get("village"))
-    village = (
-        Village.objects.select_related("town").filter(pk=village_id).first() if village_id else None
-    )
+    village = picker.chosen(request)
     if village is None:
         return _village_picker(request)
 
@@ -110,43 +106,19 @@ def _find_by_phone_url() -> str:
         return ""
 
 
-PICKER_LIMIT = 200
-
-
-def _picker_villages(request) -> tuple[int | None, str, list[Village], bool]:
-    """The town and query asked for, the villages found (at most ``PICKER_LIMIT``) and whether
-    there were more."""
-    town_id = parse_int(request.GET.get("town"))
-    query = (request.GET.get("q") or "").strip()[:20]
-    found = list(selectors.villages_for_picker(town_id=town_id, query=query)[: PICKER_LIMIT + 1])
-    return town_id, query, found[:PICKER_LIMIT], len(found) > PICKER_LIMIT
-
-
 def _village_picker(request):
-    town_id, query, villages, capped = _picker_villages(request)
-    # "下一步" (``step=next``) with no village chosen: one match is the choice; none is an error.
-    if request.method == "POST" or request.GET.get("step") == "next":
-        if len(villages) == 1 and request.method == "GET":
-            return redirect(f"{reverse('orders:new')}?village={villages[0].pk}")
-        messages.error(request, _("请先选择村（社区）。"))
-    context = {
-        "towns": selectors.towns(),
-        "town_id": town_id,
-        "query": query,
-        "villages": villages,
-        "capped": capped,
-        "limit": PICKER_LIMIT,
-        "searched": bool(town_id or query),
-    }
-    return render(request, "orders/village_picker.html", context)
+    return picker.picker_page(
+        request, template="orders/village_picker.html", next_url=reverse("orders:new")
+    )
 
 
 @require_GET
 def village_options(request):
     """JSON for the village picker: ``?town=<id>`` or ``?q=<name or pinyin>`` → at most 200
     villages, and ``capped`` when there were more."""
-    _town_id, _query, villages, capped = _picker_villages(request)
+    found = picker.search(request.GET)
     data = [
-        {"id": v.pk, "name": v.name, "town": v.town.name, "town_id": v.town_id} for v in villages
+        {"id": v.pk, "name": v.name, "town": v.town.name, "town_id": v.town_id}
+        for v in found.villages
     ]
-    return JsonResponse({"villages": data, "capped": capped})
+    return JsonResponse({"villages": data, "capped": found.capped})

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.params import id_or_none
 from orders import access, selectors, services
 from orders.forms import (
     AssignForm,
@@ -18,7 +19,7 @@ from orders.forms import (
     ReasonForm,
 )
 from orders.models import Order
-from orders.views.guards import PAGE_SIZE, parse_int, run_service, scoped
+from orders.views.guards import PAGE_SIZE, run_service, scoped
 from stations.models import Town, Village
 from stations.scope import scope_for
 
@@ -76,7 +77,7 @@ def town_orders(request):
     status = request.GET.get("status", "")
     if status not in S.values:
         status = ""
-    village_id = parse_int(request.GET.get("village"))
+    village_id = id_or_none(request.GET.get("village"))
     towns = Town.objects.all() if scope.everything else Town.objects.filter(pk__in=scope.town_ids)
     villages = Village.objects.filter(town__in=towns).order_by("town__sort_order", "name")
     channel = _channel(request)

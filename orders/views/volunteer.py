@@ -10,13 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.params import id_or_none
 from orders import access, selectors, services
 from orders.forms import (
     CompleteForm,
     ReasonForm,
 )
 from orders.models import Order
-from orders.views.guards import PAGE_SIZE, parse_int, run_service, scoped
+from orders.views.guards import PAGE_SIZE, run_service, scoped
 from volunteers import points as volunteer_points
 from volunteers import selectors as volunteer_selectors
 
@@ -41,7 +42,7 @@ def volunteer_dashboard(request):
     tab = request.GET.get("tab", "")
     if tab not in DASHBOARD_TABS:
         tab = "open"
-    category_id = parse_int(request.GET.get("category"))
+    category_id = id_or_none(request.GET.get("category"))
     skills_only = request.GET.get("skills") == "1"
     open_qs = selectors.open_orders_for_volunteer(
         volunteer, category_id=category_id, skills_only=skills_only

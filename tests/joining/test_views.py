@@ -8,6 +8,7 @@ from django.core import mail
 from joining import services
 from notifications.kinds import Kind
 from notifications.models import Notification
+from stations.models import Village
 from tests import factories as f
 from tests.joining.conftest import APPLICANT_PHONE
 from volunteers.models import Volunteer, VolunteerApplication
@@ -43,6 +44,16 @@ def test_first_the_village_then_the_form(client, tuanjie, lecture_category):
     assert "团结村" in page and 'id="village-picker"' in page
     page = client.get(JOIN, {"village": tuanjie.pk}).content.decode()
     assert "文明宣讲" in page and "志愿服务记录与证明出具办法（试行）" in page
+
+
+def test_the_picker_is_the_order_forms(client, hongxu, tuanjie, neighbour_village):
+    """One picker (stations.picker): the same cap, and "下一步" takes a single match here."""
+    response = client.get(JOIN, {"q": "团结", "village": "", "step": "next"})
+    assert response.status_code == 302 and response["Location"] == f"{JOIN}?village={tuanjie.pk}"
+    Village.objects.bulk_create(Village(town=hongxu, name=f"新村{n:03d}") for n in range(200))
+    page = client.get(JOIN, {"town": hongxu.pk}).content.decode()
+    assert "只显示前 200 个，请输入更完整的村名缩小搜索" in page
+    assert client.get(JOIN, {"town": "x", "step": "next"}).status_code == 200
 
 
 def test_posting_without_a_village_says_so(client, db):

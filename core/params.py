@@ -1,0 +1,15 @@
+"""Reading a page's query string or form: an id, or nothing."""
+
+from __future__ import annotations
+
+from core.filters import MAX_ID
+
+
+def id_or_none(value) -> int | None:
+    """``value`` as a row id (a whole number from 1 to ``MAX_ID``), or None when it is absent or
+    not one: a page given ``?town=abc`` filters nothing rather than failing."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 1 <= number <= MAX_ID else None

@@ -11,11 +11,10 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core.api import QuerySerializer
@@ -25,9 +24,8 @@ from core.openapi import error_response
 from volunteers import points, selectors
 from volunteers.api import filters
 from volunteers.api import serializers as s
+from volunteers.api.base import HOURS_TAGS, ScopedViewSetMixin, example
 from volunteers.models import Reward, Volunteer
-
-TAGS = ["hours"]
 
 ENTRY_EXAMPLE = {
     "id": 3,
@@ -78,12 +76,6 @@ SHORT = error_response(
 )
 
 
-def _example(name: str, value: dict, *, request: bool = False, code: str = "200"):
-    if request:
-        return OpenApiExample(name, value=value, request_only=True)
-    return OpenApiExample(name, value=value, response_only=True, status_codes=[code])
-
-
 class BalanceQuerySerializer(QuerySerializer):
     volunteer = serializers.IntegerField(
         min_value=1,
@@ -100,20 +92,17 @@ class BalanceQuerySerializer(QuerySerializer):
             "只增不改的积分账本：服务获得（已确认时长 × 类别积分）、兑换、冲正（时长撤销）。"
             "志愿者看到本人的；管理员看到居住在其辖区内的志愿者的。"
         ),
-        tags=TAGS,
-        examples=[_example("entry", ENTRY_EXAMPLE)],
+        tags=HOURS_TAGS,
+        examples=[example("entry", ENTRY_EXAMPLE)],
     ),
 )
-class PointsEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    permission_classes = [IsAuthenticated]
+class PointsEntryViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    visible = staticmethod(selectors.points_entries_visible)
     serializer_class = s.PointsEntrySerializer
     filterset_class = filters.PointsEntryFilter
     search_fields = ["note", "volunteer__name"]
     ordering_fields = ["created_at", "points", "id"]
     ordering = ["-created_at", "-id"]
-
-    def get_queryset(self):
-        return selectors.points_entries_visible(self.request.user)
 
     @extend_schema(
         operation_id="points_balance",
@@ -128,8 +117,8 @@ class PointsEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             400: error_response(400),
             404: error_response(404),
         },
-        examples=[_example("balance", BALANCE_EXAMPLE)],
-        tags=TAGS,
+        examples=[example("balance", BALANCE_EXAMPLE)],
+        tags=HOURS_TAGS,
     )
     @action(
         detail=False, methods=["get"], url_path="balance", filter_backends=[], pagination_class=None
@@ -156,25 +145,24 @@ NO_VOLUNTEER = _("志愿者不存在。")
         description=_(
             "站长（及辖区管理员）看到所管实践站的物品（含已下架）；志愿者看到本村实践站上架的物品。"
         ),
-        tags=TAGS,
-        examples=[_example("reward", REWARD_EXAMPLE)],
+        tags=HOURS_TAGS,
+        examples=[example("reward", REWARD_EXAMPLE)],
     ),
-    retrieve=extend_schema(summary=_("积分超市物品详情"), tags=TAGS),
+    retrieve=extend_schema(summary=_("积分超市物品详情"), tags=HOURS_TAGS),
 )
 class RewardViewSet(
-    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+    ScopedViewSetMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet,
 ):
-    permission_classes = [IsAuthenticated]
-    lookup_value_regex = "[0-9]+"
+    visible = staticmethod(selectors.rewards_visible)
     serializer_class = s.RewardSerializer
     filterset_class = filters.RewardFilter
     search_fields = ["name"]
     ordering_fields = ["points", "name", "stock", "id"]
     ordering = ["position", "points", "name"]
     http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_queryset(self):
-        return selectors.rewards_visible(self.request.user)
 
     @extend_schema(
         operation_id="rewards_create",
@@ -191,12 +179,12 @@ class RewardViewSet(
             ),
         },
         examples=[
-            _example(
+            example(
                 "create", {"position": 3, "name": "毛巾", "points": 20, "stock": 10}, request=True
             ),
-            _example("created", REWARD_EXAMPLE, code="201"),
+            example("created", REWARD_EXAMPLE, code="201"),
         ],
-        tags=TAGS,
+        tags=HOURS_TAGS,
     )
     def create(self, request, *args, **kwargs):
         body = s.RewardCreateSerializer(data=request.data)
@@ -216,8 +204,8 @@ class RewardViewSet(
         description=_("修改名称、所需积分、库存或上下架；只改给出的字段。"),
         request=s.RewardUpdateSerializer,
         responses={200: s.RewardSerializer, 404: error_response(404)},
-        examples=[_example("restock", {"stock": 8}, request=True)],
-        tags=TAGS,
+        examples=[example("restock", {"stock": 8}, request=True)],
+        tags=HOURS_TAGS,
     )
     def partial_update(self, request, *args, **kwargs):
         reward = self._kept(kwargs["pk"])
@@ -261,10 +249,10 @@ class RewardViewSet(
             409: SHORT,
         },
         examples=[
-            _example("redeem", {"volunteer": 1}, request=True),
-            _example("redeemed", REDEMPTION_EXAMPLE, code="201"),
+            example("redeem", {"volunteer": 1}, request=True),
+            example("redeemed", REDEMPTION_EXAMPLE, code="201"),
         ],
-        tags=TAGS,
+        tags=HOURS_TAGS,
     )
     @action(detail=True, methods=["post"], url_path="redeem")
     def redeem(self, request, pk: int):
@@ -286,19 +274,15 @@ class RewardViewSet(
     list=extend_schema(
         summary=_("积分兑换记录"),
         description=_("站长（及辖区管理员）看到所管实践站的兑换；志愿者看到本人的兑换。"),
-        tags=TAGS,
-        examples=[_example("redemption", {**REDEMPTION_EXAMPLE, "balance_after": None})],
+        tags=HOURS_TAGS,
+        examples=[example("redemption", {**REDEMPTION_EXAMPLE, "balance_after": None})],
     ),
-    retrieve=extend_schema(summary=_("积分兑换记录详情"), tags=TAGS),
+    retrieve=extend_schema(summary=_("积分兑换记录详情"), tags=HOURS_TAGS),
 )
-class RedemptionViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [IsAuthenticated]
-    lookup_value_regex = "[0-9]+"
+class RedemptionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    visible = staticmethod(selectors.redemptions_visible)
     serializer_class = s.RedemptionSerializer
     filterset_class = filters.RedemptionFilter
     search_fields = ["reward__name", "volunteer__name"]
     ordering_fields = ["created_at", "points", "id"]
     ordering = ["-created_at", "-id"]
-
-    def get_queryset(self):
-        return selectors.redemptions_visible(self.request.user)

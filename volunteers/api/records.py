@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from core.errors import NotInScope, error_body
@@ -26,9 +25,8 @@ from volunteers import certificates, selectors
 from volunteers import records as record_services
 from volunteers.api import filters
 from volunteers.api import serializers as s
+from volunteers.api.base import HOURS_TAGS, ScopedViewSetMixin, example
 from volunteers.models import ServiceRecordChange
-
-TAGS = ["hours"]
 
 RECORD_EXAMPLE = {
     "id": 1,
@@ -80,12 +78,6 @@ CERTIFICATE_EXAMPLE = {
 }
 
 
-def _example(name: str, value: dict, *, request: bool = False, code: str = "200"):
-    if request:
-        return OpenApiExample(name, value=value, request_only=True)
-    return OpenApiExample(name, value=value, response_only=True, status_codes=[code])
-
-
 @extend_schema_view(
     list=extend_schema(
         summary=_("志愿服务记录列表"),
@@ -93,18 +85,17 @@ def _example(name: str, value: dict, *, request: bool = False, code: str = "200"
             "志愿者看到本人的记录；管理员看到其辖区内开展的服务、本站组织的服务，以及居住在"
             "辖区内的志愿者的记录。status=pending&overdue=true 列出待确认超过 30 天的记录。"
         ),
-        tags=TAGS,
-        examples=[_example("record", RECORD_EXAMPLE)],
+        tags=HOURS_TAGS,
+        examples=[example("record", RECORD_EXAMPLE)],
     ),
     retrieve=extend_schema(
         summary=_("志愿服务记录详情"),
         description=_("含变更记录（谁、何时、原状态 → 新状态、原时长 → 新时长）。"),
-        tags=TAGS,
+        tags=HOURS_TAGS,
     ),
 )
-class ServiceRecordViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [IsAuthenticated]
-    lookup_value_regex = "[0-9]+"
+class ServiceRecordViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    visible = staticmethod(selectors.records_visible)
     filterset_class = filters.ServiceRecordFilter
     search_fields = ["content", "volunteer__name", "source_label"]
     ordering_fields = ["service_date", "recorded_at", "hours", "id"]
@@ -116,7 +107,7 @@ class ServiceRecordViewSet(viewsets.ReadOnlyModelViewSet):
         return s.ServiceRecordSerializer
 
     def get_queryset(self):
-        records = selectors.records_visible(self.request.user)
+        records = super().get_queryset()
         if self.action == "retrieve":
             changes = ServiceRecordChange.objects.select_related("actor").order_by(
                 "created_at", "id"
@@ -125,7 +116,7 @@ class ServiceRecordViewSet(viewsets.ReadOnlyModelViewSet):
         return records
 
     def _answer(self, record_id: int) -> Response:
-        record = selectors.records_visible(self.request.user).get(pk=record_id)
+        record = self.visible(self.request.user).get(pk=record_id)
         return Response(s.ServiceRecordSerializer(record, context={"request": self.request}).data)
 
     @extend_schema(
@@ -146,10 +137,10 @@ class ServiceRecordViewSet(viewsets.ReadOnlyModelViewSet):
             409: error_response(409, error_body(_("该服务记录已撤销，不能确认。"), "conflict")),
         },
         examples=[
-            _example("confirm", {"hours": "2.5"}, request=True),
-            _example("confirmed", RECORD_EXAMPLE),
+            example("confirm", {"hours": "2.5"}, request=True),
+            example("confirmed", RECORD_EXAMPLE),
         ],
-        tags=TAGS,
+        tags=HOURS_TAGS,
     )
     @action(detail=True, methods=["post"], url_path="confirm")
     def confirm(self, request, pk: int):
@@ -176,8 +167,8 @@ class ServiceRecordViewSet(viewsets.ReadOnlyModelViewSet):
             ),
             404: error_response(404),
         },
-        examples=[_example("revoke", {"reason": "未参加服务，登记有误"}, request=True)],
-        tags=TAGS,
+        examples=[example("revoke", {"reason": "未参加服务，登记有误"}, request=True)],
+        tags=HOURS_TAGS,
     )
     @action(detail=True, methods=["post"], url_path="revoke")
     def revoke(self, request, pk: int):
@@ -197,22 +188,20 @@ NO_VOLUNTEER = _("志愿者不存在或不在您的管辖范围内。")
     list=extend_schema(
         summary=_("志愿服务证明列表"),
         description=_("志愿者看到本人的证明；管理员看到居住在其辖区内的志愿者的证明。"),
-        tags=TAGS,
-        examples=[_example("certificate", CERTIFICATE_EXAMPLE)],
+        tags=HOURS_TAGS,
+        examples=[example("certificate", CERTIFICATE_EXAMPLE)],
     ),
-    retrieve=extend_schema(summary=_("志愿服务证明详情"), tags=TAGS),
+    retrieve=extend_schema(summary=_("志愿服务证明详情"), tags=HOURS_TAGS),
 )
-class CertificateViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
-    permission_classes = [IsAuthenticated]
-    lookup_value_regex = "[0-9]+"
+class CertificateViewSet(
+    ScopedViewSetMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
+):
+    visible = staticmethod(selectors.certificates_visible)
     serializer_class = s.CertificateSerializer
     filterset_class = filters.CertificateFilter
     search_fields = ["number", "volunteer__name"]
     ordering_fields = ["issued_at", "number", "id"]
     ordering = ["-issued_at", "-id"]
-
-    def get_queryset(self):
-        return selectors.certificates_visible(self.request.user)
 
     @extend_schema(
         operation_id="certificates_create",
@@ -234,14 +223,14 @@ class CertificateViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
             ),
         },
         examples=[
-            _example(
+            example(
                 "issue",
                 {"volunteer": 1, "period_start": "2026-01-01", "period_end": "2026-12-31"},
                 request=True,
             ),
-            _example("issued", CERTIFICATE_EXAMPLE, code="201"),
+            example("issued", CERTIFICATE_EXAMPLE, code="201"),
         ],
-        tags=TAGS,
+        tags=HOURS_TAGS,
     )
     def create(self, request, *args, **kwargs):
         body = s.CertificateIssueSerializer(data=request.data)
@@ -265,8 +254,8 @@ class CertificateViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         ),
         request=s.CertificateRevokeSerializer,
         responses={200: s.CertificateSerializer, 404: error_response(404)},
-        examples=[_example("revoke", {"reason": "服务记录有误，重新出具"}, request=True)],
-        tags=TAGS,
+        examples=[example("revoke", {"reason": "服务记录有误，重新出具"}, request=True)],
+        tags=HOURS_TAGS,
     )
     @action(detail=True, methods=["post"], url_path="revoke")
     def revoke(self, request, pk: int):

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from stations.models import Role
 from stations.scope import scope_for
 from volunteers.api import filters, serializers
+from volunteers.api.base import ScopedViewSetMixin
 from volunteers.models import Team, Volunteer
 
 
@@ -33,9 +34,7 @@ def _own_volunteer(user) -> Volunteer | None:
     list=extend_schema(summary=_("志愿服务队伍列表"), tags=["volunteers"]),
     retrieve=extend_schema(summary=_("志愿服务队伍详情"), tags=["volunteers"]),
 )
-class TeamViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [IsAuthenticated]
-    lookup_value_regex = "[0-9]+"
+class TeamViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.TeamSerializer
     filterset_class = filters.TeamFilter
     search_fields = ["name", "description"]
@@ -68,9 +67,7 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
     ),
     retrieve=extend_schema(summary=_("志愿者详情"), tags=["volunteers"]),
 )
-class VolunteerViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [IsAuthenticated]
-    lookup_value_regex = "[0-9]+"
+class VolunteerViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.VolunteerSerializer
     filterset_class = filters.VolunteerFilter
     search_fields = ["name"]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import phone as phone_numbers
 from stations.models import City, Position, Role, Town, Village
+from stations.scope import scope_for
 
 
 class ChangelistCountsMixin:
@@ -58,18 +59,43 @@ def village_label(village: Village) -> str:
     return village.label
 
 
+class AreaAdminMixin:
+    """The changelist, change pages and autocomplete answers hold the rows of the viewer's area
+    only (``stations.scope``, the rule of the pages and the API): the city centre and superusers
+    see every row, a town admin their town's, a station head their village's, staff without an
+    area role none. ``area_town`` and ``area_village`` are the rows' lookups of their place."""
+
+    area_town = "town"
+    area_village = "village"
+
+    def get_queryset(self, request):
+        return scope_for(request.user).filter(
+            super().get_queryset(request), town=self.area_town, village=self.area_village
+        )
+
+
 class PhoneSearchMixin:
     """The changelist's search finds a phone however it is typed (``138 1234 1234``,
     ``+86-138…``, full-width digits): a search that reads as a mobile number
     (``core.phone.normalize``) looks up the stored 11 digits in ``phone_search_field``. Anything
-    else is the usual word search over ``search_fields``."""
+    else is the usual word search over ``search_fields``, which name no phone field: a search by
+    digits would find numbers the viewer sees masked.
+
+    A phone finds only the rows whose full phone the viewer may see (``phone_visible``, the
+    model's masking rule): whoever sees ``138****1234`` cannot learn whose number a full one is
+    by searching for it."""
 
     phone_search_field = "phone"
+
+    def phone_visible(self, request, queryset):
+        """The rows of ``queryset`` whose full phone ``request.user`` may see."""
+        raise NotImplementedError
 
     def get_search_results(self, request, queryset, search_term):
         phone = phone_numbers.normalize(search_term.strip())
         if phone is not None:
-            return queryset.filter(**{self.phone_search_field: phone}), False
+            found = queryset.filter(**{self.phone_search_field: phone})
+            return self.phone_visible(request, found), False
         return super().get_search_results(request, queryset, search_term)
 
 

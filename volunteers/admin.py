@@ -12,13 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from core import phone as phone_numbers
 from core.errors import DomainError
 from stations.admin import (
+    AreaAdminMixin,
     ChangelistCountsMixin,
     PhoneSearchMixin,
     PreloadedAutocompleteInline,
     VillageLabelsMixin,
 )
 from volunteers import records, services
-from volunteers.access import may_see_phone
+from volunteers.access import may_see_phone, phone_visible_q
 from volunteers.models import (
     Certificate,
     Membership,
@@ -91,7 +92,8 @@ class TeamAdmin(VillageLabelsMixin, ChangelistCountsMixin, admin.ModelAdmin):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(PhoneSearchMixin, VillageLabelsMixin, admin.ModelAdmin):
+class VolunteerAdmin(AreaAdminMixin, PhoneSearchMixin, VillageLabelsMixin, admin.ModelAdmin):
+    area_village = "home_village"
     list_display = (
         "name",
         "phone",  # masked for most viewers: get_list_display
@@ -103,7 +105,8 @@ class VolunteerAdmin(PhoneSearchMixin, VillageLabelsMixin, admin.ModelAdmin):
         "user",
     )
     list_filter = ("is_active", "town")
-    search_fields = ("name", "phone", "home_village__name", "user__username")
+    # A phone, typed any way, is looked up exactly (PhoneSearchMixin), never by a few digits.
+    search_fields = ("name", "home_village__name", "user__username")
     autocomplete_fields = ("home_village", "user")
     list_select_related = ("home_village", "town", "user")
     # The total moves only with confirmed service records (volunteers.records), never by hand.
@@ -123,6 +126,9 @@ class VolunteerAdmin(PhoneSearchMixin, VillageLabelsMixin, admin.ModelAdmin):
             return obj.phone if may_see_phone(viewer, obj) else phone_numbers.mask(obj.phone)
 
         return [phone if name == "phone" else name for name in super().get_list_display(request)]
+
+    def phone_visible(self, request, queryset):
+        return queryset.filter(phone_visible_q(request.user))
 
     @admin.display(description=_("手机号"))
     def masked_phone(self, obj: Volunteer) -> str:
@@ -161,12 +167,16 @@ def _set_active(queryset, active: bool) -> int:
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(PhoneSearchMixin, admin.ModelAdmin):
     list_display = ("volunteer", "team", "team_kind", "joined_on")
     list_filter = ("team__kind",)
-    search_fields = ("volunteer__name", "volunteer__phone", "team__name")
+    search_fields = ("volunteer__name", "team__name")
+    phone_search_field = "volunteer__phone"
     autocomplete_fields = ("team", "volunteer")
     list_select_related = ("team", "volunteer")
+
+    def phone_visible(self, request, queryset):
+        return queryset.filter(phone_visible_q(request.user, prefix="volunteer__"))
 
     @admin.display(description=_("队伍类型"), ordering="team__kind")
     def team_kind(self, obj):

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from stations.admin import AreaAdminMixin
 from wishes.models import MenuSuggestion, Wish, WishStatusChange
 
 
@@ -14,8 +15,9 @@ class WishStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Wish)
-class WishAdmin(admin.ModelAdmin):
-    """Read-only here: a wish's status changes only through the wish wall's steps (services)."""
+class WishAdmin(AreaAdminMixin, admin.ModelAdmin):
+    """Read-only here: a wish's status changes only through the wish wall's steps (services).
+    The area's wishes only, whose admins may read the resident's phone (``may_see_contact``)."""
 
     list_display = ["id", "village", "category", "status", "created_at"]
     list_filter = ["status", "town", "category"]
@@ -29,7 +31,9 @@ class WishAdmin(admin.ModelAdmin):
 
 
 @admin.register(MenuSuggestion)
-class MenuSuggestionAdmin(admin.ModelAdmin):
+class MenuSuggestionAdmin(AreaAdminMixin, admin.ModelAdmin):
+    area_village = "wish__village"
+
     list_display = ["title", "town", "category", "created_at"]
     list_filter = ["town", "category"]
     search_fields = ["title", "description"]

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from orders.models import MenuItem, Platform, ServiceCategory, VolunteerSkill
-from stations.admin import ChangelistCountsMixin, VillageLabelsMixin
+from stations.admin import ChangelistCountsMixin, PhoneSearchMixin, VillageLabelsMixin
+from volunteers.access import phone_visible_q
 from volunteers.admin import VolunteerAdmin as BaseVolunteerAdmin
 from volunteers.models import Volunteer
 
@@ -131,16 +132,20 @@ class MenuItemAdmin(VillageLabelsMixin, admin.ModelAdmin):
 
 
 @admin.register(VolunteerSkill)
-class VolunteerSkillAdmin(admin.ModelAdmin):
+class VolunteerSkillAdmin(PhoneSearchMixin, admin.ModelAdmin):
     list_display = ("volunteer", "volunteer_village", "category")
     list_filter = ("category",)
-    search_fields = ("volunteer__name", "volunteer__phone", "category__name")
+    search_fields = ("volunteer__name", "category__name")
+    phone_search_field = "volunteer__phone"
     autocomplete_fields = ("volunteer",)
     list_select_related = ("volunteer__home_village", "category")
 
     @admin.display(description=_("居住村（社区）"), ordering="volunteer__home_village__name")
     def volunteer_village(self, obj):
         return obj.volunteer.home_village
+
+    def phone_visible(self, request, queryset):
+        return queryset.filter(phone_visible_q(request.user, prefix="volunteer__"))
 
 
 class VolunteerSkillInline(admin.TabularInline):

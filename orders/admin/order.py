@@ -9,8 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import DomainError
 from orders import access, escalation, services
 from orders.models import Order, OrderStatusChange, ProxyHelper
-from stations.admin import PhoneSearchMixin, VillageLabelsMixin
-from stations.scope import scope_for
+from stations.admin import AreaAdminMixin, PhoneSearchMixin, VillageLabelsMixin
 
 
 class TimelineTextMixin:
@@ -183,6 +182,10 @@ class OrderAdmin(PhoneSearchMixin, VillageLabelsMixin, admin.ModelAdmin):
         # Staff with an area role see their area; superusers everything (``orders.access``).
         return access.administered_orders(request.user, super().get_queryset(request))
 
+    def phone_visible(self, request, queryset):
+        # The area's admins see the full phone (orders.access.may_see_phone).
+        return access.administered_orders(request.user, queryset)
+
     def has_add_permission(self, request) -> bool:
         return False  # orders come from residents (the form or the API)
 
@@ -243,7 +246,7 @@ class OrderStatusChangeAdmin(TimelineTextMixin, admin.ModelAdmin):
 
 
 @admin.register(ProxyHelper)
-class ProxyHelperAdmin(VillageLabelsMixin, admin.ModelAdmin):
+class ProxyHelperAdmin(AreaAdminMixin, VillageLabelsMixin, admin.ModelAdmin):
     """帮办员: who may order on residents' behalf in a village (``orders.access.proxy_villages``).
     Untick 有效 to revoke at once; each order they placed keeps their name in its timeline."""
 
@@ -253,12 +256,7 @@ class ProxyHelperAdmin(VillageLabelsMixin, admin.ModelAdmin):
     search_fields = ["name", "user__username", "village__name"]
     autocomplete_fields = ["user", "village"]
     actions = ["revoke_selected"]
-
-    def get_queryset(self, request):
-        # Area staff see the helpers of their own villages only.
-        return scope_for(request.user).filter(
-            super().get_queryset(request), town="village__town", village="village"
-        )
+    area_town = "village__town"  # area staff see the helpers of their own villages only
 
     @admin.action(description=_("撤销所选帮办员"))
     def revoke_selected(self, request, queryset):

@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.contrib.auth.models import Permission
 
 from events.models import CheckIn, Event, PublishedCalendar, WebhookDelivery
 from tests.events.conftest import at
@@ -35,6 +36,28 @@ def test_checkin_changelist_masks_the_phone(client, superuser, make_event):
     page = client.get("/admin/events/checkin/").content.decode()
     assert "138****5678" in page
     assert "13812345678" not in page
+
+
+def test_checkins_of_the_area_only_and_a_phone_searched_whole(
+    client, make_event, town_admin, other_town_admin
+):
+    """Like orders: the list holds the viewer's area (whose admins may read the phone on the
+    change page); a full phone finds its check-in there, a few digits find nothing, and another
+    town's admin finds nothing by phone or otherwise."""
+    event = make_event(state="planned", start=at(2026, 12, 1, 9))
+    checkin = CheckIn.objects.create(event=event, name="张三", phone="13812345678")
+    for user in (town_admin, other_town_admin):
+        user.is_staff = True
+        user.save()
+        user.user_permissions.add(*Permission.objects.filter(codename="view_checkin"))
+    client.force_login(town_admin)
+    found = client.get("/admin/events/checkin/", {"q": "138 1234 5678"}).context["cl"]
+    assert list(found.result_list) == [checkin]
+    assert not client.get("/admin/events/checkin/", {"q": "5678"}).context["cl"].result_list
+    client.force_login(other_town_admin)
+    for term in ("", "13812345678"):
+        page = client.get("/admin/events/checkin/", {"q": term})
+        assert not page.context["cl"].result_list
 
 
 def test_admin_actions_publish_and_compile(client, superuser, make_event):

@@ -20,6 +20,10 @@ module, so that one person gets one answer everywhere. Three rings, from the out
 3. **State** (the ``may_…`` properties on ``Order``): inside one's sight and role, a status that
    does not allow the step answers **409** (``InvalidTransition``, see ``wrong_state``).
 
+What a step is given is not a ring: a volunteer or team the order may not go to (another town's
+volunteer, one off the register; ``orders.eligibility``) is bad input, **400**, naming the field,
+like any other; only an id that matches nothing at all is a 404 (``core.fields.IdField``).
+
 A transition that loses a race is judged again once the winner has committed (``lost_race``):
 when the winner's change took the order out of the loser's sight (another volunteer claimed it
 first) the loser gets 404, like anyone who arrives later; otherwise 409 ("someone acted first").

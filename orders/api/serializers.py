@@ -9,11 +9,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.fields import DisplayField, IdField, PhoneField
-from core.filters import MAX_ID
 from orders import access
 from orders.models import MenuItem, Order, OrderStatusChange, TargetGroup
 from stations.api.serializers import RefSerializer
 from stations.models import Village
+from volunteers.models import Team, Volunteer
 
 
 class OrderMenuItemRefSerializer(serializers.Serializer):
@@ -64,11 +64,19 @@ class OrderSubmitSerializer(serializers.Serializer):
 class OrderAssignSerializer(serializers.Serializer):
     """派单：volunteer 与 team 二选一。"""
 
-    volunteer = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, help_text=_("志愿者 id")
+    # An id that matches nothing is a 404 naming the field (IdField); an existing volunteer or
+    # team that may not serve the order is the service's validation error (400).
+    volunteer = IdField(
+        queryset=Volunteer.objects.all(),
+        required=False,
+        help_text=_("志愿者 id"),
+        error_messages={"does_not_exist": _("志愿者不存在。")},
     )
-    team = serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, help_text=_("队伍 id")
+    team = IdField(
+        queryset=Team.objects.all(),
+        required=False,
+        help_text=_("队伍 id"),
+        error_messages={"does_not_exist": _("队伍不存在。")},
     )
     # One of the two, never both (core.openapi merges this into the schema).
     openapi_extra = {"oneOf": [{"required": ["volunteer"]}, {"required": ["team"]}]}

@@ -258,8 +258,8 @@ class AssignView(_ActionView):
         return services.order_assign(
             order_id=pk,
             actor=request.user,
-            volunteer_id=data.get("volunteer"),
-            team_id=data.get("team"),
+            volunteer_id=data["volunteer"].pk if data.get("volunteer") else None,
+            team_id=data["team"].pk if data.get("team") else None,
         )
 
 

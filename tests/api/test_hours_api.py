@@ -227,6 +227,27 @@ def test_points_list_query_count(
         assert head.get("/api/points/").json()["count"] == 20
 
 
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [
+        ("/api/certificates/", {"period_start": "2026-01-01", "period_end": "2026-12-31"}),
+        ("redeem", {}),
+        ("/api/rewards/", {"name": "毛巾", "points": 1, "stock": 1}),
+    ],
+)
+def test_ids_in_bodies_read_as_everywhere(as_user, station_head, shop, url, body):
+    """An id that is not a whole number is a 400 saying so, one that matches nothing a 404
+    naming the field: as on the other endpoints (core.fields.IdField)."""
+    url = f"/api/rewards/{shop.pk}/redeem/" if url == "redeem" else url
+    field = "position" if url == "/api/rewards/" else "volunteer"
+    head = as_user(station_head)
+    bad = head.post(url, {**body, field: "1"}, format="json")
+    assert bad.status_code == 400 and bad.json()["fields"][field] == ["应为不小于 1 的整数编号。"]
+    unknown = head.post(url, {**body, field: 999999}, format="json")
+    assert unknown.status_code == 404 and unknown.json()["code"] == "not_found"
+    assert list(unknown.json()["fields"]) == [field]
+
+
 # --- rewards and redemptions ----------------------------------------------------------------
 
 

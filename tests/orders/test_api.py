@@ -246,6 +246,17 @@ def test_review_assign_cancel_contract(
         400,
     )
     assert "volunteer" in body["fields"]
+    # Ids read as on every other endpoint (core.fields.IdField): not a whole number is a 400,
+    # an id that matches nothing a 404 naming the field; the order is still waiting.
+    body = assert_error(
+        head.post(f"/api/orders/{c.pk}/assign/", {"volunteer": str(volunteer.pk)}, format="json"),
+        400,
+    )
+    assert body["fields"]["volunteer"] == ["应为不小于 1 的整数编号。"]
+    body = assert_error(
+        head.post(f"/api/orders/{c.pk}/assign/", {"team": 999999}, format="json"), 404, "not_found"
+    )
+    assert body["fields"] == {"team": ["队伍不存在。"]}
     assigned = head.post(f"/api/orders/{c.pk}/assign/", {"volunteer": volunteer.pk}, format="json")
     assert assigned.json()["status"] == "accepted"
     assert_error(head.post(f"/api/orders/{c.pk}/cancel/", {}, format="json"), 400)

@@ -25,7 +25,7 @@ from volunteers import points, selectors
 from volunteers.api import filters
 from volunteers.api import serializers as s
 from volunteers.api.base import HOURS_TAGS, ScopedViewSetMixin, example
-from volunteers.models import Reward, Volunteer
+from volunteers.models import Reward
 
 ENTRY_EXAMPLE = {
     "id": 3,
@@ -135,10 +135,6 @@ class PointsEntryViewSet(ScopedViewSetMixin, mixins.ListModelMixin, viewsets.Gen
         return Response(s.PointsBalanceSerializer(body).data)
 
 
-NO_POSITION = _("实践站不存在或不在您的管辖范围内。")
-NO_VOLUNTEER = _("志愿者不存在。")
-
-
 @extend_schema_view(
     list=extend_schema(
         summary=_("积分超市物品"),
@@ -175,7 +171,7 @@ class RewardViewSet(
         responses={
             201: s.RewardSerializer,
             404: error_response(
-                404, error_body(NO_POSITION, "not_found", {"position": [NO_POSITION]})
+                404, error_body(s.NO_POSITION, "not_found", {"position": [s.NO_POSITION]})
             ),
         },
         examples=[
@@ -192,10 +188,10 @@ class RewardViewSet(
         data = dict(body.validated_data)
         try:
             reward = points.reward_create(
-                actor=request.user, position_id=data.pop("position"), **data
+                actor=request.user, position_id=data.pop("position").pk, **data
             )
         except NotInScope:
-            raise NotInScope(NO_POSITION, fields={"position": [NO_POSITION]}) from None
+            raise NotInScope(s.NO_POSITION, fields={"position": [s.NO_POSITION]}) from None
         return Response(self.get_serializer(reward).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -244,7 +240,7 @@ class RewardViewSet(
         responses={
             201: s.RedemptionSerializer,
             404: error_response(
-                404, error_body(NO_VOLUNTEER, "not_found", {"volunteer": [NO_VOLUNTEER]})
+                404, error_body(s.NO_VOLUNTEER, "not_found", {"volunteer": [s.NO_VOLUNTEER]})
             ),
             409: SHORT,
         },
@@ -259,9 +255,7 @@ class RewardViewSet(
         reward = self._kept(pk)
         body = s.RedeemSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        volunteer_id = body.validated_data["volunteer"]
-        if not Volunteer.objects.filter(pk=volunteer_id).exists():
-            raise NotInScope(NO_VOLUNTEER, fields={"volunteer": [NO_VOLUNTEER]})
+        volunteer_id = body.validated_data["volunteer"].pk
         redemption = points.redeem(
             actor=request.user, reward_id=reward.pk, volunteer_id=volunteer_id
         )

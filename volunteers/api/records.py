@@ -181,9 +181,6 @@ class ServiceRecordViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return self._answer(record.pk)
 
 
-NO_VOLUNTEER = _("志愿者不存在或不在您的管辖范围内。")
-
-
 @extend_schema_view(
     list=extend_schema(
         summary=_("志愿服务证明列表"),
@@ -215,7 +212,10 @@ class CertificateViewSet(
         responses={
             201: s.CertificateSerializer,
             404: error_response(
-                404, error_body(NO_VOLUNTEER, "not_found", {"volunteer": [NO_VOLUNTEER]})
+                404,
+                error_body(
+                    s.NO_VOLUNTEER_IN_AREA, "not_found", {"volunteer": [s.NO_VOLUNTEER_IN_AREA]}
+                ),
             ),
             400: error_response(
                 400,
@@ -238,10 +238,12 @@ class CertificateViewSet(
         data = dict(body.validated_data)
         try:
             certificate = certificates.certificate_issue(
-                volunteer_id=data.pop("volunteer"), actor=request.user, **data
+                volunteer_id=data.pop("volunteer").pk, actor=request.user, **data
             )
         except NotInScope:
-            raise NotInScope(NO_VOLUNTEER, fields={"volunteer": [NO_VOLUNTEER]}) from None
+            raise NotInScope(
+                s.NO_VOLUNTEER_IN_AREA, fields={"volunteer": [s.NO_VOLUNTEER_IN_AREA]}
+            ) from None
         certificate = self.get_queryset().get(pk=certificate.pk)
         return Response(self.get_serializer(certificate).data, status=status.HTTP_201_CREATED)
 

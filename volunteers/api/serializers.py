@@ -9,8 +9,10 @@ from rest_framework import serializers
 
 from core import phone as phone_numbers
 from core.dates import validate_bounded
-from core.filters import BOUNDED_DATE_SCHEMA, MAX_ID
+from core.fields import IdField
+from core.filters import BOUNDED_DATE_SCHEMA
 from stations.api.serializers import RefSerializer
+from stations.models import Position
 from volunteers.access import may_see_phone
 from volunteers.models import (
     Certificate,
@@ -320,8 +322,19 @@ class CertificateSerializer(serializers.ModelSerializer):
         return self._absolute(reverse("volunteers:certificate_pdf", args=[certificate.code]))
 
 
+# What an unknown id in a body says (core.fields.IdField: a 404 naming the field); for a
+# certificate also what a volunteer outside the caller's area says, so the two read the same.
+NO_VOLUNTEER_IN_AREA = _("志愿者不存在或不在您的管辖范围内。")
+NO_VOLUNTEER = _("志愿者不存在。")
+NO_POSITION = _("实践站不存在或不在您的管辖范围内。")
+
+
 class CertificateIssueSerializer(serializers.Serializer):
-    volunteer = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text=_("志愿者 id"))
+    volunteer = IdField(
+        queryset=Volunteer.objects.all(),
+        help_text=_("志愿者 id"),
+        error_messages={"does_not_exist": NO_VOLUNTEER_IN_AREA},
+    )
     period_start = BoundedDateField(help_text=_("服务起始日期"))
     period_end = BoundedDateField(help_text=_("服务截止日期"))
 
@@ -385,8 +398,10 @@ class RewardSerializer(serializers.ModelSerializer):
 
 
 class RewardCreateSerializer(serializers.Serializer):
-    position = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, help_text=_("实践站 id（站长管理本站的积分超市）")
+    position = IdField(
+        queryset=Position.objects.all(),
+        help_text=_("实践站 id（站长管理本站的积分超市）"),
+        error_messages={"does_not_exist": NO_POSITION},
     )
     name = serializers.CharField(max_length=100)
     points = serializers.IntegerField(min_value=1, max_value=1_000_000)
@@ -401,8 +416,10 @@ class RewardUpdateSerializer(serializers.Serializer):
 
 
 class RedeemSerializer(serializers.Serializer):
-    volunteer = serializers.IntegerField(
-        min_value=1, max_value=MAX_ID, help_text=_("兑换的志愿者 id")
+    volunteer = IdField(
+        queryset=Volunteer.objects.all(),
+        help_text=_("兑换的志愿者 id"),
+        error_messages={"does_not_exist": NO_VOLUNTEER},
     )
 
 

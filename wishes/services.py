@@ -2,9 +2,9 @@
 
 Each step is one function: it checks who may act and from which status, changes the status
 with a conditional ``UPDATE … WHERE status = <seen>`` (of two people acting at once exactly one
-wins, the other gets a clear error), writes a ``WishStatusChange`` row in the same transaction
-and sends ``wish_status_changed`` on commit (the reports mark their rollups from the audit row
-itself, in the same transaction).
+wins, the other gets a clear error) and writes a ``WishStatusChange`` row in the same
+transaction. What reacts to a step reacts to that row: the reports mark their rollups from its
+``post_save``, in the same transaction, as they do for orders' and events' audit rows.
 
 The state change of each step is its own private function (``_approve`` …), called by the
 checked public service and by the demo data (``wishes.demo``, where no logins exist yet).
@@ -41,7 +41,6 @@ from wishes.models import (
     Wish,
     WishStatusChange,
 )
-from wishes.signals import wish_status_changed
 
 S = Wish.Status
 #: The wish wall's posting budget per address (``WENMING_WISH_RATE_IP``), one for the page and
@@ -90,13 +89,6 @@ def _record(wish: Wish, *, from_status: str, to_status: str, actor, note: str = 
         actor=actor if actor is not None and actor.is_authenticated else None,
         note=note[:NOTE_MAX],
     )
-    payload = {
-        "wish_id": wish.pk,
-        "village_id": wish.village_id,
-        "town_id": wish.town_id,
-        "to_status": to_status,
-    }
-    transaction.on_commit(lambda: wish_status_changed.send(sender=Wish, **payload))
 
 
 # --- who may act ----------------------------------------------------------------------------

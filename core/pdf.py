@@ -6,12 +6,13 @@ downloaded or embedded, and the files stay small.
 
 from __future__ import annotations
 
-import segno
 from reportlab.graphics.shapes import Drawing, Rect
 from reportlab.lib import colors
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus.flowables import Flowable
+
+from core import qr
 
 FONT = "STSong-Light"
 _registered = False
@@ -31,7 +32,7 @@ class QrFlowable(Flowable):
 
     def __init__(self, data: str, size: float):
         super().__init__()
-        self.matrix = [list(row) for row in segno.make(data, error="m").matrix_iter(border=2)]
+        self.matrix = [list(row) for row in qr.make(data).matrix_iter(border=2)]
         self.size = size
         self.width = self.height = size
 

@@ -8,7 +8,6 @@ holding an active link of *this* station; anything else is a clear page and no o
 
 from __future__ import annotations
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import qr
 from core.absolute_urls import absolute_url
 from core.errors import DomainError, InvalidInput, NotInScope
 from kiosk import links, selectors, services
@@ -130,9 +130,7 @@ def kiosk_order(request, pk: int):
                 "village": station.village.name,
                 "phone": order.masked_phone,
                 "time": timezone.localtime(order.created_at).strftime("%Y-%m-%d %H:%M"),
-                "qr": segno.make(url, error="m").svg_inline(
-                    scale=5, title=_("扫码查看进度"), omitsize=True
-                ),
+                "qr": qr.svg(url, title=_("扫码查看进度")),
             },
             status=201,
         )

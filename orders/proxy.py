@@ -8,7 +8,6 @@ link, the resident's key to their order, so only the helper who placed the order
 
 from __future__ import annotations
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -20,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core import qr
 from core.absolute_urls import absolute_url
 from core.errors import InvalidInput, PermissionDenied
 from core.params import id_or_none
@@ -127,9 +127,7 @@ def proxy_slip(request, pk: int):
     context = {
         "order": order,
         "track_url": track_url,
-        "qr_svg": segno.make(track_url, error="m").svg_inline(
-            scale=5, title=_("点单查询二维码"), omitsize=True
-        ),
+        "qr_svg": qr.svg(track_url, title=_("点单查询二维码")),
         "station": station,
     }
     response = render(request, "orders/proxy_slip.html", context)

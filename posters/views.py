@@ -7,22 +7,16 @@ what the public sees.
 
 from __future__ import annotations
 
-import segno
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from core import qr
 from core.absolute_urls import site_url
 from posters import pdf, selectors
 from stations.scope import scope_for
-
-
-def _svg(data: str, title: str) -> str:
-    return segno.make(data, error="m").svg_inline(
-        scale=5, title=title, svgclass="qr", omitsize=True
-    )
 
 
 def _pdf_response(body: bytes, filename: str) -> HttpResponse:
@@ -64,8 +58,8 @@ def station_poster(request, pk: int):
     context = {
         "poster": poster,
         "station": station,
-        "order_qr": _svg(poster.order_url, _("点单二维码")),
-        "calendar_qr": _svg(poster.calendar_url, _("活动月历二维码")),
+        "order_qr": qr.svg(poster.order_url, title=_("点单二维码")),
+        "calendar_qr": qr.svg(poster.calendar_url, title=_("活动月历二维码")),
     }
     return render(request, "posters/station_poster.html", context)
 

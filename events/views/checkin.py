@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core import qr
 from core.absolute_urls import absolute_url
 from core.client_ip import client_ip
 from core.errors import DomainError, InvalidInput
@@ -87,7 +87,7 @@ def checkin_kiosk(request, pk: int):
         closed = exc.message
     context = {
         "event": event,
-        "qr_svg": segno.make(url, error="m").svg_inline(scale=8, title=_("签到二维码")),
+        "qr_svg": qr.svg(url, title=_("签到二维码")),
         "refresh": min(60, checkin_token.seconds_left()) + 1,
         "closed": closed,
         "checkin_count": event.checkins.count(),
@@ -98,15 +98,15 @@ def checkin_kiosk(request, pk: int):
 
 
 def _qr_response(url: str, fmt: str) -> HttpResponse:
-    qr = segno.make(url, error="m")
+    code = qr.make(url)
     if fmt == "svg":
-        body = qr.svg_inline(scale=6, title=url).encode()
+        body = code.svg_inline(scale=6, title=url).encode()
         content_type = "image/svg+xml"
     else:
         import io
 
         buf = io.BytesIO()
-        qr.save(buf, kind="png", scale=8, border=4)
+        code.save(buf, kind="png", scale=8, border=4)
         body = buf.getvalue()
         content_type = "image/png"
     response = HttpResponse(body, content_type=content_type)

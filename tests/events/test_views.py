@@ -319,6 +319,18 @@ def test_kiosk_page_shows_a_fresh_code_to_the_organiser(
     assert 'http-equiv="refresh"' in response.content.decode()
 
 
+def test_kiosk_code_fits_a_phone(client, make_event, station_head):
+    """The code scales to the screen (a viewBox, no fixed size), as the posters' and the
+    kiosk's do (core.qr): on a 360 px phone it is not cut off."""
+    event = make_event(state="published", start=at(2026, 11, 20, 9))
+    client.force_login(station_head)
+    body = client.get(f"/events/{event.pk}/kiosk/").content.decode()
+    svg = re.search(r"<svg[^>]*>", body).group(0)
+    assert "viewBox=" in svg
+    assert not re.search(r"\s(width|height)=", svg)
+    assert 'class="card checkin-qr"' in body
+
+
 def test_volunteer_checkin_by_login(client, make_event, volunteer, volunteer_user):
     event = make_event(state="published", start=at(2026, 11, 20, 9))
     client.force_login(volunteer_user)

@@ -9,8 +9,9 @@
 
 ``<fmt>`` is ``json`` or ``xml``. Errors are the specification's list of ``{code,
 description}``: 403 for a missing, unknown or revoked key, 404 for what does not exist, 400 for
-any other refusal, 429 over the key's rate. The views only translate the protocol: the order
-itself is ``open311.services.request_submit`` (and through it ``orders.submission``).
+any other refusal, 429 over the key's rate (``open311.protocol``, around every view). The views
+only translate the protocol: the order itself is ``open311.services.request_submit`` (and through
+it ``orders.submission``); a request's answer is ``open311.render``.
 
 The menu and discovery are public (as the specification has them). Requests need a key, and a
 partner sees only the orders it placed: the list carries residents' descriptions, which are
@@ -21,31 +22,25 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
-from functools import wraps
 
 from django.db.models import Q
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt
 
 from core import dates
 from core.absolute_urls import absolute_url
-from core.client_ip import client_ip
 from core.errors import DomainError, InvalidInput
-from open311 import formats, selectors, services
+from open311 import formats, render, selectors, services
 from open311.models import Partner
-from orders import ratelimit
+from open311.protocol import Refused, endpoint, jurisdiction, param
 from orders import submission as order_submission
-from orders.models import MenuItem, Order, TargetGroup
+from orders.models import MenuItem, TargetGroup
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When the service list or definitions last changed shape (the discovery's changeset).
 CHANGESET = "2026-11-30T00:00:00+08:00"
-KEY_SCOPE = "open311_key"
-IP_SCOPE = "open311_ip"
 NUMBER = re.compile(r"^WM-\d{6}-\d{6}$")
 MAX_IDS = 100
 ATTRIBUTES = ("people", "preferred_date", "preferred_window", "target_group")
@@ -62,90 +57,10 @@ PARAMS = {
 }
 
 
-class Refused(Exception):
-    """A request refused with ``status`` and one description per problem."""
-
-    def __init__(self, status: int, *descriptions: str):
-        self.status = status
-        self.descriptions = descriptions or (_("请求无效。"),)
-        super().__init__(*self.descriptions)
-
-
-def endpoint(*methods: str, keyed: bool) -> Callable:
-    """Method check, API key (``keyed``), rate limit and the error format around a view.
-
-    The view is called as ``view(request, fmt, partner, **kwargs)``; it returns a response or
-    raises ``Refused``.
-    """
-
-    def decorate(view):
-        @csrf_exempt  # a partner authenticates with its key, never with a browser's cookie
-        @wraps(view)
-        def wrapper(request, fmt: str, **kwargs) -> HttpResponse:
-            try:
-                if request.method not in methods:
-                    response = formats.errors(fmt, 405, _("不支持此请求方法。"))
-                    response["Allow"] = ", ".join(methods)
-                    return response
-                partner = _partner(request) if keyed else None
-                ident = f"partner:{partner.pk}" if partner else client_ip(request)
-                wait = ratelimit.hit(KEY_SCOPE if partner else IP_SCOPE, ident)
-                if wait:
-                    response = formats.errors(
-                        fmt, 429, _("请求太频繁，请 %(n)d 秒后再试。") % {"n": wait}
-                    )
-                    response["Retry-After"] = str(wait)
-                    return response
-                return view(request, fmt, partner, **kwargs)
-            except Refused as exc:
-                return formats.errors(fmt, exc.status, *exc.descriptions)
-
-        return wrapper
-
-    return decorate
-
-
-def _param(request, name: str, *, limit: int = 200) -> str:
-    """One parameter from the form body (POST) or the query string; a repeated one is refused
-    (GeoReport lists are comma-delimited)."""
-    source = request.POST if request.method == "POST" else request.GET
-    values = source.getlist(name)
-    if len(values) > 1:
-        raise Refused(400, _("参数 %(name)s 只能出现一次。") % {"name": name})
-    value = (values[0] if values else "").strip()
-    if len(value) > limit:
-        raise Refused(400, _("参数 %(name)s 过长。") % {"name": name})
-    return value
-
-
-def _partner(request) -> Partner:
-    key = request.POST.get("api_key") if request.method == "POST" else None
-    partner = services.partner_for_key(key or request.GET.get("api_key"))
-    if partner is None:
-        raise Refused(403, _("api_key 缺失、无效或已撤销，请向市新时代文明实践中心申请。"))
-    return partner
-
-
-def _jurisdiction(request, *, required: bool, missing: int = 404):
-    code = _param(request, "jurisdiction_id", limit=50)
-    if not code:
-        if required:
-            raise Refused(400, _("请提供 jurisdiction_id（村、社区的区划代码）。"))
-        return None
-    village = selectors.village_by_code(code)
-    if village is None:
-        raise Refused(missing, _("未找到区划代码为 %(code)s 的村（社区）。") % {"code": code})
-    return village
-
-
 def not_found(request, *args, **kwargs) -> HttpResponse:
     """Any other URL under /open311/: a 404 in the error format (XML, the required one)."""
     fmt = "json" if request.path.endswith(".json") else "xml"
     return formats.errors(fmt, 404, _("没有这个接口，请查看 discovery.xml。"))
-
-
-def _iso(value: dt.datetime | None) -> str | None:
-    return timezone.localtime(value).isoformat(timespec="seconds") if value else None
 
 
 # --- discovery and services ---------------------------------------------------------------
@@ -189,7 +104,7 @@ def _service(item: MenuItem) -> dict:
 
 @endpoint("GET", keyed=False)
 def service_list(request, fmt: str, partner) -> HttpResponse:
-    village = _jurisdiction(request, required=True)
+    village = jurisdiction(request, required=True)
     items = selectors.services_for_village(village)
     return formats.respond(fmt, "services", [_service(item) for item in items])
 
@@ -231,7 +146,7 @@ def _attributes() -> list[dict]:
 
 @endpoint("GET", keyed=False)
 def service_definition(request, fmt: str, partner, code: str) -> HttpResponse:
-    village = _jurisdiction(request, required=False)
+    village = jurisdiction(request, required=False)
     item = selectors.service_by_code(code)
     if item is None or (
         village is not None and not selectors.services_for_village(village).filter(pk=item.pk)
@@ -264,7 +179,7 @@ def _attribute_values(request) -> dict[str, str]:
         if code not in ATTRIBUTES:
             unknown.append(_("未知的属性 %(code)s。") % {"code": code[:30]})
             continue
-        found[code] = _param(request, name, limit=50)
+        found[code] = param(request, name, limit=50)
     if unknown:
         raise Refused(400, *unknown)
     return found
@@ -293,7 +208,7 @@ def _preferred_date(raw: str) -> dt.date | None:
 
 
 def _create(request, fmt: str, partner: Partner) -> HttpResponse:
-    village = _jurisdiction(request, required=True)
+    village = jurisdiction(request, required=True)
     # Every problem of the request at once: the error list has room for all of them.
     problems: list[str] = []
 
@@ -304,7 +219,7 @@ def _create(request, fmt: str, partner: Partner) -> HttpResponse:
             problems.extend(exc.descriptions)
             return default
 
-    code = _param(request, "service_code", limit=30)
+    code = param(request, "service_code", limit=30)
     item = selectors.service_by_code(code) if code else None
     if not code:
         problems.append(_("请提供 service_code。"))
@@ -317,7 +232,7 @@ def _create(request, fmt: str, partner: Partner) -> HttpResponse:
     people = check(lambda: _people(attributes.get("people", "")), 1)
     preferred_date = check(lambda: _preferred_date(attributes.get("preferred_date", "")))
     for name in ("lat", "long"):
-        raw = _param(request, name, limit=30)
+        raw = param(request, name, limit=30)
         if raw:
             try:
                 value = float(raw)
@@ -325,7 +240,7 @@ def _create(request, fmt: str, partner: Partner) -> HttpResponse:
                 value = None
             if value is None or not -180 <= value <= 180:
                 problems.append(_("%(name)s 不是有效的坐标。") % {"name": name})
-    name = _param(request, "last_name", limit=50) + _param(request, "first_name", limit=50)
+    name = param(request, "last_name", limit=50) + param(request, "first_name", limit=50)
     if not name:
         problems.append(_("请提供居民姓名（last_name 和/或 first_name）。"))
     if problems:
@@ -336,10 +251,10 @@ def _create(request, fmt: str, partner: Partner) -> HttpResponse:
             village=village,
             menu_item=item,
             name=name,
-            phone=_param(request, "phone", limit=30),
-            description=_param(request, "description", limit=4000),
-            address=_param(request, "address_string", limit=200),
-            account_id=_param(request, "account_id", limit=100),
+            phone=param(request, "phone", limit=30),
+            description=param(request, "description", limit=4000),
+            address=param(request, "address_string", limit=200),
+            account_id=param(request, "account_id", limit=100),
             preferred_date=preferred_date,
             preferred_window=attributes.get("preferred_window", ""),
             people=people,
@@ -366,12 +281,12 @@ def _create(request, fmt: str, partner: Partner) -> HttpResponse:
 
 
 def _csv(request, name: str, *, limit: int = 2000) -> list[str]:
-    raw = _param(request, name, limit=limit)
+    raw = param(request, name, limit=limit)
     return [part.strip() for part in raw.split(",") if part.strip()] if raw else []
 
 
 def _moment(request, name: str) -> dt.datetime | None:
-    raw = _param(request, name, limit=40)
+    raw = param(request, name, limit=40)
     if not raw:
         return None
     # A "+08:00" offset sent unencoded in a query string arrives as " 08:00".
@@ -405,7 +320,7 @@ def _list(request, fmt: str, partner: Partner) -> HttpResponse:
             raise Refused(400, _("service_request_id 一次最多 %(n)d 个。") % {"n": MAX_IDS})
         orders = orders.filter(number__in=[n for n in numbers if NUMBER.match(n)])
     else:
-        village = _jurisdiction(request, required=False)
+        village = jurisdiction(request, required=False)
         if village is not None:
             orders = orders.filter(village=village)
         codes = _csv(request, "service_code")
@@ -414,10 +329,10 @@ def _list(request, fmt: str, partner: Partner) -> HttpResponse:
         if codes:
             orders = orders.filter(menu_item_id__in=[int(code) for code in codes])
         statuses = _csv(request, "status")
-        if any(status not in STATUS_GROUPS for status in statuses):
+        if any(status not in render.STATUS_GROUPS for status in statuses):
             raise Refused(400, _("status 只能是 open 或 closed，多个用逗号分隔。"))
         if statuses:
-            wanted = [s for status in set(statuses) for s in STATUS_GROUPS[status]]
+            wanted = [s for status in set(statuses) for s in render.STATUS_GROUPS[status]]
             orders = orders.filter(status__in=wanted)
         start, end = _moment(request, "start_date"), _moment(request, "end_date")
         if start and end and end < start:
@@ -431,7 +346,7 @@ def _list(request, fmt: str, partner: Partner) -> HttpResponse:
         if end is None:
             end = start + selectors.MAX_SPAN
         orders = orders.filter(Q(created_at__gte=start) & Q(created_at__lte=end))
-    return _requests(fmt, list(orders[: selectors.MAX_REQUESTS]))
+    return render.service_requests(fmt, list(orders[: selectors.MAX_REQUESTS]))
 
 
 @endpoint("GET", keyed=True)
@@ -439,59 +354,4 @@ def request_detail(request, fmt: str, partner: Partner, number: str) -> HttpResp
     orders = list(selectors.partner_orders(partner.pk).filter(number=number)[:1])
     if not orders:
         raise Refused(404, _("未找到点单 %(number)s。") % {"number": number[:30]})
-    return _requests(fmt, orders)
-
-
-# --- a service request as the specification shows it --------------------------------------
-
-#: GeoReport's two statuses: "open" (it has been reported) and "closed" (it has been
-#: resolved); the detailed status goes in status_notes.
-STATUS_GROUPS = {
-    "open": (*Order.WAITING, *Order.IN_SERVICE),
-    "closed": (*Order.SERVED, *Order.CLOSED),
-}
-
-
-def status_notes(order: Order) -> str:
-    """The detailed status, in the reader's language: what the station would say."""
-    label = str(order.get_status_display())
-    if order.status in Order.IN_SERVICE and order.owner_label:
-        return _("%(status)s：%(who)s") % {"status": label, "who": order.owner_label}
-    if order.is_closed and order.reason:
-        return _("%(status)s：%(reason)s") % {"status": label, "reason": order.reason}
-    if order.status == Order.Status.RATED and order.stars:
-        return _("%(status)s：%(n)d 星") % {"status": label, "n": order.stars}
-    return label
-
-
-def _requests(fmt: str, orders: list[Order]) -> HttpResponse:
-    stations = selectors.stations_by_village({order.village_id for order in orders})
-    value = []
-    for order in orders:
-        station = stations.get(order.village_id)
-        expected = None
-        if order.preferred_date:
-            expected = timezone.make_aware(dt.datetime.combine(order.preferred_date, dt.time()))
-        value.append(
-            {
-                "service_request_id": order.number,
-                "status": "closed" if order.is_served or order.is_closed else "open",
-                "status_notes": status_notes(order),
-                "service_name": order.menu_item.title,
-                "service_code": str(order.menu_item_id),
-                "description": order.description or None,
-                "agency_responsible": station.name if station else None,
-                "service_notice": None,
-                "requested_datetime": _iso(order.created_at),
-                "updated_datetime": _iso(order.updated_at),
-                "expected_datetime": _iso(expected),
-                # Most specific first, as the specification asks.
-                "address": "，".join([order.village.name, order.town.name, order.town.city.name]),
-                "address_id": order.village.code or None,
-                "zipcode": None,
-                "lat": None,
-                "long": None,
-                "media_url": None,
-            }
-        )
-    return formats.respond(fmt, "service_requests", value)
+    return render.service_requests(fmt, orders)

@@ -44,10 +44,15 @@ schema="$(mktemp -t wenming-fuzz-schema.XXXXXX.json)"
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$media" "$schema"' EXIT
 # The live server's schema, fetched once: each run reads the file (eight runs asking a busy
 # server for it at once timed out after schemathesis's 10 s).
-for _ in $(seq 60); do
+# Up to 3 minutes: on a loaded machine the dev server took over 30 s to answer its first request.
+for _ in $(seq 360); do
   curl -fsS -o "$schema" "http://127.0.0.1:${port}/api/schema/?format=json" 2>/dev/null && break
   sleep 0.5
 done
+if [ ! -s "$schema" ]; then
+  echo "the server on port ${port} never served /api/schema/; its log: ${log}" >&2
+  exit 1
+fi
 
 logs="$(mktemp -d -t wenming-fuzz.XXXXXX)"
 

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core import retry
 from core.errors import INVALID, DomainError, error_body
 
 
@@ -78,6 +79,14 @@ class PostBudgetThrottle(BaseThrottle):
 
     def wait(self):
         return self.wait_seconds
+
+
+class PostBudgetThrottledMixin:
+    """For a view with a ``PostBudgetThrottle``: its 429 says how many minutes to wait, in the
+    words of the page that spends the same budget (``core.retry``)."""
+
+    def throttled(self, request, wait):
+        raise exceptions.Throttled(wait, detail=retry.message(wait, retry.SUBMIT))
 
 
 def check_single(query, *names: str) -> None:

@@ -19,6 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import phone as phone_numbers
+from core import retry
 from core.client_ip import client_ip
 from core.errors import DomainError, InvalidInput, NotInScope
 from core.params import id_or_none
@@ -35,17 +36,6 @@ APPLY_SCOPE = "volunteer_apply_ip"
 CODE_IP_SCOPE = "phone_code_ip"
 CODE_PHONE_SCOPE = "phone_code_phone"
 RESET_EMAIL_SCOPE = "password_reset_ip"
-
-
-def _wait_message(wait: int) -> str:
-    return _("操作太频繁了，请 %(minutes)d 分钟后再试。") % {"minutes": max(1, (wait + 59) // 60)}
-
-
-def _throttled(request, template: str, context: dict, wait: int) -> HttpResponse:
-    context["throttled"] = _wait_message(wait)
-    response = render(request, template, context, status=429)
-    response["Retry-After"] = str(wait)
-    return response
 
 
 # --- 成为志愿者 -----------------------------------------------------------------------------
@@ -69,7 +59,7 @@ def join(request):
     context["form"] = form
     wait = ratelimit.hit(APPLY_SCOPE, client_ip(request))
     if wait:
-        return _throttled(request, "joining/join_form.html", context, wait)
+        return retry.page(request, "joining/join_form.html", context, wait)
     if not form.is_valid():
         return render(request, "joining/join_form.html", context, status=400)
     data = form.cleaned_data
@@ -178,7 +168,7 @@ def decline(request, pk: int):
 
 def _sms_page(request, context: dict, status: int = 200, wait: int | None = None) -> HttpResponse:
     if wait:
-        return _throttled(request, "joining/password_sms.html", context, wait)
+        return retry.page(request, "joining/password_sms.html", context, wait)
     return render(request, "joining/password_sms.html", context, status=status)
 
 
@@ -254,7 +244,7 @@ class EmailPasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         wait = ratelimit.hit(RESET_EMAIL_SCOPE, client_ip(self.request))
         if wait:
-            return _throttled(self.request, self.template_name, {"form": form}, wait)
+            return retry.page(self.request, self.template_name, {"form": form}, wait)
         return super().form_valid(form)
 
 

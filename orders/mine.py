@@ -22,6 +22,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from core import phone as phone_numbers
+from core import retry
 from core.client_ip import client_ip
 from core.errors import InvalidInput
 from notifications.phone_codes import CODE_MINUTES, phone_code_issue, phone_code_verify
@@ -46,9 +47,7 @@ def verified_phone(request) -> str:
 
 def _page(request, context: dict, status: int = 200, wait: int | None = None) -> HttpResponse:
     if wait:
-        context["throttled"] = _("操作太频繁了，请 %(minutes)d 分钟后再试。") % {
-            "minutes": max(1, (wait + 59) // 60)
-        }
+        context["throttled"] = retry.message(wait)
         status = 429
     response = render(request, "orders/order_mine.html", context, status=status)
     if wait:

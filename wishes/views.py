@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import retry
 from core.client_ip import client_ip
 from core.errors import DomainError, InvalidInput, NotInScope, PermissionDenied
 from core.params import id_or_none
@@ -76,12 +77,7 @@ def wish_new(request):
     if request.method == "POST":
         wait = ratelimit.hit(RATE_SCOPE, client_ip(request))
         if wait is not None:
-            context["throttled"] = _("提交太频繁了，请 %(minutes)d 分钟后再试。") % {
-                "minutes": max(1, (wait + 59) // 60)
-            }
-            response = render(request, "wishes/wish_form.html", context, status=429)
-            response["Retry-After"] = str(wait)
-            return response
+            return retry.page(request, "wishes/wish_form.html", context, wait, retry.SUBMIT)
         if form.is_valid():
             data = form.cleaned_data
             category = next(c for c in categories if c.pk == data["category"])

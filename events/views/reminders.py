@@ -17,6 +17,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from core import phone as phone_numbers
+from core import retry
 from core.client_ip import client_ip
 from core.errors import InvalidInput, NotInScope
 from core.params import id_or_none
@@ -29,9 +30,7 @@ from stations.models import Town, Village
 
 def _page(request, template: str, context: dict, status: int = 200, wait: int | None = None):
     if wait:
-        context["throttled"] = _("操作太频繁了，请 %(minutes)d 分钟后再试。") % {
-            "minutes": max(1, (wait + 59) // 60)
-        }
+        context["throttled"] = retry.message(wait)
         status = 429
     response = render(request, template, context, status=status)
     if wait:

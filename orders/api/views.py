@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import exceptions, generics, status
+from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from core import phone as phone_numbers
-from core.api import PostBudgetThrottle
+from core.api import PostBudgetThrottle, PostBudgetThrottledMixin
 from core.client_ip import client_ip
 from core.errors import INVALID, error_body
 from core.openapi import error_response
@@ -85,7 +85,7 @@ class OrderSubmitThrottle(PostBudgetThrottle):
 
 
 @method_decorator(sensitive_post_parameters("name", "phone"), name="dispatch")
-class OrderListCreateView(generics.ListAPIView):
+class OrderListCreateView(PostBudgetThrottledMixin, generics.ListAPIView):
     """``GET``: the caller's orders (login). ``POST``: a resident places an order (public)."""
 
     serializer_class = s.OrderSerializer
@@ -102,12 +102,6 @@ class OrderListCreateView(generics.ListAPIView):
 
     def get_queryset(self):
         return visible_orders(self.request.user)
-
-    def throttled(self, request, wait):
-        minutes = max(1, (int(wait or 60) + 59) // 60)
-        raise exceptions.Throttled(
-            wait, detail=_("提交太频繁了，请 %(minutes)d 分钟后再试。") % {"minutes": minutes}
-        )
 
     @extend_schema(
         operation_id="orders_list",

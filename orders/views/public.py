@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core import phone as phone_numbers
+from core import retry
 from core.client_ip import client_ip
 from core.errors import InvalidInput
 from orders import ratelimit, selectors, submission
@@ -21,15 +23,9 @@ from orders.forms import (
 )
 from stations import picker
 
-
-def _throttled(request, context: dict, wait: int) -> HttpResponse:
-    minutes = max(1, (wait + 59) // 60)
-    context["throttled"] = _(
-        "提交太频繁了，请 %(minutes)d 分钟后再试。如有急事，请直接联系村里的实践站。"
-    ) % {"minutes": minutes}
-    response = render(request, "orders/order_form.html", context, status=429)
-    response["Retry-After"] = str(wait)
-    return response
+TOO_OFTEN = gettext_lazy(
+    "提交太频繁了，请 %(minutes)d 分钟后再试。如有急事，请直接联系村里的实践站。"
+)
 
 
 @never_cache
@@ -55,7 +51,7 @@ def order_new(request):
         ip=client_ip(request), phone=phone_numbers.normalize(request.POST.get("phone"))
     )
     if wait:
-        return _throttled(request, context, wait)
+        return retry.page(request, "orders/order_form.html", context, wait, TOO_OFTEN)
     if not form.is_valid():
         return render(request, "orders/order_form.html", context)
     data = form.cleaned_data

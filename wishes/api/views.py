@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
-from rest_framework import exceptions, generics, status
+from rest_framework import generics, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.api import PostBudgetThrottle
+from core.api import PostBudgetThrottle, PostBudgetThrottledMixin
 from core.client_ip import client_ip
 from core.errors import INVALID, NotInScope, error_body
 from core.filters import MAX_ID
@@ -73,7 +73,7 @@ class WishSubmitThrottle(PostBudgetThrottle):
 
 
 @method_decorator(sensitive_post_parameters("name", "phone"), name="dispatch")
-class WishListCreateView(generics.ListAPIView):
+class WishListCreateView(PostBudgetThrottledMixin, generics.ListAPIView):
     """``GET``: the public wall. ``POST``: a resident posts a wish (no login)."""
 
     serializer_class = s.WishPublicSerializer
@@ -85,12 +85,6 @@ class WishListCreateView(generics.ListAPIView):
 
     def get_queryset(self):
         return selectors.public_wishes()
-
-    def throttled(self, request, wait):
-        minutes = max(1, (int(wait or 60) + 59) // 60)
-        raise exceptions.Throttled(
-            wait, detail=_("提交太频繁了，请 %(minutes)d 分钟后再试。") % {"minutes": minutes}
-        )
 
     @extend_schema(
         operation_id="wishes_list",

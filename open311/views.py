@@ -36,12 +36,12 @@ from open311 import formats, render, selectors, services
 from open311.models import Partner
 from open311.protocol import Refused, endpoint, jurisdiction, param
 from orders import submission as order_submission
-from orders.models import MenuItem, TargetGroup
+from orders.models import MenuItem, OrderNumberSequence, TargetGroup
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # When the service list or definitions last changed shape (the discovery's changeset).
 CHANGESET = "2026-11-30T00:00:00+08:00"
-NUMBER = re.compile(r"^WM-\d{6}-\d{6}$")
+NUMBER = re.compile(rf"^{OrderNumberSequence.PATTERN}$")
 MAX_IDS = 100
 ATTRIBUTES = ("people", "preferred_date", "preferred_window", "target_group")
 # Where each field of ``orders.submission.order_submit`` came from in the request.

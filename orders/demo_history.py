@@ -447,7 +447,7 @@ def _save(ctx: SeedContext, history: _History) -> None:
     for order, _steps in order_pairs:
         month = order.created_at.astimezone(TZ).strftime("%Y%m")
         counters[month] += 1
-        order.number = f"WM-{month}-{counters[month]:06d}"
+        order.number = OrderNumberSequence.number(month, counters[month])
     orders = [o for o, _ in order_pairs]
     with _keep_given_timestamps():
         Order.objects.bulk_create(orders, batch_size=5000)

@@ -301,7 +301,7 @@ def order_send_digests(*, now: dt.datetime | None = None) -> int:
     day = timezone.localtime(now).date().isoformat()
     counts = {
         "new": Count("pk", filter=Q(created_at__gte=since, created_at__lt=now)),
-        "overdue": Count("pk", filter=Q(is_overdue=True, status__in=[S.SUBMITTED, S.OPEN])),
+        "overdue": Count("pk", filter=Order.shows_overdue_q()),
         "escalated": Count("pk", filter=Q(escalated_at__gte=since, escalated_at__lt=now)),
         "low": Count("pk", filter=Q(stars__lte=2, rated_at__gte=since, rated_at__lt=now)),
     }

@@ -90,7 +90,7 @@ def overdue_first(qs: QuerySet[Order]) -> QuerySet[Order]:
     """Overdue orders that nobody has taken on come first, then the newest."""
     return qs.annotate(
         overdue_rank=Case(
-            When(is_overdue=True, status__in=Order.WAITING, then=Value(0)),
+            When(Order.shows_overdue_q(), then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         )

@@ -95,7 +95,7 @@ def next_number(now: dt.datetime) -> str:
         except IntegrityError:  # another submission created the month's row first
             OrderNumberSequence.objects.filter(month=month).update(last=F("last") + 1)
     last = OrderNumberSequence.objects.get(month=month).last
-    return f"WM-{month}-{last:06d}"
+    return OrderNumberSequence.number(month, last)
 
 
 def find_duplicate(*, phone: str, village_id: int, menu_item_id: int) -> Order | None:

@@ -295,6 +295,11 @@ class Order(models.Model):
         """The overdue badge: flagged and still waiting (accepting clears the flag anyway)."""
         return self.is_overdue and self.is_waiting
 
+    @classmethod
+    def shows_overdue_q(cls) -> Q:
+        """``shows_overdue`` as a filter: the lists' overdue-first order, the admins' digest."""
+        return Q(is_overdue=True, status__in=cls.WAITING)
+
     @property
     def owner_label(self) -> str:
         """Who took the order on, as a resident may see it: a given name or a team name."""
@@ -317,6 +322,9 @@ class OrderNumberSequence(models.Model):
     share a number (see ``orders.submission.next_number``).
     """
 
+    # What a number looks like: "WM-", the (Asia/Shanghai) year and month, the month's sequence.
+    PATTERN = r"WM-[0-9]{6}-[0-9]{6}"
+
     month = models.CharField(_("月份"), max_length=6, primary_key=True)
     last = models.PositiveIntegerField(_("最后序号"), default=0)
 
@@ -326,3 +334,8 @@ class OrderNumberSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month}: {self.last}"
+
+    @staticmethod
+    def number(month: str, sequence: int) -> str:
+        """The order number of ``sequence`` in ``month`` (``"202612"``): ``WM-202612-000123``."""
+        return f"WM-{month}-{sequence:06d}"

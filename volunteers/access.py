@@ -16,12 +16,20 @@ from stations.scope import scope_for
 from volunteers.models import Volunteer
 
 
+def administers(user, volunteer: Volunteer) -> bool:
+    """An admin whose area covers the volunteer's home village: who keeps their records and
+    certifies them, and may read their phone and points."""
+    return scope_for(user).covers_village(volunteer.home_village_id, volunteer.town_id)
+
+
 def may_see_phone(user, volunteer: Volunteer) -> bool:
+    """The volunteer themselves or an admin of their area (``administers``); also who may read
+    their points balance."""
     if user is None or not user.is_authenticated:
         return False
     if volunteer.user_id is not None and volunteer.user_id == user.pk:
         return True
-    return scope_for(user).covers_village(volunteer.home_village_id, volunteer.town_id)
+    return administers(user, volunteer)
 
 
 def phone_visible_q(user, *, prefix: str = "") -> Q:

@@ -13,14 +13,14 @@ from django.utils.translation import gettext as _
 from core import dates
 from core.errors import InvalidInput, NotInScope
 from stations.models import Position
-from stations.scope import scope_for
+from volunteers import access
 from volunteers.models import Certificate, ServiceRecord, Volunteer
 from volunteers.records import S, clip
 
 
 def may_certify(user, volunteer: Volunteer) -> bool:
     """An admin whose area covers the volunteer's home village (their records' keeper)."""
-    return scope_for(user).covers_village(volunteer.home_village_id, volunteer.town_id)
+    return access.administers(user, volunteer)
 
 
 def _issuer_for(volunteer: Volunteer) -> Position | None:

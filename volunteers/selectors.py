@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from stations.scope import Scope, scope_for
+from volunteers import access
 from volunteers.models import (
     Certificate,
     PointsEntry,
@@ -179,10 +180,7 @@ def volunteer_for_points(user, volunteer_id: int | None) -> Volunteer | None:
     volunteer = Volunteer.objects.filter(pk=volunteer_id).first()
     if volunteer is None:
         return None
-    own = user.is_authenticated and volunteer.user_id == user.pk
-    if own or scope_for(user).covers_village(volunteer.home_village_id, volunteer.town_id):
-        return volunteer
-    return None
+    return volunteer if access.may_see_phone(user, volunteer) else None
 
 
 def points_summary(volunteer_id: int) -> dict[str, int | bool]:

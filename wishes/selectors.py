@@ -47,19 +47,25 @@ def working_wishes(user) -> QuerySet[Wish]:
     return Wish.objects.filter(q).select_related(*_JOINS)
 
 
+def administers(user, wish: Wish) -> bool:
+    """The wish's station head, its town's admin or the city's: who moderates it and may read
+    the resident's contact."""
+    return scope_for(user).covers_village(wish.village_id, wish.town_id)
+
+
 def visible_wish(user, pk: int) -> Wish | None:
     """A public wish for anyone; any wish of their area for an area admin; else ``None``."""
     wish = Wish.objects.select_related(*_JOINS).filter(pk=pk).first()
     if wish is None:
         return None
-    if wish.is_public or scope_for(user).covers_village(wish.village_id, wish.town_id):
+    if wish.is_public or administers(user, wish):
         return wish
     return None
 
 
 def may_see_contact(user, wish: Wish) -> bool:
     """The resident's phone: the area's admins, and the volunteer who claimed the wish."""
-    if scope_for(user).covers_village(wish.village_id, wish.town_id):
+    if administers(user, wish):
         return True
     volunteer = login_volunteer(user)
     return volunteer is not None and volunteer.pk == wish.claimed_by_id

@@ -31,7 +31,6 @@ from events.models import Event
 from orders.eligibility import login_volunteer, volunteer_eligibility
 from orders.models import ServiceCategory
 from stations.models import Village
-from stations.scope import scope_for
 from wishes.models import (
     DESCRIPTION_MAX,
     NAME_MAX,
@@ -41,6 +40,7 @@ from wishes.models import (
     Wish,
     WishStatusChange,
 )
+from wishes.selectors import administers
 
 S = Wish.Status
 #: The wish wall's posting budget per address (``WENMING_WISH_RATE_IP``), one for the page and
@@ -92,11 +92,6 @@ def _record(wish: Wish, *, from_status: str, to_status: str, actor, note: str = 
 
 
 # --- who may act ----------------------------------------------------------------------------
-
-
-def administers(user, wish: Wish) -> bool:
-    """The wish's station head, its town's admin or the city's."""
-    return scope_for(user).covers_village(wish.village_id, wish.town_id)
 
 
 def admin_wish(user, wish_id: int) -> Wish:

@@ -111,7 +111,7 @@ def wish_detail(request, pk: int):
     if wish is None:
         raise Http404
     volunteer = login_volunteer(request.user)
-    administers = services.administers(request.user, wish)
+    administers = selectors.administers(request.user, wish)
     context = {
         "wish": wish,
         "administers": administers,

@@ -23,8 +23,8 @@ from core.filters import MAX_ID
 from core.openapi import error_response
 from volunteers import points, selectors
 from volunteers.api import filters
-from volunteers.api import serializers as s
 from volunteers.api.base import HOURS_TAGS, ScopedViewSetMixin, example
+from volunteers.api.serializers import points as s
 from volunteers.models import Reward
 
 ENTRY_EXAMPLE = {

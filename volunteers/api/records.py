@@ -24,8 +24,8 @@ from core.openapi import error_response
 from volunteers import certificates, selectors
 from volunteers import records as record_services
 from volunteers.api import filters
-from volunteers.api import serializers as s
 from volunteers.api.base import HOURS_TAGS, ScopedViewSetMixin, example
+from volunteers.api.serializers import records as s
 from volunteers.models import ServiceRecordChange
 
 RECORD_EXAMPLE = {

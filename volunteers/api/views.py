@@ -16,8 +16,9 @@ from rest_framework.views import APIView
 
 from stations.models import Role
 from stations.scope import scope_for
-from volunteers.api import filters, serializers
+from volunteers.api import filters
 from volunteers.api.base import ScopedViewSetMixin
+from volunteers.api.serializers import teams as s
 from volunteers.models import Team, Volunteer
 
 
@@ -35,7 +36,7 @@ def _own_volunteer(user) -> Volunteer | None:
     retrieve=extend_schema(summary=_("志愿服务队伍详情"), tags=["volunteers"]),
 )
 class TeamViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    serializer_class = serializers.TeamSerializer
+    serializer_class = s.TeamSerializer
     filterset_class = filters.TeamFilter
     search_fields = ["name", "description"]
     ordering_fields = ["kind", "sort_order", "name", "id", "member_count"]
@@ -68,7 +69,7 @@ class TeamViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     retrieve=extend_schema(summary=_("志愿者详情"), tags=["volunteers"]),
 )
 class VolunteerViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    serializer_class = serializers.VolunteerSerializer
+    serializer_class = s.VolunteerSerializer
     filterset_class = filters.VolunteerFilter
     search_fields = ["name"]
     ordering_fields = ["name", "id", "joined_on", "hours_total"]
@@ -98,7 +99,7 @@ class MeView(APIView):
         summary=_("当前登录者"),
         description=_("调用者的角色、管辖范围（镇、村、实践站的 id）和志愿者档案。"),
         tags=["auth"],
-        responses={200: serializers.MeSerializer},
+        responses={200: s.MeSerializer},
         examples=[
             OpenApiExample(
                 "station_head",
@@ -146,4 +147,4 @@ class MeView(APIView):
             },
             "volunteer": volunteer,
         }
-        return Response(serializers.MeSerializer(body).data)
+        return Response(s.MeSerializer(body).data)

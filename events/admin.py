@@ -108,7 +108,7 @@ class EventAdminForm(forms.ModelForm):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(AreaAdminMixin, admin.ModelAdmin):
     form = EventAdminForm
     list_display = ["title", "state", "start", "town", "village", "category", "attendance"]
     list_filter = ["state", "category", "platform", "town"]

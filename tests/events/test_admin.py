@@ -60,6 +60,21 @@ def test_checkins_of_the_area_only_and_a_phone_searched_whole(
         assert not page.context["cl"].result_list
 
 
+def test_events_of_the_area_only(client, make_event, town_admin, other_town_admin):
+    """Like orders and check-ins: a town admin's event list is their town's, not the city's."""
+    event = make_event(state="planned", start=at(2026, 12, 1, 9))
+    for user in (town_admin, other_town_admin):
+        user.is_staff = True
+        user.save()
+        user.user_permissions.add(*Permission.objects.filter(codename="view_event"))
+    client.force_login(town_admin)
+    assert list(client.get("/admin/events/event/").context["cl"].result_list) == [event]
+    assert client.get(f"/admin/events/event/{event.pk}/change/").status_code == 200
+    client.force_login(other_town_admin)
+    assert not client.get("/admin/events/event/").context["cl"].result_list
+    assert client.get(f"/admin/events/event/{event.pk}/change/").status_code == 302
+
+
 def test_admin_actions_publish_and_compile(client, superuser, make_event):
     events = [make_event(state="planned", start=at(2026, 12, d, 9)) for d in (1, 2)]
     client.force_login(superuser)

@@ -4,12 +4,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from core.months import label
+from core.pages import render_shared
 from portal import selectors
 from portal.homes import home_url_for
 
 
 def home(request):
-    return render(request, "portal/home.html", {"stats": selectors.home_stats()})
+    stats = selectors.home_stats()
+    # The same page for every visitor without a login while the figures stay the same.
+    return render_shared(
+        request, "portal/home.html", tuple(sorted(stats.items())), lambda: {"stats": stats}
+    )
 
 
 @login_required

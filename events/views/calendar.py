@@ -22,6 +22,7 @@ from core.absolute_urls import absolute_url
 from core.filters import MAX_ID
 from core.months import add_months, current_month, label
 from core.names import in_language
+from core.pages import render_shared
 from core.stored import LocalBlobs, bytes_response, etag_for, not_modified
 from events import ical, selectors
 from events.calendar import served_months
@@ -177,7 +178,20 @@ def _render_calendar(
     request, month: dt.date, *, template: str = "events/calendar.html", paged: bool = True
 ):
     """The month's page (``paged``: the list in pages of ``PAGE_EVENTS``) or its print view
-    (everything on one sheet)."""
+    (everything on one sheet). For visitors without a login, from this process's stored bytes
+    (``core.pages``) while the published version and the names it shows (the menu's
+    generation: towns, villages, categories) stay the same: one query on a repeat."""
+    published = selectors.latest_calendar(month)
+    version = (published.pk, published.content_hash) if published is not None else None
+    return render_shared(
+        request,
+        template,
+        (month, version, menu_cache.generation()),
+        lambda: _calendar_context(request, month, published, paged=paged),
+    )
+
+
+def _calendar_context(request, month: dt.date, published, *, paged: bool) -> dict | HttpResponse:
     try:
         filters = _calendar_filters(request.GET)
         page = _page_number(request.GET) if paged else 1
@@ -188,7 +202,6 @@ def _render_calendar(
             {"message": str(exc), "month": month, "month_str": label(month)},
             status=400,
         )
-    published = selectors.latest_calendar(month)
     items, days = [], []
     if published is not None:
         items, days = _LAYOUTS.get(
@@ -217,7 +230,7 @@ def _render_calendar(
         **options,
     }
     context.update(_subscribe_urls(request, filters))
-    return render(request, template, context)
+    return context
 
 
 def _subscribe_urls(request, filters: dict) -> dict:

@@ -17,7 +17,8 @@ from core import phone as phone_numbers
 from core import retry
 from core.client_ip import client_ip
 from core.errors import InvalidInput
-from orders import ratelimit, selectors, submission
+from core.pages import render_shared
+from orders import menu_cache, ratelimit, selectors, submission
 from orders.forms import (
     OrderForm,
 )
@@ -33,16 +34,22 @@ TOO_OFTEN = gettext_lazy(
 @require_http_methods(["GET", "POST"])
 def order_new(request):
     """Two steps that also work without JavaScript: pick the village, then fill in the order."""
+    if request.method == "GET" and request.GET.get("village"):
+        # The blank form is the same for every visitor without a login: rendered once per
+        # process while the menu's generation (its items, the village's and town's names)
+        # stays the same (core.pages), no query on a repeat.
+        return render_shared(
+            request,
+            "orders/order_form.html",
+            (menu_cache.generation(),),
+            lambda: _blank_form_context(request),
+        )
     village = picker.chosen(request)
     if village is None:
         return _village_picker(request)
 
     context = {"village": village, "duplicate_minutes": settings.WENMING_ORDER_DUPLICATE_MINUTES}
     menu_choices = selectors.menu_choices_for_village(village)
-    if request.method == "GET":
-        context["form"] = OrderForm(menu_choices=menu_choices)
-        context["has_menu"] = bool(menu_choices)
-        return render(request, "orders/order_form.html", context)
 
     form = OrderForm(request.POST, menu_choices=menu_choices)
     context.update(form=form, has_menu=bool(menu_choices))
@@ -92,6 +99,19 @@ def order_new(request):
         _("点单已提交，单号 %(number)s。请收藏本页，随时查看进度。") % {"number": order.number},
     )
     return redirect("orders:track", token=order.tracking_token)
+
+
+def _blank_form_context(request) -> dict | HttpResponse:
+    village = picker.chosen(request)
+    if village is None:
+        return _village_picker(request)
+    menu_choices = selectors.menu_choices_for_village(village)
+    return {
+        "village": village,
+        "duplicate_minutes": settings.WENMING_ORDER_DUPLICATE_MINUTES,
+        "form": OrderForm(menu_choices=menu_choices),
+        "has_menu": bool(menu_choices),
+    }
 
 
 def _find_by_phone_url() -> str:

@@ -5,6 +5,11 @@ apps poll feeds all day and every resident's phone opens the menu: so those answ
 once, kept as bytes (with a validator that is cheap to compute without them), and each request
 either gets a 304 or the stored bytes, with no serialisation on the way.
 
+A client that sends ``Accept-Encoding: gzip`` gets the bytes gzipped (a month's calendar JSON
+is ≈ 750 KB, an eighth of that gzipped), compressed once per process and kept beside the plain
+ones; the gzipped representation has an ETag of its own (``"…-gzip"``, as a strong validator
+must differ between representations) and every such answer says ``Vary: Accept-Encoding``.
+
 Two places to keep bytes: ``LocalBlobs``, an in-process LRU for what never changes once written
 (a calendar version, by id), and Django's cache (Redis in production, shared by every worker)
 for what derives from changing data, under keys that carry a generation token.
@@ -13,14 +18,16 @@ for what derives from changing data, under keys that carry a generation token.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
 
@@ -31,14 +38,23 @@ def etag_for(*parts: object) -> str:
 
 
 def not_modified(
-    request: HttpRequest, *, etag: str, last_modified: dt.datetime | None = None
+    request: HttpRequest,
+    *,
+    etag: str,
+    last_modified: dt.datetime | None = None,
+    compressible: bool = False,
 ) -> HttpResponse | None:
     """A 304 when the client's ``If-None-Match`` / ``If-Modified-Since`` still hold, else None.
-    Call before loading the bytes: the point is not to."""
+    Call before loading the bytes: the point is not to. ``compressible``: the 200 would be
+    ``bytes_response(…, request=request)``, whose gzipped representation has its own ETag."""
+    gzipped = compressible and wants_gzip(request)
+    etag = representation_etag(etag, gzipped=gzipped)
     stamp = int(last_modified.timestamp()) if last_modified else None
     response = get_conditional_response(request, etag=etag, last_modified=stamp)
     if response is not None:
         _validators(response, etag, last_modified)
+        if compressible:
+            patch_vary_headers(response, ("Accept-Encoding",))
     return response
 
 
@@ -49,12 +65,35 @@ def bytes_response(
     etag: str,
     last_modified: dt.datetime | None = None,
     cache_control: str = "public, max-age=300",
+    request: HttpRequest | None = None,
 ) -> HttpResponse:
-    """The stored bytes as a 200, with the validators a client sends back next time."""
+    """The stored bytes as a 200, with the validators a client sends back next time. With
+    ``request``, gzipped when the client accepts it (the gzip kept per process by ``etag``,
+    which must name the content exactly, as it does for a validator)."""
+    gzipped = request is not None and wants_gzip(request)
+    if gzipped:
+        plain = body
+        body = _GZIPPED.get(etag, lambda: gzip.compress(plain, compresslevel=6, mtime=0))
     response = HttpResponse(body, content_type=content_type)
-    _validators(response, etag, last_modified)
+    _validators(response, representation_etag(etag, gzipped=gzipped), last_modified)
     response["Cache-Control"] = cache_control
+    if request is not None:
+        if gzipped:
+            response["Content-Encoding"] = "gzip"
+        patch_vary_headers(response, ("Accept-Encoding",))
     return response
+
+
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads the header
+
+
+def wants_gzip(request: HttpRequest) -> bool:
+    return bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+
+
+def representation_etag(etag: str, *, gzipped: bool) -> str:
+    """The gzipped bytes' own strong ETag: ``"abc"`` → ``"abc-gzip"``."""
+    return f'{etag[:-1]}-gzip"' if gzipped else etag
 
 
 def _validators(response: HttpResponse, etag: str, last_modified: dt.datetime | None) -> None:
@@ -89,3 +128,8 @@ class LocalBlobs:
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+
+
+# Gzipped bodies by the plain bytes' ETag (a calendar month's JSON and .ics, a feed): the
+# months served at once, with their filtered variants.
+_GZIPPED = LocalBlobs(size=48)

@@ -96,7 +96,9 @@ class PublishedCalendarView(APIView):
         etag = etag_for(
             "calendar-json", published.pk, published.content_hash, sorted(filters.items())
         )
-        unchanged = not_modified(request, etag=etag, last_modified=published.created_at)
+        unchanged = not_modified(
+            request, etag=etag, last_modified=published.created_at, compressible=True
+        )
         if unchanged is not None:
             return unchanged
         body = (
@@ -107,4 +109,5 @@ class PublishedCalendarView(APIView):
             content_type="application/json",
             etag=etag,
             last_modified=published.created_at,
+            request=request,
         )

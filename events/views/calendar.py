@@ -297,7 +297,7 @@ def calendar_print(request, ym: str):
 
 
 def _ics_response(
-    body: bytes, filename: str, *, etag: str, last_modified, download: bool = False
+    request, body: bytes, filename: str, *, etag: str, last_modified, download: bool = False
 ) -> HttpResponse:
     response = bytes_response(
         body,
@@ -305,6 +305,7 @@ def _ics_response(
         etag=etag,
         last_modified=last_modified,
         cache_control="public, max-age=900",
+        request=request,
     )
     response["Content-Disposition"] = content_disposition(
         filename, disposition="attachment" if download else "inline"
@@ -367,7 +368,9 @@ def calendar_ics(request, ym: str):
         return _text_error(_("%(month)s 的活动月历尚未发布。") % {"month": ym}, 404)
     language = translation.get_language()
     etag = etag_for("ics", published.pk, published.content_hash, _filter_key(filters), language)
-    unchanged = not_modified(request, etag=etag, last_modified=published.created_at)
+    unchanged = not_modified(
+        request, etag=etag, last_modified=published.created_at, compressible=True
+    )
     if unchanged is not None:
         return unchanged
     if not any(filters.values()):
@@ -384,6 +387,7 @@ def calendar_ics(request, ym: str):
 
         body = _rendered(f"calendar:ics:{etag}", render)
     return _ics_response(
+        request,
         body,
         _area_filename(filters, ym),
         etag=etag,
@@ -414,7 +418,7 @@ def calendar_feed(request):
         area.name if area else "",
         language,
     )
-    unchanged = not_modified(request, etag=etag, last_modified=stamp)
+    unchanged = not_modified(request, etag=etag, last_modified=stamp, compressible=True)
     if unchanged is not None:
         return unchanged
 
@@ -426,4 +430,6 @@ def calendar_feed(request):
         return ical.render_ics(items, name=name, dtstamp=stamp or timezone.now())
 
     body = _rendered(f"calendar:feed:{etag}", render)
-    return _ics_response(body, _area_filename(filters, "feed"), etag=etag, last_modified=stamp)
+    return _ics_response(
+        request, body, _area_filename(filters, "feed"), etag=etag, last_modified=stamp
+    )

@@ -146,3 +146,30 @@ def test_filter_choices_are_cached_and_follow_edits(client, december, hongxu, tu
     tuanjie.save()
     html = client.get(f"/calendar/2026-12/?town={hongxu.pk}").content.decode()
     assert "洪绪镇（新）" in html and f'<option value="{tuanjie.pk}">团结新村' in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/api/calendars/2026-12/", "/calendar/2026-12.ics", "/calendar/feed.ics?village={village}"],
+)
+def test_gzip_when_accepted_with_its_own_etag(client, december, tuanjie, url):
+    """Issue 19: the month's JSON is ≈ 750 KB for the city; gzipped bytes are kept beside the
+    plain ones and sent to a client that accepts them, under an ETag of their own."""
+    import gzip
+
+    url = url.format(village=tuanjie.pk)
+    plain = client.get(url)
+    packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.content) == plain.content
+    for response in (plain, packed):
+        assert "Accept-Encoding" in response["Vary"]
+    assert packed["ETag"] == plain["ETag"][:-1] + '-gzip"'
+
+    # Each representation revalidates with its own validator, and only with it.
+    again = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=packed["ETag"])
+    assert again.status_code == 304 and again["ETag"] == packed["ETag"]
+    assert "Accept-Encoding" in again["Vary"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=packed["ETag"]).status_code == 200
+    assert client.get(url, HTTP_IF_NONE_MATCH=plain["ETag"]).status_code == 304

@@ -16,7 +16,7 @@ import logging
 import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -30,10 +30,25 @@ class CacheUnavailable(Exception):
     """The cache could not be reached; raised only where no default result is safe (``incr``)."""
 
 
+class ReusedClient(RedisCacheClient):
+    """Django builds a new ``redis.Redis`` for every cache call (its constructor fills a table of
+    ≈ 170 response callbacks: ≈ 0.1 ms, more than the round trip to a local Redis). One client per
+    connection pool is enough: a client is only a pool and its parsers, safe to share between
+    threads."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = getattr(pool, "_wenming_client", None)
+        if client is None:
+            client = pool._wenming_client = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         params = {**params, "OPTIONS": {**DEFAULT_TIMEOUTS, **params.get("OPTIONS", {})}}
         super().__init__(server, params)
+        self._class = ReusedClient
         self._down_until = 0.0
 
     def _call(self, name: str, default, *args, **kwargs):

@@ -44,4 +44,13 @@ def delay_on_commit(task, *args, **kwargs) -> None:
             _broker_down_until = time.monotonic() + RETRY_SECONDS
             logger.warning("could not queue %s%r: %s", task.name, args, type(exc).__name__)
 
+    # The same task with the same arguments queued twice by one transaction (two notices of
+    # one cause, two markers for the rollups) runs once: the second would find nothing to do.
+    key = (task.name, args, tuple(sorted(kwargs.items())))
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        getattr(func, "queue_key", None) == key for _sids, func, _robust in connection.run_on_commit
+    ):
+        return
+    send.queue_key = key
     transaction.on_commit(send)

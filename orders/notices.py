@@ -40,22 +40,27 @@ def station_head_ids(order: Order) -> set[int]:
 
 def village_head_ids(village_id: int) -> set[int]:
     """Logins that head a village's station (its head account and station-head roles)."""
-    heads = set(
+    roles = (
         Role.objects.filter(
             kind=Role.Kind.STATION_HEAD,
             position__level=Position.Level.STATION,
             position__village_id=village_id,
-        ).values_list("user_id", flat=True)
+        )
+        .values_list("user_id", flat=True)
+        .order_by()
     )
-    heads.update(
+    accounts = (
         Position.objects.filter(
             level=Position.Level.STATION,
             village_id=village_id,
             is_active=True,
             head_user__isnull=False,
-        ).values_list("head_user_id", flat=True)
+        )
+        .values_list("head_user_id", flat=True)
+        .order_by()
     )
-    return heads
+    # One round trip: every submission asks this inside its transaction.
+    return set(roles.union(accounts))
 
 
 def town_admin_ids(order: Order) -> set[int]:
@@ -135,11 +140,13 @@ def _station(order: Order) -> str:
     return reverse("orders:station_order_detail", args=[order.pk])
 
 
-def on_change(*, order_id: int, change: OrderStatusChange) -> None:
-    """Tell whoever must act after ``change`` (called by the service, inside its transaction)."""
-    order = Order.objects.select_related(
-        "village", "town", "menu_item", "accepted_by", "accepted_team", "escalated_team"
-    ).get(pk=order_id)
+def on_change(*, order_id: int, change: OrderStatusChange, order: Order | None = None) -> None:
+    """Tell whoever must act after ``change`` (called by the service, inside its transaction).
+    ``order``: the order as just created by the service (a submission), else it is read."""
+    if order is None:
+        order = Order.objects.select_related(
+            "village", "town", "menu_item", "accepted_by", "accepted_team", "escalated_team"
+        ).get(pk=order_id)
     cause = f"order:{order.pk}:change:{change.pk}"
     to = change.to_status
     resident = {"phones": [order.phone]}

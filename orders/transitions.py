@@ -148,7 +148,9 @@ def record_change(
         change.actor_label = change.actor_display[:50]
         change.note = change.note_display
     change.save()
-    notices.on_change(order_id=order.pk, change=change)
+    # A new order is the object its service just built (its village and item loaded): the
+    # notices need not read it back; a transition's order is read back with its joins.
+    notices.on_change(order_id=order.pk, change=change, order=order if not from_status else None)
     payload = {
         "order_id": order.pk,
         "village_id": order.village_id,

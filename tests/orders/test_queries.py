@@ -95,7 +95,7 @@ def test_station_detail_queries(
 
 @pytest.mark.parametrize("reviews", [True, False])
 def test_order_submission_queries(
-    api, tuanjie_station, tuanjie, menu_item, reviews, django_assert_max_num_queries
+    api, tuanjie_station, tuanjie, menu_item, reviews, django_assert_num_queries
 ):
     """POST /api/orders/ (issue 19: 34 queries with the rollup refresh in the request). The
     request writes the order, its history, the rollup marker and the notifications' outbox rows;
@@ -106,11 +106,12 @@ def test_order_submission_queries(
     body = {"village": tuanjie.pk, "menu_item": menu_item.pk, "name": "李", "people": 1}
     api.post("/api/orders/", {**body, "phone": "13812341234"}, format="json")
     # village, item, item offered, station reviews, duplicate check, the number in its own
-    # short transaction (update, read; its savepoint pair counts here), the locked duplicate
-    # re-check, order, history + marker, notices (recipients, outbox), and when it opens at
-    # once: the transition (update, history + marker, reread) and the volunteers to tell.
+    # short transaction (one UPDATE … RETURNING; its savepoint pair counts here), the locked
+    # duplicate re-check, order, history + marker, notices (the station's heads in one
+    # query, their channels, the outbox; the new order is not read back), and when it opens
+    # at once: the transition (update, history + marker, reread) and the volunteers to tell.
     # PostgreSQL: one more, the advisory lock against simultaneous identical submissions.
     lock = 1 if connection.vendor == "postgresql" else 0
-    with django_assert_max_num_queries((19 if reviews else 25) + lock):
+    with django_assert_num_queries((16 if reviews else 22) + lock):
         response = api.post("/api/orders/", {**body, "phone": "13812341235"}, format="json")
     assert response.status_code == 201

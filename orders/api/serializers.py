@@ -1,18 +1,21 @@
 """Explicit serializers per operation for the order workflow API. No workflow logic here: the
 views hand validated data to ``orders.services``."""
 
+import functools
 from decimal import Decimal
 
+from django.db.models import CharField, Value
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core import phone as phone_numbers
 from core.fields import DisplayField, IdField, PhoneField
 from orders import access
-from orders.models import MenuItem, Order, OrderStatusChange, TargetGroup
+from orders.models import MenuItem, Order, OrderStatusChange, ServiceCategory, TargetGroup
 from stations.api.serializers import RefSerializer
-from stations.models import Village
+from stations.models import Town, Village
 from volunteers.models import Team, Volunteer
 
 
@@ -265,3 +268,162 @@ class OrderSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         user = getattr(request, "user", None)
         return order.phone if access.may_see_phone(user, order) else order.masked_phone
+
+
+# --- the list's rows, without the serializer's per-field walk (issue 19) --------------------
+
+#: What ``order_rows`` reads of each order: the order's own columns, no joins. A join of the six
+#: related tables cost PostgreSQL ≈ 20 ms of planning per page (EXPLAIN: 0.9 ms to execute);
+#: their names come from one small query instead (``_related_names``).
+ORDER_ROW_COLUMNS = (
+    "id",
+    "number",
+    "status",
+    "channel",
+    "village_id",
+    "town_id",
+    "menu_item_id",
+    "category_id",
+    "name",
+    "phone",
+    "description",
+    "preferred_date",
+    "preferred_window",
+    "people",
+    "target_group",
+    "accepted_by_id",
+    "accepted_team_id",
+    "service_date",
+    "hours",
+    "report",
+    "stars",
+    "rating_comment",
+    "needs_follow_up",
+    "is_overdue",
+    "reason",
+    "created_at",
+    "opened_at",
+    "accepted_at",
+    "completed_at",
+    "rated_at",
+    "closed_at",
+)
+# The references each row nests as {"id", "name"}: (key, id column, model, name field).
+_REFS = (
+    ("village", "village_id", Village, "name"),
+    ("town", "town_id", Town, "name"),
+    ("menu_item", "menu_item_id", MenuItem, "title"),
+    ("category", "category_id", ServiceCategory, "name"),
+    ("accepted_by", "accepted_by_id", Volunteer, "name"),
+    ("accepted_team", "accepted_team_id", Team, "name"),
+)
+# Formatted by OrderSerializer's own fields (time zone, ISO format, decimal places); every
+# other column is already what the serializer sends (str, int, bool or None).
+_FORMATTED = (
+    "preferred_date",
+    "service_date",
+    "hours",
+    "created_at",
+    "opened_at",
+    "accepted_at",
+    "completed_at",
+    "rated_at",
+    "closed_at",
+)
+
+
+@functools.cache
+def _formatters() -> dict:
+    # Built once: binding the serializer's fields costs more than formatting a page of rows.
+    fields = OrderSerializer().fields
+    return {name: fields[name].to_representation for name in _FORMATTED}
+
+
+class _PhoneRow:
+    """What ``access.may_see_phone`` reads of an order, from a row."""
+
+    __slots__ = ("accepted_by_id", "completed_at", "status", "town_id", "village_id")
+
+    def __init__(self, row: dict):
+        for name in self.__slots__:
+            setattr(self, name, row[name])
+
+
+def _related_names(rows: list[dict]) -> dict[str, dict[int, str]]:
+    """The names of the rows' references, in one query (a UNION of one SELECT per table)."""
+    parts = []
+    for key, column, model, field in _REFS:
+        ids = {row[column] for row in rows if row[column] is not None}
+        if ids:
+            parts.append(
+                model.objects.filter(pk__in=ids)
+                .annotate(ref=Value(key, output_field=CharField()))
+                .values_list("ref", "pk", field)
+                .order_by()
+            )
+    names: dict[str, dict[int, str]] = {key: {} for key, *_rest in _REFS}
+    if parts:
+        for key, pk, name in parts[0].union(*parts[1:], all=True):
+            names[key][pk] = name
+    return names
+
+
+def order_rows(rows: list[dict], *, user) -> list[dict]:
+    """``OrderSerializer(orders, many=True).data`` for ``values(*ORDER_ROW_COLUMNS)`` rows: the
+    same keys, order and values (tests/orders/test_api.py compares the two), for the list, where
+    DRF's walk over 33 fields and 6 nested serializers per row was most of the request's CPU."""
+    formatters = _formatters()
+    status_labels = {value: str(label) for value, label in Order.Status.choices}
+    channel_labels = {value: str(label) for value, label in Order.Channel.choices}
+    names = _related_names(rows)
+    result = []
+    for row in rows:
+        phone = row["phone"]
+        if not access.may_see_phone(user, _PhoneRow(row)):
+            phone = phone_numbers.mask(phone)
+        for name, format_value in formatters.items():
+            if row[name] is not None:
+                row[name] = format_value(row[name])
+        refs = {}
+        for key, column, _model, field in _REFS:
+            pk = row[column]
+            # A menu item is {"id", "title"} (OrderMenuItemRefSerializer), others {"id", "name"}.
+            refs[key] = None if pk is None else {"id": pk, field: str(names[key].get(pk, ""))}
+        result.append(
+            {
+                "id": row["id"],
+                "number": row["number"],
+                "status": row["status"],
+                "status_label": status_labels.get(row["status"], row["status"]),
+                "channel": row["channel"],
+                "channel_label": channel_labels.get(row["channel"], row["channel"]),
+                "village": refs["village"],
+                "town": refs["town"],
+                "menu_item": refs["menu_item"],
+                "category": refs["category"],
+                "name": row["name"],
+                "phone": phone,
+                "description": row["description"],
+                "preferred_date": row["preferred_date"],
+                "preferred_window": row["preferred_window"],
+                "people": row["people"],
+                "target_group": row["target_group"],
+                "accepted_by": refs["accepted_by"],
+                "accepted_team": refs["accepted_team"],
+                "service_date": row["service_date"],
+                "hours": row["hours"],
+                "report": row["report"],
+                "stars": row["stars"],
+                "rating_comment": row["rating_comment"],
+                "needs_follow_up": row["needs_follow_up"],
+                "is_overdue": row["is_overdue"],
+                "reason": row["reason"],
+                "created_at": row["created_at"],
+                "opened_at": row["opened_at"],
+                "accepted_at": row["accepted_at"],
+                "completed_at": row["completed_at"],
+                "rated_at": row["rated_at"],
+                "closed_at": row["closed_at"],
+            }
+        )
+    return result

@@ -1,6 +1,10 @@
 """The order workflow API, through the URL: the contract of issue 3 and every rejection."""
 
+import json
+
 import pytest
+from django.utils import translation
+from rest_framework.renderers import JSONRenderer
 from rest_framework.test import APIClient
 
 from orders import services
@@ -284,15 +288,55 @@ def test_list_query_count_is_flat(
             volunteer=volunteer,
         )
     client = as_user(town_admin)
-    # token + user, scope roles, volunteer link (none), count, page.
-    with django_assert_num_queries(5):
+    # token + user, scope roles, volunteer link (none), count, page, the rows' names (one UNION).
+    with django_assert_num_queries(6):
         response = client.get("/api/orders/", {"page_size": 100})
     assert len(response.json()["results"]) == 30
     vclient = as_user(volunteer.user)
-    # token + user, scope roles, volunteer, count, page.
-    with django_assert_num_queries(5):
+    # token + user, scope roles, volunteer, count, page, names.
+    with django_assert_num_queries(6):
         response = vclient.get("/api/orders/", {"page_size": 100})
     assert len(response.json()["results"]) >= 15
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_list_rows_are_the_serializers_output(
+    as_user, tuanjie_station, tuanjie, neighbour_village, menu_item, volunteer, town_admin, language
+):
+    """The list builds its rows without OrderSerializer (issue 19); they must stay identical,
+    for an admin (full phones) and a volunteer (own orders full, others masked)."""
+    from rest_framework.test import APIRequestFactory
+
+    from orders.api.serializers import OrderSerializer
+    from orders.api.views import visible_orders
+
+    for i, state in enumerate(S.values):
+        order_in_state(
+            state,
+            village=tuanjie if i % 2 else neighbour_village,
+            menu_item=menu_item,
+            volunteer=volunteer,
+        )
+    team_order = order_in_state(S.OPEN, village=tuanjie, menu_item=menu_item)
+    services.order_assign(
+        order_id=team_order.pk, actor=town_admin, team_id=volunteer.teams.get().pk
+    )
+    Order.objects.filter(pk=team_order.pk).update(hours="2.5", preferred_date="2026-12-01")
+    for user in (town_admin, volunteer.user):
+        request = APIRequestFactory().get("/")
+        request.user = user
+        with translation.override(language):
+            expected = OrderSerializer(
+                visible_orders(user).order_by("-created_at", "-id"),
+                many=True,
+                context={"request": request},
+            ).data
+            expected = json.loads(JSONRenderer().render(expected))
+        response = as_user(user).get(
+            "/api/orders/", {"page_size": 100}, HTTP_ACCEPT_LANGUAGE=language
+        )
+        assert response.json()["results"] == expected
+        assert len(expected) >= 4
 
 
 def test_schema_documents_the_contract(api, db):

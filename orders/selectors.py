@@ -80,10 +80,14 @@ def station_reviews_orders(village: Village) -> bool:
     return True if reviews is None else reviews
 
 
+LIST_RELATIONS = ("village", "town", "menu_item", "category", "accepted_by", "accepted_team")
+
+
 def _with_list_joins(qs: QuerySet[Order]) -> QuerySet[Order]:
-    return qs.select_related(
-        "village", "town", "menu_item", "category", "accepted_by", "accepted_team"
-    )
+    """What a list row shows of its order's relations, fetched after the page (one small query
+    per relation) rather than joined into it: PostgreSQL spent 16–40 ms planning the seven-table
+    join of a 50-row page that then ran in 0.2–2 ms (EXPLAIN ANALYZE, issue 19)."""
+    return qs.prefetch_related(*LIST_RELATIONS)
 
 
 def overdue_first(qs: QuerySet[Order]) -> QuerySet[Order]:

@@ -213,8 +213,10 @@ class _ActionView(APIView):
             serializer.is_valid(raise_exception=True)
             data = serializer.validated_data
         order = self.act(request, pk, data)
-        order = _order_queryset().get(pk=order.pk)
-        return Response(s.OrderSerializer(order, context={"request": request}).data)
+        # OrderSerializer's output (``order_rows``), without the six-table join that PostgreSQL
+        # took longer to plan than the whole step took to run (issue 19).
+        row = Order.objects.filter(pk=order.pk).values(*s.ORDER_ROW_COLUMNS)
+        return Response(s.order_rows(list(row), user=request.user)[0])
 
 
 def _action_schema(op: str, summary: str, request=None, example: dict | None = None):

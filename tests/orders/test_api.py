@@ -197,6 +197,27 @@ def test_claim_contract(as_user, open_order, volunteer, far_volunteer, station_h
     assert as_user(volunteer.user).get(url).status_code == 405
 
 
+def test_claim_answers_the_serializers_output_in_pinned_queries(
+    as_user, open_order, volunteer, django_assert_num_queries
+):
+    from rest_framework.test import APIRequestFactory
+
+    from orders.api.serializers import OrderSerializer
+
+    client = as_user(volunteer.user)
+    # token + user, the volunteer (claimant), scope roles, the visible order, savepoint, the
+    # conditional UPDATE, the audit row, the rollup marker, the order (notices), the resident's
+    # notice, the order refreshed, savepoint release, the answer's row and its names (a UNION).
+    with django_assert_num_queries(14):
+        response = client.post(f"/api/orders/{open_order.pk}/claim/")
+    assert response.status_code == 200
+    request = APIRequestFactory().get("/")
+    request.user = volunteer.user
+    open_order.refresh_from_db()
+    expected = OrderSerializer(open_order, context={"request": request}).data
+    assert response.json() == json.loads(JSONRenderer().render(expected))
+
+
 def test_complete_and_release_contract(as_user, open_order, volunteer):
     client = as_user(volunteer.user)
     client.post(f"/api/orders/{open_order.pk}/claim/")

@@ -172,6 +172,15 @@ def station_head(tuanjie_station):
 
 
 @pytest.fixture
+def neighbour_head(neighbour_village):
+    """The head of 前进村's station: same town as 团结村, not its events."""
+    station = f.StationFactory(village=neighbour_village)
+    user = f.UserFactory(username="head-qianjin")
+    Role.objects.create(user=user, kind=Role.Kind.STATION_HEAD, city=station.city, position=station)
+    return user
+
+
+@pytest.fixture
 def town_admin(hongxu):
     user = f.UserFactory(username="admin-hongxu")
     Role.objects.create(user=user, kind=Role.Kind.TOWN_ADMIN, city=hongxu.city, town=hongxu)
@@ -190,6 +199,20 @@ def city_admin(city):
     user = f.UserFactory(username="admin-city")
     Role.objects.create(user=user, kind=Role.Kind.CITY_ADMIN, city=city)
     return user
+
+
+@pytest.fixture
+def shop(tuanjie_station):
+    """团结村's points supermarket: one reward, 15 points, two in stock."""
+    from volunteers.models import Reward
+
+    return Reward.objects.create(position=tuanjie_station, name="洗衣粉", points=15, stock=2)
+
+
+@pytest.fixture
+def no_quiet_hours(settings):
+    """SMS go out at any hour (the quiet hours would hold them until the morning)."""
+    settings.WENMING_SMS_QUIET_HOURS = ""
 
 
 @pytest.fixture
@@ -255,6 +278,21 @@ def _fast_password_hasher():
 
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture
+def eager_celery():
+    """Run queued tasks in-process even when a broker is configured (CI runs on Redis); the
+    tests of real workers cover the broker. A folder whose tests all need it makes it autouse
+    in its conftest."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        yield app
+    finally:
+        app.conf.task_always_eager = previous
 
 
 @pytest.fixture

@@ -34,11 +34,6 @@ def confirmed(volunteer, actor, **kwargs):
     return rec
 
 
-@pytest.fixture
-def shop(tuanjie_station):
-    return Reward.objects.create(position=tuanjie_station, name="洗衣粉", points=15, stock=2)
-
-
 # --- service records -----------------------------------------------------------------------
 
 

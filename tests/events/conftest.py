@@ -68,16 +68,3 @@ def make_event(create_event, station_head, tuanjie_station):
 @pytest.fixture
 def longquan_station(other_village):
     return f.StationFactory(village=other_village)
-
-
-@pytest.fixture
-def celery_eager():
-    """Run tasks in-process even when CELERY_BROKER_URL is set (the worker test covers Redis)."""
-    from config.celery import app
-
-    old = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    try:
-        yield
-    finally:
-        app.conf.task_always_eager = old

@@ -13,7 +13,6 @@ from PIL import Image
 from events import checkin, services
 from events.models import EventPhoto, EventVolunteer
 from events.validators import MAX_PHOTO_BYTES
-from stations.models import Role
 from tests import factories as f
 from tests.events.conftest import at
 from volunteers.models import ServiceRecord
@@ -30,15 +29,6 @@ def _media(settings, tmp_path):
 @pytest.fixture
 def head(as_user, station_head):
     return as_user(station_head)
-
-
-@pytest.fixture
-def neighbour_head(neighbour_village):
-    """The head of 前进村's station: same town as 团结村, not its events."""
-    station = f.StationFactory(village=neighbour_village)
-    user = f.UserFactory(username="head-qianjin")
-    Role.objects.create(user=user, kind=Role.Kind.STATION_HEAD, city=station.city, position=station)
-    return user
 
 
 @pytest.fixture

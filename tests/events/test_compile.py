@@ -136,7 +136,7 @@ def test_crash_half_way_keeps_previous_version(make_event, station_head, monkeyp
 
 
 @pytest.mark.django_db
-def test_task_and_command(make_event, capsys, celery_eager):
+def test_task_and_command(make_event, capsys, eager_celery):
     make_event(state="planned")
     result = compile_month.delay(2026, 12).get(timeout=10)
     assert result["created"] and result["version"] == 1
@@ -210,7 +210,7 @@ def hook_server():
 
 @pytest.mark.django_db
 def test_webhook_posts_signed_json(
-    make_event, hook_server, settings, django_capture_on_commit_callbacks, celery_eager
+    make_event, hook_server, settings, django_capture_on_commit_callbacks, eager_celery
 ):
     server, handler = hook_server
     url = f"http://127.0.0.1:{server.server_port}/hook"
@@ -385,7 +385,7 @@ def test_renamed_venue_and_back_republishes_with_stamps_moving_forward(
 
 @pytest.mark.django_db
 def test_edit_undone_through_the_celery_task_and_the_command(
-    client, make_event, station_head, tuanjie, celery_eager, capsys
+    client, make_event, station_head, tuanjie, eager_celery, capsys
 ):
     event = make_event(state="published")
     title = event.title
@@ -414,7 +414,7 @@ def test_edit_undone_through_the_celery_task_and_the_command(
 
 @pytest.mark.django_db
 def test_edit_undone_through_the_nightly_beat_entry(
-    client, make_event, station_head, tuanjie, celery_eager, settings
+    client, make_event, station_head, tuanjie, eager_celery, settings
 ):
     from config.celery import app
 
@@ -451,7 +451,7 @@ def test_webhook_announces_each_version_and_never_a_superseded_one(
     hook_server,
     settings,
     django_capture_on_commit_callbacks,
-    celery_eager,
+    eager_celery,
 ):
     server, handler = hook_server
     settings.WENMING_CALENDAR_WEBHOOK_URLS = [f"http://127.0.0.1:{server.server_port}/hook"]

@@ -15,15 +15,9 @@ from tests import factories as f
 from tests.events.conftest import at
 from tests.events.test_views import ics_ids, page_ids
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("november_20")]
 
 DECEMBER = dt.date(2026, 12, 1)
-
-
-@pytest.fixture(autouse=True)
-def _now():
-    with time_machine.travel(at(2026, 11, 20, 10, 0), tick=False):
-        yield
 
 
 @pytest.fixture

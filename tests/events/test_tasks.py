@@ -21,7 +21,7 @@ def test_beat_entries():
 
 
 @pytest.mark.django_db
-def test_next_and_current_month_follow_shanghai_time(make_event, celery_eager):
+def test_next_and_current_month_follow_shanghai_time(make_event, eager_celery):
     make_event(state="planned", start=at(2026, 12, 10, 9))
     make_event(state="planned", start=at(2027, 1, 10, 9))
     # 31 Dec 2026 16:30 UTC is already 1 Jan 2027 00:30 in Shanghai.
@@ -39,7 +39,7 @@ def test_next_and_current_month_follow_shanghai_time(make_event, celery_eager):
 
 @pytest.mark.django_db
 def test_nightly_recompiles_every_published_month_the_feed_serves(
-    client, make_event, station_head, celery_eager
+    client, make_event, station_head, eager_celery
 ):
     """An event done after its month ended, or next month's event edited after the compile
     day, must not leave those months' published calendars stale (issue #18): the nightly run

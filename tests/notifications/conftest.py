@@ -17,18 +17,7 @@ def member(db):
     return f.UserFactory(username="reader", email="reader@example.com")
 
 
-@pytest.fixture
-def no_quiet_hours(settings):
-    settings.WENMING_SMS_QUIET_HOURS = ""
-
-
 @pytest.fixture(autouse=True)
-def _eager_celery():
+def _eager_celery(eager_celery):
     """Run queued deliveries in-process even when a broker is configured (CI runs on Redis);
     tests/notifications/test_worker.py switches this off for its real worker."""
-    from config.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous

@@ -19,14 +19,6 @@ from tests.notifications.conftest import at
 
 
 @pytest.fixture
-def neighbour_head(neighbour_village):
-    station = f.StationFactory(village=neighbour_village)
-    user = f.UserFactory(username="head-qianjin")
-    Role.objects.create(user=user, kind=Role.Kind.STATION_HEAD, city=station.city, position=station)
-    return user
-
-
-@pytest.fixture
 def far_head(longquan_station):  # noqa: F811
     user = f.UserFactory(username="head-longquan")
     Role.objects.create(

@@ -10,7 +10,6 @@ import logging
 
 import pytest
 
-from config.celery import app
 from config.logs import ContextFilter, JsonFormatter, redact
 from notifications.models import Notification
 from orders.models import Order
@@ -42,14 +41,6 @@ def log_lines():
             logging.getLogger(name).setLevel(level)
 
 
-@pytest.fixture
-def in_process_tasks():
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
-
-
 def test_request_line_and_request_id(client, log_lines, city_admin):
     client.force_login(city_admin)
     response = client.get("/calendar/", HTTP_X_REQUEST_ID="req-12345678")
@@ -70,7 +61,7 @@ def test_a_forged_request_id_is_replaced(client, log_lines, db):
     assert client.get("/", HTTP_X_REQUEST_ID="x" * 200)["X-Request-ID"] != "x" * 200
 
 
-@pytest.mark.usefixtures("in_process_tasks")
+@pytest.mark.usefixtures("eager_celery")
 def test_no_phone_or_token_in_any_line(
     client,
     api,

@@ -7,18 +7,21 @@
 import pytest
 
 from orders.models import Order
+from tests import factories as f
 from tests.orders.factories import order_in_state
+from volunteers.models import Team
 
 
 @pytest.fixture
-def eager_celery():
-    """Run queued tasks in-process even when a broker is configured (CI runs on Redis)."""
-    from config.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield app
-    app.conf.task_always_eager = previous
+def town_detachment(hongxu):
+    """洪绪镇's town detachment, which an order climbs to when no village volunteer takes it."""
+    return f.TeamFactory(
+        name="洪绪镇志愿服务支队",
+        kind=Team.Kind.TOWN_DETACHMENT,
+        village=None,
+        town=hongxu,
+        city=hongxu.city,
+    )
 
 
 @pytest.fixture

@@ -22,17 +22,6 @@ T0 = at(2026, 11, 2, 9, 0)
 
 
 @pytest.fixture
-def town_detachment(hongxu):
-    return f.TeamFactory(
-        name="洪绪镇志愿服务支队",
-        kind=Team.Kind.TOWN_DETACHMENT,
-        village=None,
-        town=hongxu,
-        city=hongxu.city,
-    )
-
-
-@pytest.fixture
 def squad_member(town_detachment, hongxu, neighbour_village, lecture_category):
     """A member of one of 洪绪镇's squads (under the town detachment), with the skill."""
     squad = f.TeamFactory(

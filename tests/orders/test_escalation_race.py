@@ -9,9 +9,7 @@ from django.db import connection, connections
 
 from orders import escalation, services
 from orders.models import Order, OrderStatusChange
-from tests import factories as f
 from tests.orders.factories import order_in_state
-from volunteers.models import Team
 
 S = Order.Status
 
@@ -48,17 +46,6 @@ def _together(*calls):
     for t in threads:
         t.join(timeout=60)
     return results, errors
-
-
-@pytest.fixture
-def town_detachment(hongxu):
-    return f.TeamFactory(
-        name="洪绪镇志愿服务支队",
-        kind=Team.Kind.TOWN_DETACHMENT,
-        village=None,
-        town=hongxu,
-        city=hongxu.city,
-    )
 
 
 def _later(order, hours):

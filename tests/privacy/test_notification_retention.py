@@ -20,9 +20,7 @@ from tests.privacy.conftest import LONG_AGO, NOW, PHONE, RECENT, S
 OTHER = "13900000003"
 
 
-@pytest.fixture(autouse=True)
-def _no_quiet_hours(settings):
-    settings.WENMING_SMS_QUIET_HOURS = ""
+pytestmark = pytest.mark.usefixtures("no_quiet_hours")
 
 
 def deliver_all():

@@ -159,12 +159,6 @@ def october(
 
 
 @pytest.fixture(autouse=True)
-def _eager_celery():
+def _eager_celery(eager_celery):
     """The rollup refresh is a task queued after commit: run it in-process, as without a
     broker, even when CI configures one (the reports must be exact after each change)."""
-    from config.celery import app
-
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous

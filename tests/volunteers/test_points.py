@@ -90,11 +90,6 @@ def test_database_refuses_update_and_delete(volunteer, station_head):
     assert PointsEntry.objects.get().points == 20
 
 
-@pytest.fixture
-def shop(tuanjie_station):
-    return Reward.objects.create(position=tuanjie_station, name="洗衣粉", points=15, stock=2)
-
-
 def test_redeem(volunteer, station_head, shop):
     confirm(volunteer, station_head, hours="2")  # 20 points
     redemption = points.redeem(actor=station_head, reward_id=shop.pk, volunteer_id=volunteer.pk)

@@ -17,6 +17,7 @@ from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
+from core.bulk import insert_objects
 from core.months import TZ, add_months, bounds
 from events.calendar import calendar_compile
 from events.models import Event, EventStateChange, EventVolunteer, MonthlyPlan
@@ -148,8 +149,8 @@ def seed_events(ctx) -> None:
                         cancelled_at=start - dt.timedelta(days=1) if state == S.CANCELLED else None,
                     )
                 )
-    Event.objects.bulk_create(events, batch_size=2000)
-    MonthlyPlan.objects.bulk_create(plans, batch_size=2000)
+    insert_objects(events)
+    insert_objects(plans)
 
     changes: list[EventStateChange] = []
     links: list[EventVolunteer] = []
@@ -180,8 +181,8 @@ def seed_events(ctx) -> None:
                         hours_credited=True,
                     )
                 )
-    EventStateChange.objects.bulk_create(changes, batch_size=5000)
-    EventVolunteer.objects.bulk_create(links, batch_size=5000)
+    insert_objects(changes)
+    insert_objects(links)
     # Credited hours go into each volunteer's total: one UPDATE with a correlated sum.
     served = (
         EventVolunteer.objects.filter(volunteer=OuterRef("pk"), hours_credited=True)

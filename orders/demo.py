@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext
 
+from core.bulk import insert_objects
 from orders.models import MenuItem, Platform, ServiceCategory, TargetGroup, VolunteerSkill
 from stations.demo import ARTICLE_TOWN, ARTICLE_VILLAGE
 from stations.models import Town, Village
@@ -333,7 +334,7 @@ def seed_menu(ctx: SeedContext) -> None:
     for volunteer_id in ctx.progress(volunteer_ids, len(volunteer_ids), gettext("志愿者技能")):
         for code in rng.sample(codes, rng.choices(counts, weights)[0]):
             skills.append(VolunteerSkill(volunteer_id=volunteer_id, category=categories[code]))
-    VolunteerSkill.objects.bulk_create(skills, batch_size=5000)
+    insert_objects(skills)
     ctx.stdout.write(
         "  "
         + gettext(

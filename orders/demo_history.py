@@ -20,6 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from core.bulk import insert_objects, insert_rows, update_rows
 from orders.models import (
     MenuItem,
     Order,
@@ -62,6 +63,9 @@ WINDOWS = ("周末上午", "工作日下午", "晚饭后", "上午九点以后",
 # demo value of a given --seed. (No proxy or Open311 orders: those carry a helper or a partner.)
 CHANNEL_MIX = (Order.Channel.WEB,) * 14 + (Order.Channel.KIOSK,) * 4 + (Order.Channel.API,) * 2
 OPEN_IN_TUANJIE = 8
+# A status row's columns, in the order ``_History.add`` keeps each step.
+CHANGE_FIELDS = ("order_id", "from_status", "to_status", "actor_kind", "actor_label", "note",
+                 "note_kind", "note_data", "created_at")  # fmt: skip
 REPORTS = (
     "按约定时间到村开展服务，群众反响好。",
     "服务顺利完成，现场约{n}人参加。",
@@ -450,23 +454,14 @@ def _save(ctx: SeedContext, history: _History) -> None:
         order.number = OrderNumberSequence.number(month, counters[month])
     orders = [o for o, _ in order_pairs]
     with _keep_given_timestamps():
-        Order.objects.bulk_create(orders, batch_size=5000)
-        changes = [
-            OrderStatusChange(
-                order_id=order.pk,
-                from_status=frm,
-                to_status=to,
-                actor_kind=kind,
-                actor_label=label,
-                note=note,
-                note_kind=note_kind,
-                note_data=note_data,
-                created_at=at,
-            )
-            for order, steps in order_pairs
-            for frm, to, kind, label, note, note_kind, note_data, at in steps
-        ]
-        OrderStatusChange.objects.bulk_create(changes, batch_size=5000)
+        insert_objects(orders)
+    # The status rows as plain tuples: 4-5 per order, model instances would cost more than
+    # writing them.
+    changes = insert_rows(
+        OrderStatusChange,
+        CHANGE_FIELDS,
+        ((order.pk, *step) for order, steps in order_pairs for step in steps),
+    )
     for month, last in counters.items():
         OrderNumberSequence.objects.update_or_create(month=month, defaults={"last": last})
     # The volunteers' totals include the hours of the orders they completed (summed here: one
@@ -475,12 +470,14 @@ def _save(ctx: SeedContext, history: _History) -> None:
     for order in orders:
         if order.accepted_by_id and order.hours:
             earned[order.accepted_by_id] += order.hours
-    volunteers = list(Volunteer.objects.filter(pk__in=earned).only("id", "hours_total"))
-    for volunteer in volunteers:
-        volunteer.hours_total += earned[volunteer.pk]
-    Volunteer.objects.bulk_update(volunteers, ["hours_total"], batch_size=1000)
+    totals = Volunteer.objects.order_by("id").values_list("id", "hours_total")
+    update_rows(
+        Volunteer,
+        ["hours_total"],
+        [(pk, total + earned[pk]) for pk, total in totals if pk in earned],
+    )
     ctx.stdout.write(
         "  "
         + gettext("%(orders)s 点单，%(changes)s 条状态记录")
-        % {"orders": len(orders), "changes": len(changes)}
+        % {"orders": len(orders), "changes": changes}
     )

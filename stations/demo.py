@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext
 
 from core import pinyin
+from core.bulk import insert_objects
 from stations import demo_names
 from stations.models import City, Position, Town, Village
 
@@ -109,7 +110,7 @@ def seed(ctx: SeedContext) -> None:
                     else rng.randint(600, 4000),
                 )
             )
-    villages = Village.objects.bulk_create(villages, batch_size=1000)
+    villages = insert_objects(villages)
 
     positions = [
         Position(
@@ -167,7 +168,7 @@ def seed(ctx: SeedContext) -> None:
                 head_phone=ctx.mobile(),
             )
         )
-    Position.objects.bulk_create(positions, batch_size=1000)
+    insert_objects(positions)
     ctx.stdout.write(
         "  "
         + gettext("%(towns)s 镇（街道），%(villages)s 村（社区），%(positions)s 实践阵地")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext
 
+from core.bulk import insert_objects
 from stations.demo import ARTICLE_TOWN, ARTICLE_VILLAGE
 from stations.models import City, Position, Town, Village
 from volunteers.models import Membership, Team, Volunteer, VolunteerStanding
@@ -95,7 +96,7 @@ def seed(ctx: SeedContext) -> None:
     general_captain.name, general_captain.phone = heads[(Position.Level.CENTRE, None, None)]
     general_captain.is_active = True
 
-    Volunteer.objects.bulk_create(volunteers, batch_size=2000)
+    insert_objects(volunteers)
     _seed_standings(volunteers, ctx.now)
 
     general = Team.objects.create(
@@ -183,7 +184,7 @@ def seed(ctx: SeedContext) -> None:
         Membership(team=t, volunteer=t.captain, joined_on=t.captain.joined_on)
         for t in (general, *town_detachments)
     )
-    Membership.objects.bulk_create(memberships, batch_size=5000)
+    insert_objects(memberships)
     ctx.stdout.write(
         "  "
         + gettext(
@@ -228,4 +229,4 @@ def _seed_standings(volunteers: list[Volunteer], now) -> None:
                     since=left,
                 )
             )
-    VolunteerStanding.objects.bulk_create(rows, batch_size=5000)
+    insert_objects(rows)

@@ -24,6 +24,7 @@ from django.db.models import Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from core.bulk import insert_objects, update_rows
 from stations.demo import ARTICLE_TOWN, ARTICLE_VILLAGE
 from stations.models import City, Position, Role, Village
 from volunteers import certificates, points, records
@@ -83,10 +84,10 @@ def write_history(rows: list[ServiceRecord]) -> dict[str, int]:
     module docstring); afterwards every volunteer's ``hours_total`` is their confirmed hours.
     A record without ``recorded_by`` was recorded by the volunteer (their completion of an
     order, their check-in). Returns counts for the seed's summary."""
-    ServiceRecord.objects.bulk_create(rows, batch_size=5000)
+    insert_objects(rows)
     changes = _audit_rows(min(r.pk for r in rows), max(r.pk for r in rows)) if rows else 0
     entries = _earnings([r for r in rows if r.status == S.CONFIRMED])
-    PointsEntry.objects.bulk_create(entries, batch_size=5000)
+    insert_objects(entries)
     _recount_totals(rows)
     _analyze()
     return {
@@ -193,11 +194,7 @@ def _recount_totals(rows: list[ServiceRecord]) -> None:
         if record.status == S.CONFIRMED:
             totals[record.volunteer_id] += record.hours
     Volunteer.objects.exclude(hours_total=0).update(hours_total=Decimal("0"))
-    Volunteer.objects.bulk_update(
-        [Volunteer(pk=pk, hours_total=total) for pk, total in totals.items()],
-        ["hours_total"],
-        batch_size=1000,
-    )
+    update_rows(Volunteer, ["hours_total"], sorted(totals.items()))
 
 
 def _analyze() -> None:

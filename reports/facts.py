@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
+from core.bulk import copy_rows
 from core.months import bounds, month_of
 from orders.models import Order, OrderStatusChange
 from reports import figures
@@ -67,10 +68,14 @@ FACT_SOURCE = [
 FACT_MONTHS = ["created_month", "accepted_month", "completed_month", "rated_month", "closed_month"]
 
 
-def insert_rows(model, fields: list[str], rows: list[tuple]) -> None:
+def insert_rows(model, fields: list[str], rows: list[tuple], *, copy: bool = False) -> None:
     """Plain multi-row INSERT: rebuilding writes tens of thousands of rows, and building a model
-    instance for each (``bulk_create``) costs several times the database's own work."""
+    instance for each (``bulk_create``) costs several times the database's own work. ``copy``
+    (a rebuild: hundreds of thousands of rows at province scale): COPY on PostgreSQL."""
     if not rows:
+        return
+    if copy and connection.vendor == "postgresql":
+        copy_rows(model, [model._meta.get_field(f).attname for f in fields], rows)
         return
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
@@ -209,7 +214,7 @@ def rebuild_facts(*, month: dt.date | None = None) -> int:
     else:
         OrderFact.objects.all().delete()
     facts = _fact_rows(_fact_source(orders).iterator(chunk_size=5000))
-    insert_rows(OrderFact, FACT_FIELDS, facts)
+    insert_rows(OrderFact, FACT_FIELDS, facts, copy=True)
     return len(facts)
 
 

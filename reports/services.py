@@ -360,7 +360,7 @@ def rebuild(*, month: dt.date | None = None) -> dict[str, int]:
         else:
             VillageMonthCategory.objects.filter(month=month).delete()
         objs = _vmc_rows(aggregate_rollup(months=None if month is None else [month]))
-        insert_rows(VillageMonthCategory, VMC_FIELDS, objs)
+        insert_rows(VillageMonthCategory, VMC_FIELDS, objs, copy=True)
         _refresh_town_months(town_ids=None, months=None if month is None else [month])
         report_cache.bump()
     if month is None and connection.vendor == "postgresql":

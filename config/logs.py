@@ -22,6 +22,8 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+from core import phone
+
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
 )
@@ -40,10 +42,7 @@ _REDACTIONS = [
     # SMS verification codes in message texts.
     (re.compile(r"(验证码\D{0,8})\d{4,8}"), r"\1[code]"),
     # Mainland mobile numbers, with or without +86/0086 and separators.
-    (
-        re.compile(r"(?<![0-9])(?:(?:\+|00)?86[\s-]?)?1[3-9][0-9](?:[\s-]?[0-9]){8}(?![0-9])"),
-        "[phone]",
-    ),
+    (phone.MOBILE_IN_TEXT, "[phone]"),
 ]
 
 # What a client may send as X-Request-ID: a plain token, so logs cannot be forged with newlines.

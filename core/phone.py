@@ -87,6 +87,13 @@ def mask(value: str) -> str:
     return f"{value[:3]}****{value[-4:]}" if len(value) >= 7 else "****"
 
 
+# A mainland mobile number inside a longer text (a log line, a URL): with or without +86/0086
+# and the spaces or dashes people type, never part of a longer run of digits.
+MOBILE_IN_TEXT = re.compile(
+    r"(?<![0-9])(?:(?:\+|00)?86[\s-]?)?1[3-9][0-9](?:[\s-]?[0-9]){8}(?![0-9])"
+)
+
+
 # Digits as residents write them in free text: ASCII, full-width, and the Chinese numerals people
 # use to slip a number past a filter (幺 is how a "1" is read out on the phone).
 _TEXT_DIGITS = str.maketrans(

@@ -21,10 +21,14 @@ TTL_SECONDS = 24 * 3600
 
 
 def generation() -> str:
+    """The token every stored menu answer and public page is kept under. With the shared cache
+    down no token can be known, so each call gets one of its own: pages are rendered afresh
+    until the cache is back (a fixed token would keep serving what a worker had stored before
+    an edit made during the outage)."""
     token = cache.get(GENERATION)
     if token is None:
         cache.add(GENERATION, uuid.uuid4().hex, None)
-        token = cache.get(GENERATION) or "none"
+        token = cache.get(GENERATION) or uuid.uuid4().hex
     return token
 
 

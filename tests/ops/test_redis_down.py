@@ -10,7 +10,7 @@ from kombu import pools as kombu_pools
 
 from config.celery import app
 from notifications.models import Notification
-from orders.models import Order
+from orders.models import MenuItem, Order
 from tests.ops.conftest import closed_url
 
 
@@ -79,3 +79,14 @@ def test_sms_codes_fail_closed(client, tuanjie, menu_item):
     assert response.status_code == 429
     assert int(response["Retry-After"]) > 0
     assert not Notification.objects.filter(kind="phone_code").exists()
+
+
+@pytest.mark.usefixtures("redis_down")
+def test_public_pages_are_rendered_afresh_while_the_cache_is_down(client, tuanjie, menu_item):
+    """Without the cache no menu generation can be known: the order form is rendered for each
+    request, so an edit made during the outage shows at once (a fixed key would keep serving
+    what this process had stored before it)."""
+    url = f"/orders/new/?village={tuanjie.pk}"
+    assert menu_item.title in client.get(url).content.decode()
+    MenuItem.objects.filter(pk=menu_item.pk).update(title="停电时改的名字")
+    assert "停电时改的名字" in client.get(url).content.decode()

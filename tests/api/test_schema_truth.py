@@ -63,12 +63,17 @@ def test_an_id_that_matches_nothing_is_404_naming_the_field(api, payload):
     assert {"menu_item", "people"} <= set(_error(response, 400, "invalid", "people")["fields"])
 
 
-def test_assign_takes_a_volunteer_or_a_team_never_null(as_user, station_head, payload, api):
+def test_assign_takes_a_volunteer_or_a_team_never_null(
+    as_user, station_head, payload, api, volunteer
+):
     order_id = api.post("/api/orders/", payload, format="json").json()["id"]
     url = f"/api/orders/{order_id}/assign/"
     head = as_user(station_head)
     _error(head.post(url, {"volunteer": None}, format="json"), 400, "invalid", "volunteer")
-    _error(head.post(url, {"volunteer": 1, "team": 1}, format="json"), 400, "invalid", "volunteer")
+    # Both, each of them one that exists (an unknown id is a 404 naming its field).
+    team = volunteer.teams.first()
+    both = {"volunteer": volunteer.pk, "team": team.pk}
+    _error(head.post(url, both, format="json"), 400, "invalid", "volunteer")
 
 
 @pytest.mark.parametrize(

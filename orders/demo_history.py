@@ -382,8 +382,8 @@ def seed_orders(ctx: SeedContext) -> None:
             local = created.astimezone(TZ)
             if not 7 <= local.hour < 21:  # residents order in the daytime
                 created = created.replace(hour=rng.randint(7, 20))
-            if created >= now:
-                created = now - dt.timedelta(minutes=rng.randint(5, 600))
+            if created >= now:  # later today: earlier today, but still in its month
+                created = max(start, now - dt.timedelta(minutes=rng.randint(5, 600)))
             nearby = volunteers_by_village.get(village.pk) or volunteers_by_town.get(
                 village.town_id, []
             )

@@ -4,6 +4,7 @@ the order's record is the only one; the event lists the volunteer but adds no ho
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from core.errors import InvalidTransition
 from events import services
@@ -58,7 +59,7 @@ def test_order_hours_count_once_after_it_becomes_an_event(
         row.volunteer_hours for row in VillageMonthCategory.objects.filter(village=tuanjie)
     )
     assert village_hours == Decimal("2.5")
-    month = confirmed_order.completed_at.date().replace(day=1)
+    month = timezone.localdate(confirmed_order.completed_at).replace(day=1)
     report = volunteers_report(resolve_area(scope_for(station_head)), month, month)
     assert report.totals.hours == 2.5
 

@@ -38,8 +38,9 @@ def world(tuanjie_station, tuanjie, menu_item, volunteer, city):
     with time_machine.travel(T0 + dt.timedelta(hours=49), tick=False):
         escalation.orders_escalate_due()
         services.order_claim(order_id=city_tier.pk, actor=volunteer.user)
-    for order in (village, town, city_tier):
-        services.order_complete(order_id=order.pk, actor=volunteer.user, hours="1", note="好")
+    with time_machine.travel(T0 + dt.timedelta(hours=50), tick=False):  # still November
+        for order in (village, town, city_tier):
+            services.order_complete(order_id=order.pk, actor=volunteer.user, hours="1", note="好")
     # The workflow refreshes the rollups on commit; the test's transaction never commits.
     report_services.refresh_orders(order_ids=[o.pk for o in orders])
     return orders

@@ -15,13 +15,14 @@ from django.views.decorators.http import require_GET
 
 from core import qr
 from core.absolute_urls import site_url
+from core.downloads import content_disposition
 from posters import pdf, selectors
 from stations.scope import scope_for
 
 
 def _pdf_response(body: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition(filename, disposition="inline")
     response["Cache-Control"] = "private, no-store"
     return response
 

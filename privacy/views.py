@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from core.downloads import content_disposition
 from privacy import export, services
 from privacy.forms import ResidentRequestForm
 from privacy.models import PersonalDataAction
@@ -61,7 +62,7 @@ def resident_data(request):
         else:
             response = HttpResponse(export.as_csv(records), content_type="text/csv; charset=utf-8")
             name = f"resident-data-{stamp}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        response["Content-Disposition"] = content_disposition(name)
         return response
     context = {
         "form": form,

@@ -6,19 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import re
-from urllib.parse import quote
 
 from django.http import HttpResponse
 
+from core.downloads import content_disposition
 from reports.tables import Table
-
-
-def content_disposition(filename: str, ascii_name: str = "") -> str:
-    """An attachment header readable by old and new browsers: an ASCII fallback and the UTF-8
-    name in RFC 5987 ``filename*``."""
-    ascii_name = ascii_name or filename.encode("ascii", "ignore").decode() or "report"
-    ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", ascii_name)
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def export_table(table: Table, fmt: str, filename: str, ascii_name: str = "") -> HttpResponse:
@@ -50,6 +42,6 @@ def export_table(table: Table, fmt: str, filename: str, ascii_name: str = "") ->
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = content_disposition(
-        f"{filename}.{fmt}", f"{ascii_name}.{fmt}" if ascii_name else ""
+        f"{filename}.{fmt}", ascii_name=f"{ascii_name}.{fmt}" if ascii_name else ""
     )
     return response

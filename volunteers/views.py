@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from core.downloads import content_disposition
 from core.errors import DomainError, InvalidInput, NotInScope
 from stations.models import Position
 from stations.scope import scope_for
@@ -145,7 +146,9 @@ def certificate_pdf(request, code: str):
     """The PDF, for the volunteer and the admins of their area."""
     certificate = _certificate_for(request, code)
     response = HttpResponse(pdf.render(certificate), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{certificate.number}.pdf"'
+    response["Content-Disposition"] = content_disposition(
+        f"{certificate.number}.pdf", disposition="inline"
+    )
     return response
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import calendar as pycalendar
 import datetime as dt
 from collections import defaultdict
-from urllib.parse import quote
 
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -17,8 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
 
-from core import pinyin
 from core.absolute_urls import absolute_url
+from core.downloads import content_disposition
 from core.filters import MAX_ID
 from core.months import add_months, current_month, label
 from core.names import in_language
@@ -311,14 +310,6 @@ def _ics_response(
         filename, disposition="attachment" if download else "inline"
     )
     return response
-
-
-def content_disposition(filename: str, *, disposition: str = "attachment") -> str:
-    """``filename`` for every browser: an ASCII fallback (``filename=``) and the real name in
-    UTF-8 (``filename*``, RFC 5987/6266), e.g. ``团结村-2026-12.ics``."""
-    fallback = pinyin.ascii_name(filename)
-    encoded = quote(filename, safe="")
-    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
 
 
 def _area_filename(filters: dict, stem: str) -> str:

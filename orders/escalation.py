@@ -22,7 +22,6 @@ from django.utils import timezone
 from core.errors import InvalidTransition
 from orders import tiers
 from orders.models import Order, OrderStatusChange
-from orders.signals import orders_flagged_overdue
 from orders.transitions import transition
 
 Actor = OrderStatusChange.ActorKind
@@ -49,7 +48,6 @@ def order_flag_overdue(*, now: dt.datetime | None = None) -> int:
         if not ids:
             return 0
         flagged = Order.objects.filter(waiting, pk__in=ids).update(is_overdue=True, updated_at=now)
-        transaction.on_commit(lambda: orders_flagged_overdue.send(sender=Order, order_ids=ids))
     return flagged
 
 

@@ -104,7 +104,9 @@ def seed(ctx: SeedContext) -> None:
                     name=name,
                     name_pinyin=pinyin.search_key(name),  # bulk_create skips save()
                     kind=vkind,
-                    code=f"{town.code}{n + 1:03d}",
+                    # 12 digits hold 999 villages a town; a town stretched past that by
+                    # --scale (a province is more towns, not bigger ones) has no code.
+                    code=f"{town.code}{n + 1:03d}" if n < 999 else "",
                     population=rng.randint(3000, 15000)
                     if vkind == Village.Kind.COMMUNITY
                     else rng.randint(600, 4000),

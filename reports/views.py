@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -22,7 +23,7 @@ from reports.render import render_table
 from stations.scope import scope_for
 
 MAX_RANGE_MONTHS = 36
-CACHED_REPORTS = {"coverage", "orders"}
+CACHED_REPORTS = {"coverage", "standards", "orders"}
 REPORT_TITLES = {
     "coverage": gettext_lazy("服务覆盖"),
     "standards": gettext_lazy("五有达标"),
@@ -83,21 +84,25 @@ def _link(area_params: dict):
 def build(report: str, request) -> dict:
     """Everything a report page shows: its context and its tables (also used by the export).
 
-    The coverage and orders pages are cached whole (figures, tables and charts rendered to
-    HTML) until a change in what they show: every write they read from (rollups, places and
-    names, plans, volunteers) invalidates them through ``reports.receivers``. The five standards
-    and volunteers pages read events and event helpers too, so they are always computed.
+    The coverage, five standards and orders pages are cached whole (figures, tables and
+    charts rendered to HTML) until a change in what they show: every write they read from
+    (rollups, places and names, plans, volunteers) invalidates them through
+    ``reports.receivers``; the five standards' thresholds are part of the key. The volunteers
+    page reads event helpers and points too, so it is always computed.
     """
     area = area_for(request)
     if report not in CACHED_REPORTS:
         content = _build(report, area, request.GET)
     else:
-        if report == "coverage":
+        if report in ("coverage", "standards"):
             period = {"month": label(month_param(request.GET))}
         else:
             start, end = range_params(request.GET)
             period = {"from": label(start), "to": label(end)}
-        key = f"page:{report}:{get_language()}:{selectors.area_key(area)}:{urlencode(period)}"
+        rules = f"{settings.WENMING_TEAM_MIN_VOLUNTEERS}:{settings.WENMING_RESULTS_MIN_RATING}"
+        key = (
+            f"page:{report}:{get_language()}:{selectors.area_key(area)}:{urlencode(period)}:{rules}"
+        )
         content = report_cache.cached(
             key,
             lambda: _build(report, area, period),

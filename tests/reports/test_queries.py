@@ -128,17 +128,18 @@ def test_town_page_query_count(client, town_admin, django_assert_num_queries, ho
     assert count(client, "reports:coverage", {"month": "2026-10"}) == few
 
 
-def test_cached_coverage_page_reads_only_the_session_and_scope(
-    client, town_admin, django_assert_num_queries, hongxu
+@pytest.mark.parametrize("name", ["reports:coverage", "reports:standards"])
+def test_cached_page_reads_only_the_session_and_scope(
+    client, town_admin, django_assert_num_queries, hongxu, name
 ):
     """A repeat view is served from the report cache: session, user, role and the town, plus
     the navigation's own lookup, however many villages the town has."""
     build(6)
     client.force_login(town_admin)
     params = {"month": "2026-10"}
-    first = count(client, "reports:coverage", params)
-    cached = count(client, "reports:coverage", params)
+    first = count(client, name, params)
+    cached = count(client, name, params)
     assert cached < first
     add_villages(40)  # rebuilding invalidates: the next view computes, the one after is cached
-    assert count(client, "reports:coverage", params) == first
-    assert count(client, "reports:coverage", params) == cached
+    assert count(client, name, params) == first
+    assert count(client, name, params) == cached

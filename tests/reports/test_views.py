@@ -467,3 +467,38 @@ def test_cached_gap_list_follows_plans_and_volunteers(
     assert response.status_code == 302
     assert not Volunteer.objects.get(pk=fifth.pk).is_active
     assert qianjin_lacks() == ["venue", "team", "practice", "results"]
+
+
+def test_cached_five_standards_follow_plans_volunteers_and_the_rules(
+    client, town_admin, october, settings, django_capture_on_commit_callbacks
+):
+    """The five standards page is cached whole like the gap list: a plan submitted, a volunteer
+    enrolled and a changed threshold show at once."""
+    from events import plans
+    from events import services as event_services
+    from tests.reports.factories import at
+
+    def qianjin():
+        page = get(client, town_admin, reverse("reports:standards"), month="2026-11")
+        return {s["village"]: s for s in page.context["data"].as_dict()["stations"]}["前进村"]
+
+    station = october["stations"]["qianjin"]
+    before = qianjin()
+    assert (before["plan"], before["team"]) == (False, False)
+    assert qianjin() == before  # the repeat view, from the cache
+    with django_capture_on_commit_callbacks(execute=True):
+        event = event_services.event_create(
+            user=town_admin,
+            title="十一月宣讲",
+            category=october["lecture"],
+            start=at(2026, 11, 20, 9),
+            end=at(2026, 11, 20, 11),
+            organiser_position=station,
+        )
+        event_services.event_plan(user=town_admin, event=event)
+        plans.plan_submit(user=town_admin, position=station, month=dt.date(2026, 11, 1))
+    assert qianjin()["plan"] is True
+    f.VolunteerFactory(home_village=october["qianjin"])
+    assert qianjin()["volunteers"] == before["volunteers"] + 1
+    settings.WENMING_TEAM_MIN_VOLUNTEERS = before["volunteers"] + 1
+    assert qianjin()["team"] is True

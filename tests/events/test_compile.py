@@ -487,3 +487,15 @@ def test_webhook_announces_each_version_and_never_a_superseded_one(
     webhooks.webhook_retry(delivery=stale)  # the admin's "retry" cannot resend it either
     stale.refresh_from_db()
     assert webhooks.webhook_deliver(delivery_id=stale.pk) and len(handler.received) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["讲座，在团结村；带上\\证件", "a,b;c\\d", "第一行\r\n第二行\n第三行\r末", r"字面 \N 换行", ""],
+)
+def test_ics_text_is_escaped_exactly_as_icalendar_escapes_it(text):
+    """The VEVENT lines are written without icalendar's property objects: its escaping must be
+    what a calendar app parses back to the organiser's words."""
+    from events.ical import _text
+
+    assert _text(text) == icalendar.vText(text).to_ical().decode()

@@ -424,14 +424,29 @@ def test_cached_orders_report_follows_new_orders_and_renamed_teams(
     assert "团结村红马甲服务队" in teams and "团结村志愿服务队" not in teams
 
 
+def plan_a_november_lecture(town_admin, october) -> None:
+    """前进村's station plans one lecture for November (a plan needs an event to be submitted)."""
+    from events import services as event_services
+    from tests.reports.factories import at
+
+    event = event_services.event_create(
+        user=town_admin,
+        title="十一月宣讲",
+        category=october["lecture"],
+        start=at(2026, 11, 20, 9),
+        end=at(2026, 11, 20, 11),
+        organiser_position=october["stations"]["qianjin"],
+    )
+    event_services.event_plan(user=town_admin, event=event)
+
+
 def test_cached_gap_list_follows_plans_and_volunteers(
     client, town_admin, superuser, october, django_capture_on_commit_callbacks
 ):
     """The gap list's verdicts read plans and volunteers: submitting a plan, enrolling a
     volunteer and the admin's bulk "not on the roll" action show at once on the cached page."""
     from events import plans
-    from events import services as event_services
-    from tests.reports.factories import at, submit_plan
+    from tests.reports.factories import submit_plan
     from volunteers.models import Volunteer
 
     def qianjin_lacks():
@@ -440,15 +455,7 @@ def test_cached_gap_list_follows_plans_and_volunteers(
 
     station = october["stations"]["qianjin"]
     with django_capture_on_commit_callbacks(execute=True):
-        event = event_services.event_create(
-            user=town_admin,
-            title="十一月宣讲",
-            category=october["lecture"],
-            start=at(2026, 11, 20, 9),
-            end=at(2026, 11, 20, 11),
-            organiser_position=station,
-        )
-        event_services.event_plan(user=town_admin, event=event)
+        plan_a_november_lecture(town_admin, october)
         submit_plan(station, dt.date(2026, 11, 1), submitted=False)  # a draft: not yet in
     assert qianjin_lacks() == ["venue", "plan", "team", "practice", "results"]
     with django_capture_on_commit_callbacks(execute=True):
@@ -475,8 +482,6 @@ def test_cached_five_standards_follow_plans_volunteers_and_the_rules(
     """The five standards page is cached whole like the gap list: a plan submitted, a volunteer
     enrolled and a changed threshold show at once."""
     from events import plans
-    from events import services as event_services
-    from tests.reports.factories import at
 
     def qianjin():
         page = get(client, town_admin, reverse("reports:standards"), month="2026-11")
@@ -487,15 +492,7 @@ def test_cached_five_standards_follow_plans_volunteers_and_the_rules(
     assert (before["plan"], before["team"]) == (False, False)
     assert qianjin() == before  # the repeat view, from the cache
     with django_capture_on_commit_callbacks(execute=True):
-        event = event_services.event_create(
-            user=town_admin,
-            title="十一月宣讲",
-            category=october["lecture"],
-            start=at(2026, 11, 20, 9),
-            end=at(2026, 11, 20, 11),
-            organiser_position=station,
-        )
-        event_services.event_plan(user=town_admin, event=event)
+        plan_a_november_lecture(town_admin, october)
         plans.plan_submit(user=town_admin, position=station, month=dt.date(2026, 11, 1))
     assert qianjin()["plan"] is True
     f.VolunteerFactory(home_village=october["qianjin"])

@@ -28,7 +28,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular import openapi
 from drf_spectacular.plumbing import force_instance
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.permissions import AllowAny, IsAuthenticated
 
@@ -87,6 +87,38 @@ def error_response(code: int | str, example: dict | None = None) -> OpenApiRespo
                 status_codes=[code],
             )
         ],
+    )
+
+
+def action_schema(
+    operation_id: str,
+    summary,
+    response,
+    *,
+    tags: list[str],
+    request=None,
+    example: dict | None = None,
+    description=None,
+    parameters: list | None = None,
+    errors: tuple[int, ...] = (400, 403, 404),
+    conflict: OpenApiResponse | None = None,
+):
+    """The documentation of a state-changing action (``POST …/<id>/claim/`` and the like): the
+    object as it now stands, the errors the action can answer, and 409 for a wrong state (with
+    ``conflict``'s example where the app has one)."""
+    responses = {200: response, **{code: error_response(code) for code in errors}}
+    responses[409] = conflict or error_response(409)
+    return extend_schema(
+        operation_id=operation_id,
+        tags=tags,
+        summary=summary,
+        description=description,
+        parameters=parameters,
+        request=request,
+        responses=responses,
+        examples=[OpenApiExample(operation_id.split("_", 1)[-1], value=example, request_only=True)]
+        if example
+        else None,
     )
 
 

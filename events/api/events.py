@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from core.errors import NotInScope
 from core.fields import BoundedDateTimeField, IdField
-from core.openapi import error_response
+from core.openapi import action_schema, error_response
 from events import access, selectors, services
 from events.api import serializers as s
 from events.api.schema import BAD_INPUT, TAGS
@@ -216,20 +216,14 @@ class _EventActionView(APIView):
 
 
 def _action_schema(name: str, summary, description, request=None):
-    responses = {
-        200: s.EventDetailSerializer,
-        404: error_response(404),
-        409: error_response(409),
-    }
-    if request is not None:
-        responses[400] = error_response(400)
-    return extend_schema(
-        operation_id=f"events_{name}",
-        summary=summary,
+    return action_schema(
+        f"events_{name}",
+        summary,
+        s.EventDetailSerializer,
+        tags=TAGS,
         description=description,
         request=request,
-        responses=responses,
-        tags=TAGS,
+        errors=(404, 400) if request is not None else (404,),
     )
 
 

@@ -24,7 +24,7 @@ from core import phone as phone_numbers
 from core.api import PostBudgetThrottle, PostBudgetThrottledMixin
 from core.client_ip import client_ip
 from core.errors import INVALID, error_body
-from core.openapi import error_response
+from core.openapi import action_schema, error_response
 from orders import access, ratelimit, services, submission
 from orders.api import serializers as s
 from orders.api.filters import OrderFilter
@@ -220,19 +220,14 @@ class _ActionView(APIView):
 
 
 def _action_schema(op: str, summary: str, request=None, example: dict | None = None):
-    return extend_schema(
-        operation_id=f"orders_{op}",
+    return action_schema(
+        f"orders_{op}",
+        summary,
+        s.OrderSerializer,
         tags=TAGS,
-        summary=summary,
         request=request,
-        responses={
-            200: s.OrderSerializer,
-            400: error_response(400),
-            403: error_response(403),
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
-        examples=[OpenApiExample(op, value=example, request_only=True)] if example else None,
+        example=example,
+        conflict=CONFLICT,
     )
 
 

@@ -24,7 +24,7 @@ from core.api import PostBudgetThrottle, PostBudgetThrottledMixin
 from core.client_ip import client_ip
 from core.errors import INVALID, NotInScope, error_body
 from core.filters import MAX_ID
-from core.openapi import error_response
+from core.openapi import action_schema, error_response
 from orders import ratelimit
 from wishes import selectors, services
 from wishes.api import serializers as s
@@ -202,20 +202,15 @@ class _ActionView(APIView):
 
 
 def _action_schema(op: str, summary, request=None, example: dict | None = None):
-    return extend_schema(
-        operation_id=f"wishes_{op}",
+    return action_schema(
+        f"wishes_{op}",
+        summary,
+        s.WishSerializer,
         tags=TAGS,
-        summary=summary,
         parameters=[ID_PARAM],
         request=request,
-        responses={
-            200: s.WishSerializer,
-            400: error_response(400),
-            403: error_response(403),
-            404: error_response(404),
-            409: CONFLICT,
-        },
-        examples=[OpenApiExample(op, value=example, request_only=True)] if example else None,
+        example=example,
+        conflict=CONFLICT,
     )
 
 

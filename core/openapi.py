@@ -98,6 +98,7 @@ def action_schema(
     tags: list[str],
     request=None,
     example: dict | None = None,
+    example_summary=None,
     description=None,
     parameters: list | None = None,
     errors: tuple[int, ...] = (400, 403, 404),
@@ -116,7 +117,14 @@ def action_schema(
         parameters=parameters,
         request=request,
         responses=responses,
-        examples=[OpenApiExample(operation_id.split("_", 1)[-1], value=example, request_only=True)]
+        examples=[
+            OpenApiExample(
+                operation_id.split("_", 1)[-1],
+                summary=example_summary,
+                value=example,
+                request_only=True,
+            )
+        ]
         if example
         else None,
     )

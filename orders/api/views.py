@@ -374,25 +374,16 @@ class TrackView(APIView):
 class TrackRateView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(
-        operation_id="orders_track_rate",
+    @action_schema(
+        "orders_track_rate",
+        gettext_lazy("群众评价（completed → rated，仅一次）"),
+        s.OrderTrackingSerializer,
         tags=TAGS,
-        summary=gettext_lazy("群众评价（completed → rated，仅一次）"),
         request=s.OrderRateSerializer,
-        responses={
-            200: s.OrderTrackingSerializer,
-            400: error_response(400),
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
-        examples=[
-            OpenApiExample(
-                "rate",
-                summary=gettext_lazy("评价"),
-                value={"stars": 5, "comment": "讲得很好"},
-                request_only=True,
-            )
-        ],
+        example={"stars": 5, "comment": "讲得很好"},
+        example_summary=gettext_lazy("评价"),
+        errors=(400, 404),
+        conflict=CONFLICT,
     )
     def post(self, request, token: str):
         serializer = s.OrderRateSerializer(data=request.data)
@@ -404,17 +395,14 @@ class TrackRateView(APIView):
 class TrackCancelView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(
-        operation_id="orders_track_cancel",
+    @action_schema(
+        "orders_track_cancel",
+        gettext_lazy("群众取消点单（接单前）"),
+        s.OrderTrackingSerializer,
         tags=TAGS,
-        summary=gettext_lazy("群众取消点单（接单前）"),
         request=s.OrderOptionalReasonSerializer,
-        responses={
-            200: s.OrderTrackingSerializer,
-            400: error_response(400),
-            404: NOT_FOUND,
-            409: CONFLICT,
-        },
+        errors=(400, 404),
+        conflict=CONFLICT,
     )
     def post(self, request, token: str):
         serializer = s.OrderOptionalReasonSerializer(data=request.data)

@@ -325,6 +325,11 @@ def main() -> None:
         ("town page, after a service in another town", after_service_elsewhere(town_page), 20),
         ("city page, after a service in any town", after_service_elsewhere(city_page), 50),
         ("city five standards page", page(city_client, "reports:standards", m), None),
+        (
+            "city five standards page, cache cold",
+            cold(page(city_client, "reports:standards", m)),
+            None,
+        ),
         ("city orders page (12 months)", page(city_client, "reports:orders", year), None),
         (
             "city orders page (12 months), cache cold",

@@ -13,7 +13,8 @@ What it does, in order:
    calendar.
 3. Starts gunicorn as production does (``DJANGO_DEBUG=0``, 3 workers, ``gunicorn.conf.py``) with
    ``bench/http_settings.py``, which adds ``/bench/empty/`` (a view that does nothing) behind the
-   same middleware, and one Celery worker on Redis (the rollup refresh and notifications run
+   same middleware, and two floors (``bench/http_urls.py``): a signed-in request that does
+   nothing else, and a POST that writes only an order and its status row, and one Celery worker on Redis (the rollup refresh and notifications run
    there, as in production; ``--no-worker`` to leave it out).
 4. Drives each path with ``wrk`` (16 connections, 2 threads; POSTs from a Lua script with a
    fresh phone number per request) and prints req/s, p50 and p99 latency, non-2xx answers, the
@@ -210,6 +211,10 @@ def prepare(args: argparse.Namespace, claims: int) -> dict:
         "village": tuanjie.pk,
         "town": tuanjie.town_id,
         "menu_item": item.pk,
+        "write_query": (
+            f"village={tuanjie.pk}&town={tuanjie.town_id}&item={item.pk}"
+            f"&category={item.category_id}"
+        ),
         "claim_ids": [o.pk for o in created],
         "token": token.key,
         "cookies": {u: session(u) for u in ("volunteer", "station", "town", "city")},
@@ -258,6 +263,15 @@ end
 """
 
 
+def lua_post(path: str) -> str:
+    """POST ``path`` with no body (the write floor)."""
+    return f"""
+function request()
+  return wrk.format("POST", "{path}", {{["X-Forwarded-Proto"] = "https"}}, "")
+end
+"""
+
+
 def lua_claim(ids: list[int], token: str) -> str:
     """POST /api/orders/<id>/claim/, each request a different open order."""
     first, last = ids[0], ids[-1]
@@ -299,6 +313,21 @@ def cases(ctx: dict, args: argparse.Namespace) -> list[Case]:
         Case("calendar_api", "GET /api/calendars/<month>/", f"/api/calendars/{month}/"),
         Case("feed_ics", "/calendar/feed.ics?village=…", f"/calendar/feed.ics?village={village}"),
         Case("month_ics", "/calendar/<month>.ics", f"/calendar/{month}.ics"),
+        # The floors: no logged-in page and no write can be faster than these (bench/http_urls.py).
+        Case(
+            "signed_in_floor",
+            "floor: signed in, nothing else",
+            "/bench/signed-in/",
+            headers=cookie["volunteer"],
+        ),
+        Case(
+            "write_floor",
+            "floor: POST writing an order + status row",
+            f"/bench/write/?{ctx['write_query']}",
+            method="POST",
+            lua=lua_post(f"/bench/write/?{ctx['write_query']}"),
+            expect=(201,),
+        ),
         Case(
             "orders_api_city",
             "GET /api/orders/ as the city",

@@ -1,9 +1,22 @@
-"""The app's URLs plus ``/bench/empty/``: a view that does nothing, so every request pays only
-for gunicorn, the middleware (session, locale, CSRF, auth, CSP, axes …) and the network. The
-bench reports each path's throughput as a share of this one's, measured in the same run."""
+"""The app's URLs plus three bench views behind the same middleware, so that every path's
+throughput can be read against what no page can go below:
 
+- ``/bench/empty/``: does nothing; a request pays only for gunicorn, the middleware (session,
+  locale, CSRF, auth, CSP, axes …) and the network. The ratios are to this one.
+- ``/bench/signed-in/``: what every logged-in page pays before its own work (the session row
+  and the user), the floor of the logged-in pages.
+- ``/bench/write/``: POST; the least an order submission writes (an order row and its first
+  status row, in one transaction, with none of the checks, rate limits or notices): the floor of
+  the order POST and of the claim.
+"""
+
+import secrets
+
+from django.db import transaction
 from django.http import HttpResponse
 from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 
 from config.urls import urlpatterns as app_urlpatterns
 
@@ -12,4 +25,37 @@ def empty(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/empty/", empty), *app_urlpatterns]
+def signed_in(request):
+    if not request.user.is_authenticated:
+        return HttpResponse(b"login", status=403, content_type="text/plain")
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+@csrf_exempt
+@require_POST
+def write(request):
+    from orders.models import Order, OrderStatusChange
+
+    ids = {k: int(request.GET[k]) for k in ("village", "town", "item", "category")}
+    with transaction.atomic():
+        order = Order.objects.create(
+            number=f"B{secrets.token_hex(8)}",
+            tracking_token=secrets.token_urlsafe(24),
+            status=Order.Status.SUBMITTED,
+            village_id=ids["village"],
+            town_id=ids["town"],
+            menu_item_id=ids["item"],
+            category_id=ids["category"],
+            name="压测",  # bench/http.py's cleanup deletes these
+            phone="13900000000",
+        )
+        OrderStatusChange.objects.create(order=order, from_status="", to_status=order.status)
+    return HttpResponse(b"ok", status=201, content_type="text/plain")
+
+
+urlpatterns = [
+    path("bench/empty/", empty),
+    path("bench/signed-in/", signed_in),
+    path("bench/write/", write),
+    *app_urlpatterns,
+]

@@ -14,8 +14,9 @@ What it does, in order:
 3. Starts gunicorn as production does (``DJANGO_DEBUG=0``, 3 workers, ``gunicorn.conf.py``) with
    ``bench/http_settings.py``, which adds ``/bench/empty/`` (a view that does nothing) behind the
    same middleware, and two floors (``bench/http_urls.py``): a signed-in request that does
-   nothing else, and a POST that writes only an order and its status row, and one Celery worker on Redis (the rollup refresh and notifications run
-   there, as in production; ``--no-worker`` to leave it out).
+   nothing else, and a POST that writes only an order and its status row; and one Celery
+   worker on Redis (the rollup refresh and notifications run there, as in production;
+   ``--no-worker`` to leave it out).
 4. Drives each path with ``wrk`` (16 connections, 2 threads; POSTs from a Lua script with a
    fresh phone number per request) and prints req/s, p50 and p99 latency, non-2xx answers, the
    response size, and the ratio of its req/s to the empty view's, measured right before it (on a

@@ -33,7 +33,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet
 
 from orders.models import VolunteerSkill
 from volunteers.models import Membership, Volunteer
@@ -138,9 +139,29 @@ def offered_q(volunteer: Volunteer, *, team: str = "escalated_team") -> Q:
     if not volunteer.is_active:
         return Q(pk__in=[])
     mine = Membership.objects.filter(volunteer_id=volunteer.pk)
-    return Q(**{f"{team}_id__in": mine.values("team_id")}) | Q(
-        **{f"{team}_id__in": mine.filter(team__parent__isnull=False).values("team__parent_id")}
+    return _one_of(f"{team}_id", mine.values("team_id")) | _one_of(
+        f"{team}_id", mine.filter(team__parent__isnull=False).values("team__parent_id")
     )
+
+
+def _one_of(field: str, ids: QuerySet) -> Q:
+    """``field IN (subquery)``; on PostgreSQL as ``field = ANY(ARRAY(subquery))``, which the
+    planner runs once and can use as an index condition inside an OR. With ``IN`` it cannot:
+    a volunteer's open orders at scale 60 read all 43,000 open orders of the province (200 ms)
+    to keep the 2,000 of their town; with ``ANY`` the same count takes 11 ms."""
+    if connection.vendor != "postgresql":
+        return Q(**{f"{field}__in": ids})
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    return Q(_EqualsAny(F(field), ArraySubquery(ids)))
+
+
+class _EqualsAny(Func):
+    """``lhs = ANY(array)`` (a lookup would put the array in parentheses, which is not SQL)."""
+
+    arg_joiner = " = ANY("
+    template = "%(expressions)s)"
+    output_field = BooleanField()
 
 
 def skilled_q(volunteer: Volunteer, *, category: str = "category") -> Q:

@@ -44,8 +44,9 @@ def render_table(table: Table, *, export_base: str, query: str, heat_levels=None
         cls = ' class="num"' if table.is_numeric(i) else ""
         out.append(f'<th scope="col"{cls}>{escape(head)}</th>')
     out.append("</tr></thead><tbody>")
+    rows = table.rows[: table.page_rows] if table.page_rows is not None else table.rows
     row_links = table.links or [None] * len(table.rows)
-    for r, (row, link) in enumerate(zip(table.rows, row_links, strict=True)):
+    for r, (row, link) in enumerate(zip(rows, row_links[: len(rows)], strict=True)):
         first = _cell(row[0]) if row else ""
         if link:
             first = f'<a href="{escape(link)}">{first}</a>'
@@ -60,5 +61,12 @@ def render_table(table: Table, *, export_base: str, query: str, heat_levels=None
     if not table.rows:
         empty = escape(_("没有数据。"))
         out.append(f'<tr><td colspan="{len(table.headers)}" class="muted">{empty}</td></tr>')
-    out.append("</tbody></table></div></section>")
+    out.append("</tbody></table></div>")
+    if len(rows) < len(table.rows):
+        note = _("页面显示前 %(shown)s 行，共 %(total)s 行；完整名单请导出。") % {
+            "shown": len(rows),
+            "total": len(table.rows),
+        }
+        out.append(f'<p class="muted">{escape(note)}</p>')
+    out.append("</section>")
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped

@@ -18,6 +18,9 @@ from reports.selectors.orders import OrdersReport
 from reports.selectors.standards import FiveStandards
 from reports.selectors.volunteers import VolunteersReport
 
+# The gap list's rows on the page (by town, then village; a town has far fewer villages).
+GAPS_ON_PAGE = 200
+
 
 @dataclass
 class Table:
@@ -29,6 +32,9 @@ class Table:
     links: list[str | None] = field(default_factory=list)
     numeric_from: int = 1  # columns from this index are right-aligned numbers
     numeric: frozenset[int] | None = None  # or exactly these columns
+    # The most rows the page shows (the export has them all): a province's gap list is tens of
+    # thousands of villages, megabytes of HTML that no phone should load.
+    page_rows: int | None = None
 
     def is_numeric(self, column: int) -> bool:
         return column in self.numeric if self.numeric is not None else column >= self.numeric_from
@@ -156,6 +162,7 @@ def coverage_tables(report: Coverage, link=None, village_link=None) -> list[Tabl
         ],
         links=[village_link(g) if village_link else None for g in report.gaps],
         numeric=frozenset({1}),
+        page_rows=GAPS_ON_PAGE,
     )
     return [summary, trend, gaps, heat, matrix]
 

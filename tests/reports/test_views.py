@@ -499,3 +499,28 @@ def test_cached_five_standards_follow_plans_volunteers_and_the_rules(
     assert qianjin()["volunteers"] == before["volunteers"] + 1
     settings.WENMING_TEAM_MIN_VOLUNTEERS = before["volunteers"] + 1
     assert qianjin()["team"] is True
+
+
+def test_a_long_table_shows_its_first_rows_and_says_the_export_has_all(settings):
+    """A province's gap list runs to tens of thousands of villages: the page shows the first
+    rows and says how many there are; the export (``export_table``) writes every one."""
+    from django.utils import translation
+
+    from reports.export import export_table
+    from reports.render import render_table
+    from reports.tables import Table
+
+    table = Table(
+        "gaps", "未服务村（社区）", ["村（社区）", "月数"], [[f"村{i}", i] for i in range(5)]
+    )
+    table.page_rows = 3
+    html = render_table(table, export_base="/x/__TABLE__.__FMT__", query="")
+    assert html.count('<th scope="row">') == 3 and "村2" in html and "村3" not in html
+    assert "页面显示前 3 行，共 5 行；完整名单请导出。" in html
+    with translation.override("en"):
+        html = render_table(table, export_base="/x/__TABLE__.__FMT__", query="")
+    assert "The page shows the first 3 of 5 rows" in html
+    exported = export_table(table, "csv", "gaps").content.decode("utf-8-sig")
+    assert exported.count("\n") == 6  # the header and all five rows
+    table.page_rows = 5
+    assert "完整名单" not in render_table(table, export_base="/x/__TABLE__.__FMT__", query="")

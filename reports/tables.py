@@ -18,8 +18,11 @@ from reports.selectors.orders import OrdersReport
 from reports.selectors.standards import FiveStandards
 from reports.selectors.volunteers import VolunteersReport
 
-# The gap list's rows on the page (by town, then village; a town has far fewer villages).
-GAPS_ON_PAGE = 200
+# The most rows a table shows on the page; its export has them all. A county city's tables
+# are well inside it (21 towns, a town's villages); a province's gap list, station list or team
+# list is tens of thousands of rows: megabytes of HTML that no phone should load (the city
+# orders page at scale 60 was 14 MB).
+PAGE_ROWS = 200
 
 
 @dataclass
@@ -32,9 +35,7 @@ class Table:
     links: list[str | None] = field(default_factory=list)
     numeric_from: int = 1  # columns from this index are right-aligned numbers
     numeric: frozenset[int] | None = None  # or exactly these columns
-    # The most rows the page shows (the export has them all): a province's gap list is tens of
-    # thousands of villages, megabytes of HTML that no phone should load.
-    page_rows: int | None = None
+    page_rows: int | None = PAGE_ROWS  # None: every row on the page
 
     def is_numeric(self, column: int) -> bool:
         return column in self.numeric if self.numeric is not None else column >= self.numeric_from
@@ -162,7 +163,6 @@ def coverage_tables(report: Coverage, link=None, village_link=None) -> list[Tabl
         ],
         links=[village_link(g) if village_link else None for g in report.gaps],
         numeric=frozenset({1}),
-        page_rows=GAPS_ON_PAGE,
     )
     return [summary, trend, gaps, heat, matrix]
 

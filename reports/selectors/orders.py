@@ -77,17 +77,15 @@ class _Tally:
     median_complete: float | None = None
 
     def kpis(self) -> dict:
-        if self.to_accept:
-            self.median_accept = statistics.median(self.to_accept)
-        if self.to_complete:
-            self.median_complete = statistics.median(self.to_complete)
+        accept = statistics.median(self.to_accept) if self.to_accept else self.median_accept
+        complete = statistics.median(self.to_complete) if self.to_complete else self.median_complete
         return {
             "received": self.received,
             "accepted": self.accepted,
             "completed": self.completed,
             "rated": self.rated,
-            "median_hours_to_accept": _hours(self.median_accept),
-            "median_hours_to_complete": _hours(self.median_complete),
+            "median_hours_to_accept": _hours(accept),
+            "median_hours_to_complete": _hours(complete),
             "average_rating": round(self.stars / self.rated, 2) if self.rated else None,
             "overdue": self.overdue,
         }

@@ -24,11 +24,13 @@ import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.translation import get_language
 
 
 def etag_for(*parts: object) -> str:
@@ -113,16 +115,25 @@ class LocalBlobs:
         self._items: OrderedDict[Any, Any] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Any, load: Callable[[], Any]) -> Any:
+    def peek(self, key: Any) -> Any:
+        """The value under ``key``, or None (with ``put``: for a value only sometimes kept)."""
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        value = load()
+        return None
+
+    def put(self, key: Any, value: Any) -> None:
         with self._lock:
             self._items[key] = value
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+
+    def get(self, key: Any, load: Callable[[], Any]) -> Any:
+        value = self.peek(key)
+        if value is None:
+            value = load()
+            self.put(key, value)
         return value
 
     def clear(self) -> None:
@@ -133,3 +144,55 @@ class LocalBlobs:
 # Gzipped bodies by the plain bytes' ETag (a calendar month's JSON and .ics, a feed): the
 # months served at once, with their filtered variants.
 _GZIPPED = LocalBlobs(size=48)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A 200 kept whole: its bytes and what the headers say about them."""
+
+    body: bytes
+    content_type: str
+    etag: str
+    last_modified: dt.datetime | None = None
+    cache_control: str = "public, max-age=300"
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+# Whole answers by what they show (generation tokens, the area asked for): a calendar app's
+# poll or a phone's month page is then a dictionary lookup, with no query at all.
+_ANSWERS = LocalBlobs(size=256)
+
+
+def kept_answer(
+    request: HttpRequest, key: tuple, build: Callable[[], Answer | HttpResponse]
+) -> HttpResponse:
+    """The answer this process keeps under ``key``, else ``build()``'s, kept for next time.
+
+    ``key`` must name everything the answer says: the generation tokens of its data
+    (``core.generations``) and the parameters that choose it; the language, scheme and host
+    are added here. ``build`` may return a response instead (a 400 for an unknown village): it
+    is sent as it is and nothing is kept. Validators and gzip as ``bytes_response``."""
+    key = (*key, get_language(), request.scheme, request.get_host())
+    kept = _ANSWERS.peek(key)
+    if kept is None:
+        built = build()
+        if isinstance(built, HttpResponse):
+            return built
+        kept = built
+        _ANSWERS.put(key, kept)
+    unchanged = not_modified(
+        request, etag=kept.etag, last_modified=kept.last_modified, compressible=True
+    )
+    if unchanged is not None:
+        return unchanged
+    response = bytes_response(
+        kept.body,
+        content_type=kept.content_type,
+        etag=kept.etag,
+        last_modified=kept.last_modified,
+        cache_control=kept.cache_control,
+        request=request,
+    )
+    for name, value in kept.headers:
+        response[name] = value
+    return response

@@ -9,27 +9,19 @@ a category, a team's name, a village moving town. The ETag is the hash of the by
 from __future__ import annotations
 
 import hashlib
-import uuid
 
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 
-GENERATION = "menu:generation"
+from core import generations
+
 TTL_SECONDS = 24 * 3600
 
 
 def generation() -> str:
-    """The token every stored menu answer and public page is kept under. With the shared cache
-    down no token can be known, so each call gets one of its own: pages are rendered afresh
-    until the cache is back (a fixed token would keep serving what a worker had stored before
-    an edit made during the outage)."""
-    token = cache.get(GENERATION)
-    if token is None:
-        cache.add(GENERATION, uuid.uuid4().hex, None)
-        token = cache.get(GENERATION) or uuid.uuid4().hex
-    return token
+    """The token every stored menu answer and public page is kept under (``core.generations``:
+    with the shared cache down, a token of its own per call, so nothing stored is served)."""
+    return generations.current(generations.MENU)[0]
 
 
 def key(request) -> str:
@@ -41,10 +33,7 @@ def key(request) -> str:
 
 
 def bump(**kwargs) -> None:
-    """Retire every stored answer, now and again once the transaction commits (an answer built
-    meanwhile from the uncommitted state is stored under the intermediate token)."""
-    cache.set(GENERATION, uuid.uuid4().hex, None)
-    transaction.on_commit(lambda: cache.set(GENERATION, uuid.uuid4().hex, None))
+    generations.bump(generations.MENU)
 
 
 def connect() -> None:

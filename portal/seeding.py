@@ -26,6 +26,7 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
+from core import generations
 from stations import demo_names
 from volunteers.demo_hours import DEMO_ORGANISER
 
@@ -173,3 +174,5 @@ def delete_domain_data(stdout=None) -> None:
     # The login the demo's hours, certificates and redemptions were recorded under goes with
     # them (``volunteers.demo_hours.demo_organiser``; it can never sign in). Real logins stay.
     get_user_model().objects.filter(username=DEMO_ORGANISER).delete()
+    # Raw deletes send no signals: retire what public answers were kept from the old rows.
+    generations.bump(generations.MENU, generations.CALENDAR)

@@ -3,7 +3,9 @@
 Served from the stored version's bytes with ``ETag`` and ``Last-Modified`` (a 304 when the
 client has it already): no serialisation per request. ``town``, ``village`` and ``category``
 narrow the events to an area (the page's filters; the whole city is ≈700 KB a month), with the
-other keys unchanged; such an answer is kept in the shared cache under the version's id.
+other keys unchanged; such an answer is kept in the shared cache under the version's id. Each
+process keeps the whole answer while no version is published (``core.generations``): no query
+on a repeat.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.views import APIView
 
+from core import generations
 from core.api import QuerySerializer
 from core.errors import NotInScope
 from core.filters import MAX_ID
-from core.stored import bytes_response, etag_for, not_modified
+from core.stored import Answer, etag_for, kept_answer
 from events import ical, selectors
 from events.api import serializers as s
 from events.api.schema import BAD_INPUT, MONTH_PARAM, NOT_FOUND, month_or_404
@@ -87,27 +90,24 @@ class PublishedCalendarView(APIView):
     )
     def get(self, request, ym: str):
         month = month_or_404(ym)
-        query = CalendarQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        filters = {k: v for k, v in query.validated_data.items() if v is not None}
-        published = selectors.latest_calendar(month)
-        if published is None:
-            raise NotInScope(_("%(month)s 的活动月历尚未发布。") % {"month": ym})
-        etag = etag_for(
-            "calendar-json", published.pk, published.content_hash, sorted(filters.items())
+        params = tuple(request.query_params.get(name, "") for name in AREA_FILTERS)
+        tokens = generations.current(generations.CALENDAR)
+        return kept_answer(
+            request, ("calendar-json", month, *tokens, *params), lambda: _answer(request, month, ym)
         )
-        unchanged = not_modified(
-            request, etag=etag, last_modified=published.created_at, compressible=True
-        )
-        if unchanged is not None:
-            return unchanged
-        body = (
-            _filtered_bytes(published, filters) if filters else selectors.calendar_bytes(published)
-        )
-        return bytes_response(
-            body,
-            content_type="application/json",
-            etag=etag,
-            last_modified=published.created_at,
-            request=request,
-        )
+
+
+def _answer(request, month, ym: str) -> Answer:
+    """The month's JSON for the filters asked (raises 400 for a bad one, 404 when unpublished:
+    neither is kept)."""
+    query = CalendarQuery(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    filters = {k: v for k, v in query.validated_data.items() if v is not None}
+    published = selectors.latest_calendar(month)
+    if published is None:
+        raise NotInScope(_("%(month)s 的活动月历尚未发布。") % {"month": ym})
+    etag = etag_for("calendar-json", published.pk, published.content_hash, sorted(filters.items()))
+    body = _filtered_bytes(published, filters) if filters else selectors.calendar_bytes(published)
+    return Answer(
+        body, content_type="application/json", etag=etag, last_modified=published.created_at
+    )

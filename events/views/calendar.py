@@ -16,13 +16,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_safe
 
+from core import generations
 from core.absolute_urls import absolute_url
 from core.downloads import content_disposition
 from core.filters import MAX_ID
 from core.months import add_months, current_month, label
 from core.names import in_language
 from core.pages import render_shared
-from core.stored import LocalBlobs, bytes_response, etag_for, not_modified
+from core.stored import Answer, LocalBlobs, etag_for, kept_answer
 from events import ical, selectors
 from events.calendar import served_months
 from events.views.guards import month_or_404
@@ -178,15 +179,13 @@ def _render_calendar(
 ):
     """The month's page (``paged``: the list in pages of ``PAGE_EVENTS``) or its print view
     (everything on one sheet). For visitors without a login, from this process's stored bytes
-    (``core.pages``) while the published version and the names it shows (the menu's
-    generation: towns, villages, categories) stay the same: one query on a repeat."""
-    published = selectors.latest_calendar(month)
-    version = (published.pk, published.content_hash) if published is not None else None
+    (``core.pages``) while no version was published and the names it shows (the menu's
+    generation: towns, villages, categories) stay the same: no query on a repeat."""
     return render_shared(
         request,
         template,
-        (month, version, menu_cache.generation()),
-        lambda: _calendar_context(request, month, published, paged=paged),
+        (month, *_calendar_tokens()),
+        lambda: _calendar_context(request, month, selectors.latest_calendar(month), paged=paged),
     )
 
 
@@ -295,21 +294,29 @@ def calendar_print(request, ym: str):
     return _render_calendar(request, month, template="events/calendar_print.html", paged=False)
 
 
-def _ics_response(
-    request, body: bytes, filename: str, *, etag: str, last_modified, download: bool = False
-) -> HttpResponse:
-    response = bytes_response(
+def _ics_answer(
+    body: bytes, filename: str, *, etag: str, last_modified, download: bool = False
+) -> Answer:
+    disposition = content_disposition(filename, disposition="attachment" if download else "inline")
+    return Answer(
         body,
         content_type=ICS_TYPE,
         etag=etag,
         last_modified=last_modified,
         cache_control="public, max-age=900",
-        request=request,
+        headers=(("Content-Disposition", disposition),),
     )
-    response["Content-Disposition"] = content_disposition(
-        filename, disposition="attachment" if download else "inline"
-    )
-    return response
+
+
+def _calendar_tokens() -> tuple[str, str]:
+    """What a calendar answer shows besides its filters: the published versions, and the names
+    of towns, villages and categories (the menu's generation)."""
+    return generations.current(generations.CALENDAR, generations.MENU)
+
+
+def _filter_params(request) -> tuple[str, ...]:
+    """The filters as asked, for a key (a bad one gets its 400 and is never kept)."""
+    return tuple(request.GET.get(name, "") for name in FILTER_KEYS)
 
 
 def _area_filename(filters: dict, stem: str) -> str:
@@ -346,10 +353,19 @@ def _rendered(key: str, render) -> bytes:
 @require_safe
 def calendar_ics(request, ym: str):
     """The published version's .ics; with filters, the same items re-rendered (same UIDs).
-    Stored bytes with ETag and Last-Modified: a 304 when the client has them."""
+    Kept whole per process as the feed is, with ETag and Last-Modified: a 304 when the client
+    has it."""
     month, error = month_or_404(ym, text=True)
     if error:
         return error
+    return kept_answer(
+        request,
+        ("ics", month, *_calendar_tokens(), *_filter_params(request)),
+        lambda: _month_ics_answer(request, month, ym),
+    )
+
+
+def _month_ics_answer(request, month: dt.date, ym: str) -> Answer | HttpResponse:
     try:
         filters = _calendar_filters(request.GET)
     except BadFilter as exc:
@@ -359,11 +375,6 @@ def calendar_ics(request, ym: str):
         return _text_error(_("%(month)s 的活动月历尚未发布。") % {"month": ym}, 404)
     language = translation.get_language()
     etag = etag_for("ics", published.pk, published.content_hash, _filter_key(filters), language)
-    unchanged = not_modified(
-        request, etag=etag, last_modified=published.created_at, compressible=True
-    )
-    if unchanged is not None:
-        return unchanged
     if not any(filters.values()):
         body = selectors.calendar_ics_bytes(published)
     else:
@@ -377,8 +388,7 @@ def calendar_ics(request, ym: str):
             )
 
         body = _rendered(f"calendar:ics:{etag}", render)
-    return _ics_response(
-        request,
+    return _ics_answer(
         body,
         _area_filename(filters, ym),
         etag=etag,
@@ -390,28 +400,31 @@ def calendar_ics(request, ym: str):
 @require_safe
 def calendar_feed(request):
     """A subscribable feed of the published calendars around now, for a town or a village.
-    Calendar apps poll it all day: it is rendered once per set of versions and area, and
-    answered 304 while none of them changed."""
+    Calendar apps poll it all day: each process keeps the whole answer while no version and no
+    name in it changed (no query on a repeat), and answers 304 while the client has it."""
+    cur = current_month()
+    return kept_answer(
+        request,
+        ("feed", cur, *_calendar_tokens(), *_filter_params(request)),
+        lambda: _feed_answer(request, cur),
+    )
+
+
+def _feed_answer(request, cur: dt.date) -> Answer | HttpResponse:
     try:
         filters = _calendar_filters(request.GET)
     except BadFilter as exc:
         return _text_error(str(exc), 400)
-    cur = current_month()
-    months = served_months(cur)
-    calendars = selectors.latest_calendars(months)
+    calendars = selectors.latest_calendars(served_months(cur))
     area = filters["village"] or filters["town"]
     stamp = max((c.created_at for c in calendars), default=None)
-    language = translation.get_language()
     etag = etag_for(
         "feed",
         [(c.pk, c.content_hash) for c in calendars],
         _filter_key(filters),
         area.name if area else "",
-        language,
+        translation.get_language(),
     )
-    unchanged = not_modified(request, etag=etag, last_modified=stamp, compressible=True)
-    if unchanged is not None:
-        return unchanged
 
     def render() -> str:
         items = []
@@ -421,6 +434,4 @@ def calendar_feed(request):
         return ical.render_ics(items, name=name, dtstamp=stamp or timezone.now())
 
     body = _rendered(f"calendar:feed:{etag}", render)
-    return _ics_response(
-        request, body, _area_filename(filters, "feed"), etag=etag, last_modified=stamp
-    )
+    return _ics_answer(body, _area_filename(filters, "feed"), etag=etag, last_modified=stamp)

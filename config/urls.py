@@ -20,6 +20,9 @@ def favicon(request):
 
 
 urlpatterns = [
+    # First: programs poll the API all day, and a path is resolved by trying patterns in order
+    # (last here, an API path tried every page's patterns first: a quarter of the empty view).
+    path("api/", include("config.api_urls")),
     path("favicon.ico", favicon),
     path("", include("portal.urls")),
     path("", include("orders.urls")),
@@ -37,7 +40,6 @@ urlpatterns = [
     path("", include("wishes.urls")),
     path("", include("kiosk.urls")),
     path("", include("open311.urls")),
-    path("api/", include("config.api_urls")),
     # Last: any other /api/ URL is a 404 in the API's error shape, not an HTML page.
     re_path(r"^api/", api_not_found),
 ]

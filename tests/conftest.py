@@ -21,6 +21,7 @@ from config.celery import app as celery_app
 from orders.models import VolunteerSkill
 from stations.models import Role, Town, Village
 from tests import factories as f
+from tests import schema_template
 
 
 def _own_redis_databases() -> None:
@@ -68,6 +69,20 @@ def pytest_xdist_auto_num_workers(config):
     if config.args and all(arg.split("::")[0].endswith(".py") for arg in config.args):
         return 0
     return None
+
+
+@pytest.fixture(scope="session")
+def _schema_template():
+    """Listed before ``django_db_setup`` below, so it runs first: the in-memory SQLite test
+    database is copied from the migrated template when there is one (``tests/schema_template``)."""
+    return schema_template.install()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_schema_template, django_db_setup):
+    """pytest-django's, with the schema template in place while it creates the databases only."""
+    _schema_template()
+    yield
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ fields' Python-side validation is skipped as in ``bulk_create``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 from typing import Any
 
@@ -146,12 +147,14 @@ def _sqlite_insert(
     marks = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {table} ({_quoted_columns(columns)}) VALUES ({marks})"  # noqa: S608
 
+    converters = [(i, _sqlite_converter(field)) for i, field in prepared]
+
     def values():
         for row in rows:
-            if prepared:
+            if converters:
                 row = list(row)
-                for i, field in prepared:
-                    row[i] = field.get_db_prep_save(row[i], connection)
+                for i, convert in converters:
+                    row[i] = convert(row[i])
             yield (*row, *tail) if tail else tuple(row)
 
     written = 0
@@ -161,6 +164,33 @@ def _sqlite_insert(
             cursor.executemany(sql, chunk)
             written += len(chunk)
     return written
+
+
+def _sqlite_converter(field: models.Field) -> Callable[[Any], Any]:
+    """``field.get_db_prep_save`` for SQLite, with the common cases done directly (a seed writes
+    ≈ 200,000 timestamps: Django's path per value was a tenth of the demo seed's time). The
+    same text Django writes: an aware datetime as naive UTC, a date in ISO form."""
+
+    def slow(value: Any) -> Any:
+        return field.get_db_prep_save(value, connection)
+
+    kind = field.get_internal_type()
+    if kind == "DateTimeField":
+        zone = connection.timezone  # UTC, unless the database's TIME_ZONE says otherwise
+
+        def convert(value: Any) -> Any:
+            if type(value) is dt.datetime and value.tzinfo is not None:
+                return str(value.astimezone(zone).replace(tzinfo=None))
+            return slow(value)
+
+        return convert
+    if kind == "DateField":
+
+        def convert_date(value: Any) -> Any:
+            return value.isoformat() if type(value) is dt.date else slow(value)
+
+        return convert_date
+    return slow
 
 
 def insert_objects(objs: Sequence[models.Model], *, batch_size: int = 5000) -> Sequence:

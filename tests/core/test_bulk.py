@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -67,3 +68,29 @@ def test_update_rows_sets_each_rows_values():
     update_rows(Volunteer, ["hours_total"], [(people[0].pk, Decimal("2.5")), (people[2].pk, 7)])
     totals = dict(Volunteer.objects.filter(home_village=village).values_list("pk", "hours_total"))
     assert totals == {people[0].pk: Decimal("2.5"), people[1].pk: 0, people[2].pk: Decimal("7")}
+
+
+def test_times_and_dates_are_stored_exactly_as_django_stores_them():
+    """The SQLite path converts timestamps and dates itself: the stored text must be Django's
+    (naive UTC, microseconds kept; an ISO date), or exact lookups and ranges would miss rows."""
+    village = VillageFactory()
+    item = MenuItemFactory()
+    order = Order(
+        number="B2", tracking_token="t2", village=village, town=village.town, menu_item=item,
+        category=item.category, name="王大爷", phone="13912341234",
+        preferred_date=dt.date(2026, 3, 2),
+    )  # fmt: skip
+    insert_objects([order])
+    at = dt.datetime(2026, 3, 1, 8, 30, 15, 123456, tzinfo=ZoneInfo("Asia/Shanghai"))
+    insert_rows(
+        OrderStatusChange,
+        ["order_id", "from_status", "to_status", "actor_kind", "created_at"],
+        [(order.pk, S.SUBMITTED, S.OPEN, OrderStatusChange.ActorKind.SYSTEM, at)],
+    )
+    assert Order.objects.filter(pk=order.pk, preferred_date=dt.date(2026, 3, 2)).exists()
+    assert Order.objects.filter(pk=order.pk, preferred_date__gt=dt.date(2026, 3, 1)).exists()
+    changes = OrderStatusChange.objects.filter(order=order)
+    assert changes.filter(created_at=at).exists()
+    assert changes.filter(created_at__gt=at - dt.timedelta(microseconds=1)).exists()
+    assert not changes.filter(created_at__gt=at).exists()
+    assert changes.get().created_at == at

@@ -10,6 +10,7 @@ which role sends it and which object the path names.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 
 import pytest
@@ -62,7 +63,10 @@ CASES: dict[tuple[str, str], tuple] = {
 }
 
 
+@functools.cache
 def _schema() -> dict:
+    """Generated once per process (a third of a second each time): the code does not change
+    between cases. Callers only read it."""
     from drf_spectacular.generators import SchemaGenerator
 
     return SchemaGenerator().get_schema(request=None, public=True)

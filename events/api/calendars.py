@@ -90,19 +90,18 @@ class PublishedCalendarView(APIView):
     )
     def get(self, request, ym: str):
         month = month_or_404(ym)
-        params = tuple(request.query_params.get(name, "") for name in AREA_FILTERS)
-        tokens = generations.current(generations.CALENDAR)
+        query = CalendarQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = {k: v for k, v in query.validated_data.items() if v is not None}
+        # Keyed by the validated filters: "7" and "7.0" are one answer, other parameters none.
+        key = ("calendar-json", month, *generations.current(generations.CALENDAR))
         return kept_answer(
-            request, ("calendar-json", month, *tokens, *params), lambda: _answer(request, month, ym)
+            request, (*key, *sorted(filters.items())), lambda: _answer(month, ym, filters)
         )
 
 
-def _answer(request, month, ym: str) -> Answer:
-    """The month's JSON for the filters asked (raises 400 for a bad one, 404 when unpublished:
-    neither is kept)."""
-    query = CalendarQuery(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    filters = {k: v for k, v in query.validated_data.items() if v is not None}
+def _answer(month, ym: str, filters: dict) -> Answer:
+    """The month's JSON for ``filters`` (raises 404 when unpublished: not kept)."""
     published = selectors.latest_calendar(month)
     if published is None:
         raise NotInScope(_("%(month)s 的活动月历尚未发布。") % {"month": ym})

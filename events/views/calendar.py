@@ -243,7 +243,8 @@ def _subscribe_urls(request, filters: dict) -> dict:
     return {"feed_url": feed_url, "webcal_url": "webcal://" + feed_url.split("://", 1)[1]}
 
 
-FILTER_KEYS = ("town", "village", "category", "page")
+AREA_KEYS = ("town", "village", "category")
+FILTER_KEYS = (*AREA_KEYS, "page")
 
 
 def _viewer_area(user) -> str:
@@ -315,8 +316,14 @@ def _calendar_tokens() -> tuple[str, str]:
 
 
 def _filter_params(request) -> tuple[str, ...]:
-    """The filters as asked, for a key (a bad one gets its 400 and is never kept)."""
-    return tuple(request.GET.get(name, "") for name in FILTER_KEYS)
+    """The area filters as asked, for a key: ``7``, `` 7`` and ``007`` are one answer, and other
+    parameters (``page``, anything made up) none, so that no one can fill a worker's memory
+    with copies of one feed. A bad value gets its 400 and is never kept."""
+    values = []
+    for name in AREA_KEYS:
+        value = (request.GET.get(name) or "").strip()
+        values.append(str(int(value)) if value.isdigit() and len(value) <= 12 else value)
+    return tuple(values)
 
 
 def _area_filename(filters: dict, stem: str) -> str:

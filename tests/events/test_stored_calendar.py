@@ -9,6 +9,7 @@ import re
 import pytest
 import time_machine
 
+from core import stored
 from events import services
 from events.calendar import calendar_compile
 from events.models import PublishedCalendar
@@ -83,6 +84,25 @@ def test_a_kept_feed_follows_a_renamed_village_and_a_deleted_version(
     assert "tuanjiexincun-feed.ics" in renamed["Content-Disposition"]
     PublishedCalendar.objects.filter(month=DECEMBER).latest("version").delete()
     assert f"event-{december[0].pk}@wenming" not in client.get(url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "variants"),
+    [
+        ("/calendar/feed.ics?village={v}", ["?village=00{v}", "?village= {v}&page=7&x=1"]),
+        ("/api/calendars/2026-12/?village={v}", ["?village=0{v}", "?village={v}&page=3"]),
+    ],
+)
+def test_spellings_of_one_question_keep_one_answer(client, december, tuanjie, url, variants):
+    """What a worker keeps is bounded by the real areas, not by how a query can be spelt: a
+    made-up parameter or a padded id is the same answer, kept once."""
+    stored._ANSWERS.clear()
+    first = client.get(url.format(v=tuanjie.pk))
+    base = url.format(v=tuanjie.pk).split("?")[0]
+    for variant in variants:
+        again = client.get(base + variant.format(v=tuanjie.pk))
+        assert again.content == first.content
+    assert len(stored._ANSWERS._items) == 1
 
 
 def test_api_body_is_the_published_json(client, december):

@@ -312,6 +312,13 @@ def cases(ctx: dict, args: argparse.Namespace) -> list[Case]:
         ),
         Case("calendar_city", "/calendar/<month>/ (city-wide)", f"/calendar/{month}/"),
         Case("calendar_api", "GET /api/calendars/<month>/", f"/api/calendars/{month}/"),
+        # As browsers and HTTP libraries ask for it (wrk sends no Accept-Encoding by itself).
+        Case(
+            "calendar_api_gzip",
+            "GET /api/calendars/<month>/ (gzip)",
+            f"/api/calendars/{month}/",
+            headers={"Accept-Encoding": "gzip"},
+        ),
         Case("feed_ics", "/calendar/feed.ics?village=…", f"/calendar/feed.ics?village={village}"),
         Case("month_ics", "/calendar/<month>.ics", f"/calendar/{month}.ics"),
         # The floors: no logged-in page and no write can be faster than these (bench/http_urls.py).

@@ -23,7 +23,7 @@ from core import generations
 from core.api import QuerySerializer
 from core.errors import NotInScope
 from core.filters import MAX_ID
-from core.stored import Answer, etag_for, kept_answer
+from core.stored import Answer, LocalBlobs, etag_for, kept_answer
 from events import ical, selectors
 from events.api import serializers as s
 from events.api.schema import BAD_INPUT, MONTH_PARAM, NOT_FOUND, month_or_404
@@ -63,6 +63,8 @@ def _id_param(name: str, description) -> OpenApiParameter:
 
 
 class PublishedCalendarView(APIView):
+    # The same answer for everyone: no login or token is looked up (calendar apps poll all day).
+    authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
@@ -90,14 +92,26 @@ class PublishedCalendarView(APIView):
     )
     def get(self, request, ym: str):
         month = month_or_404(ym)
+        filters = _filters(request)
+        # Keyed by the validated filters: "7" and "7.0" are one answer, other parameters none.
+        key = ("calendar-json", month, *generations.current(generations.CALENDAR), *filters)
+        return kept_answer(request, key, lambda: _answer(month, ym, dict(filters)))
+
+
+# The area filters as asked → as validated, for queries seen before: validating the query
+# serializer cost as much as the rest of a kept answer. Only valid queries are kept.
+_VALIDATED = LocalBlobs(size=1024)
+
+
+def _filters(request) -> tuple[tuple[str, int], ...]:
+    asked = tuple(tuple(request.query_params.getlist(name)) for name in AREA_FILTERS)
+
+    def validate() -> tuple[tuple[str, int], ...]:
         query = CalendarQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        filters = {k: v for k, v in query.validated_data.items() if v is not None}
-        # Keyed by the validated filters: "7" and "7.0" are one answer, other parameters none.
-        key = ("calendar-json", month, *generations.current(generations.CALENDAR))
-        return kept_answer(
-            request, (*key, *sorted(filters.items())), lambda: _answer(month, ym, filters)
-        )
+        return tuple(sorted((k, v) for k, v in query.validated_data.items() if v is not None))
+
+    return _VALIDATED.get(asked, validate)
 
 
 def _answer(month, ym: str, filters: dict) -> Answer:

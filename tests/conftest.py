@@ -85,6 +85,15 @@ def django_db_setup(_schema_template, django_db_setup):
     yield
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """The long files first (``long`` or ``browser``): pytest-xdist hands files to the workers in
+    this order, so that a long one is not started last while the other worker has run out."""
+    items.sort(
+        key=lambda item: not (item.get_closest_marker("long") or item.get_closest_marker("browser"))
+    )
+
+
 @pytest.fixture
 def city(db):
     return f.CityFactory(name="滕州市")

@@ -20,6 +20,8 @@ from rest_framework.test import APIClient
 
 from orders.models import Order
 
+pytestmark = pytest.mark.long
+
 METHODS = {"get", "post", "put", "patch", "delete"}
 
 # (method, path) -> (role or None for anonymous, path parameters not given by an example[, the

@@ -19,6 +19,8 @@ from tests import factories as f
 from tests.orders.factories import area_admin, order_in_state, submit_order
 from volunteers.models import ServiceRecord
 
+pytestmark = pytest.mark.long
+
 S = Order.Status
 MISSING = 999_999
 

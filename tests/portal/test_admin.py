@@ -18,6 +18,8 @@ from reports.models import OrderFact
 from stations.models import Town, Village
 from volunteers.models import Volunteer
 
+pytestmark = pytest.mark.long
+
 DOMAIN_APPS = set(seeding.DOMAIN_APPS)
 # Session, user, the page's own queries (count, rows, filter choices, date hierarchy,
 # prefetches): a page of 50–100 rows must stay within this, whatever the table size.

@@ -47,7 +47,7 @@ from volunteers.models import (
 )
 from volunteers.selectors import points_summary
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long]
 SEEDED_AT = timezone.now()
 
 

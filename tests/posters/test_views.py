@@ -10,6 +10,8 @@ from pypdf import PdfReader
 
 from tests import factories as f
 
+pytestmark = pytest.mark.long
+
 
 @pytest.fixture
 def menu(menu_item, theory_platform, tuanjie, hongxu):

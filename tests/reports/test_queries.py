@@ -13,6 +13,8 @@ from stations.models import Town
 from tests import factories as f
 from tests.reports.factories import at, make_event, make_order, submit_plan
 
+pytestmark = pytest.mark.long
+
 PAGES = [
     ("reports:coverage", {"month": "2026-10"}),
     ("reports:standards", {"month": "2026-10"}),

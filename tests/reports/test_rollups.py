@@ -21,6 +21,8 @@ from tests import factories as f
 from tests.reports.factories import SH, add_helper, make_event, make_order, write_history
 from volunteers.models import ServiceRecord
 
+pytestmark = pytest.mark.long
+
 FIELDS = [
     "orders_received",
     "orders_accepted",

@@ -11,6 +11,8 @@ from django.urls import reverse
 
 from tests import factories as f
 
+pytestmark = pytest.mark.long
+
 COVERAGE = reverse("reports:coverage")
 
 

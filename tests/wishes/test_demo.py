@@ -15,6 +15,8 @@ from stations.models import Village
 from wishes import demo
 from wishes.models import MenuSuggestion, Wish, WishStatusChange
 
+pytestmark = pytest.mark.long
+
 S = Wish.Status
 NOW = dt.datetime(2026, 11, 30, 4, 0, tzinfo=dt.UTC)
 STEPS = [s for s in seeding.STEPS if s[0] in {"places", "teams", "menu", "wishes"}]

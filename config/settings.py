@@ -276,12 +276,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # visibility timeout: longer than the longest hard limit above, so a running task is never
 # handed to a second worker, and far shorter than Redis's default hour.
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 15 * 60)
+# How often a worker looks for such tasks: kombu's own period (a call every 10 s, a scan on
+# every tenth), as one call and one scan every 100 s; the killed-worker test sets 1.
+CELERY_UNACKED_RESTORE_SECONDS = env_int("CELERY_UNACKED_RESTORE_SECONDS", 100)
 # Publishing must never fail because the broker is down: give up quickly instead of hanging.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 2,
     "interval_start": 0,
     "interval_step": 0.2,
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": CELERY_UNACKED_RESTORE_SECONDS,
+    "unacked_restore_throttle": 1,
     "socket_connect_timeout": 2,
 }
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}

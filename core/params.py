@@ -13,3 +13,9 @@ def id_or_none(value) -> int | None:
     except (TypeError, ValueError):
         return None
     return number if 1 <= number <= MAX_ID else None
+
+
+def is_digits(value: str) -> bool:
+    """ASCII digits only. ``str.isdigit`` also says yes to ``²`` (which ``int`` then refuses: a
+    500) and to other scripts' digits (which ``int`` reads as numbers nobody typed)."""
+    return value.isascii() and value.isdigit()

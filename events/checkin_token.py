@@ -15,6 +15,8 @@ import time
 
 from django.conf import settings
 
+from core.params import is_digits
+
 
 def _step_seconds() -> int:
     return max(30, int(settings.WENMING_CHECKIN_TOKEN_SECONDS))
@@ -45,7 +47,7 @@ def is_valid(event_id: int, token: str | None, *, now: float | None = None) -> b
     if not token or len(token) > 64 or "." not in token:
         return False
     step_text, signature = token.split(".", 1)
-    if not step_text.isdigit():
+    if not is_digits(step_text):
         return False
     step = int(step_text)
     if current_step(now) - step not in (0, 1):

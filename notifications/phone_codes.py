@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput
+from core.params import is_digits
 from notifications.kinds import Kind
 from notifications.models import PhoneCode
 from notifications.services import notify
@@ -58,7 +59,7 @@ def phone_code_verify(*, phone: str, code: str) -> None:
     code's tries are used up; the message never says whether the phone is known)."""
     wrong = InvalidInput(fields={"code": [_("验证码错误或已过期，请重新获取。")]})
     code = (code or "").strip()
-    if not (len(code) == 6 and code.isdigit()):
+    if not (len(code) == 6 and is_digits(code)):
         raise wrong
     now = timezone.now()
     row = (

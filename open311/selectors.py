@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
+from core.params import is_digits
 from orders import selectors as order_selectors
 from orders.models import MenuItem, Order
 from stations.models import Position, Village
@@ -32,7 +33,7 @@ def services_for_village(village: Village) -> QuerySet[MenuItem]:
 def service_by_code(code: str) -> MenuItem | None:
     """An active menu item by its service_code (its id, as digits)."""
     # Canonical digits only: "001" is not service 1 (a code is compared as text, as sent).
-    if not code.isdigit() or len(code) > 18 or code != str(int(code)):
+    if not is_digits(code) or len(code) > 18 or code != str(int(code)):
         return None
     return (
         MenuItem.objects.filter(pk=int(code), is_active=True)

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from core import dates
 from core.absolute_urls import absolute_url
 from core.errors import DomainError, InvalidInput
+from core.params import is_digits
 from open311 import formats, render, selectors, services
 from open311.models import Partner
 from open311.protocol import Refused, endpoint, jurisdiction, param
@@ -188,7 +189,7 @@ def _attribute_values(request) -> dict[str, str]:
 def _people(raw: str) -> int:
     if not raw:
         return 1
-    if not raw.isdigit() or not 1 <= int(raw) <= order_submission.MAX_PEOPLE:
+    if not is_digits(raw) or not 1 <= int(raw) <= order_submission.MAX_PEOPLE:
         raise Refused(400, _("attribute[people]：服务人数应为 1 到 10000 的整数。"))
     return int(raw)
 
@@ -324,7 +325,7 @@ def _list(request, fmt: str, partner: Partner) -> HttpResponse:
         if village is not None:
             orders = orders.filter(village=village)
         codes = _csv(request, "service_code")
-        if any(not code.isdigit() or len(code) > 18 for code in codes):
+        if any(not is_digits(code) or len(code) > 18 for code in codes):
             raise Refused(400, _("service_code 须为服务列表中的代码，多个用逗号分隔。"))
         if codes:
             orders = orders.filter(menu_item_id__in=[int(code) for code in codes])

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from core import qr
 from core.absolute_urls import site_url
 from core.downloads import content_disposition
+from core.params import is_digits
 from posters import pdf, selectors
 from stations.scope import scope_for
 
@@ -38,7 +39,7 @@ def poster_index(request):
     stations = selectors.stations_for_user(request.user)
     town = None
     town_id = request.GET.get("town", "")
-    if town_id.isdigit():
+    if is_digits(town_id):
         town = selectors.town_for_user(request.user, int(town_id))
         if town is None:
             raise Http404

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from core.errors import InvalidInput
 from core.months import add_months, label, last_full_month, months_between, parse_month_param
+from core.params import is_digits
 from reports import cache as report_cache
 from reports import charts, selectors, tables
 from reports.export import export_table
@@ -36,7 +37,7 @@ def _int_param(request, name: str) -> int | None:
     value = request.GET.get(name, "").strip()
     if not value:
         return None
-    if not value.isdigit():
+    if not is_digits(value):
         raise Http404  # an id that cannot exist is simply not found
     return int(value)
 

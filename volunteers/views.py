@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.downloads import content_disposition
 from core.errors import DomainError, InvalidInput, NotInScope
+from core.params import is_digits
 from stations.models import Position
 from stations.scope import scope_for
 from volunteers import certificate_pdf as pdf
@@ -202,7 +203,7 @@ def hours_overdue(request):
 def _back_to_overdue(request):
     page = request.POST.get("page", "")
     url = reverse("volunteers:hours_overdue")
-    return redirect(f"{url}?page={page}" if page.isdigit() else url)
+    return redirect(f"{url}?page={page}" if is_digits(page) else url)
 
 
 @login_required
@@ -259,7 +260,7 @@ def _kept_stations(request) -> list[Position]:
 def _station_for(request, stations: list[Position], raw) -> Position:
     if raw in (None, ""):
         return stations[0]
-    wanted = int(raw) if str(raw).isdigit() else None
+    wanted = int(raw) if is_digits(str(raw)) else None
     for station in stations:
         if station.pk == wanted:
             return station

@@ -23,6 +23,7 @@ from core.filters import MAX_ID
 from core.months import add_months, current_month, label
 from core.names import in_language
 from core.pages import render_shared
+from core.params import is_digits
 from core.stored import Answer, LocalBlobs, etag_for, kept_answer
 from events import ical, selectors
 from events.calendar import served_months
@@ -45,7 +46,7 @@ def _int_filter(params, name: str, label: str) -> int | None:
     value = (params.get(name) or "").strip()
     if not value:
         return None
-    if not value.isdigit() or int(value) > MAX_ID:
+    if not is_digits(value) or int(value) > MAX_ID:
         raise BadFilter(_("%(label)s参数无效：应为编号。") % {"label": label})
     return int(value)
 
@@ -146,7 +147,7 @@ def _pages(
 
 def _page_number(params) -> int:
     value = (params.get("page") or "1").strip()
-    if not value.isdigit() or not 1 <= int(value) <= 1000:
+    if not is_digits(value) or not 1 <= int(value) <= 1000:
         raise BadFilter(_("页码参数无效：应为 1 以上的整数。"))
     return int(value)
 
@@ -322,7 +323,7 @@ def _filter_params(request) -> tuple[str, ...]:
     values = []
     for name in AREA_KEYS:
         value = (request.GET.get(name) or "").strip()
-        values.append(str(int(value)) if value.isdigit() and len(value) <= 12 else value)
+        values.append(str(int(value)) if is_digits(value) and len(value) <= 12 else value)
     return tuple(values)
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from core.errors import DomainError
 from core.filters import MAX_ID
 from core.months import add_months, current_month, label
+from core.params import is_digits
 from events import plans as plan_services
 from events import selectors
 from events.models import Event
@@ -90,7 +91,7 @@ def plan_print(request, ym: str):
 def plan_submit(request, ym: str):
     month, _unused = month_or_404(ym)
     raw = (request.POST.get("position") or "").strip()
-    if not raw.isdigit() or int(raw) > MAX_ID:
+    if not is_digits(raw) or int(raw) > MAX_ID:
         raise Http404(_("未找到。"))
     position = get_object_or_404(Position, pk=int(raw))
     try:

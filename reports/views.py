@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -82,35 +83,77 @@ def _link(area_params: dict):
     return make
 
 
-def build(report: str, request) -> dict:
-    """Everything a report page shows: its context and its tables (also used by the export).
+def _cache_key(report: str, area: selectors.Area, params) -> tuple[str, dict]:
+    """The cache key of a cached report and the period it shows (its filters, parsed)."""
+    if report in ("coverage", "standards"):
+        period = {"month": label(month_param(params))}
+    else:
+        start, end = range_params(params)
+        period = {"from": label(start), "to": label(end)}
+    rules = f"{settings.WENMING_TEAM_MIN_VOLUNTEERS}:{settings.WENMING_RESULTS_MIN_RATING}"
+    key = f"page:{report}:{get_language()}:{selectors.area_key(area)}:{urlencode(period)}:{rules}"
+    return key, period
 
-    The coverage, five standards and orders pages are cached whole (figures, tables and
+
+def _fresh_until(content: dict):
+    return getattr(content.get("data"), "fresh_until", None)
+
+
+def build(report: str, request) -> dict:
+    """Everything a report shows: its context with every table's rows (the exports read it).
+
+    The coverage, five standards and orders reports are cached whole (figures, tables and
     charts rendered to HTML) until a change in what they show: every write they read from
     (rollups, places and names, plans, volunteers) invalidates them through
     ``reports.receivers``; the five standards' thresholds are part of the key. The volunteers
-    page reads event helpers and points too, so it is always computed.
+    report reads event helpers and points too, so it is always computed.
     """
     area = area_for(request)
     if report not in CACHED_REPORTS:
         content = _build(report, area, request.GET)
     else:
-        if report in ("coverage", "standards"):
-            period = {"month": label(month_param(request.GET))}
-        else:
-            start, end = range_params(request.GET)
-            period = {"from": label(start), "to": label(end)}
-        rules = f"{settings.WENMING_TEAM_MIN_VOLUNTEERS}:{settings.WENMING_RESULTS_MIN_RATING}"
-        key = (
-            f"page:{report}:{get_language()}:{selectors.area_key(area)}:{urlencode(period)}:{rules}"
-        )
+        key, period = _cache_key(report, area, request.GET)
+        content = _cached_build(report, area, key, period)
+    return {"area": area, "tabs": _tab_queries(area, content), **content}
+
+
+def _cached_build(report: str, area: selectors.Area, key: str, period: dict) -> dict:
+    return report_cache.cached(
+        key,
+        lambda: _build(report, area, period),
+        town_id=area.town.pk if area.town else None,
+        fresh_until=_fresh_until,
+    )
+
+
+def page(report: str, request) -> dict:
+    """What a report page shows: the layout's few values and the report's own part as HTML.
+
+    A cached report keeps this apart from its rows (``build``): a repeat view reads one string
+    of at most a few hundred rows' HTML, where the rows of a province's report (every village,
+    station or team) took a second to read back from the cache.
+    """
+    area = area_for(request)
+    if report not in CACHED_REPORTS:
+        content = _page_part(report, _build(report, area, request.GET))
+    else:
+        key, period = _cache_key(report, area, request.GET)
         content = report_cache.cached(
-            key,
-            lambda: _build(report, area, period),
+            f"{key}:html",
+            lambda: _page_part(report, _cached_build(report, area, key, period)),
             town_id=area.town.pk if area.town else None,
-            fresh_until=lambda content: getattr(content.get("data"), "fresh_until", None),
+            fresh_until=lambda part: part["fresh_until"],
         )
     return {"area": area, "tabs": _tab_queries(area, content), **content}
+
+
+def _page_part(report: str, ctx: dict) -> dict:
+    """The report's body rendered (no request: it shows nothing of the viewer), with what the
+    layout around it needs: the title's area, the tabs' and the filter form's period."""
+    part = {k: ctx[k] for k in ("area_name", "report", "month", "start", "end") if k in ctx}
+    part["body"] = render_to_string(f"reports/_{report}_body.html", ctx)  # a SafeString
+    part["fresh_until"] = _fresh_until(ctx)
+    return part
 
 
 def _tab_queries(area: selectors.Area, content: dict) -> dict[str, str]:
@@ -242,7 +285,7 @@ def _build(report: str, area: selectors.Area, params) -> dict:
 
 def _page(request, report: str, template: str):
     try:
-        ctx = build(report, request)
+        ctx = page(report, request)
     except InvalidInput as exc:
         return render(
             request,

@@ -329,6 +329,12 @@ def cases(ctx: dict, args: argparse.Namespace) -> list[Case]:
             headers=cookie["volunteer"],
         ),
         Case(
+            "page_floor",
+            "floor: signed in, the site's frame",
+            "/bench/page/",
+            headers=cookie["town"],
+        ),
+        Case(
             "write_floor",
             "floor: POST writing an order + status row",
             f"/bench/write/?{ctx['write_query']}",
@@ -387,10 +393,21 @@ def fetch(base: str, case: Case) -> tuple[int, int]:
         base + case.path, headers={"X-Forwarded-Proto": "https", **case.headers}
     )
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+        with _NO_REDIRECTS.open(request, timeout=60) as response:
             return response.status, len(response.read())
     except urllib.error.HTTPError as exc:
         return exc.code, len(exc.read())
+
+
+class _Unfollowed(urllib.request.HTTPRedirectHandler):
+    """A redirect is the answer, not a way to another one: ``wrk`` counts a 302 as a success, so
+    a case whose login had gone (a 302 to the login page) was measured as the redirect."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_NO_REDIRECTS = urllib.request.build_opener(_Unfollowed)
 
 
 def _ms(value: str, unit: str) -> float:

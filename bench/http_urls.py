@@ -1,10 +1,13 @@
-"""The app's URLs plus three bench views behind the same middleware, so that every path's
+"""The app's URLs plus four bench views behind the same middleware, so that every path's
 throughput can be read against what no page can go below:
 
 - ``/bench/empty/``: does nothing; a request pays only for gunicorn, the middleware (session,
   locale, CSRF, auth, CSP, axes …) and the network. The ratios are to this one.
 - ``/bench/signed-in/``: what every logged-in page pays before its own work (the session row
   and the user), the floor of the logged-in pages.
+- ``/bench/page/``: a signed-in request that renders the site's frame (``base.html``: the
+  header, the navigation by role, the inbox bell) around nothing, the floor of the logged-in
+  HTML pages.
 - ``/bench/write/``: POST; the least an order submission writes (an order row and its first
   status row, in one transaction, with none of the checks, rate limits or notices): the floor of
   the order POST and of the claim.
@@ -29,6 +32,22 @@ def signed_in(request):
     if not request.user.is_authenticated:
         return HttpResponse(b"login", status=403, content_type="text/plain")
     return HttpResponse(b"ok", content_type="text/plain")
+
+
+_FRAME = None
+
+
+def page(request):
+    global _FRAME
+    if not request.user.is_authenticated:
+        return HttpResponse(b"login", status=403, content_type="text/plain")
+    if _FRAME is None:
+        from django.template import engines
+
+        _FRAME = engines["django"].from_string(
+            '{% extends "base.html" %}{% block content %}<p>ok</p>{% endblock %}'
+        )
+    return HttpResponse(_FRAME.render({}, request))
 
 
 @csrf_exempt
@@ -56,6 +75,7 @@ def write(request):
 urlpatterns = [
     path("bench/empty/", empty),
     path("bench/signed-in/", signed_in),
+    path("bench/page/", page),
     path("bench/write/", write),
     *app_urlpatterns,
 ]

@@ -12,6 +12,7 @@ never served after the commit.
 
 from __future__ import annotations
 
+import time
 import uuid
 
 from django.core.cache import cache
@@ -19,6 +20,22 @@ from django.db import transaction
 
 MENU = "menu"  # menu items, platforms, categories, teams, towns and villages (their names)
 CALENDAR = "calendar"  # published calendar versions
+# Who may see what: roles, the stations they name, and which logins are volunteers. Read on
+# every signed-in request (the scope, the navigation) and changed by an administrator.
+ROLES = "roles"
+
+# A value kept under a token is also dropped after this many seconds (``backstop()`` in its
+# key): a write that bypassed the signals which replace the token shows within a minute.
+BACKSTOP_SECONDS = 60
+
+
+def inbox(user_id: int) -> str:
+    """The kind for one login's inbox (its unread count in the header of every page)."""
+    return f"inbox:{user_id}"
+
+
+def backstop() -> int:
+    return int(time.time() // BACKSTOP_SECONDS)
 
 
 def _key(name: str) -> str:

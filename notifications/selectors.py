@@ -2,6 +2,8 @@
 
 from django.db.models import QuerySet
 
+from core import generations
+from core.stored import LocalBlobs
 from notifications.kinds import Channel
 from notifications.models import Notification
 
@@ -13,5 +15,11 @@ def inbox_for(user) -> QuerySet[Notification]:
     )
 
 
+# Unread counts per process, by login and inbox generation (``core.generations.inbox``: replaced
+# when a message arrives or is read): the bell on every page costs one round trip to the cache.
+_UNREAD = LocalBlobs(size=4096)
+
+
 def unread_count(user) -> int:
-    return inbox_for(user).filter(read_at__isnull=True).count()
+    key = (user.pk, generations.current(generations.inbox(user.pk))[0], generations.backstop())
+    return _UNREAD.get(key, lambda: inbox_for(user).filter(read_at__isnull=True).count())

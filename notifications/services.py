@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from core import generations
 from core import phone as phone_numbers
 from core.errors import InvalidInput, NotInScope
 from core.queueing import delay_on_commit
@@ -176,6 +177,8 @@ def notify(
         return 0
     # ON CONFLICT DO NOTHING: the unique constraints make a repeated cause a no-op.
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if inboxes := {r.recipient_id for r in rows if r.channel == Channel.INBOX}:
+        generations.bump(*(generations.inbox(uid) for uid in inboxes))  # their bells
     if any(r.channel != Channel.INBOX for r in rows):
         _queue_after_commit(cause)
     return len(rows)
@@ -362,7 +365,8 @@ def addresses_erase(
 def notification_mark_read(*, user, notification_id: int) -> Notification:
     """Mark one of the login's inbox messages read (again is fine). Others' are ``NotInScope``."""
     mine = Notification.objects.filter(pk=notification_id, recipient=user, channel=Channel.INBOX)
-    mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+    if mine.filter(read_at__isnull=True).update(read_at=timezone.now()):
+        generations.bump(generations.inbox(user.pk))
     notification = mine.first()
     if notification is None:
         raise NotInScope()
@@ -370,9 +374,11 @@ def notification_mark_read(*, user, notification_id: int) -> Notification:
 
 
 def notification_mark_all_read(*, user) -> int:
-    return Notification.objects.filter(
+    marked = Notification.objects.filter(
         recipient=user, channel=Channel.INBOX, read_at__isnull=True
     ).update(read_at=timezone.now())
+    generations.bump(generations.inbox(user.pk))
+    return marked
 
 
 def preferences_update(*, user, channels: dict[str, list[str]], phone: str = "") -> None:

@@ -1,9 +1,11 @@
 """Navigation shown on every page, by what the login may do."""
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from stations.scope import scope_for
+from core.stored import LocalBlobs
+from stations.scope import roles_generation, scope_for
 
 # (url name, label, who sees it): "all", "volunteer", "station" (a station head), "admin" (any
 # area role), "staff".
@@ -22,10 +24,35 @@ NAV = [
 ]
 
 
+# Per process: whether a login is a volunteer (by login and roles generation), and each link's
+# URL (by URLconf, script prefix and language): read by the frame of every page.
+_VOLUNTEERS = LocalBlobs(size=4096)
+_URLS = LocalBlobs(size=64)
+
+
+def _is_volunteer(user) -> bool:
+    return _VOLUNTEERS.get(
+        (user.pk, roles_generation(user)), lambda: (hasattr(user, "volunteer"),)
+    )[0]
+
+
+def _urls() -> dict[str, str | None]:
+    def resolve() -> dict[str, str | None]:
+        urls: dict[str, str | None] = {}
+        for name, _label, _who in NAV:
+            try:
+                urls[name] = reverse(name)
+            except NoReverseMatch:
+                urls[name] = None  # that part of the product is not installed
+        return urls
+
+    return _URLS.get((get_urlconf(), get_script_prefix(), get_language()), resolve)
+
+
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     authenticated = bool(user and user.is_authenticated)
-    is_volunteer = authenticated and hasattr(user, "volunteer")
+    is_volunteer = authenticated and _is_volunteer(user)
     scope = scope_for(user) if authenticated else None
     is_admin = bool(scope and scope.is_admin)
     allowed = {
@@ -35,14 +62,11 @@ def navigation(request) -> dict:
         "admin": is_admin,
         "staff": authenticated and user.is_staff,
     }
-    links = []
-    for name, label, who in NAV:
-        if not allowed[who]:
-            continue
-        try:
-            links.append(
-                {"url": reverse(name), "label": label, "active": request.path == reverse(name)}
-            )
-        except NoReverseMatch:
-            continue  # that part of the product is not installed
-    return {"nav_links": links}
+    urls = _urls()
+    return {
+        "nav_links": [
+            {"url": urls[name], "label": label, "active": request.path == urls[name]}
+            for name, label, who in NAV
+            if allowed[who] and urls[name] is not None
+        ]
+    }

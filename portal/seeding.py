@@ -175,4 +175,4 @@ def delete_domain_data(stdout=None) -> None:
     # them (``volunteers.demo_hours.demo_organiser``; it can never sign in). Real logins stay.
     get_user_model().objects.filter(username=DEMO_ORGANISER).delete()
     # Raw deletes send no signals: retire what public answers were kept from the old rows.
-    generations.bump(generations.MENU, generations.CALENDAR)
+    generations.bump(generations.MENU, generations.CALENDAR, generations.ROLES)

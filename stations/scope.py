@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
+from core import generations
+from core.stored import LocalBlobs
 from stations.models import Role
 
 
@@ -75,8 +77,24 @@ class Scope:
 EMPTY = Scope()
 
 
+# Scopes by login and roles generation, per process: a signed-in request reads the token (one
+# round trip to the shared cache) instead of the login's roles and stations.
+_KEPT = LocalBlobs(size=4096)
+
+
+def roles_generation(user) -> str:
+    """The token of everything a login's scope and navigation derive from (``core.generations``:
+    replaced by any change to roles, stations or volunteers' logins); once per request."""
+    token = getattr(user, "_wenming_roles_generation", None)
+    if token is None:
+        token = f"{generations.current(generations.ROLES)[0]}:{generations.backstop()}"
+        user._wenming_roles_generation = token
+    return token
+
+
 def scope_for(user) -> Scope:
-    """The administrative scope of ``user``; cached on the user object for the request."""
+    """The administrative scope of ``user``; cached on the user object for the request, and
+    per process until a role or station changes (``stations.receivers``)."""
     if user is None or not user.is_authenticated:
         return EMPTY
     cached = getattr(user, "_wenming_scope", None)
@@ -85,29 +103,33 @@ def scope_for(user) -> Scope:
     if user.is_superuser:
         scope = Scope(everything=True)
     else:
-        towns: set[int] = set()
-        villages: set[int] = set()
-        positions: set[int] = set()
-        everything = False
-        roles = Role.objects.filter(user=user).select_related("position")
-        for role in roles:
-            if role.kind == Role.Kind.CITY_ADMIN:
-                everything = True
-            elif role.kind == Role.Kind.TOWN_ADMIN:
-                towns.add(role.town_id)
-            elif role.kind == Role.Kind.STATION_HEAD and role.position is not None:
-                positions.add(role.position_id)
-                if role.position.village_id:
-                    villages.add(role.position.village_id)
-                elif role.position.town_id:
-                    towns.add(role.position.town_id)
-                else:
-                    everything = True
-        scope = Scope(
-            everything=everything,
-            town_ids=frozenset(towns),
-            village_ids=frozenset(villages),
-            position_ids=frozenset(positions),
-        )
+        scope = _KEPT.get((user.pk, roles_generation(user)), lambda: _scope_from_roles(user))
     user._wenming_scope = scope
     return scope
+
+
+def _scope_from_roles(user) -> Scope:
+    towns: set[int] = set()
+    villages: set[int] = set()
+    positions: set[int] = set()
+    everything = False
+    roles = Role.objects.filter(user=user).select_related("position")
+    for role in roles:
+        if role.kind == Role.Kind.CITY_ADMIN:
+            everything = True
+        elif role.kind == Role.Kind.TOWN_ADMIN:
+            towns.add(role.town_id)
+        elif role.kind == Role.Kind.STATION_HEAD and role.position is not None:
+            positions.add(role.position_id)
+            if role.position.village_id:
+                villages.add(role.position.village_id)
+            elif role.position.town_id:
+                towns.add(role.position.town_id)
+            else:
+                everything = True
+    return Scope(
+        everything=everything,
+        town_ids=frozenset(towns),
+        village_ids=frozenset(villages),
+        position_ids=frozenset(positions),
+    )

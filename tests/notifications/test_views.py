@@ -47,6 +47,33 @@ def test_bell_shows_the_unread_count_with_one_query(client, member):
     assert 'href="/inbox/"' in page and ">3<" in page
 
 
+def bell(page: str) -> str:
+    """The unread count in the header, as shown ("" when none)."""
+    header = page.split('class="bell"', 1)[1].split("</a>", 1)[0]
+    return header.split('class="badge bad">', 1)[1].split("<", 1)[0] if "badge" in header else ""
+
+
+def test_the_bell_is_kept_between_pages_and_follows_every_change(client, member, other):
+    """The count is kept per process (no query on a repeat page), and a message arriving, one
+    read, all read, or someone else's message, shows on the very next page."""
+    inbox_message(member, 3)
+    client.force_login(member)
+    assert bell(client.get("/").content.decode()) == "3"
+    with CaptureQueriesContext(connection) as ctx:
+        assert bell(client.get("/").content.decode()) == "3"
+    assert not any("notifications_notification" in q["sql"] for q in ctx.captured_queries)
+
+    services.notify(cause="test:new", kind=Kind.ORDER_OPEN, payload={"url": "/"}, users=[member.pk])
+    assert bell(client.get("/").content.decode()) == "4"
+    inbox_message(other, 2)  # not the member's bell
+    assert bell(client.get("/").content.decode()) == "4"
+    first = Notification.objects.filter(recipient=member).order_by("id").first()
+    client.post(f"/inbox/{first.pk}/open/")
+    assert bell(client.get("/").content.decode()) == "3"
+    client.post("/inbox/read-all/")
+    assert bell(client.get("/").content.decode()) == ""
+
+
 def test_inbox_lists_only_my_messages(client, member, other, django_assert_num_queries):
     inbox_message(member, 40)
     inbox_message(other, 2)

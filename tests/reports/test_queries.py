@@ -97,7 +97,7 @@ def add_villages(n: int) -> None:
 
 
 # Session, user, roles (scope), the header's unread-message count (pages only), then the
-# report's own reads.
+# report's own reads: the first view of a new login, with nothing kept yet.
 PINNED = {
     "reports:coverage": 11,
     "reports:standards": 9,
@@ -111,14 +111,14 @@ PINNED = {
 
 @pytest.mark.parametrize(("name", "params"), PAGES)
 def test_query_count_is_pinned_and_does_not_grow(
-    client, city_admin, django_assert_num_queries, name, params
+    client, city_admin, django_assert_num_queries, django_assert_max_num_queries, name, params
 ):
     build(6)
     client.force_login(city_admin)
     with django_assert_num_queries(PINNED[name]):
         assert client.get(reverse(name), params).status_code == 200
-    add_villages(40)
-    with django_assert_num_queries(PINNED[name]):
+    add_villages(40)  # recomputed: the report's reads again, the login's kept lookups not all
+    with django_assert_max_num_queries(PINNED[name]):
         assert client.get(reverse(name), params).status_code == 200
 
 
@@ -127,21 +127,22 @@ def test_town_page_query_count(client, town_admin, django_assert_num_queries, ho
     client.force_login(town_admin)
     few = count(client, "reports:coverage", {"month": "2026-10"})
     add_villages(40)
-    assert count(client, "reports:coverage", {"month": "2026-10"}) == few
+    assert count(client, "reports:coverage", {"month": "2026-10"}) <= few
 
 
 @pytest.mark.parametrize("name", ["reports:coverage", "reports:standards"])
 def test_cached_page_reads_only_the_session_and_scope(
     client, town_admin, django_assert_num_queries, hongxu, name
 ):
-    """A repeat view is served from the report cache: session, user, role and the town, plus
-    the navigation's own lookup, however many villages the town has."""
+    """A repeat view is served from the report cache, with the login's scope, navigation and
+    unread count kept per process: the session, the user and the town asked for, however many
+    villages the town has."""
     build(6)
     client.force_login(town_admin)
     params = {"month": "2026-10"}
     first = count(client, name, params)
     cached = count(client, name, params)
-    assert cached < first
+    assert cached == 3 < first
     add_villages(40)  # rebuilding invalidates: the next view computes, the one after is cached
-    assert count(client, name, params) == first
+    assert count(client, name, params) > cached
     assert count(client, name, params) == cached

@@ -88,3 +88,69 @@ def test_covers_organised_an_event_or_record_by_place_or_organiser():
     assert not town.covers_organised(**city_wide) and not town.covers_organised(**elsewhere)
     assert head.covers_organised(**held) and head.covers_organised(**elsewhere)  # their station's
     assert not head.covers_organised(**town_wide) and not head.covers_organised(**city_wide)
+
+
+def test_a_repeat_request_reads_no_roles(town_admin, django_assert_num_queries):
+    """Every signed-in page asks for the scope: a new request (a new user object) finds it kept
+    per process under the roles' generation token."""
+    from django.contrib.auth import get_user_model
+
+    scope_for(town_admin)
+    again = get_user_model().objects.get(pk=town_admin.pk)  # the next request's user
+    with django_assert_num_queries(0):
+        assert scope_for(again) == scope_for(town_admin)
+
+
+def test_a_revoked_granted_or_moved_role_shows_on_the_next_request(
+    client, town_admin, hongxu, longquan, tuanjie, other_village, station_head, tuanjie_station
+):
+    """A kept scope is access control: what an administrator changes holds at once, in every
+    worker (the token is in the shared cache), with no wait for anything to expire."""
+    client.force_login(town_admin)
+    town_page = "/reports/?town={}"
+    assert client.get(town_page.format(hongxu.pk)).status_code == 200
+    assert client.get(town_page.format(longquan.pk)).status_code == 404
+
+    role = Role.objects.get(user=town_admin)
+    role.town = longquan
+    role.save()
+    assert client.get(town_page.format(hongxu.pk)).status_code == 404
+    assert client.get(town_page.format(longquan.pk)).status_code == 200
+
+    Role.objects.filter(user=town_admin).delete()
+    assert client.get(town_page.format(longquan.pk)).status_code == 404
+
+    # A station moved to another village takes its head's scope along.
+    client.force_login(station_head)
+    village_page = "/reports/?village={}"
+    assert client.get(village_page.format(tuanjie.pk)).status_code == 200
+    tuanjie_station.village = other_village
+    tuanjie_station.town = other_village.town
+    tuanjie_station.save()
+    assert client.get(village_page.format(tuanjie.pk)).status_code == 404
+    assert client.get(village_page.format(other_village.pk)).status_code == 200
+
+
+def test_the_navigation_follows_a_login_becoming_a_volunteer_or_a_head(
+    client, tuanjie, tuanjie_station
+):
+    """The menu is kept per login between pages; a volunteer profile linked to the login, or a
+    station given to it, adds its entries on the next page, and taking them away removes them."""
+    user = f.UserFactory(username="newcomer")
+    client.force_login(user)
+
+    def menu() -> set[str]:
+        page = client.get("/").content.decode()
+        nav = page.split('class="main-nav"', 1)[1].split("</nav>", 1)[0]
+        return {href for href in ("/volunteer/", "/station/orders/") if f'href="{href}"' in nav}
+
+    assert menu() == set()
+    volunteer = f.VolunteerFactory(home_village=tuanjie, user=user)
+    assert menu() == {"/volunteer/"}
+    role = Role.objects.create(
+        user=user, kind=Role.Kind.STATION_HEAD, city=tuanjie_station.city, position=tuanjie_station
+    )
+    assert menu() == {"/volunteer/", "/station/orders/"}
+    role.delete()
+    volunteer.delete()
+    assert menu() == set()

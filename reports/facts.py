@@ -145,14 +145,15 @@ def _fact_rows(orders: Iterable[dict], chunk: int = 5000) -> list[tuple]:
 
 
 def _fact_row(o: dict, changes: figures.Changes) -> tuple:
-    """The OrderFact row of an order given as ``values(*FACT_SOURCE)`` and its changes."""
+    """The OrderFact row of an order given as ``values(*FACT_SOURCE)`` and its changes: each
+    moment is the one ``reports.figures`` says the figure counts at."""
     status = o["status"]
-    served = status in Order.SERVED
-    rated = status == Order.Status.RATED
-    created = o["created_at"]
+    created = figures.order_received_at(created_at=o["created_at"])
     accepted = figures.order_standing_acceptance(
         status=status, accepted_at=o["accepted_at"], changes=changes
     )
+    completed = figures.order_completed_at(status=status, completed_at=o["completed_at"])
+    rated = figures.order_rated_at(status=status, rated_at=o["rated_at"])
 
     def seconds(later):
         return None if later is None else max(0, int((later - created).total_seconds()))
@@ -164,18 +165,20 @@ def _fact_row(o: dict, changes: figures.Changes) -> tuple:
         o["town_id"],
         o["category_id"],
         o["menu_item__platform_id"],
-        o["accepted_team_id"] or o["menu_item__team_id"],
+        figures.order_team(
+            accepted_team_id=o["accepted_team_id"], menu_item_team_id=o["menu_item__team_id"]
+        ),
         o["channel"],
         o["tier"],
         month_of(created),
         month_of(accepted),
-        month_of(o["completed_at"]) if served else None,
-        month_of(o["rated_at"]) if rated else None,
+        month_of(completed),
+        month_of(rated),
         month_of(o["closed_at"]) if status in Order.CLOSED else None,
         seconds(accepted),
-        seconds(o["completed_at"]) if served else None,
-        o["stars"] if rated else None,
-        o["hours"] if served and o["hours_confirmed"] else None,
+        seconds(completed),
+        o["stars"] if rated is not None else None,
+        o["hours"] if completed is not None and o["hours_confirmed"] else None,
         figures.order_overdue_at(status=status, created_at=created, changes=changes),
     )
 

@@ -268,16 +268,26 @@ _DIMENSION_COLUMNS = {
 def _tally_in_database(facts, start: dt.date, end: dt.date, now: dt.datetime):
     """The same tallies in one PostgreSQL statement (``GROUPING SETS``, medians by
     ``percentile_cont``, which like ``statistics.median`` averages the middle two), so a city
-    of a million orders is not read into Python. None where the database cannot."""
+    of a million orders is not read into Python. None where the database cannot.
+
+    Nothing here restates a figure: the months each fact counts in, and its overdue moment
+    (the WENMING_ORDER_OVERDUE_HOURS deadline and the waiting statuses), were set by
+    ``reports.figures`` when the fact was written; whether that moment has passed is
+    ``figures.overdue_by``, compiled below, the filter twin of the ``counts_as_overdue`` that
+    ``_tally_in_python`` calls. ``tests/reports/test_orders_in_sql.py`` holds the two paths
+    equal."""
     if connection.vendor != "postgresql":
         return None
-    where, where_params = facts.query.get_compiler(connection=connection).compile(facts.query.where)
+    where, where_params = _compiled(facts)
+    overdue, overdue_params = _compiled(OrderFact.objects.filter(figures.overdue_by(now)))
+    # Not overdue yet (NULL moments drop out of min()): when the cached figures expire.
+    later, later_params = _compiled(OrderFact.objects.filter(~figures.overdue_by(now)))
     columns = list(_DIMENSION_COLUMNS.values())
     span = "BETWEEN %s AND %s"
     sql = f"""
         SELECT {", ".join(columns)}, {", ".join(f"GROUPING({c})" for c in columns)},
           count(*) FILTER (WHERE created_month {span}),
-          count(*) FILTER (WHERE created_month {span} AND overdue_at <= %s),
+          count(*) FILTER (WHERE created_month {span} AND ({overdue})),
           count(*) FILTER (WHERE accepted_month {span}),
           percentile_cont(0.5) WITHIN GROUP (ORDER BY accept_seconds)
             FILTER (WHERE accepted_month {span}),
@@ -286,13 +296,13 @@ def _tally_in_database(facts, start: dt.date, end: dt.date, now: dt.datetime):
             FILTER (WHERE completed_month {span}),
           count(*) FILTER (WHERE rated_month {span}),
           coalesce(sum(stars) FILTER (WHERE rated_month {span}), 0),
-          min(overdue_at) FILTER (WHERE created_month {span} AND overdue_at > %s)
+          min(overdue_at) FILTER (WHERE created_month {span} AND ({later}))
         FROM {connection.ops.quote_name(OrderFact._meta.db_table)}
         WHERE {where}
         GROUP BY GROUPING SETS ((), {", ".join(f"({c})" for c in columns)})
     """  # noqa: S608 - names from _meta and constants; values are parameters
     r = [start, end]
-    params = [*r, *r, now, *r, *r, *r, *r, *r, *r, *r, now, *where_params]
+    params = [*r, *r, *overdue_params, *r, *r, *r, *r, *r, *r, *r, *later_params, *where_params]
     total = _Tally()
     groups: dict[str, dict] = {d: defaultdict(_Tally) for d in ORDER_DIMENSIONS}
     fresh_until = None
@@ -320,6 +330,14 @@ def _tally_in_database(facts, start: dt.date, end: dt.date, now: dt.datetime):
                 dim = dims[0]
                 groups[dim][keys[ORDER_DIMENSIONS.index(dim)]] = tally
     return total, groups, fresh_until
+
+
+def _compiled(facts) -> tuple[str, list]:
+    """The WHERE clause of a query on ``OrderFact`` as SQL and its parameters (columns named
+    with the table, which the statement above reads unaliased)."""
+    query = facts.query
+    where, params = query.get_compiler(connection=connection).compile(query.where)
+    return where, list(params)
 
 
 def _names_in_language(model) -> dict[int, str]:

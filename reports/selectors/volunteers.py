@@ -127,8 +127,13 @@ def volunteers(area: Area, start: dt.date, end: dt.date, *, top: int = 10) -> Vo
     ):
         per_team[row["team_id"]]["hours"] += row["h"] or 0
         per_team[row["team_id"]]["services"] += row["n"]
+    # A done event is a service in the month it ends (``figures.event_service_month_field``).
+    field = figures.event_service_month_field
     done = Event.objects.filter(
-        area.q(), state=Event.State.DONE, village__isnull=False, end__gte=lo, end__lt=hi
+        area.q(),
+        state=Event.State.DONE,
+        village__isnull=False,
+        **{f"{field}__gte": lo, f"{field}__lt": hi},
     )
     for row in done.values("organiser_team_id").annotate(n=Count("id")).order_by():
         per_team[row["organiser_team_id"]]["services"] += row["n"]

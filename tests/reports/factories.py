@@ -43,11 +43,14 @@ def make_order(
     is_overdue=False,
     history=None,
     hours_confirmed=True,
+    channel=Order.Channel.WEB,
+    tier=Order.Tier.VILLAGE,
     notify=True,
 ) -> Order:
     """An order in ``status`` with its timestamps and its status-change rows: by default the
     straight path (submitted, accepted, completed, rated, or closed, at the given moments);
-    ``history`` gives the rows instead, as (to_status, moment) pairs, e.g. with a release."""
+    ``history`` gives the rows instead, as (to_status, moment) pairs, e.g. with a release.
+    ``channel`` is the door it came in by, ``tier`` the tier it climbed to (and kept)."""
     order = Order.objects.create(
         number=f"T{next(_numbers):08d}",
         tracking_token=uuid.uuid4().hex,
@@ -63,9 +66,12 @@ def make_order(
         stars=stars,
         is_overdue=is_overdue,
     )
-    # status and created_at are not editable through the model; set them as the workflow would.
+    # status, created_at, channel and tier are not editable through the model; set them as the
+    # workflow would.
     Order.objects.filter(pk=order.pk).update(
         status=status,
+        channel=channel,
+        tier=tier,
         created_at=created_at,
         accepted_at=accepted_at,
         completed_at=completed_at,

@@ -1,13 +1,17 @@
 """Every report figure for the last three months against an independent recount from the base
 tables (orders and their status-change rows, events and their helpers, stations, plans and the
-volunteers' standing history), as README "Report figures" defines them.
+volunteers' standing history), as README "Report figures" defines them: the orders report in
+total and by town, category, platform, team, channel and tier; the five standards, venue to
+results, per station and per town; coverage, its gap list, and the volunteers report.
 
 The recount walks the rows in Python, converting each moment to its Asia/Shanghai month by hand;
 it shares no code with ``reports``. The data mixes random orders with the cases each definition
 turns on: an order accepted in time, released and re-accepted late (not overdue); one accepted
 and then cancelled, one accepted and then released (no longer accepted); a rating given the
 month after the service; an event ending in the next month; a volunteer who joined and left, and
-one who moved village.
+one who moved village; orders by every door and at every tier, accepted by a team, by a volunteer
+alone (counted under the team offering the service, if any) or not yet; two menu items on one
+platform; stations lacking an address or opening hours (blank or only spaces).
 """
 
 import datetime as dt
@@ -54,9 +58,17 @@ def world(city, settings):
     rng = random.Random(10)
     towns = [f.TownFactory(city=city, name=n) for n in ("洪绪镇", "龙泉街道")]
     villages = [f.VillageFactory(town=towns[i % 2], name=f"村{i}") for i in range(6)]
-    stations = [f.StationFactory(village=v) for v in villages[:5]]  # 村5 has no station
-    items = [f.MenuItemFactory() for _ in range(3)]
+    # 村5 has no station; 村1's keeps no opening hours, 村3's address and 村4's hours are blank.
+    venue = [{}, {"opening_hours": ""}, {}, {"address": "  "}, {"opening_hours": " \n"}]
+    stations = [f.StationFactory(village=v, **venue[i]) for i, v in enumerate(villages[:5])]
     team = f.TeamFactory(village=villages[0])
+    offering = f.TeamFactory(village=villages[1])  # offers items[1]
+    platform = f.PlatformFactory()
+    items = [
+        f.MenuItemFactory(platform=platform),
+        f.MenuItemFactory(team=offering),
+        f.MenuItemFactory(platform=platform),
+    ]
     for i, station in enumerate(stations):
         for month in MONTHS:
             if (i + month.month) % 3:
@@ -83,6 +95,18 @@ def world(city, settings):
         people[8].save()
     people.append(joined)
 
+    # The door, the tier and who accepted, from a generator of their own (the rest of the data
+    # stays what ``rng`` made it).
+    mix = random.Random(11)
+
+    def varied():
+        return {
+            "team": mix.choice([team, team, offering, None]),
+            "by": people[1],
+            "channel": mix.choice(Order.Channel.values),
+            "tier": mix.choice(Order.Tier.values),
+        }
+
     S = Order.Status
     for _ in range(60):
         month = rng.choice(MONTHS)
@@ -90,7 +114,8 @@ def world(city, settings):
         if rng.random() < 0.2:  # crowd the month boundaries
             created = at(month, 1, 0) - dt.timedelta(minutes=rng.randint(-300, 300))
         final = rng.choice(list(S))
-        _order(rng, rng.choice(villages), rng.choice(items), team, random_path(rng, created, final))
+        village, item = rng.choice(villages), rng.choice(items)
+        _order(rng, village, item, path=random_path(rng, created, final), **varied())
     # The cases the definitions turn on.
     o = MONTHS[2]
     base = at(o, 3, 9)
@@ -138,7 +163,9 @@ def world(city, settings):
     return villages
 
 
-def _order(rng, village, item, team, path):
+def _order(rng, village, item, team, path, *, by=None, channel="web", tier="village"):
+    """An order along ``path``, accepted (if it was) by ``team``, else by the volunteer ``by``
+    alone."""
     S = Order.Status
     final = path[-1][0]
     last = {status: moment for status, moment in path}
@@ -150,6 +177,9 @@ def _order(rng, village, item, team, path):
         created_at=path[0][1],
         accepted_at=last.get(S.ACCEPTED) if owned or final == S.CANCELLED else None,
         accepted_team=team if owned or (final == S.CANCELLED and S.ACCEPTED in last) else None,
+        accepted_by=by if owned and team is None else None,
+        channel=channel,
+        tier=tier,
         completed_at=last.get(S.COMPLETED),
         rated_at=last.get(S.RATED),
         closed_at=last.get(S.CANCELLED) or last.get(S.REJECTED),
@@ -163,11 +193,25 @@ def _order(rng, village, item, team, path):
 # --- The recount --------------------------------------------------------------------------------
 
 
+# What each of the orders report's tables groups an order by (README "Report figures").
+GROUPS = {
+    "by_town": lambda o: o.town_id,
+    "by_category": lambda o: o.category_id,
+    "by_platform": lambda o: o.menu_item.platform_id,
+    # The team that accepted it, else the team that offers the menu item (or none).
+    "by_team": lambda o: o.accepted_team_id or o.menu_item.team_id,
+    "by_channel": lambda o: o.channel,
+    "by_tier": lambda o: o.tier,
+}
+
+
 def recount_orders(month):
-    """Per town (and None for all): the orders report's figures for ``month``."""
+    """The orders report's figures for ``month``: under None the totals, under (table, key)
+    those of one row of a table of ``GROUPS``, for each row with something in it."""
     out = defaultdict(lambda: defaultdict(list))
-    for o in Order.objects.prefetch_related("status_changes"):
-        for key in (None, o.town_id):
+    for o in Order.objects.select_related("menu_item").prefetch_related("status_changes"):
+        keys = [None, *((table, key(o)) for table, key in GROUPS.items())]
+        for key in keys:
             t = out[key]
             if month_of(o.created_at) == month:
                 t["received"].append(1)
@@ -180,23 +224,35 @@ def recount_orders(month):
                 t["to_complete"].append((o.completed_at - o.created_at).total_seconds())
             if o.status == "rated" and month_of(o.rated_at) == month:
                 t["stars"].append(o.stars)
+    return {key: kpis(t) for key, t in out.items() if any(t.values())}
+
+
+def kpis(t):
+    """The figures of one row from its lists (an empty row: zeros and no medians)."""
 
     def median(seconds):
         return round(statistics.median(seconds) / 3600, 1) if seconds else None
 
     return {
-        key: {
-            "received": len(t["received"]),
-            "accepted": len(t["to_accept"]),
-            "completed": len(t["to_complete"]),
-            "rated": len(t["stars"]),
-            "median_hours_to_accept": median(t["to_accept"]),
-            "median_hours_to_complete": median(t["to_complete"]),
-            "average_rating": round(sum(t["stars"]) / len(t["stars"]), 2) if t["stars"] else None,
-            "overdue": len(t["overdue"]),
-        }
-        for key, t in out.items()
-        if any(t.values())
+        "received": len(t["received"]),
+        "accepted": len(t["to_accept"]),
+        "completed": len(t["to_complete"]),
+        "rated": len(t["stars"]),
+        "median_hours_to_accept": median(t["to_accept"]),
+        "median_hours_to_complete": median(t["to_complete"]),
+        "average_rating": round(sum(t["stars"]) / len(t["stars"]), 2) if t["stars"] else None,
+        "overdue": len(t["overdue"]),
+    }
+
+
+def recount_standards(station, *, plan, volunteers, services, rated, average):
+    """The five standards of ``station`` (a ``Position``) from its recounted figures."""
+    return {
+        "venue": bool(station.address.strip()) and bool(station.opening_hours.strip()),
+        "plan": plan,
+        "team": volunteers >= TEAM_MIN,
+        "practice": services >= 1,
+        "results": rated >= 1 and average >= RESULTS_MIN,
     }
 
 
@@ -257,7 +313,20 @@ def test_every_figure_matches_a_recount(client, city_admin, world, month):
     expected = recount_orders(month)
     totals = expected.pop(None)
     assert orders["totals"] == totals
-    assert {r["id"]: {k: r[k] for k in totals} for r in orders["by_town"]} == expected
+    for table in ("by_town", "by_category", "by_platform", "by_team"):
+        assert {r["id"]: {k: r[k] for k in totals} for r in orders[table]} == {
+            key: row for (t, key), row in expected.items() if t == table
+        }, table
+    # Every door and every tier is listed, also one with nothing in the month.
+    nothing = kpis(defaultdict(list))
+    for table, field, values in (
+        ("by_channel", "channel", Order.Channel.values),
+        ("by_tier", "tier", Order.Tier.values),
+    ):
+        assert [r[field] for r in orders[table]] == values
+        assert {r[field]: {k: r[k] for k in totals} for r in orders[table]} == {
+            value: expected.get((table, value), nothing) for value in values
+        }, table
 
     served = recount_services(month)
     team = recount_team(month)
@@ -266,23 +335,39 @@ def test_every_figure_matches_a_recount(client, city_admin, world, month):
             "position", flat=True
         )
     )
-    for s in standards["stations"]:
-        station = Position.objects.get(pk=s["station_id"])
-        n, _hours, rated, stars = served.get(s["village_id"], [0, 0, 0, 0])
+    ticks = {}  # per village with a station: its five standards, recounted
+    for station in Position.objects.filter(level="station"):
+        n, _hours, rated, stars = served.get(station.village_id, [0, 0, 0, 0])
         average = round(stars / rated, 2) if rated else None
+        ticks[station.village_id] = recount_standards(
+            station,
+            plan=station.pk in plans,
+            volunteers=team.get(station.village_id, 0),
+            services=n,
+            rated=rated,
+            average=average,
+        )
+        s = next(s for s in standards["stations"] if s["station_id"] == station.pk)
         assert (s["volunteers"], s["services"], s["ratings"], s["average_rating"]) == (
             team.get(s["village_id"], 0),
             n,
             rated,
             average,
         ), (month, s["village"])
-        assert s["plan"] == (station.pk in plans)
-        assert s["team"] == (team.get(s["village_id"], 0) >= TEAM_MIN)
-        assert s["practice"] == (n >= 1)
-        assert s["results"] == (rated >= 1 and average >= RESULTS_MIN)
+        assert {k: s[k] for k in ticks[station.village_id]} == ticks[station.village_id]
+        assert s["all_five"] == all(ticks[station.village_id].values())
     assert len(standards["stations"]) == 5
-
     villages = {v.pk: v for v in Village.objects.all()}
+    fields = ["stations", "all_five", "venue", "plan", "team", "practice", "results"]
+    per_town = defaultdict(lambda: dict.fromkeys(fields, 0))
+    for village_id, standing in ticks.items():
+        town = per_town[villages[village_id].town_id]
+        town["stations"] += 1
+        town["all_five"] += all(standing.values())
+        for k, met in standing.items():
+            town[k] += met
+    assert {t["town_id"]: {k: t[k] for k in fields} for t in standards["towns"]} == per_town
+
     by_town = defaultdict(set)
     for village_id, (n, *_rest) in served.items():
         if n:
@@ -292,6 +377,10 @@ def test_every_figure_matches_a_recount(client, city_admin, world, month):
     }
     unserved = {v for v in villages if not served.get(v, [0])[0]}
     assert {g["village_id"] for g in coverage["gaps"]} == unserved
+    # What else an unserved village's station lacks (None: no station).
+    assert {g["village_id"]: g["lacks"] for g in coverage["gaps"]} == {
+        v: [k for k, met in ticks[v].items() if not met] if v in ticks else None for v in unserved
+    }
 
     active = defaultdict(int)
     for village_id, n in team.items():
@@ -331,3 +420,18 @@ def test_the_recount_sees_each_case(world):
         o.status == "rated" and month_of(o.rated_at) != month_of(o.completed_at) for o in orders
     )
     assert any(month_of(e.start) != month_of(e.end) for e in Event.objects.filter(state="done"))
+    # The groupings: every month has orders by several doors, at several tiers, under the team
+    # offering a service (accepted by a volunteer alone, or by nobody yet) and under none.
+    for month in MONTHS:
+        rows = recount_orders(month)
+        for table in ("by_channel", "by_tier", "by_platform", "by_category"):
+            assert len([key for key in rows if key and key[0] == table]) >= 2, (month, table)
+    assert any(
+        o.accepted_team_id is None and o.accepted_by_id and o.menu_item.team_id for o in orders
+    )
+    assert any(o.accepted_team_id is None and not o.menu_item.team_id for o in orders)
+    venues = [
+        bool(p.address.strip() and p.opening_hours.strip())
+        for p in Position.objects.filter(level="station")
+    ]
+    assert venues.count(True) >= 1 and venues.count(False) == 3

@@ -40,7 +40,6 @@ def make_order(
     hours=None,
     accepted_by=None,
     accepted_team=None,
-    is_overdue=False,
     history=None,
     hours_confirmed=True,
     notify=True,
@@ -61,7 +60,6 @@ def make_order(
         accepted_team=accepted_team,
         hours=None if hours is None else Decimal(str(hours)),
         stars=stars,
-        is_overdue=is_overdue,
     )
     # status and created_at are not editable through the model; set them as the workflow would.
     Order.objects.filter(pk=order.pk).update(

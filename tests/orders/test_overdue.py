@@ -136,3 +136,19 @@ def test_digest_counts_them(orders, town_admin):
         notices.order_send_digests()
     digest = Notification.objects.get(recipient=town_admin, kind=Kind.DIGEST, channel="inbox")
     assert digest.payload["overdue"] == len(OVERDUE_AT_61H)
+
+
+def test_the_migration_finds_orders_held_at_their_deadline_from_their_rows(orders):
+    """Orders released before the upgrade have no ``held_at_deadline`` yet: migration 0013
+    reads it from their status-change rows, as the reports do."""
+    import importlib
+
+    from django.apps import apps
+
+    Order.objects.update(held_at_deadline=False)
+    with time_machine.travel(h(61), tick=False):
+        importlib.import_module("orders.migrations.0013_overdue_computed_on_read").mark_held(
+            apps, None
+        )
+    held = set(Order.objects.filter(held_at_deadline=True).values_list("pk", flat=True))
+    assert held == {orders["in_time"].pk}

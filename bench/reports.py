@@ -129,7 +129,6 @@ def generate(months: list[dt.date], rng: random.Random) -> None:
                         closed_at=created + dt.timedelta(hours=6)
                         if status in Order.CLOSED
                         else None,
-                        is_overdue=rng.random() < 0.05,
                     )
                 )
             for _ in range(rng.choice([0, 0, 0, 1, 1, 2])):

@@ -292,10 +292,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
 CELERY_BEAT_SCHEDULER = "config.beat:LockingScheduler"
 CELERY_BEAT_SCHEDULE: dict = {}  # apps add their entries below
-CELERY_BEAT_SCHEDULE["orders-flag-overdue"] = {
-    "task": "orders.flag_overdue",
-    "schedule": 15 * 60,  # seconds: every 15 minutes
-}
 
 # /readyz: a worker counts as gone, and beat as stopped, when not seen for this many seconds.
 # Workers write a sign of life every few seconds; beat ticks at least once a minute.
@@ -467,7 +463,8 @@ SPECTACULAR_SETTINGS = {
 WENMING_API_TOKEN_DAYS = env_int("WENMING_API_TOKEN_DAYS", 30)
 
 # --- Domain settings -----------------------------------------------------------------------
-# Orders not accepted within this many hours are flagged overdue.
+# An order still waiting this many hours after it was received is overdue (Order.is_overdue,
+# computed when read; no periodic task involved).
 WENMING_ORDER_OVERDUE_HOURS = env_int("WENMING_ORDER_OVERDUE_HOURS", 48)
 # The same phone, village and menu item within this many minutes is refused as a duplicate.
 WENMING_ORDER_DUPLICATE_MINUTES = env_int("WENMING_ORDER_DUPLICATE_MINUTES", 30)

@@ -269,7 +269,6 @@ class _History:
             by, assigned = head, {"who": team.name, "team_id": team.pk}
         note = f"派单给 {team.name}" if assigned else ""
         if not step(S.ACCEPTED, by, note, accepted_at, Note.ASSIGNED if assigned else "", assigned):
-            order.is_overdue = created < Order.overdue_cutoff(now)
             return self._keep(order, steps)
         order.accepted_by_id = owner.pk if owner else None
         order.accepted_team_id = team.pk if team else None
@@ -327,7 +326,10 @@ class _History:
         last_at = steps[-1][-1]
         order.updated_at = last_at
         if order.status in Order.WAITING:
-            order.is_overdue = order.created_at < Order.overdue_cutoff(self.now)
+            # Given back after holding it across its deadline: not overdue (``order_release``).
+            deadline = Order.overdue_deadline(order.created_at)
+            at_deadline = [to for _from, to, *_rest, at in steps if at <= deadline]
+            order.held_at_deadline = deadline < self.now and at_deadline[-1] not in Order.WAITING
         self.orders.append(order)
         self.changes.append(steps)
 

@@ -1,14 +1,14 @@
-"""Orders nobody has taken on: flagged overdue, then offered up the tiers (村 → 镇 → 市).
+"""Orders nobody has taken on: offered up the tiers (村 → 镇 → 市).
 
-An order nobody has accepted ``WENMING_ORDER_OVERDUE_HOURS`` after it was received is flagged
-overdue (the badge, the digests). After ``WENMING_ESCALATE_TOWN_HOURS`` (default 24) it is
-offered to the town detachment (镇街支队) of its town and its squads, and the town admin is
-told; after ``WENMING_ESCALATE_CITY_HOURS`` (default 48), to the city's characteristic detachment
+Whether an order is overdue is not decided here (``Order.is_overdue`` computes it when read).
+After ``WENMING_ESCALATE_TOWN_HOURS`` (default 24) a waiting order is offered to the town
+detachment (镇街支队) of its town and its squads, and the town admin is told; after
+``WENMING_ESCALATE_CITY_HOURS`` (default 48), to the city's characteristic detachment
 (特色服务支队) whose platform matches the order's service, and the city admin is told. The
 members of the team offered the order (and of the teams under it) may claim it from their
 dashboard with the same race-safe claim, and the area admins may assign it to them
 (``orders.eligibility``). Which tier is due and which team matches is ``orders.tiers``; the
-beat tasks (``orders.tasks``) run both steps every 15 minutes.
+beat task ``orders.escalate`` runs it every 15 minutes.
 """
 
 from __future__ import annotations
@@ -26,29 +26,6 @@ from orders.transitions import transition
 
 Actor = OrderStatusChange.ActorKind
 Note = OrderStatusChange.NoteKind
-
-
-def order_flag_overdue(*, now: dt.datetime | None = None) -> int:
-    """Flag orders nobody has accepted within ``WENMING_ORDER_OVERDUE_HOURS``; idempotent.
-
-    Returns how many were newly flagged. Accepting an order clears the flag. Orders being
-    accepted at this moment are locked by that transition and skipped: the next run sees them
-    accepted, or flags them then.
-    """
-    now = now or timezone.now()
-    waiting = Q(
-        status__in=Order.WAITING, is_overdue=False, created_at__lt=Order.overdue_cutoff(now)
-    )
-    with transaction.atomic():
-        ids = list(
-            Order.objects.select_for_update(skip_locked=True)
-            .filter(waiting)
-            .values_list("pk", flat=True)
-        )
-        if not ids:
-            return 0
-        flagged = Order.objects.filter(waiting, pk__in=ids).update(is_overdue=True, updated_at=now)
-    return flagged
 
 
 def order_escalate(*, order_id: int, tier: str, now: dt.datetime | None = None) -> bool:

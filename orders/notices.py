@@ -308,7 +308,7 @@ def order_send_digests(*, now: dt.datetime | None = None) -> int:
     day = timezone.localtime(now).date().isoformat()
     counts = {
         "new": Count("pk", filter=Q(created_at__gte=since, created_at__lt=now)),
-        "overdue": Count("pk", filter=Order.shows_overdue_q()),
+        "overdue": Count("pk", filter=Order.overdue_q(now)),
         "escalated": Count("pk", filter=Q(escalated_at__gte=since, escalated_at__lt=now)),
         "low": Count("pk", filter=Q(stars__lte=2, rated_at__gte=since, rated_at__lt=now)),
     }

@@ -90,11 +90,11 @@ def _with_list_joins(qs: QuerySet[Order]) -> QuerySet[Order]:
     return qs.prefetch_related(*LIST_RELATIONS)
 
 
-def overdue_first(qs: QuerySet[Order]) -> QuerySet[Order]:
-    """Overdue orders that nobody has taken on come first, then the newest."""
+def overdue_first(qs: QuerySet[Order], *, now: dt.datetime | None = None) -> QuerySet[Order]:
+    """Overdue orders (``Order.overdue_q``, from the clock) come first, then the newest."""
     return qs.annotate(
         overdue_rank=Case(
-            When(Order.shows_overdue_q(), then=Value(0)),
+            When(Order.overdue_q(now), then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         )
@@ -140,7 +140,7 @@ def open_orders_for_volunteer(
             default=Value(1),
             output_field=IntegerField(),
         ),
-        "-is_overdue",
+        Case(When(Order.overdue_q(), then=Value(0)), default=Value(1), output_field=IntegerField()),
         "created_at",
         "id",
     )

@@ -100,7 +100,6 @@ def order_claim(*, order_id: int, actor) -> Order:
             accepted_by=volunteer,
             accepted_team=None,
             accepted_at=timezone.now(),
-            is_overdue=False,
         )
 
 
@@ -155,7 +154,6 @@ def order_assign(
             accepted_team=team,
             accepted_at=now,
             opened_at=order.opened_at or now,
-            is_overdue=False,
         )
 
 
@@ -269,6 +267,11 @@ def order_release(*, order_id: int, actor, reason: str) -> Order:
     order, worker = access.worker_order(actor, order_id, denied=_("只有接单志愿者或站长可以退单。"))
     if not order.may_release:
         raise access.wrong_state(order)
+    # Held since ``accepted_at``: if that was by the deadline and the deadline has passed, the
+    # order was not waiting when it ran out, so it does not turn overdue now it waits again
+    # (``Order.is_overdue``; the reports judge it the same from the status-change rows).
+    deadline = Order.overdue_deadline(order.created_at)
+    held = order.accepted_at is not None and order.accepted_at <= deadline < timezone.now()
     with transaction.atomic():
         return owner_transition(
             order,
@@ -279,6 +282,7 @@ def order_release(*, order_id: int, actor, reason: str) -> Order:
             accepted_by=None,
             accepted_team=None,
             accepted_at=None,
+            held_at_deadline=order.held_at_deadline or held,
         )
 
 

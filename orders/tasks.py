@@ -11,17 +11,6 @@ from celery import shared_task
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="orders.flag_overdue")
-def flag_overdue() -> int:
-    """Every 15 minutes (beat): flag orders not accepted in time. Running twice flags once."""
-    from orders.escalation import order_flag_overdue
-
-    flagged = order_flag_overdue()
-    if flagged:
-        logger.info("flagged %d overdue orders", flagged)
-    return flagged
-
-
 @shared_task(name="orders.escalate")
 def escalate() -> dict:
     """Every 15 minutes (beat): offer unclaimed orders to the town, then the city tier."""

@@ -92,7 +92,8 @@ def station_today(station: Position, *, now: dt.datetime | None = None) -> Stati
     orders = Order.objects.filter(village_id=station.village_id)
     waiting = list(
         order_selectors.overdue_first(
-            orders.filter(status__in=Order.WAITING).select_related("menu_item", "category")
+            orders.filter(status__in=Order.WAITING).select_related("menu_item", "category"),
+            now=now,
         )[:WAITING_SHOWN]
     )
     counts = order_selectors.status_counts(orders)

@@ -27,7 +27,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -61,13 +60,15 @@ def status_at(changes: Changes, moment: dt.datetime) -> str:
 def order_overdue_at(*, status: str, created_at: dt.datetime, changes: Changes):
     """The moment the order became (or, while it waits, will become) overdue, or None.
 
-    Its deadline is ``created_at`` + WENMING_ORDER_OVERDUE_HOURS; it is overdue when it was
-    still waiting then. A deadline still ahead is returned while the order waits now: if a
-    transition comes first, the fact row is recomputed and the moment goes away.
+    Its deadline is ``Order.overdue_deadline`` (WENMING_ORDER_OVERDUE_HOURS after it was
+    received); it is overdue when it was still waiting then. For an order waiting today this
+    agrees with ``Order.is_overdue`` (which reads ``held_at_deadline`` instead of the rows).
+    A deadline still ahead is returned while the order waits now: if a transition comes first,
+    the fact row is recomputed and the moment goes away.
     """
     if status in Order.CLOSED:
         return None
-    deadline = created_at + dt.timedelta(hours=settings.WENMING_ORDER_OVERDUE_HOURS)
+    deadline = Order.overdue_deadline(created_at)
     return deadline if status_at(changes, deadline) in Order.WAITING else None
 
 

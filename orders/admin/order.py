@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
-from orders import access, escalation, services
+from orders import access, services
 from orders.models import Order, OrderStatusChange, ProxyHelper
 from stations.admin import AreaAdminMixin, PhoneSearchMixin, VillageLabelsMixin
 
@@ -51,6 +51,23 @@ def _run_action(modeladmin, request, queryset, label, call) -> None:
         )
 
 
+class OverdueFilter(admin.SimpleListFilter):
+    """Overdue now (``Order.overdue_q``), computed like everywhere else, not a stored flag."""
+
+    title = _("超时未接单")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("是")), ("0", _("否"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(Order.overdue_q())
+        if self.value() == "0":
+            return queryset.exclude(Order.overdue_q())
+        return queryset
+
+
 @admin.register(Order)
 class OrderAdmin(PhoneSearchMixin, VillageLabelsMixin, admin.ModelAdmin):
     list_display = [
@@ -62,12 +79,12 @@ class OrderAdmin(PhoneSearchMixin, VillageLabelsMixin, admin.ModelAdmin):
         "menu_item",
         "masked_phone",
         "accepted_by",
-        "is_overdue",
+        "overdue",
         "needs_follow_up",
         "stars",
         "created_at",
     ]
-    list_filter = ["status", "channel", "is_overdue", "needs_follow_up", "town", "category"]
+    list_filter = ["status", "channel", OverdueFilter, "needs_follow_up", "town", "category"]
     list_select_related = ["village", "town", "menu_item", "accepted_by"]
     # A phone (typed any way residents type it) is looked up exactly: PhoneSearchMixin.
     search_fields = ["number", "name", "village__name", "town__name", "menu_item__title"]
@@ -81,7 +98,7 @@ class OrderAdmin(PhoneSearchMixin, VillageLabelsMixin, admin.ModelAdmin):
         "accepted_team",
     ]
     inlines = [OrderStatusChangeInline]
-    actions = ["approve_selected", "flag_overdue_now"]
+    actions = ["approve_selected"]
     readonly_fields = [
         "number",
         "status",
@@ -101,7 +118,7 @@ class OrderAdmin(PhoneSearchMixin, VillageLabelsMixin, admin.ModelAdmin):
         "hours",
         "stars",
         "rating_comment",
-        "is_overdue",
+        "overdue",
         "needs_follow_up",
         "created_at",
         "updated_at",
@@ -151,7 +168,7 @@ class OrderAdmin(PhoneSearchMixin, VillageLabelsMixin, admin.ModelAdmin):
                     "needs_follow_up",
                     "followed_up_at",
                     "follow_up_note",
-                    "is_overdue",
+                    "overdue",
                     "reason",
                 ]
             },
@@ -173,6 +190,10 @@ class OrderAdmin(PhoneSearchMixin, VillageLabelsMixin, admin.ModelAdmin):
             },
         ),
     ]
+
+    @admin.display(description=_("超时未接单"), boolean=True)
+    def overdue(self, obj: Order) -> bool:
+        return obj.is_overdue
 
     @admin.display(description=_("手机号"))
     def masked_phone(self, obj: Order) -> str:
@@ -212,11 +233,6 @@ class OrderAdmin(PhoneSearchMixin, VillageLabelsMixin, admin.ModelAdmin):
             _("审核通过"),
             lambda order: services.order_approve(order_id=order.pk, actor=request.user),
         )
-
-    @admin.action(description=_("立即检查超时未接单"))
-    def flag_overdue_now(self, request, queryset):
-        flagged = escalation.order_flag_overdue()
-        self.message_user(request, _("新标记超时 %(n)d 单。") % {"n": flagged}, messages.SUCCESS)
 
 
 @admin.register(OrderStatusChange)

@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from core.filters import BoundedDateRangeFilter, IdFilter, StrictFilterSet
+from orders.api.serializers import OVERDUE_HELP
 from orders.models import Order
 
 
@@ -21,9 +22,17 @@ class OrderFilter(StrictFilterSet):
         field_name="created_at__date",
         help_text=_("提交日期范围：created_after=2026-01-01&created_before=2026-01-31"),
     )
-    is_overdue = django_filters.BooleanFilter()
+    is_overdue = django_filters.BooleanFilter(
+        method="filter_is_overdue",
+        help_text=OVERDUE_HELP,
+    )
     needs_follow_up = django_filters.BooleanFilter()
 
     class Meta:
         model = Order
         fields = ["status", "channel", "town", "village", "category", "menu_item", "is_overdue"]
+
+    def filter_is_overdue(self, queryset, name, value):
+        # Computed from the clock (``Order.overdue_q``), the same rule as the field and the lists.
+        overdue = Order.overdue_q()
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)

@@ -5,7 +5,7 @@ import time_machine
 
 from notifications.kinds import Kind
 from notifications.models import Notification
-from orders import escalation, notices, services
+from orders import notices, services
 from orders.models import Order
 from tests.notifications.conftest import at
 from tests.orders.factories import order_in_state, submit_order
@@ -22,7 +22,6 @@ def busy(tuanjie_station, tuanjie, other_village, menu_item, volunteer):
     with time_machine.travel(at(2026, 11, 28, 9, 0), tick=False):
         old = submit_order(tuanjie, menu_item)  # waits since the 28th: overdue
     with time_machine.travel(at(2026, 11, 30, 10, 0), tick=False):
-        escalation.order_flag_overdue()
         submit_order(tuanjie, menu_item)
         submit_order(other_village, menu_item)
         rated = order_in_state(

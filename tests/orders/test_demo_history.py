@@ -14,6 +14,7 @@ from django.utils import timezone
 from orders import demo_history
 from orders.models import Order, OrderNumberSequence, OrderStatusChange, VolunteerSkill
 from portal import seeding
+from reports import figures
 from stations.models import Village
 from volunteers.models import Volunteer
 
@@ -86,11 +87,22 @@ def test_realistic_spread(history):
     assert Order.objects.filter(needs_follow_up=True).exists()
     assert Order.objects.filter(followed_up_at__isnull=False).exists()
     waiting = Order.objects.filter(status__in=Order.WAITING)
-    assert waiting.filter(is_overdue=True).exists()
-    # The flags follow the periodic check's rule (Order.overdue_cutoff): it would add none.
-    cutoff = Order.overdue_cutoff(history.now)
-    assert not waiting.filter(created_at__lt=cutoff, is_overdue=False).exists()
-    assert not waiting.filter(created_at__gte=cutoff, is_overdue=True).exists()
+    assert waiting.filter(Order.overdue_q(history.now)).exists()
+    # The history's waiting orders are overdue by the orders' rule exactly when the reports,
+    # judging from the status-change rows, say so (a release after the deadline included).
+    for order in waiting.prefetch_related("status_changes"):
+        rows = sorted(order.status_changes.all(), key=lambda c: (c.created_at, c.pk))
+        due = figures.order_overdue_at(
+            status=order.status,
+            created_at=order.created_at,
+            changes=[(c.created_at, c.to_status) for c in rows],
+        )
+        assert Order.overdue_now(
+            status=order.status,
+            created_at=order.created_at,
+            held_at_deadline=order.held_at_deadline,
+            now=history.now,
+        ) == figures.counts_as_overdue(due, history.now), order.number
     # Some villages have no order in some month.
     month_start = timezone.localtime(history.now).replace(day=1, hour=0, minute=0) - dt.timedelta(
         days=40

@@ -11,10 +11,10 @@ from kombu.exceptions import OperationalError
 
 from core.errors import InvalidInput, InvalidTransition, NotInScope, PermissionDenied
 from notifications.tasks import deliver_cause
-from orders import services, submission, tasks
+from orders import services, submission
 from orders.models import MenuItem, Order, OrderStatusChange
 from orders.signals import order_status_changed
-from tests.orders.factories import area_admin, order_in_state, submit_order
+from tests.orders.factories import order_in_state, submit_order
 from volunteers.models import ServiceRecord
 
 S = Order.Status
@@ -450,36 +450,3 @@ def test_timeline_records_every_step(tuanjie_station, tuanjie, menu_item, volunt
         ("accepted", "completed"),
         ("completed", "rated"),
     ]
-
-
-# --- overdue ------------------------------------------------------------------------------
-
-
-def test_flag_overdue_task_is_idempotent_and_cleared_on_accept(
-    eager_celery, settings, tuanjie_station, tuanjie, menu_item, volunteer
-):
-    settings.WENMING_ORDER_OVERDUE_HOURS = 48
-    start = dt.datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI)
-    with time_machine.travel(start, tick=False):
-        old_open = order_in_state(S.OPEN, village=tuanjie, menu_item=menu_item, admin=area_admin())
-        old_submitted = submit_order(tuanjie, menu_item)
-        old_accepted = order_in_state(
-            S.ACCEPTED, village=tuanjie, menu_item=menu_item, volunteer=volunteer
-        )
-    with time_machine.travel(start + dt.timedelta(hours=47), tick=False):
-        fresh = submit_order(tuanjie, menu_item)
-        assert tasks.flag_overdue.delay().get() == 0
-    with time_machine.travel(start + dt.timedelta(hours=48, minutes=1), tick=False):
-        assert tasks.flag_overdue() == 2
-        assert tasks.flag_overdue() == 0  # idempotent
-    flagged = set(Order.objects.filter(is_overdue=True).values_list("pk", flat=True))
-    assert flagged == {old_open.pk, old_submitted.pk}
-    assert fresh.pk not in flagged and old_accepted.pk not in flagged
-    services.order_claim(order_id=old_open.pk, actor=volunteer.user)
-    old_open.refresh_from_db()
-    assert not old_open.is_overdue
-
-
-def test_beat_schedule_runs_overdue_every_15_minutes(settings):
-    entry = settings.CELERY_BEAT_SCHEDULE["orders-flag-overdue"]
-    assert entry["task"] == "orders.flag_overdue" and entry["schedule"] == 900

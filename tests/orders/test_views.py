@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from orders import escalation, services
+from orders import services
 from orders.models import Order
 from tests import factories as f
 from tests.orders.factories import order_in_state, submit_order
@@ -371,7 +371,6 @@ def test_town_admin_sees_overdue_first(
     with time_machine.travel(timezone.now() - dt.timedelta(hours=50)):
         old = order_in_state(S.OPEN, village=neighbour_village, menu_item=menu_item)
     new = submit_order(tuanjie, menu_item)
-    escalation.order_flag_overdue()
     client.force_login(town_admin)
     response = client.get("/town/orders/")
     assert [o.pk for o in response.context["page"].object_list] == [old.pk, new.pk]

@@ -346,10 +346,9 @@ def english_world(db):
     """
     from decimal import Decimal
 
-    from orders import escalation as order_escalation
     from orders import services as order_services
     from orders import submission as order_submission
-    from orders.models import VolunteerSkill
+    from orders.models import Order, VolunteerSkill
     from stations.models import Role
     from tests import factories as f
 
@@ -408,8 +407,8 @@ def english_world(db):
     rated = order_services.order_rate(
         tracking_token=rated.tracking_token, stars=2, comment="Too short"
     )
-    # Overdue, to show the badge.
-    order_escalation.order_flag_overdue(now=timezone.now() + dt.timedelta(days=30))
+    # Received three days ago and still open: overdue, to show the badge.
+    Order.objects.filter(pk=opened.pk).update(created_at=timezone.now() - dt.timedelta(days=3))
     return {
         "village": village,
         "volunteer": vol_user,
@@ -474,7 +473,7 @@ def test_english_order_pages_read_as_english(client, english_world):
         "Contact: A** 138****0002",
         ">Claim</button>",
     )
-    assert "Overdue" in body  # the open order, flagged
+    assert "Overdue" in body  # the open order, received three days ago
 
     client.force_login(english_world["head"])
     english_page(

@@ -91,7 +91,6 @@ def october(
             created_at=at(2026, 10, 5, 9),
             accepted_at=at(2026, 10, 5, 11),
             closed_at=at(2026, 10, 7),
-            is_overdue=True,
             accepted_team=team,
         ),
         "D": make_order(

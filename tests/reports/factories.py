@@ -40,7 +40,6 @@ def make_order(
     hours=None,
     accepted_by=None,
     accepted_team=None,
-    is_overdue=False,
     history=None,
     hours_confirmed=True,
     channel=Order.Channel.WEB,
@@ -64,7 +63,6 @@ def make_order(
         accepted_team=accepted_team,
         hours=None if hours is None else Decimal(str(hours)),
         stars=stars,
-        is_overdue=is_overdue,
     )
     # status, created_at, channel and tier are not editable through the model; set them as the
     # workflow would.

@@ -182,7 +182,6 @@ def build_random(world, rng, *, orders=80, events=25, notify=True):
             menu_item=rng.choice(items),
             status=S.SUBMITTED,
             created_at=created,
-            is_overdue=rng.random() < 0.2,  # the periodic flag: the reports must not read it
             notify=notify,
         )
         Order.objects.filter(pk=order.pk).update(
@@ -444,10 +443,6 @@ def test_overdue_is_judged_from_the_status_changes(
     with time_machine.travel(h(48), tick=False):
         data = client.get(reverse("reports:orders"), params).context["data"]
         assert (data.totals.received, data.totals.overdue) == (4, 2)
-    # Judged from the status changes, not the order's flag (set by a periodic task).
-    Order.objects.filter(pk=in_time.pk).update(is_overdue=True)
-    services.rebuild()
-    assert OrderFact.objects.get(pk=in_time.pk).overdue_at is None
 
 
 def test_the_order_workflow_keeps_the_rollup_current(

@@ -98,18 +98,20 @@ class HoursFormField(forms.DecimalField):
 # on an instance would be lost (as core.fields does).
 @extend_schema_field({"type": "string", "format": "decimal", "pattern": PATTERN})
 class HoursField(serializers.DecimalField):
-    """An API body's hours: a JSON string decimal (a number is read too), ``parse_hours`` with
-    its message."""
+    """An API body's hours: a JSON string (``core.json_types`` refuses a number, as the schema
+    says), then ``parse_hours`` with its message."""
 
-    default_error_messages = {"invalid": MESSAGE}
+    default_error_messages = {"invalid": MESSAGE, "max_string_length": MESSAGE}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("max_digits", 3)
         kwargs.setdefault("decimal_places", 1)
         super().__init__(**kwargs)
 
-    def to_internal_value(self, data):
+    def validate_precision(self, value):
+        # DRF's hook once the text reads as a finite number; to_internal_value itself is left
+        # alone so that core.json_types' check of the JSON type still runs first.
         try:
-            return parse_hours(data)
+            return parse_hours(value)
         except InvalidInput:
             self.fail("invalid")

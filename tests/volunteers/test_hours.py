@@ -270,8 +270,11 @@ def test_good_hours_are_stored_alike(request, door, value, stored):
 
 
 @pytest.mark.parametrize("door", [order_api, event_api, record_api], ids=lambda d: d.__name__)
-def test_the_api_reads_a_json_number_as_the_same_hours(request, door):
-    assert door(request, 2.5) == Decimal("2.5")
+def test_the_api_keeps_hours_a_json_string(request, door):
+    # The schema says a string decimal; a JSON number is refused as before (core.json_types).
+    with pytest.raises(Refused) as refused:
+        door(request, 2.5)
+    assert refused.value.messages == ['应为字符串形式的数字，例如 "2.5"。']
 
 
 def test_a_blank_correction_is_none(request, pending_record):

@@ -37,8 +37,6 @@ HoursInput = Decimal | str | float | int | None
 
 def _read(value: HoursInput) -> Decimal | None:
     """``value`` as a finite decimal with at most one decimal place, else None."""
-    if isinstance(value, bool):  # Decimal(str(True)) fails anyway; say so
-        return None
     try:
         hours = Decimal(str(value).strip())
     except (InvalidOperation, ValueError, TypeError):
@@ -80,7 +78,12 @@ class HoursFormField(forms.DecimalField):
         kwargs.setdefault(
             "widget",
             forms.NumberInput(
-                attrs={"min": "0.1", "max": "24", "step": "0.1", "inputmode": "decimal"}
+                attrs={
+                    "min": str(STEP),
+                    "max": str(MAX_HOURS),
+                    "step": str(STEP),
+                    "inputmode": "decimal",
+                }
             ),
         )
         super().__init__(**kwargs)

@@ -12,6 +12,7 @@ from core.dates import validate_bounded
 from events.models import DESCRIPTION_MAX, MAX_COUNT, REASON_MAX, Event, EventPhoto
 from orders.models import Platform, ServiceCategory
 from stations.models import Village
+from volunteers.hours import HoursFormField
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -98,9 +99,7 @@ class CompleteForm(forms.Form):
 
 class ConfirmVolunteerForm(forms.Form):
     volunteer = forms.IntegerField(label=_("志愿者编号"), min_value=1)
-    hours = forms.DecimalField(
-        label=_("服务时长（小时）"), min_value=0, max_value=24, decimal_places=1
-    )
+    hours = HoursFormField()
 
 
 class CheckInForm(forms.Form):

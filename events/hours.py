@@ -23,6 +23,7 @@ from core.errors import InvalidTransition
 from events.access import require_event_scope
 from events.models import Event, EventVolunteer
 from volunteers import records
+from volunteers.hours import MAX_HOURS, STEP, parse_hours
 from volunteers.models import ServiceRecord, Volunteer
 
 S = Event.State
@@ -30,9 +31,9 @@ EVENT = ServiceRecord.SourceKind.EVENT
 
 
 def default_hours(event: Event) -> Decimal:
-    """The event's length in half hours (at least half an hour, at most 24)."""
+    """The event's length in half hours (at least half an hour, at most ``MAX_HOURS``)."""
     halves = max(1, round((event.end - event.start).total_seconds() / 1800))
-    return min(Decimal(halves) / 2, Decimal("24")).quantize(Decimal("0.1"))
+    return min(Decimal(halves) / 2, MAX_HOURS).quantize(STEP)
 
 
 def require_own_hours(event: Event) -> None:
@@ -99,10 +100,11 @@ def confirm_volunteer(*, user, event: Event, volunteer: Volunteer, hours) -> Eve
     its volunteers if needed). Confirming again with the same hours is a no-op; other hours
     are a correction (audited old → new). Raises ``NotInScope`` outside the caller's area,
     ``PermissionDenied`` for the volunteer's own hours, ``InvalidTransition`` for an event not
-    yet started, a draft, planned or cancelled one, ``InvalidInput`` for hours outside (0, 24].
+    yet started, a draft, planned or cancelled one, ``InvalidInput`` for hours that
+    ``parse_hours`` refuses.
     """
     require_event_scope(user, event)
-    hours = records.parse_hours(hours)
+    hours = parse_hours(hours)
     _require_confirmable(event)
     link, _created = EventVolunteer.objects.get_or_create(
         event=event, volunteer=volunteer, defaults={"hours": hours}

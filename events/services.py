@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -38,6 +38,7 @@ from orders.eligibility import eligible_volunteers, volunteer_eligibility
 from orders.models import Order, Platform, ServiceCategory
 from stations.models import Position, Town, Village
 from stations.scope import scope_for
+from volunteers.hours import parse_attendance_hours
 from volunteers.models import ServiceRecord, Team, Volunteer
 
 S = Event.State
@@ -261,6 +262,9 @@ def event_cancel(*, user, event: Event, reason: str) -> Event:
 
 @dataclass(frozen=True)
 class ServedVolunteer:
+    """A volunteer the organiser names when completing an event; ``hours`` 0 means attended
+    with no hours credited (``volunteers.hours.parse_attendance_hours``)."""
+
     volunteer_id: int
     hours: Decimal
     confirmed: bool = True
@@ -279,8 +283,9 @@ def event_complete(
 
     Attendance is at least the number of check-ins. The organiser's confirmed volunteers get
     confirmed service records; checked-in volunteers' records stay pending until confirmed.
-    Raises ``InvalidTransition`` (409) before the event has
-    started or from any other state, ``InvalidInput`` for negative numbers or unknown volunteers.
+    Raises ``InvalidTransition`` (409) before the event has started or from any other state,
+    ``InvalidInput`` for a negative attendance, hours ``parse_attendance_hours`` refuses or
+    unknown volunteers.
     """
     require_event_scope(user, event)
     now = timezone.now()
@@ -289,10 +294,8 @@ def event_complete(
         raise InvalidTransition(_("活动尚未开始，不能标记为完成。"))
     if attendance is not None and attendance < 0:
         raise InvalidInput(_("参与人数不能为负数。"), fields={"attendance": [_("不能为负数。")]})
-    served = list(volunteers)
-    for item in served:
-        if item.hours < 0 or item.hours > Decimal("24"):
-            raise InvalidInput(_("服务时长应在 0 到 24 小时之间。"))
+    # 0 hours names a volunteer who attended without hours credited: on the list, no record.
+    served = [replace(item, hours=parse_attendance_hours(item.hours)) for item in volunteers]
     known = set(
         Volunteer.objects.filter(pk__in=[v.volunteer_id for v in served]).values_list(
             "pk", flat=True

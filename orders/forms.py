@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import phone as phone_numbers
 from orders.models import TargetGroup
+from volunteers.hours import HoursFormField
 
 
 class OrderForm(forms.Form):
@@ -100,14 +101,7 @@ class CompleteForm(forms.Form):
         # then refuses the form as empty.
         widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
     )
-    hours = forms.DecimalField(
-        label=_("服务时长（小时）"),
-        min_value=0.1,
-        max_value=24,
-        decimal_places=1,
-        # The step counts from min (0.1): "0.5" made 2 hours invalid in the browser.
-        widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
-    )
+    hours = HoursFormField()
     note = forms.CharField(
         label=_("服务记录"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )

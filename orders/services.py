@@ -16,7 +16,7 @@ caller may not see the order, 404), ``PermissionDenied`` (they may see it but no
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,13 +32,12 @@ from orders.submission import new_tracking_token, next_number
 from orders.transitions import admin_kind, clean_text, owner_transition, record_change, transition
 from stations.models import Position, Village
 from volunteers import records as record_services
+from volunteers.hours import parse_hours
 from volunteers.models import ServiceRecord, Volunteer
 
 S = Order.Status
 Actor = OrderStatusChange.ActorKind
 Note = OrderStatusChange.NoteKind
-
-MAX_HOURS = Decimal("24")
 
 
 # --- 审单: the station reviews ---------------------------------------------------------------
@@ -172,12 +171,7 @@ def order_complete(
     in the same transaction: pending until the resident rates it or an admin confirms (an
     admin who records the completion confirms it at once).
     """
-    try:
-        hours = Decimal(str(hours)).quantize(Decimal("0.1"))
-    except (InvalidOperation, ValueError):
-        raise InvalidInput(fields={"hours": [_("请输入服务时长（小时）。")]}) from None
-    if not Decimal("0") < hours <= MAX_HOURS:
-        raise InvalidInput(fields={"hours": [_("服务时长应大于 0 且不超过 24 小时。")]})
+    hours = parse_hours(hours)
     note = clean_text(note, "note", required=True, label=_("服务记录"))
     today = timezone.localdate()
     service_date = service_date or today

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -26,26 +26,13 @@ from core import dates
 from core.errors import InvalidInput, InvalidTransition, NotInScope, PermissionDenied
 from stations.models import Position, Town, Village
 from stations.scope import scope_for
-from volunteers.models import MAX_RECORD_HOURS, ServiceRecord, ServiceRecordChange, Team, Volunteer
+from volunteers.hours import parse_hours
+from volunteers.models import ServiceRecord, ServiceRecordChange, Team, Volunteer
 from volunteers.signals import service_record_saved, service_records_changed
 
 S = ServiceRecord.Status
 A = ServiceRecordChange.Action
 DEFAULT_POINTS_RATE = 10
-
-
-def parse_hours(value: Decimal | str | float | int | None, *, field: str = "hours") -> Decimal:
-    """``value`` as hours of one record: more than 0, at most 24, one decimal."""
-    try:
-        hours = Decimal(str(value)).quantize(Decimal("0.1"))
-    except (InvalidOperation, ValueError, TypeError):
-        raise InvalidInput(fields={field: [_("请输入服务时长（小时）。")]}) from None
-    if not hours.is_finite() or not Decimal("0") < hours <= MAX_RECORD_HOURS:
-        raise InvalidInput(
-            _("服务时长应大于 0 且不超过 24 小时。"),
-            fields={field: [_("服务时长应大于 0 且不超过 24 小时。")]},
-        )
-    return hours
 
 
 def clip(text: str | None, length: int) -> str:
@@ -135,7 +122,8 @@ def record_create(
 
     One record per volunteer and source: a second call for the same order or event returns the
     existing record unchanged (``created`` False), so a retried request never adds hours.
-    Raises ``InvalidInput`` for hours outside (0, 24], a date outside 2000-2100, no content.
+    Raises ``InvalidInput`` for hours that ``volunteers.hours`` refuses, a date outside
+    2000-2100, no content.
     """
     hours = parse_hours(hours)
     if not dates.in_range(service_date):

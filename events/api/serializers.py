@@ -1,15 +1,13 @@
 """Explicit serializers per operation; no workflow logic here (the services do that)."""
 
-from decimal import Decimal
-
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core import phone as phone_numbers
 from core.fields import IdField, OptionalPhoneField
 from events.ical import event_uid
 from events.models import NOTE_MAX, Event, EventPhoto, EventVolunteer
+from volunteers.hours import HoursField
 from volunteers.models import Volunteer
 
 
@@ -95,34 +93,13 @@ class EventVolunteerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-# For a string decimal spectacular states only the digit counts; these state the accepted values,
-# so that clients (and the fuzzer) see the real range. Subclasses, because DRF copies declared
-# field instances and an annotation on an instance would be lost.
-@extend_schema_field(
-    {
-        "type": "string",
-        "format": "decimal",
-        "pattern": r"^(?:(?:[1-9]|1\d|2[0-3])(?:\.\d)?|0\.[1-9]|24(?:\.0)?)$",
-    }
-)
-class HoursField(serializers.DecimalField):
-    """More than 0 and at most 24 hours, with at most one decimal (the service record's rule:
-    schemathesis found "0" documented but refused)."""
-
-
 class VolunteerConfirmSerializer(serializers.Serializer):
     volunteer = IdField(
         queryset=Volunteer.objects.all(),
         help_text=_("志愿者编号"),
         error_messages={"does_not_exist": _("志愿者不存在。")},
     )
-    hours = HoursField(
-        max_digits=3,
-        decimal_places=1,
-        min_value=Decimal("0.1"),
-        max_value=Decimal("24"),
-        help_text=_("服务时长（小时），0.1 到 24，最多一位小数"),
-    )
+    hours = HoursField(help_text=_("服务时长（小时），0.1 到 24，最多一位小数"))
 
 
 class CalendarEventSerializer(serializers.Serializer):

@@ -205,7 +205,9 @@ def event_action(request, pk: int, action: str):
             if form.is_valid():
                 volunteer = Volunteer.objects.filter(pk=form.cleaned_data["volunteer"]).first()
             if volunteer is None:
-                messages.error(request, _("请填写正确的志愿者编号和时长。"))
+                # Bad hours get the hours rule's own message (volunteers.hours).
+                errors = form.errors.get("hours") or [_("请填写正确的志愿者编号和时长。")]
+                messages.error(request, errors[0])
                 return redirect("events:event_detail", pk=pk)
             services.event_volunteer_confirm(
                 user=request.user,

@@ -2,7 +2,6 @@
 views hand validated data to ``orders.services``."""
 
 import functools
-from decimal import Decimal
 
 from django.db.models import CharField, Value
 from django.utils import timezone
@@ -17,6 +16,7 @@ from orders import access
 from orders.models import MenuItem, Order, OrderStatusChange, ServiceCategory, TargetGroup
 from stations.api.serializers import RefSerializer
 from stations.models import Town, Village
+from volunteers.hours import HoursField
 from volunteers.models import Team, Volunteer
 
 
@@ -26,20 +26,6 @@ class OrderMenuItemRefSerializer(serializers.Serializer):
 
 
 # --- input ----------------------------------------------------------------------------------
-
-
-# Spectacular states only the digit counts of a string decimal or the length of a string; these
-# state the accepted values. Subclasses, because DRF copies declared field instances and an
-# annotation on an instance would be lost.
-@extend_schema_field(
-    {
-        "type": "string",
-        "format": "decimal",
-        "pattern": r"^(?:0\.[1-9]|(?:[1-9]|1\d|2[0-3])(?:\.\d)?|24(?:\.0)?)$",
-    }
-)
-class OrderHoursField(serializers.DecimalField):
-    """0.1 to 24 hours with at most one decimal."""
 
 
 class OrderSubmitSerializer(serializers.Serializer):
@@ -96,13 +82,7 @@ class OrderAssignSerializer(serializers.Serializer):
 class OrderCompleteSerializer(serializers.Serializer):
     """登记完成：服务时长（小时）和服务记录；服务日期默认今天。"""
 
-    hours = OrderHoursField(
-        max_digits=4,
-        decimal_places=1,
-        min_value=Decimal("0.1"),
-        max_value=Decimal("24"),
-        help_text=_("0.1–24"),
-    )
+    hours = HoursField(help_text=_("0.1–24"))
     note = serializers.CharField(max_length=2000, help_text=_("简短的服务记录"))
     service_date = serializers.DateField(required=False, allow_null=True, default=None)
 

@@ -4,7 +4,7 @@
 from volunteers.models.applications import VolunteerApplication, VolunteerApplicationChange
 from volunteers.models.certificates import Certificate
 from volunteers.models.points import PointsEntry, Redemption, Reward
-from volunteers.models.records import MAX_RECORD_HOURS, ServiceRecord, ServiceRecordChange
+from volunteers.models.records import ServiceRecord, ServiceRecordChange
 from volunteers.models.teams import (
     Membership,
     Team,
@@ -16,7 +16,6 @@ from volunteers.models.teams import (
 )
 
 __all__ = [
-    "MAX_RECORD_HOURS",
     "Certificate",
     "Membership",
     "PointsEntry",

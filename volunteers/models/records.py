@@ -8,10 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import StatusChange
 from stations.models import Town, Village
+from volunteers.hours import MAX_HOURS, MIN_HOURS
 from volunteers.models.teams import Team, Volunteer
-
-# 0 < hours <= 24 with one decimal: one record is one day's service at most.
-MAX_RECORD_HOURS = 24
 
 
 class ServiceRecord(models.Model):
@@ -128,8 +126,9 @@ class ServiceRecord(models.Model):
                 condition=Q(source_kind__in=["order", "event", "other"]),
                 name="service_record_source_kind_valid",
             ),
+            # The bounds of volunteers.hours (equal to the migrated 0 and 24).
             models.CheckConstraint(
-                condition=Q(hours__gt=0, hours__lte=MAX_RECORD_HOURS),
+                condition=Q(hours__gt=MIN_HOURS, hours__lte=MAX_HOURS),
                 name="service_record_hours_range",
             ),
             models.CheckConstraint(

@@ -1,8 +1,6 @@
 """Service records and certificates (issue 11): what a volunteer served, who recorded and
 confirmed it, and the certificates issued from the confirmed hours."""
 
-from decimal import Decimal
-
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
@@ -12,6 +10,7 @@ from core.dates import validate_bounded
 from core.fields import IdField
 from core.filters import BOUNDED_DATE_SCHEMA
 from stations.api.serializers import RefSerializer
+from volunteers.hours import HoursField
 from volunteers.models import Certificate, ServiceRecord, ServiceRecordChange, Volunteer
 
 
@@ -20,19 +19,6 @@ def person(user) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
-
-
-# Subclasses, because DRF copies declared field instances and an annotation on an instance
-# would be lost (as core.fields and events.api.serializers do).
-@extend_schema_field(
-    {
-        "type": "string",
-        "format": "decimal",
-        "pattern": r"^(?:0\.[1-9]|(?:[1-9]|1\d|2[0-3])(?:\.\d)?|24(?:\.0)?)$",
-    }
-)
-class RecordHoursField(serializers.DecimalField):
-    """0.1 to 24 hours with at most one decimal."""
 
 
 @extend_schema_field(BOUNDED_DATE_SCHEMA)
@@ -126,11 +112,7 @@ class ServiceRecordDetailSerializer(ServiceRecordSerializer):
 
 
 class RecordConfirmSerializer(serializers.Serializer):
-    hours = RecordHoursField(
-        max_digits=3,
-        decimal_places=1,
-        min_value=Decimal("0.1"),
-        max_value=Decimal("24"),
+    hours = HoursField(
         required=False,
         allow_null=True,
         default=None,

@@ -1,6 +1,9 @@
-"""Every out-of-reach case of every order action, written once: ``test_access.py`` sends each
-through the API and the pages, ``test_services.py`` calls the service directly, and all three
-must give the same answer for the same person and order.
+"""Every out-of-reach case of every order action (another area, a role that may not, a wrong
+state), written once: ``test_access.py`` sends each through the API and the pages, which must
+give the same answer for the same person and order. The API's action views call the services
+with the same arguments and answer with the domain error's status and code, so a row is also the
+service's answer; ``test_services.py`` keeps what only the service is asked here (bad input,
+confirming hours).
 
 An order is named by its situation, made by the ``make_order`` fixture (``tests/orders/
 conftest.py``); a person by the fixture that makes them.

@@ -349,3 +349,24 @@ def as_user():
         return client
 
     return make
+
+
+@pytest.fixture
+def head(as_user, station_head):
+    """The API as 团结村's station head (a module that needs the pages as them defines its own
+    ``head``)."""
+    return as_user(station_head)
+
+
+@pytest.fixture
+def api_as(api, as_user, request):
+    """``api_as(name)``: the API as the person the fixture ``name`` makes (a volunteer through
+    their login), or ``api_as("anonymous")``: the anonymous API. For tables of callers."""
+
+    def make(name: str):
+        if name == "anonymous":
+            return api
+        person = request.getfixturevalue(name)
+        return as_user(getattr(person, "user", person))
+
+    return make

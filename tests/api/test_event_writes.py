@@ -1,19 +1,17 @@
 """Event writes through the API: create, edit, plan, publish, complete, cancel; scoped and
-state-checked by the same services as the pages."""
+state-checked by the same services as the pages. Events a test starts from are made through the
+services (``make_event``); only the create tests post one."""
 
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from events.models import Event, EventStateChange
+from tests.events.conftest import at
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def head(as_user, station_head):
-    return as_user(station_head)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("november_20")]
 
 
 def _times(days: int = 5):
@@ -22,9 +20,10 @@ def _times(days: int = 5):
     return start.isoformat(), (start + dt.timedelta(hours=2)).isoformat()
 
 
-def _create(client, category, **extra):
+def _body(category, **extra) -> dict:
+    """A complete body for ``POST /api/events/``, five days from now."""
     start, end = _times()
-    body = {
+    return {
         "title": "民法典进村宣讲",
         "category": category.id,
         "start": start,
@@ -32,13 +31,12 @@ def _create(client, category, **extra):
         "venue_address": "村文化广场",
         **extra,
     }
-    return client.post("/api/events/", body, format="json")
 
 
 def test_station_head_creates_a_draft_in_the_station_village(
     head, lecture_category, tuanjie, tuanjie_station
 ):
-    response = _create(head, lecture_category)
+    response = head.post("/api/events/", _body(lecture_category), format="json")
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["state"] == "draft"
@@ -48,24 +46,54 @@ def test_station_head_creates_a_draft_in_the_station_village(
     assert EventStateChange.objects.filter(event=event, to_state="draft").exists()
 
 
-def test_create_rejections(api, head, lecture_category, other_village, tuanjie_station):
-    assert _create(api, lecture_category).status_code == 401
-    response = _create(head, lecture_category, village=other_village.id)
-    assert response.status_code == 404
+def _ends_before_it_starts(category, other_village) -> dict:
     start, end = _times()
-    response = head.post(
-        "/api/events/",
-        {"title": "x", "category": lecture_category.id, "start": end, "end": start},
-        format="json",
+    return {"title": "x", "category": category.id, "start": end, "end": start}
+
+
+# (who, body(category, other village), status, code, fields the answer names at least)
+CREATE_REJECTIONS = [
+    pytest.param(
+        "anonymous", lambda c, v: _body(c), 401, "not_authenticated", set(), id="anonymous"
+    ),
+    pytest.param("volunteer", lambda c, v: _body(c), 404, "not_found", set(), id="volunteer"),
+    pytest.param(
+        "station_head",
+        lambda c, v: _body(c, village=v.id),
+        404,
+        "not_found",
+        set(),
+        id="in-another-towns-village",
+    ),
+    pytest.param(
+        "station_head", _ends_before_it_starts, 400, "invalid", set(), id="ends-before-it-starts"
+    ),
+    pytest.param(
+        "station_head",
+        lambda c, v: {"title": "", "category": 999999},
+        400,
+        "invalid",
+        {"title", "category", "start", "end"},
+        id="blank-title-unknown-category-no-times",
+    ),
+]
+
+
+@pytest.mark.parametrize(("who", "body", "status", "code", "fields"), CREATE_REJECTIONS)
+def test_create_rejections(
+    who, body, status, code, fields, api_as, lecture_category, other_village, tuanjie_station
+):
+    response = api_as(who).post(
+        "/api/events/", body(lecture_category, other_village), format="json"
     )
-    assert response.status_code == 400
-    response = head.post("/api/events/", {"title": "", "category": 999999}, format="json")
-    assert response.status_code == 400
-    assert {"title", "category", "start", "end"} <= set(response.json()["fields"])
+    assert response.status_code == status, response.content
+    assert response.json()["code"] == code
+    assert fields <= set(response.json()["fields"])
+    assert not Event.objects.exists()
 
 
-def test_edit_plan_publish_cancel(head, lecture_category, tuanjie_station):
-    event_id = _create(head, lecture_category).json()["id"]
+def test_edit_plan_publish_cancel(head, make_event):
+    event_id = make_event().pk
     response = head.patch(
         f"/api/events/{event_id}/", {"title": "新标题", "capacity": 80}, format="json"
     )
@@ -85,28 +113,32 @@ def test_edit_plan_publish_cancel(head, lecture_category, tuanjie_station):
     assert response.status_code == 409
 
 
-def test_complete_only_after_start(head, lecture_category, tuanjie_station):
-    event_id = _create(head, lecture_category).json()["id"]
-    head.post(f"/api/events/{event_id}/publish/")
-    response = head.post(f"/api/events/{event_id}/complete/", {"attendance": 30}, format="json")
+@pytest.mark.parametrize("state", ["planned", "published"])
+def test_complete_only_once_started(head, make_event, state):
+    event = make_event(state=state)  # 10 December, 09:00; now is 20 November
+    url = f"/api/events/{event.pk}/complete/"
+    body = {"attendance": 30, "results_note": "群众反响好"}
+    response = head.post(url, body, format="json")
     assert response.status_code == 409  # a wrong state (not started yet), not bad input
-    Event.objects.filter(pk=event_id).update(
-        start=timezone.now() - dt.timedelta(hours=3), end=timezone.now() - dt.timedelta(hours=1)
-    )
-    response = head.post(
-        f"/api/events/{event_id}/complete/",
-        {"attendance": 30, "results_note": "群众反响好"},
-        format="json",
-    )
+    assert response.json() == {
+        "detail": "活动尚未开始，不能标记为完成。",
+        "code": "conflict",
+        "fields": {},
+    }
+    event.refresh_from_db()
+    assert (event.state, event.attendance, event.completed_at) == (state, 0, None)
+    assert not event.state_changes.filter(to_state="done").exists()
+    with time_machine.travel(at(2026, 12, 10, 9, 0), tick=False):
+        response = head.post(url, body, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["state"] == "done"
     assert response.json()["attendance"] == 30
+    event.refresh_from_db()
+    assert (event.state, event.attendance, event.results_note) == ("done", 30, "群众反响好")
 
 
-def test_other_areas_events_are_404(
-    as_user, head, other_town_admin, lecture_category, tuanjie_station
-):
-    event_id = _create(head, lecture_category).json()["id"]
+def test_other_areas_events_are_404(as_user, head, other_town_admin, make_event):
+    event_id = make_event().pk
     outsider = as_user(other_town_admin)
     assert outsider.post(f"/api/events/{event_id}/plan/").status_code == 404
     assert (
@@ -119,20 +151,17 @@ def test_other_areas_events_are_404(
     assert response.status_code == 404
 
 
-def test_volunteer_cannot_manage_events(
-    as_user, volunteer_user, volunteer, head, lecture_category, tuanjie_station
-):
-    event_id = _create(head, lecture_category).json()["id"]
-    head.post(f"/api/events/{event_id}/publish/")
-    client = as_user(volunteer_user)
+def test_volunteer_cannot_manage_events(api_as, make_event):
+    event_id = make_event(state="published").pk
+    client = api_as("volunteer")
     assert (
         client.post(f"/api/events/{event_id}/cancel/", {"reason": "x"}, format="json").status_code
         == 404
     )
-    assert _create(client, lecture_category).status_code == 404
+    assert Event.objects.get(pk=event_id).state == "published"
 
 
-def test_implausible_years_are_400(head, lecture_category, tuanjie_station):
+def test_implausible_years_are_400(head, lecture_category, make_event):
     response = head.post(
         "/api/events/",
         {
@@ -145,25 +174,23 @@ def test_implausible_years_are_400(head, lecture_category, tuanjie_station):
     )
     assert response.status_code == 400
     assert {"start", "end"} <= set(response.json()["fields"])
-    event_id = _create(head, lecture_category).json()["id"]
+    event_id = make_event().pk
     response = head.patch(
         f"/api/events/{event_id}/", {"start": "9999-01-01T00:00:00Z"}, format="json"
     )
     assert response.status_code == 400
 
 
-def test_headcounts_beyond_the_database_are_400(head, lecture_category, tuanjie_station):
+def test_headcounts_beyond_the_database_are_400(head, lecture_category, make_event):
     """schemathesis found a capacity of 758027881616 reaching PostgreSQL's integer column (500)."""
     huge = 758027881616
-    assert _create(head, lecture_category, capacity=huge).status_code == 400
-    event_id = _create(head, lecture_category).json()["id"]
+    response = head.post("/api/events/", _body(lecture_category, capacity=huge), format="json")
+    assert response.status_code == 400
+    event_id = make_event().pk
     response = head.patch(f"/api/events/{event_id}/", {"capacity": huge}, format="json")
     assert response.status_code == 400
     assert list(response.json()["fields"]) == ["capacity"]
-    head.post(f"/api/events/{event_id}/publish/")
-    Event.objects.filter(pk=event_id).update(
-        start=timezone.now() - dt.timedelta(hours=3), end=timezone.now() - dt.timedelta(hours=1)
-    )
-    response = head.post(f"/api/events/{event_id}/complete/", {"attendance": huge}, format="json")
+    started = make_event(start=at(2026, 11, 20, 8, 0), state="published")
+    response = head.post(f"/api/events/{started.pk}/complete/", {"attendance": huge}, format="json")
     assert response.status_code == 400
-    assert Event.objects.get(pk=event_id).state == "published"
+    assert Event.objects.get(pk=started.pk).state == "published"

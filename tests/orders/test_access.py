@@ -4,7 +4,8 @@ the same answer for the same person and order.
 404 outside one's sight (another area; an order not, or no longer, open to a volunteer: still
 waiting for review, or taken by someone else), 403 inside it for a role that may not act,
 409 for a wrong state. Pages answer 404 and 403 the same way and show a wrong state as a
-message on the page they send the user back to.
+message on the page they send the user back to. The cases are the table in
+``tests/orders/rejections.py``.
 """
 
 from decimal import Decimal
@@ -16,114 +17,13 @@ from core.errors import InvalidTransition, NotInScope
 from orders import access, services
 from orders.models import Order, OrderStatusChange, VolunteerSkill
 from tests import factories as f
-from tests.orders.factories import area_admin, order_in_state, submit_order
+from tests.orders.rejections import MISSING, PAYLOADS, REJECTIONS, payload, snapshot, user_of
 from volunteers.models import ServiceRecord
 
 pytestmark = pytest.mark.long
 
 S = Order.Status
-MISSING = 999_999
-
-
-@pytest.fixture
-def make_order(tuanjie_station, tuanjie, menu_item, volunteer, request):
-    """``make_order(kind)``: an order of 团结村 in the named situation (or a missing number)."""
-
-    def make(kind: str) -> Order | None:
-        if kind == "missing":
-            return None
-        if kind == "submitted":
-            return submit_order(tuanjie, menu_item)
-        if kind == "open":
-            return order_in_state(S.OPEN, village=tuanjie, menu_item=menu_item)
-        if kind == "mine":  # accepted by ``volunteer``
-            return order_in_state(
-                S.ACCEPTED, village=tuanjie, menu_item=menu_item, volunteer=volunteer
-            )
-        if kind == "theirs":  # accepted by another volunteer of the same town
-            other = request.getfixturevalue("town_volunteer")
-            return order_in_state(S.ACCEPTED, village=tuanjie, menu_item=menu_item, volunteer=other)
-        if kind == "team":  # assigned to the village team ``volunteer`` belongs to
-            order = order_in_state(S.OPEN, village=tuanjie, menu_item=menu_item)
-            team = volunteer.teams.get()
-            return services.order_assign(order_id=order.pk, actor=area_admin(), team_id=team.pk)
-        if kind == "completed":
-            return order_in_state(
-                S.COMPLETED, village=tuanjie, menu_item=menu_item, volunteer=volunteer
-            )
-        raise AssertionError(kind)
-
-    return make
-
-
-def _user(request, who: str):
-    if who == "anonymous":
-        return None
-    actor = request.getfixturevalue(who)
-    return getattr(actor, "user", actor)  # volunteers log in with their user
-
-
-def _snapshot(order: Order | None):
-    if order is None:
-        return None
-    order.refresh_from_db()
-    return (
-        order.status,
-        order.accepted_by_id,
-        order.accepted_team_id,
-        order.status_changes.count(),
-    )
-
-
-PAYLOADS = {
-    "claim": {},
-    "approve": {},
-    "reject": {"reason": "不在服务范围"},
-    "cancel": {"reason": "天气原因"},
-    "assign": {"team": None},  # filled in with the volunteer's team
-    "complete": {"hours": "1.5", "note": "讲座完成"},
-    "release": {"reason": "临时有事"},
-}
-
-# (action, who, order, status in the API). Every out-of-reach case of every action.
-REJECTIONS = [
-    # Claiming: a login that is not an active volunteer is refused whatever the order (403);
-    # otherwise anything but an open order of one's own town is out of sight (404).
-    ("claim", "far_volunteer", "open", 404),
-    ("claim", "volunteer", "submitted", 404),  # not yet open to volunteers: as if it did not exist
-    ("claim", "volunteer", "theirs", 404),
-    ("claim", "volunteer", "missing", 404),
-    ("claim", "volunteer", "mine", 409),  # their own order, already accepted
-    ("claim", "station_head", "open", 403),
-    ("claim", "inactive_volunteer", "open", 403),
-    ("claim", "inactive_volunteer", "missing", 403),  # the same answer for every number
-    ("claim", "anonymous", "open", 401),
-    # Reviewing, assigning, cancelling: the area's admins.
-    ("approve", "other_town_admin", "submitted", 404),
-    ("approve", "volunteer", "submitted", 404),
-    ("approve", "volunteer", "open", 403),  # sees it (open in their town), may not review it
-    ("approve", "station_head", "open", 409),
-    ("approve", "station_head", "missing", 404),
-    ("reject", "town_admin", "mine", 409),
-    ("assign", "other_town_admin", "open", 404),
-    ("assign", "volunteer", "open", 403),
-    ("assign", "station_head", "mine", 409),
-    ("cancel", "other_town_admin", "mine", 404),
-    ("cancel", "town_volunteer", "mine", 404),  # someone else's accepted order
-    ("cancel", "volunteer", "mine", 403),  # their own, but cancelling is the station's
-    ("cancel", "station_head", "completed", 409),
-    # Completing and releasing: the owner, a member of the owning team, or an area admin.
-    ("complete", "town_volunteer", "mine", 404),
-    ("complete", "town_volunteer", "team", 404),  # not a member of the team
-    ("complete", "other_town_admin", "mine", 404),
-    ("complete", "inactive_volunteer", "mine", 404),
-    ("complete", "volunteer", "open", 403),  # sees it, nobody owns it yet
-    ("complete", "volunteer", "completed", 409),
-    ("release", "town_volunteer", "mine", 404),
-    ("release", "far_volunteer", "mine", 404),
-    ("release", "volunteer", "open", 403),
-    ("release", "volunteer", "completed", 409),
-]
+CODES = {401: "not_authenticated", 403: "permission_denied", 404: "not_found", 409: "conflict"}
 
 PAGE_URLS = {
     "claim": "/volunteer/orders/{pk}/claim/",
@@ -136,28 +36,21 @@ PAGE_URLS = {
 }
 
 
-def _payload(action: str, volunteer) -> dict:
-    data = dict(PAYLOADS[action])
-    if action == "assign":
-        data["team"] = volunteer.teams.get().pk
-    return data
-
-
 @pytest.mark.parametrize(("action", "who", "kind", "status"), REJECTIONS)
 def test_api_rejections(
     action, who, kind, status, make_order, volunteer, inactive_volunteer, as_user, api, request
 ):
     order = make_order(kind)
-    before = _snapshot(order)
-    user = _user(request, who)
+    before = snapshot(order)
+    user = user_of(request, who)
     client = as_user(user) if user else api
     pk = order.pk if order else MISSING
-    response = client.post(
-        f"/api/orders/{pk}/{action}/", _payload(action, volunteer), format="json"
-    )
+    response = client.post(f"/api/orders/{pk}/{action}/", payload(action, volunteer), format="json")
     assert response.status_code == status, response.content
-    assert set(response.json()) == {"detail", "code", "fields"}
-    assert _snapshot(order) == before
+    body = response.json()
+    assert set(body) == {"detail", "code", "fields"}
+    assert body["code"] == CODES[status]  # the service's domain error (core.errors)
+    assert snapshot(order) == before
 
 
 @pytest.mark.parametrize(("action", "who", "kind", "status"), REJECTIONS)
@@ -165,12 +58,12 @@ def test_page_rejections(
     action, who, kind, status, make_order, volunteer, inactive_volunteer, client, request
 ):
     order = make_order(kind)
-    before = _snapshot(order)
-    user = _user(request, who)
+    before = snapshot(order)
+    user = user_of(request, who)
     if user:
         client.force_login(user)
     pk = order.pk if order else MISSING
-    data = _payload(action, volunteer)
+    data = payload(action, volunteer)
     if action == "complete":
         data["service_date"] = timezone.localdate().isoformat()
     response = client.post(PAGE_URLS[action].format(pk=pk), data)
@@ -182,7 +75,7 @@ def test_page_rejections(
         assert "不能执行此操作" in page.content.decode()
     else:
         assert response.status_code == status
-    assert _snapshot(order) == before
+    assert snapshot(order) == before
 
 
 @pytest.mark.parametrize("action", sorted(PAYLOADS))

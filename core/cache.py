@@ -90,6 +90,16 @@ class ResilientRedisCache(RedisCache):
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call("set_many", list(data), data, timeout, version)
 
+    def set_many_now(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        """``set_many`` past the circuit breaker: for a write that must not be dropped by a blip
+        a few seconds earlier (``core.generations.bump``). Raises ``CacheUnavailable``."""
+        try:
+            failed = super().set_many(data, timeout, version)
+        except (RedisError, OSError) as exc:
+            raise CacheUnavailable(type(exc).__name__) from exc
+        self._down_until = 0.0
+        return failed
+
     def delete_many(self, keys, version=None):
         return self._call("delete_many", None, keys, version)
 

@@ -12,11 +12,16 @@ never served after the commit.
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 
 from django.core.cache import cache
 from django.db import transaction
+
+from core.cache import CacheUnavailable
+
+logger = logging.getLogger(__name__)
 
 MENU = "menu"  # menu items, platforms, categories, teams, towns and villages (their names)
 CALENDAR = "calendar"  # published calendar versions
@@ -27,6 +32,9 @@ ROLES = "roles"
 # A value kept under a token is also dropped after this many seconds (``backstop()`` in its
 # key): a write that bypassed the signals which replace the token shows within a minute.
 BACKSTOP_SECONDS = 60
+
+
+INBOX_TTL_SECONDS = 24 * 60 * 60
 
 
 def inbox(user_id: int) -> str:
@@ -54,17 +62,39 @@ def current(*names: str) -> tuple[str, ...]:
     for key in keys:
         token = found.get(key)
         if token is None:
-            cache.add(key, uuid.uuid4().hex, None)
+            cache.add(key, uuid.uuid4().hex, _timeout(key.removesuffix(":generation")))
             token = cache.get(key) or uuid.uuid4().hex
         tokens.append(token)
     return tuple(tokens)
 
 
+def _timeout(name: str) -> int | None:
+    # A login's inbox token is one per login: let the idle ones go (a missing token is a new one).
+    return INBOX_TTL_SECONDS if name.startswith("inbox:") else None
+
+
 def bump(*names: str) -> None:
-    """Retire every answer kept under ``names``, now and once the transaction commits."""
+    """Retire every answer kept under ``names``, now and once the transaction commits.
+
+    Written past the shared cache's circuit breaker (``ResilientRedisCache.set_many_now``): a
+    role revoked in a worker that saw Redis fail a second earlier must still reach the others.
+    A write Redis refuses is logged as an error; the values kept under the old token then go
+    with ``BACKSTOP_SECONDS``."""
 
     def replace() -> None:
-        cache.set_many({_key(name): uuid.uuid4().hex for name in names}, None)
+        write = getattr(cache, "set_many_now", cache.set_many)
+        for timeout in {_timeout(name) for name in names}:
+            tokens = {
+                _key(name): uuid.uuid4().hex
+                for name in sorted(names)  # one order: no two writers wait on each other
+                if _timeout(name) == timeout
+            }
+            try:
+                failed = write(tokens, timeout)
+            except CacheUnavailable:
+                failed = list(tokens)
+            if failed:
+                logger.error("generation tokens not replaced (cache unavailable): %s", failed)
 
     replace()
     transaction.on_commit(replace)

@@ -46,3 +46,23 @@ def test_with_the_cache_down_every_call_gets_its_own():
     caches = {"default": {"BACKEND": "core.cache.ResilientRedisCache", "LOCATION": closed_url()}}
     with override_settings(CACHES=caches):
         assert generations.current(generations.MENU) != generations.current(generations.MENU)
+
+
+def test_a_bump_goes_past_the_circuit_breaker_and_a_refused_one_is_logged(caplog):
+    """A role revoked in a worker whose cache failed a moment ago must still try to reach the
+    other workers (the breaker would drop the write for five seconds without a word), and a
+    write Redis refuses is an error in the log, not silence."""
+    from django.core.cache import cache
+
+    from core.cache import CacheUnavailable
+
+    caches = {"default": {"BACKEND": "core.cache.ResilientRedisCache", "LOCATION": closed_url()}}
+    with override_settings(CACHES=caches):
+        generations.current(generations.ROLES)  # fails: the breaker is now open
+        assert cache.set_many({"k": 1}) == ["k"]  # dropped without trying
+        with pytest.raises(CacheUnavailable):
+            cache.set_many_now({"k": 1})  # tried
+        with caplog.at_level("ERROR", logger="core.generations"):
+            generations.bump(generations.ROLES, generations.inbox(7))
+    assert "generation tokens not replaced" in caplog.text
+    assert "roles:generation" in caplog.text and "inbox:7:generation" in caplog.text

@@ -112,7 +112,13 @@ def owner_transition(
         actor_kind=kind,
         actor_label=label,
         note=note,
-        extra=Q(accepted_by_id=order.accepted_by_id, accepted_team_id=order.accepted_team_id),
+        # The same acceptance, not only the same owner: a release decided on one acceptance
+        # records whether that one was held at the deadline (``held_at_deadline``).
+        extra=Q(
+            accepted_by_id=order.accepted_by_id,
+            accepted_team_id=order.accepted_team_id,
+            accepted_at=order.accepted_at,
+        ),
         **updates,
     )
 

@@ -152,3 +152,33 @@ def test_the_migration_finds_orders_held_at_their_deadline_from_their_rows(order
         )
     held = set(Order.objects.filter(held_at_deadline=True).values_list("pk", flat=True))
     assert held == {orders["in_time"].pk}
+
+
+def test_a_release_decided_on_an_earlier_acceptance_does_not_land(orders, volunteer):
+    """The release writes whether *that* acceptance was held at the deadline: if the same
+    volunteer gave the order back and took it again meanwhile, the stale release is refused
+    instead of recording the old acceptance against the new one."""
+    from core.errors import InvalidTransition
+    from orders.transitions import owner_transition
+
+    with time_machine.travel(h(10), tick=False):
+        services.order_claim(order_id=orders["early"].pk, actor=volunteer.user)
+    stale = Order.objects.get(pk=orders["early"].pk)  # the release is decided on this one
+    with time_machine.travel(h(12), tick=False):  # meanwhile: given back …
+        services.order_release(order_id=stale.pk, actor=volunteer.user, reason="临时有事")
+    with time_machine.travel(h(13), tick=False):  # … and taken again
+        services.order_claim(order_id=stale.pk, actor=volunteer.user)
+    with time_machine.travel(h(60), tick=False), pytest.raises(InvalidTransition):
+        owner_transition(
+            stale,
+            to=S.OPEN,
+            actor=volunteer.user,
+            worker=volunteer,
+            note="x",
+            accepted_by=None,
+            accepted_team=None,
+            accepted_at=None,
+            held_at_deadline=True,
+        )
+    fresh = Order.objects.get(pk=stale.pk)
+    assert fresh.status == S.ACCEPTED and not fresh.held_at_deadline

@@ -11,6 +11,7 @@ is completed, also takes 0 (attended, no hours credited).
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -34,9 +35,13 @@ PATTERN = r"^(?:0\.[1-9]|(?:[1-9]|1\d|2[0-3])(?:\.\d)?|24(?:\.0)?)$"
 
 HoursInput = Decimal | str | float | int | None
 
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?", re.ASCII)
+
 
 def _read(value: HoursInput) -> Decimal | None:
     """``value`` as a finite decimal with at most one decimal place, else None."""
+    if isinstance(value, str) and not _PLAIN.fullmatch(value.strip()):
+        return None  # "1e1", "1_0", "+5", "5." and other scripts' digits are not hours as typed
     try:
         hours = Decimal(str(value).strip())
     except (InvalidOperation, ValueError, TypeError):
@@ -110,6 +115,13 @@ class HoursField(serializers.DecimalField):
         kwargs.setdefault("max_digits", 3)
         kwargs.setdefault("decimal_places", 1)
         super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        # Hours as typed, before DRF's Decimal() reads "1e1" as 10 and "２" as 2 (the patched
+        # parent still refuses a JSON number first).
+        if isinstance(data, str) and not _PLAIN.fullmatch(data.strip()):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
     def validate_precision(self, value):
         # DRF's hook once the text reads as a finite number; to_internal_value itself is left

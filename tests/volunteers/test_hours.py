@@ -28,7 +28,7 @@ from volunteers.models import ServiceRecord
 pytestmark = pytest.mark.django_db
 
 MESSAGE = "服务时长应大于 0、不超过 24 小时，最多一位小数。"
-BAD = ["0", "-1", "24.5", "1.25", "nan", "inf", "abc", ""]
+BAD = ["0", "-1", "24.5", "1.25", "nan", "inf", "abc", "", "1e1", "+5", "２"]
 GOOD = [("0.1", "0.1"), ("2", "2.0"), ("2.5", "2.5"), ("24", "24.0"), ("24.0", "24.0")]
 
 

@@ -504,7 +504,7 @@ CELERY_BEAT_SCHEDULE["events-remind-events"] = {
     "schedule": crontab(minute=0, hour=18),
 }
 # Reports: rebuild this month's and last month's rollups nightly, healing any refresh a crash lost
-# and changes that happen without a transition (late hour confirmations, overdue flags).
+# and changes that happen without a transition (late hour confirmations).
 CELERY_BEAT_SCHEDULE["privacy-anonymise-expired"] = {
     "task": "privacy.anonymise_expired",
     "schedule": crontab(minute=45, hour=3),

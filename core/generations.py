@@ -32,8 +32,7 @@ ROLES = "roles"
 # A value kept under a token is also dropped after this many seconds (``backstop()`` in its
 # key): a write that bypassed the signals which replace the token shows within a minute.
 BACKSTOP_SECONDS = 60
-
-
+# A login's inbox token is dropped after a day without a change (a missing token is a new one).
 INBOX_TTL_SECONDS = 24 * 60 * 60
 
 
@@ -69,26 +68,28 @@ def current(*names: str) -> tuple[str, ...]:
 
 
 def _timeout(name: str) -> int | None:
-    # A login's inbox token is one per login: let the idle ones go (a missing token is a new one).
     return INBOX_TTL_SECONDS if name.startswith("inbox:") else None
 
 
 def bump(*names: str) -> None:
     """Retire every answer kept under ``names``, now and once the transaction commits.
 
-    Written past the shared cache's circuit breaker (``ResilientRedisCache.set_many_now``): a
-    role revoked in a worker that saw Redis fail a second earlier must still reach the others.
+    ``ROLES`` is written past the shared cache's circuit breaker
+    (``ResilientRedisCache.set_many_now``): a role revoked in a worker that saw Redis fail a
+    second earlier must still reach the others.
     A write Redis refuses is logged as an error; the values kept under the old token then go
     with ``BACKSTOP_SECONDS``."""
 
     def replace() -> None:
-        write = getattr(cache, "set_many_now", cache.set_many)
-        for timeout in {_timeout(name) for name in names}:
+        for timeout, urgent in {(_timeout(name), name == ROLES) for name in names}:
             tokens = {
                 _key(name): uuid.uuid4().hex
                 for name in sorted(names)  # one order: no two writers wait on each other
-                if _timeout(name) == timeout
+                if _timeout(name) == timeout and (name == ROLES) == urgent
             }
+            # Only access control goes past the breaker: a bell or a menu may wait for the
+            # backstop, and with Redis hanging every order's notices would wait for its timeout.
+            write = getattr(cache, "set_many_now", cache.set_many) if urgent else cache.set_many
             try:
                 failed = write(tokens, timeout)
             except CacheUnavailable:

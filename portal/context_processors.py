@@ -65,7 +65,7 @@ def navigation(request) -> dict:
     urls = _urls()
     return {
         "nav_links": [
-            {"url": urls[name], "label": label, "active": request.path == urls[name]}
+            {"name": name, "url": urls[name], "label": label, "active": request.path == urls[name]}
             for name, label, who in NAV
             if allowed[who] and urls[name] is not None
         ]

@@ -381,7 +381,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        # django-filter's, skipped when the query string names none of the list's filters.
+        "core.filters.FilterBackend",
         # DRF's, refusing a repeated ?search= / ?ordering= (the schema allows one of each).
         "core.filters.OrderingFilter",
         "core.filters.SearchFilter",

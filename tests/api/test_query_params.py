@@ -83,3 +83,22 @@ def test_schema_states_minimum_one_on_ids_and_page_size():
     for name in ("town", "village", "category", "menu_item", "page", "page_size"):
         assert params[name]["type"] == "integer", name
         assert params[name]["minimum"] == 1, name
+
+
+def test_filters_apply_beside_other_parameters_and_only_named_ones_are_read(
+    api, tuanjie, other_village
+):
+    """core.filters.FilterBackend skips the filter set only when no filter is named: a filter
+    given after paging or ordering still filters, a range's suffixed name is a filter's, and a
+    bad one beside them is still refused."""
+    everyone = api.get("/api/villages/?page=1&ordering=id").json()
+    assert everyone["count"] == 2
+    mine = api.get(f"/api/villages/?page=1&ordering=id&town={tuanjie.town_id}").json()
+    assert [v["id"] for v in mine["results"]] == [tuanjie.pk]
+    _refused(api.get("/api/villages/?ordering=id&town="), "town")
+
+
+def test_a_date_range_filter_is_read_by_its_suffixed_names(as_user, city_admin):
+    client = as_user(city_admin)
+    _refused(client.get("/api/orders/?page=1&created_after=1999-12-31"), "created")
+    assert client.get("/api/orders/?created_after=2026-01-01").status_code == 200

@@ -67,7 +67,10 @@ class ResilientRedisCache(RedisCache):
         return result
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call("add", False, key, value, timeout, version)
+        """True (added), False (the key was there) or, unlike Django's, None when Redis is
+        unavailable: ``core.queueing.delay_coalesced_on_commit`` tells "already queued" from
+        "cannot know" by it."""
+        return self._call("add", None, key, value, timeout, version)
 
     def get(self, key, default=None, version=None):
         return self._call("get", default, key, default, version)

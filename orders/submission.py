@@ -210,21 +210,19 @@ def order_submit(
         raise InvalidInput(fields=errors)
 
     reviews = selectors.station_reviews_orders(village)
-    duplicate = find_duplicate(phone=phone, village_id=village.pk, menu_item_id=menu_item.pk)
-    if duplicate is not None:  # the common case, refused before a number is taken
-        raise DuplicateOrder(duplicate.created_at)
     now = timezone.now()
-    # The number in its own short transaction: the month's counter row is then locked for one
-    # UPDATE, not for the whole submission, during which every other submission of the city
-    # queued behind it (issue 19). A duplicate caught below by the locked re-check leaves a
-    # gap in the numbers, which is harmless.
-    with transaction.atomic():
-        number = next_number(now)
+    # One transaction, one commit (issue 19: the number had a transaction and a commit of its
+    # own). The duplicate check runs once, under the submission's lock, before the number is
+    # taken, so a duplicate leaves no gap. The number is taken last, just before the rows that
+    # need it: the month's counter row is locked from that UPDATE to the commit (a few inserts),
+    # not for the whole submission, during which every other submission of the city queued
+    # behind it.
     with transaction.atomic():
         _lock_submission(phone=phone, village_id=village.pk, menu_item_id=menu_item.pk)
         duplicate = find_duplicate(phone=phone, village_id=village.pk, menu_item_id=menu_item.pk)
         if duplicate is not None:
             raise DuplicateOrder(duplicate.created_at)
+        number = next_number(now)
         order = Order.objects.create(
             number=number,
             tracking_token=new_tracking_token(),

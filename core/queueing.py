@@ -26,12 +26,13 @@ RETRY_SECONDS = 10.0
 _broker_down_until = 0.0
 
 
-def _publish(task, *args, **kwargs) -> None:
-    """``task.delay(…)`` now, unless the broker failed a moment ago; a failure is logged."""
+def _publish(task, *args, **kwargs) -> bool:
+    """``task.delay(…)`` now, unless the broker failed a moment ago; a failure is logged.
+    Whether the broker took it."""
     global _broker_down_until  # noqa: PLW0603 - one process-wide breaker
     if time.monotonic() < _broker_down_until:
         logger.warning("could not queue %s%r: broker down a moment ago", task.name, args)
-        return
+        return False
     try:
         task.delay(*args, **kwargs)
     # kombu's OperationalError when the broker is unreachable; OSError for sockets and
@@ -39,6 +40,8 @@ def _publish(task, *args, **kwargs) -> None:
     except (KombuError, OSError) as exc:
         _broker_down_until = time.monotonic() + RETRY_SECONDS
         logger.warning("could not queue %s%r: %s", task.name, args, type(exc).__name__)
+        return False
+    return True
 
 
 def delay_on_commit(task, *args, **kwargs) -> None:
@@ -92,8 +95,9 @@ def delay_coalesced_on_commit(task) -> None:
         send.sent = True
         # False: one is queued and has not started. None: the cache is down (core.cache), so
         # nobody can know: queue it, as delay_on_commit would.
-        if cache.add(_coalesce_key(task), 1, timeout=COALESCE_SECONDS) is not False:
-            _publish(task)
+        key = _coalesce_key(task)
+        if cache.add(key, 1, timeout=COALESCE_SECONDS) is not False and not _publish(task):
+            cache.delete(key)  # nothing is queued: the next commit tries the broker again
 
     key = ("coalesced", task.name)
     connection = transaction.get_connection()

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -131,6 +134,17 @@ def _user_channels(user_ids: list[int], kind: str) -> list[tuple[int, str, str]]
     return rows
 
 
+def _channels_of(user_ids: list[int], kind: str) -> list[tuple[int, str, str]]:
+    """``_user_channels``, asked once per batch for the same logins and kind."""
+    batch = _batch.get()
+    if batch is None:
+        return _user_channels(user_ids, kind)
+    key = (tuple(user_ids), kind)
+    if key not in batch.channels:
+        batch.channels[key] = _user_channels(user_ids, kind)
+    return batch.channels[key]
+
+
 def notify(
     *,
     cause: str,
@@ -151,7 +165,7 @@ def notify(
     spec = SPECS[kind]
     quiet = None if spec.urgent else sms_quiet_until(now)
     user_ids = sorted({int(u) for u in users if u})
-    targets = _user_channels(user_ids, kind) if user_ids else []
+    targets = _channels_of(user_ids, kind) if user_ids else []
     if Channel.SMS in spec.allowed:
         targets += [(None, Channel.SMS, p) for p in sorted({_mobile(p) for p in phones} - {""})]
     rows = []
@@ -175,13 +189,63 @@ def notify(
         )
     if not rows:
         return 0
+    batch = _batch.get()
+    if batch is not None:  # written by the batch, with the rest (``batched``)
+        batch.rows.extend(rows)
+        return len(rows)
+    _write(rows)
+    return len(rows)
+
+
+def _write(rows: list[Notification]) -> None:
+    """Insert the outbox rows, ring the bells, queue the deliveries after the commit."""
     # ON CONFLICT DO NOTHING: the unique constraints make a repeated cause a no-op.
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     if inboxes := {r.recipient_id for r in rows if r.channel == Channel.INBOX}:
-        generations.bump(*(generations.inbox(uid) for uid in inboxes))  # their bells
-    if any(r.channel != Channel.INBOX for r in rows):
-        _queue_after_commit(cause)
-    return len(rows)
+        generations.bump(*(generations.inbox(uid) for uid in sorted(inboxes)))  # their bells
+    causes = sorted({r.cause for r in rows if r.channel != Channel.INBOX})
+    if len(causes) == 1:
+        _queue_after_commit(causes[0])
+    elif causes:  # one message for a batch's causes, not one each
+        delay_on_commit(tasks.deliver_causes, causes)
+
+
+@dataclass
+class Batch:
+    """The notifications of many causes written at once (``batched``)."""
+
+    rows: list[Notification] = field(default_factory=list)
+    # Who gets what, asked once per batch: (logins, kind) -> their channels and addresses.
+    channels: dict[tuple[tuple[int, ...], str], list[tuple[int, str, str]]] = field(
+        default_factory=dict
+    )
+
+    def mark(self) -> int:
+        return len(self.rows)
+
+    def discard_after(self, mark: int) -> None:
+        """Drop what was collected since ``mark`` (a cause whose savepoint rolled back)."""
+        del self.rows[mark:]
+
+
+_batch: ContextVar[Batch | None] = ContextVar("notifications_batch", default=None)
+
+
+@contextmanager
+def batched() -> Iterator[Batch]:
+    """Collect what ``notify`` writes inside the block and write it when the block ends: one
+    insert, one bump of the bells, one queued delivery for a worker's batch of causes
+    (``orders.notices.send_due``), and each login's channels looked up once. Inside the
+    caller's transaction; a cause whose savepoint rolled back is dropped with
+    ``Batch.discard_after``. Nothing is written if the block raises."""
+    batch = Batch()
+    token = _batch.set(batch)
+    try:
+        yield batch
+    finally:
+        _batch.reset(token)
+    if batch.rows:
+        _write(batch.rows)
 
 
 def notify_phones(*, cause: str, kind: str, messages: Iterable[tuple[str, dict]]) -> int:

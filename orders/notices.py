@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -22,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.kinds import Kind
-from notifications.services import notify
+from notifications.services import batched, notify
 from orders import tiers
 from orders.eligibility import eligible_volunteers, team_members
 from orders.models import Order, OrderNoticeDue, OrderStatusChange
@@ -47,8 +48,23 @@ def station_head_ids(order: Order) -> set[int]:
     return village_head_ids(order.village_id)
 
 
+# Within a drain of the notices (``send_due``): each village's heads, asked once.
+_village_heads: ContextVar[dict[int, set[int]] | None] = ContextVar(
+    "orders_village_heads", default=None
+)
+
+
 def village_head_ids(village_id: int) -> set[int]:
     """Logins that head a village's station (its head account and station-head roles)."""
+    known = _village_heads.get()
+    if known is not None:
+        if village_id not in known:
+            known[village_id] = _village_head_ids(village_id)
+        return set(known[village_id])
+    return _village_head_ids(village_id)
+
+
+def _village_head_ids(village_id: int) -> set[int]:
     roles = (
         Role.objects.filter(
             kind=Role.Kind.STATION_HEAD,
@@ -218,18 +234,30 @@ def send_due() -> dict[str, int]:
                 "village", "town", "menu_item", "accepted_by", "accepted_team", "escalated_team"
             ).in_bulk([due.change.order_id for due in batch])
             done = []
-            for due in batch:
-                order = orders.get(due.change.order_id)
-                try:
-                    with transaction.atomic():  # one marker's failure undoes only its notices
-                        if order is not None:  # deleted since (a demo reset): nobody to tell
-                            on_change(change=due.change, order=_as_of(order, due.order_state))
-                except Exception:
-                    failed += 1
-                    skip.add(due.pk)
-                    logger.exception("could not write the notices of change %s", due.change_id)
-                else:
-                    done.append(due.pk)
+            # The batch's notifications are written at once, and who heads a village and how
+            # each login is reached are asked once per batch: the fan-out, coalesced.
+            heads = _village_heads.set({})
+            try:
+                with batched() as outbox:
+                    for due in batch:
+                        order = orders.get(due.change.order_id)
+                        mark = outbox.mark()
+                        try:
+                            with transaction.atomic():  # a failure undoes only its notices
+                                if order is not None:  # deleted since (a demo reset)
+                                    state = due.order_state
+                                    on_change(change=due.change, order=_as_of(order, state))
+                        except Exception:
+                            outbox.discard_after(mark)
+                            failed += 1
+                            skip.add(due.pk)
+                            logger.exception(
+                                "could not write the notices of change %s", due.change_id
+                            )
+                        else:
+                            done.append(due.pk)
+            finally:
+                _village_heads.reset(heads)
             OrderNoticeDue.objects.filter(pk__in=done).delete()
             sent += len(done)
     return {"changes": sent, "failed": failed}

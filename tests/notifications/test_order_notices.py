@@ -122,3 +122,21 @@ def test_a_failed_notice_is_kept_and_written_by_the_next_run(
 def test_beat_drains_the_markers_every_minute(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["orders-send-notices"]
     assert entry == {"task": "orders.send_notices", "schedule": 60}
+
+
+def test_a_drain_asks_who_to_tell_once_per_batch(head, tuanjie, menu_item):
+    """The fan-out coalesced: however many orders of a village, its heads, their channels and
+    the outbox insert are one query each per batch; only each marker's savepoint pair grows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def drain(count: int, first: int) -> int:
+        for i in range(count):
+            submit_order(tuanjie, menu_item, phone=f"1381234{first + i:04d}")
+        with CaptureQueriesContext(connection) as queries:
+            assert tasks.send_notices() == {"changes": count, "failed": 0}
+        return len(queries)
+
+    five, ten = drain(5, 0), drain(10, 100)
+    assert ten - five == 2 * 5  # SAVEPOINT and RELEASE per marker, nothing else
+    assert Notification.objects.count() == 15 * 3

@@ -302,22 +302,39 @@ def deliver(*, notification_id: int, now: dt.datetime | None = None) -> bool:
     if not claimed:
         return False
     n = Notification.objects.select_related("recipient").get(pk=notification_id)
+    if _held_back(n, now) or not _send(n, now):
+        return False
+    _mark_sent([n])
+    return True
+
+
+def _held_back(n: Notification, now: dt.datetime) -> bool:
+    """An SMS that may wait, in the quiet hours: due again when they end."""
     if n.channel == Channel.SMS and not SPECS[n.kind].urgent:
         quiet = sms_quiet_until(now)
         if quiet is not None:
             Notification.objects.filter(pk=n.pk).update(state=State.PENDING, next_attempt_at=quiet)
-            return False
+            return True
+    return False
+
+
+def _spent(n: Notification) -> dict:
     # A one-time code or set-password link is kept only until it is sent (or given up on):
     # PhoneCode holds the code's hash, and a set-password link can be asked for again.
     secret = SECRET_FIELDS.get(n.kind, ())
-    spent = {"payload": {**n.payload, **dict.fromkeys(secret, "")}} if secret else {}
+    return {"payload": {**n.payload, **dict.fromkeys(secret, "")}} if secret else {}
+
+
+def _send(n: Notification, now: dt.datetime) -> bool:
+    """Hand one held row to its backend; a failure is written (retry with backoff, or given
+    up on). Whether it went out."""
     try:
         backends.for_channel(n.channel).send(n)
     except backends.DeliveryError as exc:
         attempts = n.attempts + 1
         given_up = attempts > len(BACKOFF)
         Notification.objects.filter(pk=n.pk).update(
-            **(spent if given_up else {}),
+            **(_spent(n) if given_up else {}),
             state=State.FAILED if given_up else State.PENDING,
             attempts=F("attempts") + 1,
             last_error=str(exc)[:500],
@@ -325,22 +342,52 @@ def deliver(*, notification_id: int, now: dt.datetime | None = None) -> bool:
         )
         logger.warning("notification %s (%s) failed: %s", n.pk, n.channel, exc)
         return False
-    Notification.objects.filter(pk=n.pk).update(
-        **spent,
-        state=State.SENT,
-        attempts=F("attempts") + 1,
-        sent_at=timezone.now(),
-        next_attempt_at=None,
-        last_error="",
-    )
     return True
+
+
+def _mark_sent(rows: list[Notification]) -> None:
+    """Rows that went out: one UPDATE for them all, one each for those carrying a secret."""
+    fields = {
+        "state": State.SENT,
+        "attempts": F("attempts") + 1,
+        "sent_at": timezone.now(),
+        "next_attempt_at": None,
+        "last_error": "",
+    }
+    plain = [n.pk for n in rows if not SECRET_FIELDS.get(n.kind)]
+    if plain:
+        Notification.objects.filter(pk__in=plain).update(**fields)
+    for n in rows:
+        if SECRET_FIELDS.get(n.kind):
+            Notification.objects.filter(pk=n.pk).update(**_spent(n), **fields)
 
 
 def deliver_cause(*, cause: str, now: dt.datetime | None = None) -> int:
     """Deliver the due notifications of one cause (the task queued after commit)."""
+    return deliver_due(Q(cause=cause), now=now)
+
+
+def deliver_due(which: Q, *, now: dt.datetime | None = None) -> int:
+    """``deliver`` for every due notification matching ``which``, with a transaction for all
+    of them at each end instead of three statements (three commits) per message: they are
+    held in one (``sending``, for ``LEASE``; ``skip_locked``: rows another worker holds are
+    left to it), sent one by one, and those sent are marked in one UPDATE. A message that
+    fails, is held back by the quiet hours or carries a secret is written alone, as
+    ``deliver`` does. Returns how many went out now."""
     now = now or timezone.now()
-    ids = list(Notification.objects.filter(_due(now), cause=cause).values_list("pk", flat=True))
-    return sum(deliver(notification_id=pk, now=now) for pk in ids)
+    with transaction.atomic():
+        held = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(_due(now) & which)
+            .select_related("recipient")
+            .order_by("pk")
+        )
+        Notification.objects.filter(pk__in=[n.pk for n in held]).update(
+            state=State.SENDING, next_attempt_at=now + LEASE
+        )
+    sent = [n for n in held if not _held_back(n, now) and _send(n, now)]
+    _mark_sent(sent)
+    return len(sent)
 
 
 def due_ids(*, now: dt.datetime | None = None, limit: int = 500) -> list[int]:

@@ -1,6 +1,7 @@
 """HTTP throughput of the hot paths against the app's own empty view, all in one run (issue 19).
 
     uv run python bench/http.py [--redis redis://127.0.0.1:6379] [--duration 10] [--scale 1]
+        [--cache-db 12 --broker-db 13] [--worker-class gthread --worker-threads 4]
 
 What it does, in order:
 
@@ -69,12 +70,21 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--database", default="wm_bench", help="PostgreSQL database (wm_bench)")
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432", help="server URL")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379", help="Redis server URL")
+    # Beside other benches or test runs on the same Redis, each keeps its own database numbers.
+    parser.add_argument("--cache-db", type=int, default=12, help="Redis db of the cache (12)")
+    parser.add_argument("--broker-db", type=int, default=13, help="Redis db of Celery (13)")
     parser.add_argument("--scale", type=int, default=1, help="seed_demo --scale when seeding")
     parser.add_argument("--duration", type=int, default=10, help="seconds per path (10)")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per path (2)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (3)")
+    parser.add_argument(
+        "--worker-class", default="sync", help="gunicorn worker class (sync, as production)"
+    )
+    parser.add_argument(
+        "--worker-threads", type=int, default=1, help="threads per gunicorn worker (gthread)"
+    )
     parser.add_argument("--port", type=int, default=8731)
     parser.add_argument("--only", default="", help="comma-separated case names")
     parser.add_argument("--no-worker", action="store_true", help="no Celery worker")
@@ -88,8 +98,8 @@ def environment(args: argparse.Namespace, static_root: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         DATABASE_URL=f"{args.pg.rstrip('/')}/{args.database}",
-        CACHE_URL=f"{redis}/12",
-        CELERY_BROKER_URL=f"{redis}/13",
+        CACHE_URL=f"{redis}/{args.cache_db}",
+        CELERY_BROKER_URL=f"{redis}/{args.broker_db}",
         DJANGO_DEBUG="0",
         DJANGO_SECRET_KEY="bench-only-" + "x" * 40,
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
@@ -494,6 +504,10 @@ def main() -> None:
             f"127.0.0.1:{args.port}",
             "--workers",
             str(args.workers),
+            "--worker-class",
+            args.worker_class,
+            "--threads",
+            str(args.worker_threads),
             "--log-level",
             "warning",
         ],
@@ -531,7 +545,8 @@ def main() -> None:
         print(
             f"\n{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {machine()} · "
             f"{ctx['villages']} villages, {ctx['orders']} orders · wrk -t{args.threads} "
-            f"-c{args.connections} -d{args.duration}s · gunicorn {args.workers} workers\n",
+            f"-c{args.connections} -d{args.duration}s · gunicorn {args.workers} "
+            f"{args.worker_class} workers × {args.worker_threads} threads\n",
             flush=True,
         )
         header = f"{'path':<38} {'req/s':>8} {'empty':>6} {'ratio':>6} {'p50 ms':>8}"

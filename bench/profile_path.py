@@ -53,6 +53,7 @@ def main() -> None:
         help="a JSON body to send; {n} in it becomes a counter (a fresh phone per request)",
     )
     parser.add_argument("--encoding", default="", help="an Accept-Encoding header to send")
+    parser.add_argument("--queries", action="store_true", help="print one request's SQL")
     args = parser.parse_args()
     client = Client(HTTP_X_FORWARDED_PROTO="https")
     if args.login:
@@ -76,8 +77,11 @@ def main() -> None:
     queries = []
 
     def count(execute, sql, params, many, context):
-        queries.append(sql)
-        return execute(sql, params, many, context)
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            queries.append((sql, (time.perf_counter() - started) * 1000))
 
     with connection.execute_wrapper(count):
         size = len(hit().content)
@@ -99,6 +103,9 @@ def main() -> None:
         f"(CPU {statistics.median(cpu):.1f} ms), {len(queries)} queries, "
         f"{size} bytes"
     )
+    if args.queries:
+        for number, (sql, ms) in enumerate(queries, 1):
+            print(f"{number:>3}. {ms:6.2f} ms  {sql[:200]}")
     pstats.Stats(profile).sort_stats(args.sort).print_stats(30)
 
 

@@ -555,6 +555,12 @@ CELERY_BEAT_SCHEDULE["notifications-sweep"] = {
     "task": "notifications.sweep",
     "schedule": 60,  # seconds
 }
+# Orders' notices still to be written (each change queues this after its commit; the minute
+# catches what a broker outage or a failure left).
+CELERY_BEAT_SCHEDULE["orders-send-notices"] = {
+    "task": "orders.send_notices",
+    "schedule": 60,  # seconds
+}
 # Orders: one rating reminder 3 days after completion; low-rating follow-ups overdue after 3 days
 # are reported to the town admin. Daily, at 10:00 (not in the SMS quiet hours).
 CELERY_BEAT_SCHEDULE["orders-remind-ratings"] = {

@@ -67,7 +67,10 @@ class ResilientRedisCache(RedisCache):
         return result
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._call("add", False, key, value, timeout, version)
+        """True (added), False (the key was there) or, unlike Django's, None when Redis is
+        unavailable: ``core.queueing.delay_coalesced_on_commit`` tells "already queued" from
+        "cannot know" by it."""
+        return self._call("add", None, key, value, timeout, version)
 
     def get(self, key, default=None, version=None):
         return self._call("get", default, key, default, version)
@@ -112,6 +115,28 @@ class ResilientRedisCache(RedisCache):
         if result is missing:
             raise CacheUnavailable(key)
         return result
+
+    def count(self, key, timeout: int, version=None) -> int:
+        """``add(key, 0, timeout)`` then ``incr(key)`` in one round trip (a pipeline) instead of
+        three (Django's ``incr`` asks whether the key exists first): a rate limit's window.
+        Raises ``CacheUnavailable`` like ``incr``, and keeps the circuit breaker."""
+        if time.monotonic() < self._down_until:
+            raise CacheUnavailable(key)
+        full = self.make_and_validate_key(key, version=version)
+        try:
+            pipe = self._cache.get_client(full, write=True).pipeline(transaction=False)
+            pipe.set(full, self._cache._serializer.dumps(0), ex=int(timeout), nx=True)
+            pipe.incr(full)
+            _added, value = pipe.execute()
+        except (RedisError, OSError) as exc:
+            if not self._down_until:
+                logger.warning("cache unavailable (%s): serving without it", type(exc).__name__)
+            self._down_until = time.monotonic() + RETRY_SECONDS
+            raise CacheUnavailable(key) from exc
+        if self._down_until:
+            logger.warning("cache available again")
+            self._down_until = 0.0
+        return value
 
     def ping(self) -> None:
         """Ask Redis now (no circuit breaker); raises ``CacheUnavailable`` when it is down."""

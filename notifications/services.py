@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -131,6 +134,17 @@ def _user_channels(user_ids: list[int], kind: str) -> list[tuple[int, str, str]]
     return rows
 
 
+def _channels_of(user_ids: list[int], kind: str) -> list[tuple[int, str, str]]:
+    """``_user_channels``, asked once per batch for the same logins and kind."""
+    batch = _batch.get()
+    if batch is None:
+        return _user_channels(user_ids, kind)
+    key = (tuple(user_ids), kind)
+    if key not in batch.channels:
+        batch.channels[key] = _user_channels(user_ids, kind)
+    return batch.channels[key]
+
+
 def notify(
     *,
     cause: str,
@@ -151,7 +165,7 @@ def notify(
     spec = SPECS[kind]
     quiet = None if spec.urgent else sms_quiet_until(now)
     user_ids = sorted({int(u) for u in users if u})
-    targets = _user_channels(user_ids, kind) if user_ids else []
+    targets = _channels_of(user_ids, kind) if user_ids else []
     if Channel.SMS in spec.allowed:
         targets += [(None, Channel.SMS, p) for p in sorted({_mobile(p) for p in phones} - {""})]
     rows = []
@@ -175,13 +189,63 @@ def notify(
         )
     if not rows:
         return 0
+    batch = _batch.get()
+    if batch is not None:  # written by the batch, with the rest (``batched``)
+        batch.rows.extend(rows)
+        return len(rows)
+    _write(rows)
+    return len(rows)
+
+
+def _write(rows: list[Notification]) -> None:
+    """Insert the outbox rows, ring the bells, queue the deliveries after the commit."""
     # ON CONFLICT DO NOTHING: the unique constraints make a repeated cause a no-op.
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     if inboxes := {r.recipient_id for r in rows if r.channel == Channel.INBOX}:
-        generations.bump(*(generations.inbox(uid) for uid in inboxes))  # their bells
-    if any(r.channel != Channel.INBOX for r in rows):
-        _queue_after_commit(cause)
-    return len(rows)
+        generations.bump(*(generations.inbox(uid) for uid in sorted(inboxes)))  # their bells
+    causes = sorted({r.cause for r in rows if r.channel != Channel.INBOX})
+    if len(causes) == 1:
+        _queue_after_commit(causes[0])
+    elif causes:  # one message for a batch's causes, not one each
+        delay_on_commit(tasks.deliver_causes, causes)
+
+
+@dataclass
+class Batch:
+    """The notifications of many causes written at once (``batched``)."""
+
+    rows: list[Notification] = field(default_factory=list)
+    # Who gets what, asked once per batch: (logins, kind) -> their channels and addresses.
+    channels: dict[tuple[tuple[int, ...], str], list[tuple[int, str, str]]] = field(
+        default_factory=dict
+    )
+
+    def mark(self) -> int:
+        return len(self.rows)
+
+    def discard_after(self, mark: int) -> None:
+        """Drop what was collected since ``mark`` (a cause whose savepoint rolled back)."""
+        del self.rows[mark:]
+
+
+_batch: ContextVar[Batch | None] = ContextVar("notifications_batch", default=None)
+
+
+@contextmanager
+def batched() -> Iterator[Batch]:
+    """Collect what ``notify`` writes inside the block and write it when the block ends: one
+    insert, one bump of the bells, one queued delivery for a worker's batch of causes
+    (``orders.notices.send_due``), and each login's channels looked up once. Inside the
+    caller's transaction; a cause whose savepoint rolled back is dropped with
+    ``Batch.discard_after``. Nothing is written if the block raises."""
+    batch = Batch()
+    token = _batch.set(batch)
+    try:
+        yield batch
+    finally:
+        _batch.reset(token)
+    if batch.rows:
+        _write(batch.rows)
 
 
 def notify_phones(*, cause: str, kind: str, messages: Iterable[tuple[str, dict]]) -> int:
@@ -238,22 +302,39 @@ def deliver(*, notification_id: int, now: dt.datetime | None = None) -> bool:
     if not claimed:
         return False
     n = Notification.objects.select_related("recipient").get(pk=notification_id)
+    if _held_back(n, now) or not _send(n, now):
+        return False
+    _mark_sent([n])
+    return True
+
+
+def _held_back(n: Notification, now: dt.datetime) -> bool:
+    """An SMS that may wait, in the quiet hours: due again when they end."""
     if n.channel == Channel.SMS and not SPECS[n.kind].urgent:
         quiet = sms_quiet_until(now)
         if quiet is not None:
             Notification.objects.filter(pk=n.pk).update(state=State.PENDING, next_attempt_at=quiet)
-            return False
+            return True
+    return False
+
+
+def _spent(n: Notification) -> dict:
     # A one-time code or set-password link is kept only until it is sent (or given up on):
     # PhoneCode holds the code's hash, and a set-password link can be asked for again.
     secret = SECRET_FIELDS.get(n.kind, ())
-    spent = {"payload": {**n.payload, **dict.fromkeys(secret, "")}} if secret else {}
+    return {"payload": {**n.payload, **dict.fromkeys(secret, "")}} if secret else {}
+
+
+def _send(n: Notification, now: dt.datetime) -> bool:
+    """Hand one held row to its backend; a failure is written (retry with backoff, or given
+    up on). Whether it went out."""
     try:
         backends.for_channel(n.channel).send(n)
     except backends.DeliveryError as exc:
         attempts = n.attempts + 1
         given_up = attempts > len(BACKOFF)
         Notification.objects.filter(pk=n.pk).update(
-            **(spent if given_up else {}),
+            **(_spent(n) if given_up else {}),
             state=State.FAILED if given_up else State.PENDING,
             attempts=F("attempts") + 1,
             last_error=str(exc)[:500],
@@ -261,22 +342,52 @@ def deliver(*, notification_id: int, now: dt.datetime | None = None) -> bool:
         )
         logger.warning("notification %s (%s) failed: %s", n.pk, n.channel, exc)
         return False
-    Notification.objects.filter(pk=n.pk).update(
-        **spent,
-        state=State.SENT,
-        attempts=F("attempts") + 1,
-        sent_at=timezone.now(),
-        next_attempt_at=None,
-        last_error="",
-    )
     return True
+
+
+def _mark_sent(rows: list[Notification]) -> None:
+    """Rows that went out: one UPDATE for them all, one each for those carrying a secret."""
+    fields = {
+        "state": State.SENT,
+        "attempts": F("attempts") + 1,
+        "sent_at": timezone.now(),
+        "next_attempt_at": None,
+        "last_error": "",
+    }
+    plain = [n.pk for n in rows if not SECRET_FIELDS.get(n.kind)]
+    if plain:
+        Notification.objects.filter(pk__in=plain).update(**fields)
+    for n in rows:
+        if SECRET_FIELDS.get(n.kind):
+            Notification.objects.filter(pk=n.pk).update(**_spent(n), **fields)
 
 
 def deliver_cause(*, cause: str, now: dt.datetime | None = None) -> int:
     """Deliver the due notifications of one cause (the task queued after commit)."""
+    return deliver_due(Q(cause=cause), now=now)
+
+
+def deliver_due(which: Q, *, now: dt.datetime | None = None) -> int:
+    """``deliver`` for every due notification matching ``which``, with a transaction for all
+    of them at each end instead of three statements (three commits) per message: they are
+    held in one (``sending``, for ``LEASE``; ``skip_locked``: rows another worker holds are
+    left to it), sent one by one, and those sent are marked in one UPDATE. A message that
+    fails, is held back by the quiet hours or carries a secret is written alone, as
+    ``deliver`` does. Returns how many went out now."""
     now = now or timezone.now()
-    ids = list(Notification.objects.filter(_due(now), cause=cause).values_list("pk", flat=True))
-    return sum(deliver(notification_id=pk, now=now) for pk in ids)
+    with transaction.atomic():
+        held = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(_due(now) & which)
+            .select_related("recipient")
+            .order_by("pk")
+        )
+        Notification.objects.filter(pk__in=[n.pk for n in held]).update(
+            state=State.SENDING, next_attempt_at=now + LEASE
+        )
+    sent = [n for n in held if not _held_back(n, now) and _send(n, now)]
+    _mark_sent(sent)
+    return len(sent)
 
 
 def due_ids(*, now: dt.datetime | None = None, limit: int = 500) -> list[int]:

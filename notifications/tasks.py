@@ -14,6 +14,14 @@ def deliver_cause(cause: str) -> int:
     return services.deliver_cause(cause=cause)
 
 
+@shared_task(name="notifications.deliver_causes", ignore_result=True)
+def deliver_causes(causes: list[str]) -> int:
+    """The deliveries of a batch of causes (``notifications.services.batched``): one message."""
+    from notifications import services
+
+    return sum(services.deliver_cause(cause=cause) for cause in causes)
+
+
 @shared_task(name="notifications.deliver", ignore_result=True)
 def deliver(notification_id: int) -> bool:
     from notifications import services

@@ -1,26 +1,36 @@
 """Who orders tell, and what: each step of an order reaches the person who must act next.
 
-Called by ``orders.services`` inside the transaction of each change, so the notifications
-(``notifications.services.notify``: a transactional outbox) commit or roll back with it. The
-cause of a message is the audit row of the transition (``order:<id>:change:<row>``), so a step
-never notifies twice; the periodic reminders use a cause of their own, so they go out once.
+Each change's transaction writes a marker (``OrderNoticeDue``, by ``orders.transitions``) with
+what the notices need of the order as the change left it; after the commit ``send_due`` (the
+task ``orders.send_notices``, queued once per batch, and every minute from beat) works out
+who must be told and writes the notifications (``notifications.services.notify``: the
+outbox), deleting the marker in the same transaction. So the resident's or volunteer's request
+no longer looks up station heads and volunteers, and a notice is never lost: a failed batch
+leaves its markers for the next run. The cause of a message is the audit row of the transition
+(``order:<id>:change:<row>``), so a step never notifies twice, even when a marker is handled
+twice; the periodic reminders use a cause of their own, so they go out once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from contextvars import ContextVar
 
+from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from notifications.kinds import Kind
-from notifications.services import notify
+from notifications.services import batched, notify
 from orders import tiers
 from orders.eligibility import eligible_volunteers, team_members
-from orders.models import Order, OrderStatusChange
+from orders.models import Order, OrderNoticeDue, OrderStatusChange
 from stations.models import Position, Role
 from volunteers.models import Team, Volunteer
+
+logger = logging.getLogger(__name__)
 
 S = Order.Status
 Actor = OrderStatusChange.ActorKind
@@ -38,8 +48,23 @@ def station_head_ids(order: Order) -> set[int]:
     return village_head_ids(order.village_id)
 
 
+# Within a drain of the notices (``send_due``): each village's heads, asked once.
+_village_heads: ContextVar[dict[int, set[int]] | None] = ContextVar(
+    "orders_village_heads", default=None
+)
+
+
 def village_head_ids(village_id: int) -> set[int]:
     """Logins that head a village's station (its head account and station-head roles)."""
+    known = _village_heads.get()
+    if known is not None:
+        if village_id not in known:
+            known[village_id] = _village_head_ids(village_id)
+        return set(known[village_id])
+    return _village_head_ids(village_id)
+
+
+def _village_head_ids(village_id: int) -> set[int]:
     roles = (
         Role.objects.filter(
             kind=Role.Kind.STATION_HEAD,
@@ -140,13 +165,106 @@ def _station(order: Order) -> str:
     return reverse("orders:station_order_detail", args=[order.pk])
 
 
-def on_change(*, order_id: int, change: OrderStatusChange, order: Order | None = None) -> None:
-    """Tell whoever must act after ``change`` (called by the service, inside its transaction).
-    ``order``: the order as just created by the service (a submission), else it is read."""
-    if order is None:
-        order = Order.objects.select_related(
-            "village", "town", "menu_item", "accepted_by", "accepted_team", "escalated_team"
-        ).get(pk=order_id)
+# What a notice says that a later step may change: kept with the marker as the change left it.
+STATE_FIELDS = (
+    "status",
+    "accepted_by_id",
+    "accepted_team_id",
+    "escalated_team_id",
+    "reason",
+    "stars",
+    "needs_follow_up",
+)
+
+
+def tells_anyone(change: OrderStatusChange) -> bool:
+    """Whether ``on_change`` may write a notice for this row: a row that changes no status (a
+    follow-up's note) tells nobody, unless it records an escalation."""
+    return (
+        change.note_kind == OrderStatusChange.NoteKind.ESCALATED
+        or change.from_status != change.to_status
+    )
+
+
+def mark_due(change: OrderStatusChange, order: Order) -> None:
+    """Inside the change's transaction: the marker ``send_due`` works from, with ``order`` as
+    the change left it (``STATE_FIELDS``)."""
+    state = {field: getattr(order, field) for field in STATE_FIELDS}
+    state["rated_at"] = order.rated_at.isoformat() if order.rated_at else None
+    OrderNoticeDue.objects.create(change=change, order_state=state)
+
+
+def _as_of(order: Order, state: dict) -> Order:
+    """``order`` (read now) with what the change left in ``state``: the owner, reason and
+    rating the notices name are those of the step, not of a later one."""
+    for field in STATE_FIELDS:
+        if field in state:
+            setattr(order, field, state[field])  # an id changed drops the cached relation
+    if "rated_at" in state:
+        order.rated_at = dt.datetime.fromisoformat(state["rated_at"]) if state["rated_at"] else None
+    return order
+
+
+# Markers handled per transaction: one commit for many notices, and a failure undoes few.
+BATCH = 100
+
+
+def send_due() -> dict[str, int]:
+    """Write the notices of every change still marked (the task ``orders.send_notices``),
+    ``BATCH`` at a time, each marker deleted in the transaction that writes its notices.
+
+    Idempotent: the notifications are unique per cause, so a marker handled twice (a crash
+    after the write) adds nothing. Two drains at once share the markers (``skip_locked`` on
+    PostgreSQL) instead of waiting for each other. A marker whose notices fail is logged and
+    stays for the next run (the task queued by the next change, or beat's minute).
+    """
+    sent = failed = 0
+    skip: set[int] = set()
+    while True:
+        with transaction.atomic():
+            batch = list(
+                OrderNoticeDue.objects.select_for_update(skip_locked=True)
+                .exclude(pk__in=skip)
+                .select_related("change")
+                .order_by("pk")[:BATCH]
+            )
+            if not batch:
+                break
+            orders = Order.objects.select_related(
+                "village", "town", "menu_item", "accepted_by", "accepted_team", "escalated_team"
+            ).in_bulk([due.change.order_id for due in batch])
+            done = []
+            # The batch's notifications are written at once, and who heads a village and how
+            # each login is reached are asked once per batch: the fan-out, coalesced.
+            heads = _village_heads.set({})
+            try:
+                with batched() as outbox:
+                    for due in batch:
+                        order = orders.get(due.change.order_id)
+                        mark = outbox.mark()
+                        try:
+                            with transaction.atomic():  # a failure undoes only its notices
+                                if order is not None:  # deleted since (a demo reset)
+                                    state = due.order_state
+                                    on_change(change=due.change, order=_as_of(order, state))
+                        except Exception:
+                            outbox.discard_after(mark)
+                            failed += 1
+                            skip.add(due.pk)
+                            logger.exception(
+                                "could not write the notices of change %s", due.change_id
+                            )
+                        else:
+                            done.append(due.pk)
+            finally:
+                _village_heads.reset(heads)
+            OrderNoticeDue.objects.filter(pk__in=done).delete()
+            sent += len(done)
+    return {"changes": sent, "failed": failed}
+
+
+def on_change(*, change: OrderStatusChange, order: Order) -> None:
+    """Tell whoever must act after ``change``; ``order`` as the change left it (``send_due``)."""
     cause = f"order:{order.pk}:change:{change.pk}"
     to = change.to_status
     resident = {"phones": [order.phone]}

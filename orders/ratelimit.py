@@ -61,8 +61,11 @@ def hit(scope: str, ident: str) -> int | None:
     digest = hashlib.sha256(f"{settings.SECRET_KEY}:{ident}".encode()).hexdigest()[:32]
     key = f"wm:rl:{scope}:{digest}:{window}"
     try:
-        cache.add(key, 0, timeout=period + 5)
-        count = cache.incr(key)
+        if hasattr(cache, "count"):  # Redis (core.cache): one round trip
+            count = cache.count(key, timeout=period + 5)
+        else:
+            cache.add(key, 0, timeout=period + 5)
+            count = cache.incr(key)
     except Exception:  # cache (Redis) unavailable: open or closed, see the module docstring
         closed = scope in FAIL_CLOSED_SCOPES
         logger.warning(

@@ -11,6 +11,17 @@ from celery import shared_task
 logger = logging.getLogger(__name__)
 
 
+@shared_task(name="orders.send_notices", ignore_result=True)
+def send_notices() -> dict:
+    """After the commit of order changes (queued once per batch), and every minute (beat):
+    write the notices of every change still marked. Idempotent."""
+    from core.queueing import coalesced_started
+    from orders import notices
+
+    coalesced_started(send_notices)
+    return notices.send_due()
+
+
 @shared_task(name="orders.escalate")
 def escalate() -> dict:
     """Every 15 minutes (beat): offer unclaimed orders to the town, then the city tier."""

@@ -3,9 +3,10 @@
 
 A step changes the status with a conditional ``UPDATE … WHERE status = <seen>`` (so that of two
 people acting at once exactly one wins), writes an ``OrderStatusChange`` row in the same
-transaction, and sends ``orders.signals.order_status_changed`` once the transaction has
-committed. The caller checks who may act and from which state first (``orders.access``, the
-``may_…`` properties of ``Order``).
+transaction (with the marker of its notices, ``orders.notices``), and sends
+``orders.signals.order_status_changed`` once the transaction has committed. The caller
+checks who may act and from which state first (``orders.access``, the ``may_…`` properties
+of ``Order``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.errors import InvalidInput
-from orders import access, notices
+from core.queueing import delay_coalesced_on_commit
+from orders import access, notices, tasks
 from orders.models import Order, OrderStatusChange
 from orders.signals import order_status_changed
 from stations.scope import scope_for
@@ -80,6 +82,8 @@ def transition(
     if not qs.update(status=to, updated_at=now, **updates):
         order.refresh_from_db()
         raise access.lost_race(actor, order)
+    # Read back before the audit row: its notice marker keeps the order as this step left it.
+    order.refresh_from_db()
     record_change(
         order,
         from_status=seen,
@@ -91,7 +95,6 @@ def transition(
         note_kind=note_kind,
         note_data=note_data,
     )
-    order.refresh_from_db()
     return order
 
 
@@ -154,9 +157,12 @@ def record_change(
         change.actor_label = change.actor_display[:50]
         change.note = change.note_display
     change.save()
-    # A new order is the object its service just built (its village and item loaded): the
-    # notices need not read it back; a transition's order is read back with its joins.
-    notices.on_change(order_id=order.pk, change=change, order=order if not from_status else None)
+    # Who must be told is worked out after the commit, not in the resident's or volunteer's
+    # request: the marker commits with the change, so the notices cannot be lost, and one
+    # drain is queued per batch of commits (``orders.notices.send_due``).
+    if notices.tells_anyone(change):
+        notices.mark_due(change, order)
+        delay_coalesced_on_commit(tasks.send_notices)
     payload = {
         "order_id": order.pk,
         "village_id": order.village_id,

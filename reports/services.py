@@ -20,7 +20,7 @@ from django.db.models import Count, DateField, F, Sum
 from django.db.models.functions import TruncMonth
 
 from core.months import TZ, month_of
-from core.queueing import delay_on_commit
+from core.queueing import delay_coalesced_on_commit
 from events.models import Event, EventVolunteer
 from orders.models import Order
 from reports import cache as report_cache
@@ -256,7 +256,8 @@ def rollup_mark(
             for v in villages
         ]
     )
-    delay_on_commit(tasks.refresh_pending)
+    # One drain per batch of commits, not one per change: it refreshes every marked village.
+    delay_coalesced_on_commit(tasks.refresh_pending)
 
 
 def refresh_village(*, village_id: int) -> int:

@@ -14,8 +14,10 @@ def refresh_pending() -> dict:
     """Recompute the rollups of every village marked stale (after each change, and every
     minute from beat for whatever a broker outage or a failure left). Idempotent; two at
     once serialise per village."""
+    from core.queueing import coalesced_started
     from reports import services
 
+    coalesced_started(refresh_pending)
     return services.refresh_pending()
 
 

@@ -10,11 +10,12 @@ from orders.models.catalogue import (
 )
 from orders.models.order import Order, OrderNumberSequence
 from orders.models.proxy import ProxyHelper
-from orders.models.timeline import OrderStatusChange
+from orders.models.timeline import OrderNoticeDue, OrderStatusChange
 
 __all__ = [
     "MenuItem",
     "Order",
+    "OrderNoticeDue",
     "OrderNumberSequence",
     "OrderStatusChange",
     "Platform",

@@ -136,3 +136,35 @@ class OrderStatusChange(StatusChange):
         if self.note_kind == self.NoteKind.PARTNER:
             return gettext("经合作系统“%(who)s”提交。") % {"who": data.get("who", "")}
         return self.note
+
+
+class OrderNoticeDue(models.Model):
+    """A status change whose notices are still to be written: the transactional outbox of the
+    notices (``orders.notices``).
+
+    Written in the same transaction as the change, so a committed change always leaves one;
+    the notices (to the resident, the station head, the volunteers who may claim) are worked
+    out after the commit by ``orders.send_notices`` (queued on commit, and every minute from
+    beat for whatever a broker outage or a failure left), which deletes the marker in the
+    transaction that writes them. The request no longer looks up who must be told.
+
+    ``order_state`` keeps what the notices say that a later step may change (the owner, the
+    reason, the rating), as this change left it: a notice written a minute late still tells
+    what happened at this step.
+    """
+
+    change = models.OneToOneField(
+        OrderStatusChange,
+        on_delete=models.CASCADE,
+        related_name="notice_due",
+        verbose_name=_("点单状态变更"),
+    )
+    order_state = models.JSONField(_("变更时的点单"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("待发送的点单通知")
+        verbose_name_plural = _("待发送的点单通知")
+
+    def __str__(self) -> str:
+        return f"change {self.change_id}"

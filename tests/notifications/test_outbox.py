@@ -345,3 +345,23 @@ def test_admin_lists_failures_and_resends(db, settings, frozen, no_quiet_hours, 
     assert response.status_code == 302
     n.refresh_from_db()
     assert n.state in (State.PENDING, State.SENT) and n.attempts in (0, 1)
+
+
+def test_a_causes_messages_are_held_and_marked_in_one_statement_each(db, frozen):
+    """A batch of orders' notices is one cause each, or many causes in one task
+    (``deliver_causes``): the statements do not grow with the messages, so neither do the
+    commits a worker waits for."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    phones = [f"139000000{i:02d}" for i in range(10)]
+    payload = {"number": "WM-202612-000001", "item": "宣讲", "url": "/orders/t/x/"}
+    services.notify(cause="c:many", kind=Kind.ORDER_RECEIVED, payload=payload, phones=phones)
+    with CaptureQueriesContext(connection) as queries:
+        assert services.deliver_cause(cause="c:many") == 10
+    # (savepoint,) the held rows, their lease, (release,) the one UPDATE of those sent.
+    assert len(queries) <= 5
+    rows = Notification.objects.filter(cause="c:many")
+    assert {(n.state, n.attempts) for n in rows} == {(State.SENT, 1)}
+    assert services.deliver_cause(cause="c:many") == 0  # nothing due: nothing sent twice
+    assert tasks.deliver_causes(["c:many"]) == 0

@@ -13,13 +13,14 @@ from orders.models import Order, VolunteerSkill
 from stations.models import Position
 from tests import factories as f
 from tests.notifications.conftest import at
-from tests.orders.factories import area_admin, order_in_state, submit_order
+from tests.orders.factories import area_admin, order_in_state, send_notices, submit_order
 
 S = Order.Status
 PHONE = "13812341234"
 
 
 def rows(**filters):
+    send_notices()  # the worker's drain after the commit
     return list(
         Notification.objects.filter(**filters).order_by("id").values_list("kind", "channel")
     )
@@ -86,6 +87,7 @@ def test_resident_hears_each_step(tuanjie_station, tuanjie, menu_item, volunteer
     order = order_in_state(
         S.COMPLETED, village=tuanjie, menu_item=menu_item, volunteer=volunteer, phone=PHONE
     )
+    send_notices()
     sent = Notification.objects.filter(address=PHONE).order_by("id")
     assert [n.kind for n in sent] == [
         Kind.ORDER_RECEIVED,
@@ -101,17 +103,20 @@ def test_resident_hears_each_step(tuanjie_station, tuanjie, menu_item, volunteer
 def test_rejection_and_cancellation_carry_the_reason(tuanjie_station, tuanjie, menu_item):
     admin = area_admin()
     rejected = order_in_state(S.REJECTED, village=tuanjie, menu_item=menu_item, phone=PHONE)
+    send_notices()
     msg = Notification.objects.get(kind=Kind.ORDER_REJECTED)
     assert msg.address == PHONE and "重复申请" in msg.body
     assert rejected.status == S.REJECTED
     other = submit_order(tuanjie, menu_item, phone="13912345678")
     services.order_cancel(order_id=other.pk, actor=admin, reason="村里已安排")
+    send_notices()
     msg = Notification.objects.get(kind=Kind.ORDER_CANCELLED)
     assert msg.address == "13912345678" and "村里已安排" in msg.body
 
 
 def test_resident_who_cancels_gets_no_sms_about_it(tuanjie_station, tuanjie, menu_item):
     order_in_state(S.CANCELLED, village=tuanjie, menu_item=menu_item)
+    send_notices()
     assert not Notification.objects.filter(kind=Kind.ORDER_CANCELLED).exists()
 
 
@@ -119,6 +124,7 @@ def test_low_rating_makes_a_follow_up_task(head, tuanjie, menu_item, volunteer):
     order = order_in_state(S.COMPLETED, village=tuanjie, menu_item=menu_item, volunteer=volunteer)
     with time_machine.travel(at(2026, 12, 1, 10, 0), tick=False):
         services.order_rate(tracking_token=order.tracking_token, stars=2, comment="没来")
+    send_notices()
     task = Notification.objects.get(recipient=head, kind=Kind.FOLLOW_UP_DUE, channel="inbox")
     assert task.payload["due"] == "2026-12-04" and task.payload["stars"] == 2
 
@@ -126,6 +132,7 @@ def test_low_rating_makes_a_follow_up_task(head, tuanjie, menu_item, volunteer):
 def test_good_rating_makes_no_task(head, tuanjie, menu_item, volunteer):
     order = order_in_state(S.COMPLETED, village=tuanjie, menu_item=menu_item, volunteer=volunteer)
     services.order_rate(tracking_token=order.tracking_token, stars=5)
+    send_notices()
     assert not Notification.objects.filter(kind=Kind.FOLLOW_UP_DUE).exists()
 
 
@@ -212,6 +219,7 @@ def test_an_assigned_volunteer_is_told_and_a_cancellation_reaches_them(
     )
     assert sms.address == "13900001111" and order.number in sms.body
     services.order_cancel(order_id=order.pk, actor=head, reason="群众已搬走")
+    send_notices()
     told = Notification.objects.get(
         recipient=volunteer.user, kind=Kind.ORDER_WITHDRAWN, channel="inbox"
     )
@@ -227,6 +235,7 @@ def test_a_team_assignment_tells_the_captain_only(
     team.save()
     order = order_in_state(S.OPEN, village=tuanjie, menu_item=menu_item)
     services.order_assign(order_id=order.pk, actor=head, team_id=team.pk)
+    send_notices()
     told = set(
         Notification.objects.filter(kind=Kind.ORDER_ASSIGNED).values_list("recipient", flat=True)
     )
@@ -236,4 +245,6 @@ def test_a_team_assignment_tells_the_captain_only(
 def test_a_claim_does_not_tell_the_claimer_they_were_assigned(tuanjie, menu_item, volunteer):
     order = order_in_state(S.OPEN, village=tuanjie, menu_item=menu_item)
     services.order_claim(order_id=order.pk, actor=volunteer.user)
+    send_notices()
+    assert Notification.objects.filter(kind=Kind.ORDER_ACCEPTED).exists()  # the drain ran
     assert not Notification.objects.filter(kind=Kind.ORDER_ASSIGNED).exists()

@@ -14,8 +14,11 @@ from django.db import connection
 from kombu import pools as kombu_pools
 
 from config.celery import app
+from core import queueing
 from notifications.models import Notification
 from notifications.tasks import sweep
+from orders.models import OrderNoticeDue
+from orders.tasks import send_notices
 from stations.models import Position
 from tests.events.test_celery_worker import worker_queue  # noqa: F401 - the fixture
 
@@ -78,12 +81,19 @@ def test_order_saved_with_broker_down_and_notified_when_it_returns(
         format="json",
     )
     assert response.status_code == 201
+    # Who must be told is worked out after the commit: that drain could not be queued, and its
+    # marker waits.
+    assert "could not queue orders.send_notices" in caplog.text
+    assert OrderNoticeDue.objects.count() == 1 and not Notification.objects.exists()
+    # Beat's minute with the broker still down: the notices are written into the outbox.
+    assert send_notices.apply().get() == {"changes": 1, "failed": 0}
     assert "could not queue notifications.deliver_cause" in caplog.text
     waiting = Notification.objects.exclude(channel="inbox")
     assert {n.state for n in waiting} == {"pending"}
     assert {n.address for n in waiting} == {"13812341234", "13500001111"}
 
     _use_broker(settings.CELERY_BROKER_URL)  # the broker is back
+    queueing._broker_down_until = 0.0  # this process's breaker, ten seconds at most
     # Beat's sweep (run here: the deliveries it queues go to this test's worker).
     assert sweep.apply().get() == 2
     assert _wait_until_sent([n.pk for n in waiting])

@@ -18,7 +18,7 @@ from orders import submission as order_submission
 from orders.models import Order, OrderStatusChange
 from stations.models import Village
 from tests import factories as f
-from tests.orders.factories import area_admin
+from tests.orders.factories import area_admin, send_notices
 
 V2 = "/open311/v2"
 CODE = "370481006001"  # 团结村's 区划代码 in these tests
@@ -189,7 +189,8 @@ def test_post_a_request_as_in_the_spec_example(client, village, menu_item, key, 
     first = order.status_changes.order_by("id").first()
     assert first.actor_kind == OrderStatusChange.ActorKind.PARTNER
     assert first.note_display == "经合作系统“12345 热线”提交。"
-    # The resident is told, as for any order.
+    # The resident is told, as for any order (by the worker's drain after the commit).
+    send_notices()
     sms = Notification.objects.get(address=PHONE)
     assert (sms.kind, sms.channel) == (Kind.ORDER_RECEIVED, Channel.SMS)
 

@@ -36,6 +36,15 @@ def submit_order(village, menu_item, **overrides) -> Order:
     return submission.order_submit(**data).order
 
 
+def send_notices() -> None:
+    """What the worker does once a change commits (``orders.send_notices``, queued on commit):
+    the test's transaction never commits, so a test that reads an order's notices runs it.
+    ``tests/notifications/test_order_notices.py`` shows the commit queueing it."""
+    from orders import tasks
+
+    tasks.send_notices()
+
+
 def order_in_state(status, *, village, menu_item, volunteer=None, admin=None, **overrides):
     """An order in ``status``, reached through the services (volunteer needed from accepted on)."""
     S = Order.Status

@@ -101,6 +101,13 @@ def test_window_expires_and_cancelled_orders_do_not_count(tuanjie, menu_item, re
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=31)):
         later = submission.order_submit(village=tuanjie, menu_item=menu_item, **resident).order
     assert later.pk != first.pk
+    # Two live orders of the key: the newest decides, and the message names its time.
+    with (
+        time_machine.travel(timezone.now() + dt.timedelta(minutes=40)),
+        pytest.raises(submission.DuplicateOrder) as exc,
+    ):
+        submission.order_submit(village=tuanjie, menu_item=menu_item, **resident)
+    assert exc.value.received_at == later.created_at
     services.order_cancel(tracking_token=later.tracking_token)
     with time_machine.travel(timezone.now() + dt.timedelta(minutes=32)):
         third = submission.order_submit(village=tuanjie, menu_item=menu_item, **resident).order

@@ -14,7 +14,7 @@ from orders import escalation, services
 from orders.models import Order, OrderStatusChange, VolunteerSkill
 from tests import factories as f
 from tests.notifications.conftest import at
-from tests.orders.factories import order_in_state, submit_order
+from tests.orders.factories import order_in_state, send_notices, submit_order
 from volunteers.models import Team
 
 S = Order.Status
@@ -78,6 +78,7 @@ def escalations(order):
 
 
 def told(user, kind):
+    send_notices()  # the worker's drain after the commit
     return Notification.objects.filter(recipient=user, kind=kind, channel="inbox").count()
 
 

@@ -9,7 +9,7 @@ from notifications.kinds import Kind
 from notifications.models import Notification
 from orders import services
 from orders.models import Order, OrderStatusChange
-from tests.orders.factories import order_in_state
+from tests.orders.factories import order_in_state, send_notices
 
 S = Order.Status
 PHONE = "13812341234"
@@ -70,6 +70,7 @@ def test_the_follow_up_opens_a_linked_order(client, low_rated, station_head, vol
 
     # The resident gets the new order's tracking link; the village's volunteers may claim it;
     # the head who opened it is not told of "a new order".
+    send_notices()  # the worker's drain after the commit
     received = Notification.objects.get(kind=Kind.ORDER_RECEIVED, payload__number=new.number)
     assert received.address == PHONE
     assert new.tracking_token in received.payload["url"]

@@ -11,6 +11,7 @@ from notifications.models import Notification
 from orders import submission
 from orders.models import Order, OrderStatusChange, ProxyHelper
 from tests import factories as f
+from tests.orders.factories import send_notices
 
 PROXY = reverse("orders:proxy")
 PHONE = "13812341234"
@@ -66,6 +67,7 @@ def test_helper_orders_for_a_resident_and_prints_the_slip(
     assert "帮办员代为点单" in track and "孙网格" not in track
 
     # The resident gets the tracking SMS, as for their own order.
+    send_notices()  # the worker's drain after the commit
     sms = Notification.objects.get(address=PHONE)
     assert (sms.kind, sms.channel) == (Kind.ORDER_RECEIVED, Channel.SMS)
     assert sms.payload["url"] == reverse("orders:track", args=[order.tracking_token])

@@ -101,21 +101,20 @@ def test_station_detail_queries(
 def test_order_submission_queries(
     api, tuanjie_station, tuanjie, menu_item, reviews, django_assert_num_queries
 ):
-    """POST /api/orders/ (issue 19: 34 queries with the rollup refresh in the request). The
-    request writes the order, its history, the rollup marker and the notifications' outbox rows;
-    the refresh and the deliveries are queued for after the commit (not counted: callbacks of
-    the test's transaction never run)."""
+    """POST /api/orders/ (issue 19: 34 queries with the rollup refresh in the request, 16 with
+    the notices worked out in it). The request writes the order, its history, the rollup marker
+    and the notices' marker; the refresh, the notices and their deliveries are worked out after
+    the commit (not counted: callbacks of the test's transaction never run)."""
     tuanjie_station.review_orders = reviews
     tuanjie_station.save()
     body = {"village": tuanjie.pk, "menu_item": menu_item.pk, "name": "李", "people": 1}
     api.post("/api/orders/", {**body, "phone": "13812341234"}, format="json")
-    # village, item, item offered, station reviews, duplicate check, the number in its own
-    # short transaction (one UPDATE … RETURNING; its savepoint pair counts here), the locked
-    # duplicate re-check, order, history + marker, notices (the station's heads in one
-    # query, their channels, the outbox; the new order is not read back), and when it opens
-    # at once: the transition (update, history + marker, reread) and the volunteers to tell.
+    # village, item, item offered, station reviews, then one transaction (its savepoint pair
+    # counts here): the duplicate check under the lock, the number (one UPDATE … RETURNING),
+    # order, history + rollup marker + notices' marker; and when it opens at once, the
+    # transition: update, reread, history + the two markers.
     # PostgreSQL: one more, the advisory lock against simultaneous identical submissions.
     lock = 1 if connection.vendor == "postgresql" else 0
-    with django_assert_num_queries((16 if reviews else 22) + lock):
+    with django_assert_num_queries((12 if reviews else 17) + lock):
         response = api.post("/api/orders/", {**body, "phone": "13812341235"}, format="json")
     assert response.status_code == 201

@@ -9,11 +9,13 @@ import time_machine
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from core import queueing
 from core.errors import InvalidInput, InvalidTransition, NotInScope, PermissionDenied
-from notifications.tasks import deliver_cause
 from orders import services, submission
-from orders.models import MenuItem, Order, OrderStatusChange
+from orders.models import MenuItem, Order, OrderNoticeDue, OrderStatusChange
 from orders.signals import order_status_changed
+from orders.tasks import send_notices
+from reports.tasks import refresh_pending
 from tests.orders.factories import order_in_state, submit_order
 from tests.orders.rejections import snapshot, user_of
 from volunteers.models import ServiceRecord
@@ -103,7 +105,8 @@ def test_submit_survives_broker_outage(
     tuanjie, menu_item, caplog, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch.object(deliver_cause, "delay", side_effect=OperationalError("down")),
+        mock.patch.object(send_notices, "delay", side_effect=OperationalError("down")),
+        mock.patch.object(refresh_pending, "delay", side_effect=OperationalError("down")),
         caplog.at_level(logging.WARNING),
         django_capture_on_commit_callbacks(execute=True),
     ):
@@ -111,6 +114,15 @@ def test_submit_survives_broker_outage(
     assert Order.objects.filter(pk=order.pk).exists()
     assert "could not queue" in caplog.text
     assert "13912345678" not in caplog.text
+    # Its notices wait for beat's minute, and the next commit tries the broker again.
+    assert OrderNoticeDue.objects.filter(change__order=order).exists()
+    queueing._broker_down_until = 0.0
+    with (
+        mock.patch.object(send_notices, "delay") as queued,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        submit_order(tuanjie, menu_item, phone="13912345679")
+    assert queued.call_count == 1
 
 
 def test_every_transition_sends_signal_after_commit(

@@ -7,7 +7,7 @@ import time_machine
 from events import checkin, checkin_token
 from orders.models import Order
 from tests.events.factories import EventFactory
-from tests.orders.factories import order_in_state
+from tests.orders.factories import order_in_state, send_notices
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2027, 12, 20, 10, 0, tzinfo=SHANGHAI)
@@ -26,7 +26,7 @@ def now():
 def make_order(tuanjie_station, tuanjie, menu_item, volunteer):
     def make(status, *, when, village=None, phone=PHONE, **kwargs):
         with time_machine.travel(when, tick=False):
-            return order_in_state(
+            order = order_in_state(
                 status,
                 village=village or tuanjie,
                 menu_item=menu_item,
@@ -34,6 +34,8 @@ def make_order(tuanjie_station, tuanjie, menu_item, volunteer):
                 phone=phone,
                 **kwargs,
             )
+            send_notices()  # at once after the commit, as the worker does: the same moment
+            return order
 
     return make
 

@@ -36,6 +36,9 @@ class Table:
     numeric_from: int = 1  # columns from this index are right-aligned numbers
     numeric: frozenset[int] | None = None  # or exactly these columns
     page_rows: int | None = PAGE_ROWS  # None: every row on the page
+    # The rows the full table has, when ``rows`` holds only a page's first ones (a page built
+    # without reading every row: ``reports.views.page``); None: ``rows`` is the whole table.
+    total_rows: int | None = None
 
     def is_numeric(self, column: int) -> bool:
         return column in self.numeric if self.numeric is not None else column >= self.numeric_from
@@ -76,6 +79,8 @@ def _lacks(keys: list[str] | None, labels: dict[str, str]) -> str:
 
 
 def coverage_tables(report: Coverage, link=None, village_link=None) -> list[Table]:
+    """The coverage report's tables; the gap list's total is ``report.gaps_total`` even when
+    ``report.gaps`` holds only a page's first rows."""
     categories = report.categories
     by_village = report.level != "city"
     unit = _("村（社区）") if by_village else _("镇（街道）")
@@ -163,6 +168,7 @@ def coverage_tables(report: Coverage, link=None, village_link=None) -> list[Tabl
         ],
         links=[village_link(g) if village_link else None for g in report.gaps],
         numeric=frozenset({1}),
+        total_rows=report.gaps_total if report.gaps_total != len(report.gaps) else None,
     )
     return [summary, trend, gaps, heat, matrix]
 

@@ -101,6 +101,7 @@ class CoverageSerializer(serializers.Serializer):
     rows = CoverageRow(many=True)
     trend = TrendPoint(many=True)
     gaps = GapSerializer(many=True)
+    gaps_total = serializers.IntegerField(help_text=_("未服务村（社区）数：gaps 的条数。"))
 
 
 class StandardsTown(serializers.Serializer):

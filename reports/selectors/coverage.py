@@ -13,7 +13,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
@@ -81,6 +91,9 @@ class Coverage(Report):
     rows: list[CoverageRow]
     trend: list[TrendPoint]
     gaps: list[Gap]
+    # Every unserved village of the area, counted; ``gaps`` may list only the first of them
+    # (a page's, see ``compute_coverage``), the API and the exports list them all.
+    gaps_total: int
 
 
 def coverage(area: Area, month: dt.date) -> Coverage:
@@ -93,11 +106,14 @@ def coverage(area: Area, month: dt.date) -> Coverage:
     )
 
 
-def compute_coverage(area: Area, month: dt.date) -> Coverage:
+def compute_coverage(area: Area, month: dt.date, *, gap_limit: int | None = None) -> Coverage:
     """Coverage for ``month`` and the 12 months ending with it.
 
     At city level the units are towns; at town level, villages; at village level, the one
-    village. Gaps are the villages in the area with no service in ``month``.
+    village. Gaps are the villages in the area with no service in ``month``: with
+    ``gap_limit``, only the first ones in the list's order (what a page shows), with their
+    exact count; a province's gap list is tens of thousands of villages, and reading each
+    into Python was most of the cold page.
     """
     first = add_months(month, -(RANGE_MONTHS - 1))
     months = month_range(first, month)
@@ -200,6 +216,12 @@ def compute_coverage(area: Area, month: dt.date) -> Coverage:
             )
         )
     served_total = trend[-1].served
+    gap_list = gaps(area, month, villages=villages, limit=gap_limit)
+    gaps_total = (
+        len(gap_list)
+        if gap_limit is None or len(gap_list) < gap_limit
+        else unserved(villages, month).count()
+    )
     # Each village lies in one unit, so the area's served villages per category add up.
     by_category_total = {
         c.id: sum(min(r.by_category[c.id], 1) if by_village else r.by_category[c.id] for r in rows)
@@ -221,18 +243,28 @@ def compute_coverage(area: Area, month: dt.date) -> Coverage:
         ),
         rows=rows,
         trend=trend,
-        gaps=gaps(area, month, villages=villages),
+        gaps=gap_list,
+        gaps_total=gaps_total,
     )
 
 
-def gaps(area: Area, month: dt.date, *, villages=None) -> list[Gap]:
+def unserved(villages: QuerySet[Village], month: dt.date) -> QuerySet[Village]:
+    """The villages among ``villages`` with no service in ``month``: the gap list's rows."""
+    served = VillageMonthCategory.objects.filter(
+        village_id=OuterRef("pk"), month=month, services__gt=0
+    )
+    return villages.filter(~Exists(served))
+
+
+def gaps(area: Area, month: dt.date, *, villages=None, limit: int | None = None) -> list[Gap]:
     """Villages with no service in ``month``, their station head, the months in a row, and
     what else their station lacks.
 
     ``months_without`` counts ``month`` and the months before it back to the last month with a
     service; ``None`` means no service has ever been recorded for the village. ``lacks`` lists
     the five standards the village's station misses in ``month`` (``None``: no active station):
-    what officials follow up along with the missing service. One query, however many villages.
+    what officials follow up along with the missing service. One query, however many villages;
+    ``limit``: only the first ``limit`` villages of the list.
     """
     villages = (
         villages
@@ -255,8 +287,8 @@ def gaps(area: Area, month: dt.date, *, villages=None) -> list[Gap]:
         grouped = queryset.order_by().values(village).annotate(n=aggregate).values("n")
         return Coalesce(Subquery(grouped[:1]), 0)
 
-    rows = list(
-        villages.filter(~Exists(in_month.filter(services__gt=0)))
+    listed = (
+        unserved(villages, month)
         .annotate(
             station=FilteredRelation(
                 "positions",
@@ -278,7 +310,8 @@ def gaps(area: Area, month: dt.date, *, villages=None) -> list[Gap]:
             rated=per_village(in_month, "village_id", Sum("orders_rated")),
             stars=per_village(in_month, "village_id", Sum("stars_sum")),
         )
-        .order_by("town__sort_order", "town__name", "name")
+        # The id last: a page's first rows are the first rows of the full list.
+        .order_by("town__sort_order", "town__name", "name", "pk")
         .values(
             "id",
             "name",
@@ -297,6 +330,7 @@ def gaps(area: Area, month: dt.date, *, villages=None) -> list[Gap]:
             "stars",
         )
     )
+    rows = list(listed if limit is None else listed[:limit])
     out = []
     for row in rows:
         previous = row["last"]

@@ -16,6 +16,7 @@ platform; stations lacking an address or opening hours (blank or only spaces).
 
 import datetime as dt
 import random
+import re
 import statistics
 from collections import defaultdict
 from decimal import Decimal
@@ -26,8 +27,8 @@ from django.urls import reverse
 
 from events.models import Event, EventVolunteer, MonthlyPlan
 from orders.models import Order
-from reports import services
-from stations.models import Position, Village
+from reports import services, tables
+from stations.models import Position, Town, Village
 from tests import factories as f
 from tests.reports.factories import SH, add_helper, make_event, make_order, submit_plan
 from tests.reports.test_rollups import changes, overdue, random_path, standing_acceptance
@@ -435,3 +436,41 @@ def test_the_recount_sees_each_case(world):
         for p in Position.objects.filter(level="station")
     ]
     assert venues.count(True) >= 1 and venues.count(False) == 3
+
+
+@pytest.mark.parametrize("month", MONTHS, ids=lambda m: f"{m:%Y-%m}")
+def test_a_page_lists_its_first_gaps_and_counts_every_one(
+    client, city_admin, world, month, monkeypatch
+):
+    """A page reads only the gap villages it shows (``PAGE_ROWS``) and counts the rest in SQL:
+    its count, its first rows and the export's full list agree with the recount."""
+    monkeypatch.setattr(tables, "PAGE_ROWS", 1)
+    client.force_login(city_admin)
+    # Villages never served, in both towns, one with a station: more gaps than a page shows.
+    for i, town in enumerate(Town.objects.order_by("pk")):
+        f.StationFactory(village=f.VillageFactory(town=town, name=f"新村{i}"))
+        f.VillageFactory(town=town, name=f"新村{i}")  # the same name: the id decides the order
+    served = recount_services(month)
+    villages = Village.objects.order_by("town__sort_order", "town__name", "name", "pk")
+    unserved = [v for v in villages if not served.get(v.pk, [0])[0]]
+    assert len(unserved) >= 2, "more gaps than the page shows"
+    params = {"month": f"{month:%Y-%m}"}
+    for where in ({}, {"town": unserved[0].town_id}):
+        expected = [v for v in unserved if not where or v.town_id == where["town"]]
+        with time_machine.travel(NOW, tick=False):
+            html = client.get(reverse("reports:coverage"), {**params, **where}).content.decode()
+            export = client.get(
+                reverse("reports:export", args=["coverage", "gaps", "csv"]), {**params, **where}
+            ).content.decode("utf-8-sig")
+            api = client.get(reverse("reports-api:coverage"), {**params, **where}).json()
+        assert f"<dt>未服务</dt><dd>{len(expected)}</dd>" in html
+        section = html[html.index('id="t-gaps"') :]
+        section = section[: section.index("</section>")]
+        listed = re.findall(r'<tr><th scope="row"><a href="[^"]*">([^<]*)</a>', section)
+        assert listed == [expected[0].name]
+        if len(expected) > 1:
+            assert f"页面显示前 1 行，共 {len(expected)} 行" in section
+        assert [line.split(",")[0] for line in export.splitlines()[1:]] == [
+            v.name for v in expected
+        ]
+        assert api["gaps_total"] == len(api["gaps"]) == len(expected)

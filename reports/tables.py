@@ -35,7 +35,8 @@ class Table:
     links: list[str | None] = field(default_factory=list)
     numeric_from: int = 1  # columns from this index are right-aligned numbers
     numeric: frozenset[int] | None = None  # or exactly these columns
-    page_rows: int | None = PAGE_ROWS  # None: every row on the page
+    # None: every row on the page. Read when the table is made (a test may set PAGE_ROWS).
+    page_rows: int | None = field(default_factory=lambda: PAGE_ROWS)
     # The rows the full table has, when ``rows`` holds only a page's first ones (a page built
     # without reading every row: ``reports.views.page``); None: ``rows`` is the whole table.
     total_rows: int | None = None
@@ -130,6 +131,9 @@ def coverage_tables(report: Coverage, link=None, village_link=None) -> list[Tabl
         ]
     )
     summary.links.append(None)
+    if report.rows_total != len(report.rows):  # a page's first rows (the total row after them)
+        summary.total_rows = report.rows_total + 1
+        matrix.total_rows = heat.total_rows = report.rows_total
     if not by_village:
         matrix.rows.append([_("合计")] + [totals.by_category[c.id] for c in categories])
         matrix.links.append(None)

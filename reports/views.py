@@ -215,7 +215,10 @@ def _build(report: str, area: selectors.Area, params, *, for_page: bool = False)
     elif report == "coverage":
         # The whole page is cached (``build``, ``page``).
         data = selectors.compute_coverage(
-            area, month, gap_limit=tables.PAGE_ROWS if for_page else None
+            area,
+            month,
+            gap_limit=tables.PAGE_ROWS if for_page else None,
+            unit_limit=tables.PAGE_ROWS if for_page else None,
         )
         ctx["data"] = data
         if area.level == "city":
@@ -233,7 +236,7 @@ def _build(report: str, area: selectors.Area, params, *, for_page: bool = False)
         ctx["trend_chart"] = charts.columns(
             [(t.month, t.percent) for t in data.trend], title=_("近12个月覆盖率")
         )
-        heat_max = max([v for r in data.rows for v in r.heat] + [1])
+        heat_max = max(data.heat_max, 1)
         ctx["heat_levels"] = [
             [None] + [charts.heat_level(v, heat_max) for v in row.heat] for row in data.rows
         ]

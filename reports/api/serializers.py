@@ -102,6 +102,8 @@ class CoverageSerializer(serializers.Serializer):
     trend = TrendPoint(many=True)
     gaps = GapSerializer(many=True)
     gaps_total = serializers.IntegerField(help_text=_("未服务村（社区）数：gaps 的条数。"))
+    rows_total = serializers.IntegerField(help_text=_("rows 的条数。"))
+    heat_max = serializers.IntegerField(help_text=_("各行 heat 中的最大值。"))
 
 
 class StandardsTown(serializers.Serializer):

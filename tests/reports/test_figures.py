@@ -15,6 +15,7 @@ platform; stations lacking an address or opening hours (blank or only spaces).
 """
 
 import datetime as dt
+import json
 import random
 import re
 import statistics
@@ -458,7 +459,8 @@ def test_a_page_lists_its_first_gaps_and_counts_every_one(
     for where in ({}, {"town": unserved[0].town_id}):
         expected = [v for v in unserved if not where or v.town_id == where["town"]]
         with time_machine.travel(NOW, tick=False):
-            html = client.get(reverse("reports:coverage"), {**params, **where}).content.decode()
+            page = client.get(reverse("reports:coverage"), {**params, **where})
+            html = page.content.decode()
             export = client.get(
                 reverse("reports:export", args=["coverage", "gaps", "csv"]), {**params, **where}
             ).content.decode("utf-8-sig")
@@ -474,3 +476,13 @@ def test_a_page_lists_its_first_gaps_and_counts_every_one(
             v.name for v in expected
         ]
         assert api["gaps_total"] == len(api["gaps"]) == len(expected)
+        # The page's figures are the full report's, its rows the first of the full list.
+        shown = json.loads(json.dumps(page.context["data"].as_dict()))  # keys as JSON's
+        for key in ("totals", "trend", "heat_max", "gaps_total", "rows_total"):
+            assert shown[key] == api[key], key
+        if where:  # a town's rows are its villages: the page reads the first
+            assert api["rows_total"] == len(api["rows"]) > 1
+            assert shown["rows"] == api["rows"][:1]
+            assert f"页面显示前 1 行，共 {api['rows_total'] + 1} 行" in html  # and the total row
+        else:
+            assert shown["rows"] == api["rows"]

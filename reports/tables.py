@@ -257,6 +257,9 @@ def standards_tables(report: FiveStandards, link=None) -> list[Table]:
             for s in report.stations
         ],
         numeric_from=99,
+        total_rows=(
+            report.stations_total if report.stations_total != len(report.stations) else None
+        ),
     )
     if link:
         towns.links = [link(t) for t in report.towns]

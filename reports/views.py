@@ -241,7 +241,9 @@ def _build(report: str, area: selectors.Area, params, *, for_page: bool = False)
             [None] + [charts.heat_level(v, heat_max) for v in row.heat] for row in data.rows
         ]
     elif report == "standards":
-        data = selectors.five_standards(area, month)
+        data = selectors.five_standards(
+            area, month, station_limit=tables.PAGE_ROWS if for_page else None
+        )
         ctx["data"] = data
         ctx["tables"] = tables.standards_tables(data, link=lambda t: link(town=t.town_id))
         ctx["chart"] = charts.hbar(

@@ -159,6 +159,7 @@ class FiveStandardsSerializer(serializers.Serializer):
     totals = StandardsTotals()
     towns = StandardsTown(many=True)
     stations = StandardsStation(many=True)
+    stations_total = serializers.IntegerField(help_text=_("实践站数：stations 的条数。"))
 
 
 class OrderKpis(serializers.Serializer):

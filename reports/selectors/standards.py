@@ -76,14 +76,21 @@ class FiveStandards(Report):
     totals: StandardsTotals
     towns: list[TownStandards]
     stations: list[StationStandards]
+    # Every active station of the area, counted; ``stations`` may hold only the first of them
+    # (a page's, see ``five_standards``), the API and the exports hold them all.
+    stations_total: int
 
 
-def five_standards(area: Area, month: dt.date) -> FiveStandards:
+def five_standards(
+    area: Area, month: dt.date, *, station_limit: int | None = None
+) -> FiveStandards:
     """The five standards (五有) of each active station in the area, scored from its figures
-    for ``month`` by ``reports.five_standards.score_standards``."""
+    for ``month`` by ``reports.five_standards.score_standards``. With ``station_limit``, every
+    station is scored and tallied but only the first ones are listed (a page's: a province has
+    73,000 stations, and building each one's row was a third of the cold page)."""
     stations = list(
         Position.objects.filter(area.q(), level=Position.Level.STATION, is_active=True)
-        .order_by("town__sort_order", "town__name", "village__name")
+        .order_by("town__sort_order", "town__name", "village__name", "pk")
         .values(
             "id",
             "name",
@@ -121,7 +128,9 @@ def five_standards(area: Area, month: dt.date) -> FiveStandards:
     }
     rows = []
     towns: dict[int, TownStandards] = {}
-    for s in stations:
+    all_five = 0
+    listed = len(stations) if station_limit is None else station_limit
+    for i, s in enumerate(stations):
         p = practice.get(s["village_id"], {})
         rated = p.get("rated") or 0
         average = round(p["stars"] / rated, 2) if rated else None
@@ -137,25 +146,27 @@ def five_standards(area: Area, month: dt.date) -> FiveStandards:
             average=average,
         )
         lacks = lacking(ticks)
-        rows.append(
-            StationStandards(
-                station_id=s["id"],
-                station=s["name"],
-                village_id=s["village_id"],
-                village=s["village__name"],
-                town_id=s["town_id"],
-                town=s["town__name"],
-                head_name=s["head_name"],
-                head_phone=s["head_phone"],
-                volunteers=volunteers,
-                services=services,
-                ratings=rated,
-                average_rating=average,
-                **ticks,
-                all_five=not lacks,
-                lacks=lacks,
+        all_five += not lacks
+        if i < listed:
+            rows.append(
+                StationStandards(
+                    station_id=s["id"],
+                    station=s["name"],
+                    village_id=s["village_id"],
+                    village=s["village__name"],
+                    town_id=s["town_id"],
+                    town=s["town__name"],
+                    head_name=s["head_name"],
+                    head_phone=s["head_phone"],
+                    volunteers=volunteers,
+                    services=services,
+                    ratings=rated,
+                    average_rating=average,
+                    **ticks,
+                    all_five=not lacks,
+                    lacks=lacks,
+                )
             )
-        )
         town = towns.setdefault(s["town_id"], TownStandards(s["town_id"], s["town__name"]))
         town.stations += 1
         town.all_five += not lacks
@@ -164,7 +175,6 @@ def five_standards(area: Area, month: dt.date) -> FiveStandards:
     town_rows = list(towns.values())
     for t in town_rows:
         t.percent = percent(t.all_five, t.stations)
-    all_five = sum(r.all_five for r in rows)
     return FiveStandards(
         month=label(month),
         level=area.level,
@@ -172,7 +182,8 @@ def five_standards(area: Area, month: dt.date) -> FiveStandards:
             team_min_volunteers=settings.WENMING_TEAM_MIN_VOLUNTEERS,
             results_min_rating=settings.WENMING_RESULTS_MIN_RATING,
         ),
-        totals=StandardsTotals(len(rows), all_five, percent(all_five, len(rows))),
+        totals=StandardsTotals(len(stations), all_five, percent(all_five, len(stations))),
         towns=town_rows,
         stations=rows,
+        stations_total=len(stations),
     )

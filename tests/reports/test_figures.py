@@ -486,3 +486,25 @@ def test_a_page_lists_its_first_gaps_and_counts_every_one(
             assert f"页面显示前 1 行，共 {api['rows_total'] + 1} 行" in html  # and the total row
         else:
             assert shown["rows"] == api["rows"]
+
+
+@pytest.mark.parametrize("month", MONTHS, ids=lambda m: f"{m:%Y-%m}")
+def test_a_five_standards_page_lists_its_first_stations_and_tallies_every_one(
+    client, city_admin, world, month, monkeypatch
+):
+    """The page scores every station for its totals and towns, and lists only the first
+    (``PAGE_ROWS``): its figures are the full report's, its rows the first of the full list."""
+    monkeypatch.setattr(tables, "PAGE_ROWS", 1)
+    client.force_login(city_admin)
+    params = {"month": f"{month:%Y-%m}"}
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(reverse("reports:standards"), params)
+        api = client.get(reverse("reports-api:five-standards"), params).json()
+    shown = json.loads(json.dumps(page.context["data"].as_dict()))
+    for key in ("totals", "towns", "rules", "stations_total"):
+        assert shown[key] == api[key], key
+    assert api["stations_total"] == len(api["stations"]) == 5
+    assert shown["stations"] == api["stations"][:1]
+    html = page.content.decode()
+    section = html[html.index('id="t-stations"') :]
+    assert "页面显示前 1 行，共 5 行" in section[: section.index("</section>")]

@@ -304,15 +304,18 @@ def order_tables(report: OrdersReport) -> list[Table]:
         )
     ]
     for dim, (title, head) in titles.items():
+        rows = getattr(report, f"by_{dim}")
         out.append(
             Table(
                 dim,
                 _("点单情况") + " · " + title,
                 [head] + headers,
-                [
-                    [r.name or _("（未指定）")] + [_num(getattr(r, k)) for k in keys]
-                    for r in getattr(report, f"by_{dim}")
-                ],
+                [[r.name or _("（未指定）")] + [_num(getattr(r, k)) for k in keys] for r in rows],
+                total_rows=(
+                    report.by_team_total
+                    if dim == "team" and report.by_team_total != len(rows)
+                    else None
+                ),
             )
         )
     return out

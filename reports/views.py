@@ -250,7 +250,7 @@ def _build(report: str, area: selectors.Area, params, *, for_page: bool = False)
             [(t.town, t.percent) for t in data.towns], title=_("五有全达标率")
         )
     elif report == "orders":
-        data = selectors.orders(area, start, end)
+        data = selectors.orders(area, start, end, team_limit=tables.PAGE_ROWS if for_page else None)
         ctx["data"] = data
         ctx["tables"] = tables.order_tables(data)
         top = data.by_town

@@ -200,6 +200,7 @@ class OrdersSerializer(serializers.Serializer):
     by_team = OrderGroup(many=True)
     by_channel = OrderChannelGroup(many=True)
     by_tier = TierGroup(many=True)
+    by_team_total = serializers.IntegerField(help_text=_("队伍数：by_team 的条数。"))
 
     def get_fields(self):
         fields = super().get_fields()

@@ -104,6 +104,9 @@ class OrdersReport(Report):
     by_channel: list[OrderChannelGroup]
     # Every tier, village to city, even with nothing in it: escalation is read at a glance.
     by_tier: list[TierGroup]
+    # Every team with an order in the range, counted; ``by_team`` may hold only the first of
+    # them (a page's, see ``orders``), the API and the exports hold them all.
+    by_team_total: int
     # The next moment an order in the range becomes overdue: the figures hold until then (a
     # cached page is recomputed after it). Not part of the JSON.
     fresh_until: dt.datetime | None = None
@@ -115,7 +118,9 @@ class OrdersReport(Report):
         return {"from": data.pop("start"), **data}
 
 
-def orders(area: Area, start: dt.date, end: dt.date) -> OrdersReport:
+def orders(
+    area: Area, start: dt.date, end: dt.date, *, team_limit: int | None = None
+) -> OrdersReport:
     """Order KPIs for the months ``start``..``end``, in total and per town, category, platform,
     team and tier.
 
@@ -124,6 +129,9 @@ def orders(area: Area, start: dt.date, end: dt.date) -> OrdersReport:
     median time to accept runs from submission to acceptance over orders accepted in the
     range; the time to complete from submission to completion over orders completed in it; the
     average rating over ratings given in it.
+
+    ``team_limit``: only the first teams of ``by_team`` (a page's), in the same order: a
+    province's 73,000 teams were each named, built and sorted for a page showing 200.
     """
     in_range = (
         Q(created_month__range=(start, end))
@@ -145,20 +153,23 @@ def orders(area: Area, start: dt.date, end: dt.date) -> OrdersReport:
         "town": dict(Town.objects.values_list("id", "name")),
         "category": _names_in_language(ServiceCategory),
         "platform": _names_in_language(Platform),
-        "team": dict(
-            Team.objects.filter(pk__in=[k for k in groups["team"] if k]).values_list("id", "name")
-        ),
     }
     by: dict[str, list] = {}
     for dim in ORDER_DIMENSIONS:
         if dim in ("channel", "tier"):
             continue
+        limit = team_limit if dim == "team" else None
+        tallies = _leading(groups[dim], limit)
+        if dim == "team":
+            names[dim] = dict(
+                Team.objects.filter(pk__in=[k for k in tallies if k]).values_list("id", "name")
+            )
         rows = [
             OrderGroup(**tally.kpis(), id=key, name=names[dim].get(key, "") if key else "")
-            for key, tally in groups[dim].items()
+            for key, tally in tallies.items()
         ]
         rows.sort(key=lambda r: (-r.received, -r.completed, r.name))
-        by[dim] = rows
+        by[dim] = rows[:limit]
     # Every door is listed, also one nobody used in the range: a zero is the news there.
     channel_rows = [
         OrderChannelGroup(**groups["channel"][value].kpis(), channel=value, name=str(name))
@@ -173,6 +184,7 @@ def orders(area: Area, start: dt.date, end: dt.date) -> OrdersReport:
         by_category=by["category"],
         by_platform=by["platform"],
         by_team=by["team"],
+        by_team_total=len(groups["team"]),
         by_channel=channel_rows,
         by_tier=[
             TierGroup(**groups["tier"][value].kpis(), tier=value, name=str(name))
@@ -180,6 +192,18 @@ def orders(area: Area, start: dt.date, end: dt.date) -> OrdersReport:
         ],
         fresh_until=fresh_until,
     )
+
+
+def _leading(tallies: dict, limit: int | None) -> dict:
+    """The groups that can be among the first ``limit`` in the report's order (most received,
+    then most completed, then by name): those ranking at or above the ``limit``-th by the two
+    counts, ties included, so only their names need reading. In their original order, which
+    decides between groups equal in all three, as in the full sort."""
+    if limit is None or len(tallies) <= limit:
+        return tallies
+    ranked = sorted(tallies.values(), key=lambda t: (-t.received, -t.completed))
+    edge = (ranked[limit - 1].received, ranked[limit - 1].completed)
+    return {k: t for k, t in tallies.items() if (t.received, t.completed) >= edge}
 
 
 def _tally_in_python(facts, start: dt.date, end: dt.date, now: dt.datetime):

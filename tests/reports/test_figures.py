@@ -508,3 +508,25 @@ def test_a_five_standards_page_lists_its_first_stations_and_tallies_every_one(
     html = page.content.decode()
     section = html[html.index('id="t-stations"') :]
     assert "页面显示前 1 行，共 5 行" in section[: section.index("</section>")]
+
+
+@pytest.mark.parametrize("month", MONTHS, ids=lambda m: f"{m:%Y-%m}")
+def test_an_orders_page_lists_its_first_teams_and_tallies_every_order(
+    client, city_admin, world, month, monkeypatch
+):
+    """The page names and lists only the first teams (``PAGE_ROWS``): its figures are the full
+    report's, its team rows the first of the full list."""
+    monkeypatch.setattr(tables, "PAGE_ROWS", 1)
+    client.force_login(city_admin)
+    span = {"from": f"{month:%Y-%m}", "to": f"{month:%Y-%m}"}
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(reverse("reports:orders"), span)
+        api = client.get(reverse("reports-api:orders"), span).json()
+    shown = json.loads(json.dumps(page.context["data"].as_dict()))
+    assert api["by_team_total"] == len(api["by_team"]) >= 2
+    assert shown.pop("by_team") == api.pop("by_team")[:1]
+    assert shown == api
+    html = page.content.decode()
+    section = html[html.index('id="t-team"') :]
+    note = f"页面显示前 1 行，共 {api['by_team_total']} 行"
+    assert note in section[: section.index("</section>")]

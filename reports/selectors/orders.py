@@ -203,8 +203,8 @@ def group_order(row: OrderGroup) -> tuple:
 def _leading(tallies: dict, limit: int | None) -> dict:
     """The groups that can be among the first ``limit`` in the report's order (most received,
     then most completed, then by name): those ranking at or above the ``limit``-th by the two
-    counts, ties included, so only their names need reading. In their original order, which
-    decides between groups equal in all three, as in the full sort."""
+    counts, ties included, so only their names need reading (``group_order`` then ranks
+    them)."""
     if limit is None or len(tallies) <= limit:
         return tallies
     ranked = sorted(tallies.values(), key=lambda t: (-t.received, -t.completed))

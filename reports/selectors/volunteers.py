@@ -218,7 +218,8 @@ def _teams_in_python(served, done, top: int) -> tuple[list[TeamHours], list[Team
             for tid, v in per_team.items()
             if tid is not None and tid in teams
         ),
-        key=lambda r: (-r.services, -r.hours, r.team),
+        # The id last: teams equal in all else in one order, as in ``_teams_in_database``.
+        key=lambda r: (-r.services, -r.hours, r.team, r.team_id),
     )[:top]
     return detachments, top_teams
 
@@ -271,7 +272,7 @@ def _teams_in_database(served, done, top: int) -> tuple[list[TeamHours], list[Te
         UNION ALL (
             SELECT 'team', x.team, t.name, t.kind, x.h, x.n
             FROM per_team x JOIN {team_table} t ON t.id = x.team
-            ORDER BY x.n DESC, x.h DESC, t.name COLLATE "C"
+            ORDER BY x.n DESC, x.h DESC, t.name COLLATE "C", x.team
             LIMIT %s
         )
     """  # noqa: S608 - names from _meta; values are parameters

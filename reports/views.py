@@ -142,7 +142,7 @@ def page(report: str, request) -> dict:
             f"{key}:html",
             # Not through the context's cache: the page reads only the rows it shows (at most
             # ``tables.PAGE_ROWS`` a table), and keeping every row for the exports there cost
-            # more than computing them (a province's gap list: 60,000 villages).
+            # more than computing them (a province's gap list: thousands of villages).
             lambda: _page_part(report, _build(report, area, period, for_page=True)),
             town_id=area.town.pk if area.town else None,
             fresh_until=lambda part: part["fresh_until"],

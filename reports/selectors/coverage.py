@@ -119,10 +119,10 @@ def compute_coverage(
     At city level the units are towns; at town level, villages; at village level, the one
     village. Gaps are the villages in the area with no service in ``month``: with
     ``gap_limit``, only the first ones in the list's order (what a page shows), with their
-    exact count; a province's gap list is tens of thousands of villages, and reading each
-    into Python was most of the cold page. With ``unit_limit``, likewise only the first villages
-    of a town's rows, the area's totals, trend and heat-map scale then tallied in SQL (a town of
-    a province: 3,480 villages × 12 months of rollup rows).
+    exact count; a province's gap list is thousands of villages (7,949 in the scale-60 demo),
+    and reading each into Python was most of the cold page. With ``unit_limit``, likewise only
+    the first villages of a town's rows, the area's totals, trend and heat-map scale then
+    tallied in SQL (a town of a province: 3,480 villages × 12 months of rollup rows).
     """
     first = add_months(month, -(RANGE_MONTHS - 1))
     months = month_range(first, month)

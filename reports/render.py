@@ -62,10 +62,11 @@ def render_table(table: Table, *, export_base: str, query: str, heat_levels=None
         empty = escape(_("没有数据。"))
         out.append(f'<tr><td colspan="{len(table.headers)}" class="muted">{empty}</td></tr>')
     out.append("</tbody></table></div>")
-    if len(rows) < len(table.rows):
+    total = len(table.rows) if table.total_rows is None else table.total_rows
+    if len(rows) < total:
         note = _("页面显示前 %(shown)s 行，共 %(total)s 行；完整名单请导出。") % {
             "shown": len(rows),
-            "total": len(table.rows),
+            "total": total,
         }
         out.append(f'<p class="muted">{escape(note)}</p>')
     out.append("</section>")

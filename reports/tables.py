@@ -35,7 +35,11 @@ class Table:
     links: list[str | None] = field(default_factory=list)
     numeric_from: int = 1  # columns from this index are right-aligned numbers
     numeric: frozenset[int] | None = None  # or exactly these columns
-    page_rows: int | None = PAGE_ROWS  # None: every row on the page
+    # None: every row on the page. Read when the table is made (a test may set PAGE_ROWS).
+    page_rows: int | None = field(default_factory=lambda: PAGE_ROWS)
+    # The rows the full table has, when ``rows`` holds only a page's first ones (a page built
+    # without reading every row: ``reports.views.page``); None: ``rows`` is the whole table.
+    total_rows: int | None = None
 
     def is_numeric(self, column: int) -> bool:
         return column in self.numeric if self.numeric is not None else column >= self.numeric_from
@@ -76,6 +80,8 @@ def _lacks(keys: list[str] | None, labels: dict[str, str]) -> str:
 
 
 def coverage_tables(report: Coverage, link=None, village_link=None) -> list[Table]:
+    """The coverage report's tables; the gap list's total is ``report.gaps_total`` even when
+    ``report.gaps`` holds only a page's first rows."""
     categories = report.categories
     by_village = report.level != "city"
     unit = _("村（社区）") if by_village else _("镇（街道）")
@@ -125,6 +131,9 @@ def coverage_tables(report: Coverage, link=None, village_link=None) -> list[Tabl
         ]
     )
     summary.links.append(None)
+    if report.rows_total != len(report.rows):  # a page's first rows (the total row after them)
+        summary.total_rows = report.rows_total + 1
+        matrix.total_rows = heat.total_rows = report.rows_total
     if not by_village:
         matrix.rows.append([_("合计")] + [totals.by_category[c.id] for c in categories])
         matrix.links.append(None)
@@ -163,6 +172,7 @@ def coverage_tables(report: Coverage, link=None, village_link=None) -> list[Tabl
         ],
         links=[village_link(g) if village_link else None for g in report.gaps],
         numeric=frozenset({1}),
+        total_rows=report.gaps_total if report.gaps_total != len(report.gaps) else None,
     )
     return [summary, trend, gaps, heat, matrix]
 
@@ -247,6 +257,9 @@ def standards_tables(report: FiveStandards, link=None) -> list[Table]:
             for s in report.stations
         ],
         numeric_from=99,
+        total_rows=(
+            report.stations_total if report.stations_total != len(report.stations) else None
+        ),
     )
     if link:
         towns.links = [link(t) for t in report.towns]
@@ -291,15 +304,18 @@ def order_tables(report: OrdersReport) -> list[Table]:
         )
     ]
     for dim, (title, head) in titles.items():
+        rows = getattr(report, f"by_{dim}")
         out.append(
             Table(
                 dim,
                 _("点单情况") + " · " + title,
                 [head] + headers,
-                [
-                    [r.name or _("（未指定）")] + [_num(getattr(r, k)) for k in keys]
-                    for r in getattr(report, f"by_{dim}")
-                ],
+                [[r.name or _("（未指定）")] + [_num(getattr(r, k)) for k in keys] for r in rows],
+                total_rows=(
+                    report.by_team_total
+                    if dim == "team" and report.by_team_total != len(rows)
+                    else None
+                ),
             )
         )
     return out

@@ -140,7 +140,10 @@ def page(report: str, request) -> dict:
         key, period = _cache_key(report, area, request.GET)
         content = report_cache.cached(
             f"{key}:html",
-            lambda: _page_part(report, _cached_build(report, area, key, period)),
+            # Not through the context's cache: the page reads only the rows it shows (at most
+            # ``tables.PAGE_ROWS`` a table), and keeping every row for the exports there cost
+            # more than computing them (a province's gap list: thousands of villages).
+            lambda: _page_part(report, _build(report, area, period, for_page=True)),
             town_id=area.town.pk if area.town else None,
             fresh_until=lambda part: part["fresh_until"],
         )
@@ -178,7 +181,9 @@ def _canonical_query(area: selectors.Area, base: dict) -> str:
     return urlencode({**where, **base})
 
 
-def _build(report: str, area: selectors.Area, params) -> dict:
+def _build(report: str, area: selectors.Area, params, *, for_page: bool = False) -> dict:
+    """A report's context. ``for_page``: only what the page shows, where a table's rows past
+    its first ``tables.PAGE_ROWS`` can be counted instead of read (the exports read them)."""
     ctx: dict = {"area_name": _area_name(area), "report": report}
     if report in ("coverage", "standards"):
         month = month_param(params)
@@ -208,7 +213,13 @@ def _build(report: str, area: selectors.Area, params) -> dict:
             title=_("逐月服务次数"),
         )
     elif report == "coverage":
-        data = selectors.compute_coverage(area, month)  # the whole page is cached (``build``)
+        # The whole page is cached (``build``, ``page``).
+        data = selectors.compute_coverage(
+            area,
+            month,
+            gap_limit=tables.PAGE_ROWS if for_page else None,
+            unit_limit=tables.PAGE_ROWS if for_page else None,
+        )
         ctx["data"] = data
         if area.level == "city":
             row_link = lambda row: link(town=row.id)  # noqa: E731
@@ -225,19 +236,21 @@ def _build(report: str, area: selectors.Area, params) -> dict:
         ctx["trend_chart"] = charts.columns(
             [(t.month, t.percent) for t in data.trend], title=_("近12个月覆盖率")
         )
-        heat_max = max([v for r in data.rows for v in r.heat] + [1])
+        heat_max = max(data.heat_max, 1)
         ctx["heat_levels"] = [
             [None] + [charts.heat_level(v, heat_max) for v in row.heat] for row in data.rows
         ]
     elif report == "standards":
-        data = selectors.five_standards(area, month)
+        data = selectors.five_standards(
+            area, month, station_limit=tables.PAGE_ROWS if for_page else None
+        )
         ctx["data"] = data
         ctx["tables"] = tables.standards_tables(data, link=lambda t: link(town=t.town_id))
         ctx["chart"] = charts.hbar(
             [(t.town, t.percent) for t in data.towns], title=_("五有全达标率")
         )
     elif report == "orders":
-        data = selectors.orders(area, start, end)
+        data = selectors.orders(area, start, end, team_limit=tables.PAGE_ROWS if for_page else None)
         ctx["data"] = data
         ctx["tables"] = tables.order_tables(data)
         top = data.by_town

@@ -101,6 +101,9 @@ class CoverageSerializer(serializers.Serializer):
     rows = CoverageRow(many=True)
     trend = TrendPoint(many=True)
     gaps = GapSerializer(many=True)
+    gaps_total = serializers.IntegerField(help_text=_("未服务村（社区）数：gaps 的条数。"))
+    rows_total = serializers.IntegerField(help_text=_("rows 的条数。"))
+    heat_max = serializers.IntegerField(help_text=_("各行 heat 中的最大值。"))
 
 
 class StandardsTown(serializers.Serializer):
@@ -156,6 +159,7 @@ class FiveStandardsSerializer(serializers.Serializer):
     totals = StandardsTotals()
     towns = StandardsTown(many=True)
     stations = StandardsStation(many=True)
+    stations_total = serializers.IntegerField(help_text=_("实践站数：stations 的条数。"))
 
 
 class OrderKpis(serializers.Serializer):
@@ -196,6 +200,7 @@ class OrdersSerializer(serializers.Serializer):
     by_team = OrderGroup(many=True)
     by_channel = OrderChannelGroup(many=True)
     by_tier = TierGroup(many=True)
+    by_team_total = serializers.IntegerField(help_text=_("队伍数：by_team 的条数。"))
 
     def get_fields(self):
         fields = super().get_fields()

@@ -13,7 +13,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
 
@@ -81,6 +91,14 @@ class Coverage(Report):
     rows: list[CoverageRow]
     trend: list[TrendPoint]
     gaps: list[Gap]
+    # Every unit of the area (a town's villages), counted; ``rows`` may hold only the first of
+    # them (a page's, see ``compute_coverage``), the API and the exports hold them all.
+    rows_total: int
+    # The largest heat-map cell of every row (what its colours are relative to).
+    heat_max: int
+    # Every unserved village of the area, counted; ``gaps`` may list only the first of them
+    # (a page's, see ``compute_coverage``), the API and the exports list them all.
+    gaps_total: int
 
 
 def coverage(area: Area, month: dt.date) -> Coverage:
@@ -93,11 +111,18 @@ def coverage(area: Area, month: dt.date) -> Coverage:
     )
 
 
-def compute_coverage(area: Area, month: dt.date) -> Coverage:
+def compute_coverage(
+    area: Area, month: dt.date, *, gap_limit: int | None = None, unit_limit: int | None = None
+) -> Coverage:
     """Coverage for ``month`` and the 12 months ending with it.
 
     At city level the units are towns; at town level, villages; at village level, the one
-    village. Gaps are the villages in the area with no service in ``month``.
+    village. Gaps are the villages in the area with no service in ``month``: with
+    ``gap_limit``, only the first ones in the list's order (what a page shows), with their
+    exact count; a province's gap list is thousands of villages (7,949 in the scale-60 demo),
+    and reading each into Python was most of the cold page. With ``unit_limit``, likewise only
+    the first villages of a town's rows, the area's totals, trend and heat-map scale then
+    tallied in SQL (a town of a province: 3,480 villages × 12 months of rollup rows).
     """
     first = add_months(month, -(RANGE_MONTHS - 1))
     months = month_range(first, month)
@@ -106,10 +131,15 @@ def compute_coverage(area: Area, month: dt.date) -> Coverage:
     rollup = VillageMonthCategory.objects.filter(area.q(), services__gt=0)
     by_village = area.level != "city"
 
+    units_total = None
     if by_village:
+        # The id last: a page's first rows are the first rows of the full list.
+        listed = villages.order_by("name", "pk").values_list("id", "name")
         units = [
-            Named(id, name) for id, name in villages.order_by("name").values_list("id", "name")
+            Named(id, name) for id, name in (listed if unit_limit is None else listed[:unit_limit])
         ]
+        if unit_limit is not None and len(units) == unit_limit:
+            units_total = villages.count()
         unit_villages = dict.fromkeys((u.id for u in units), 1)
         unit_key = "village_id"
     else:
@@ -140,9 +170,13 @@ def compute_coverage(area: Area, month: dt.date) -> Coverage:
         # Villages (or a login's scattered villages): one pass over the village rows.
         month_villages: dict[tuple[int, dt.date], set[int]] = defaultdict(set)
         category_villages: dict[tuple[int, int], set[int]] = defaultdict(set)
-        for unit_id, village_id, m, category_id, services in rollup.filter(
-            month__gte=first, month__lte=month
-        ).values_list(unit_key, "village_id", "month", "category_id", "services"):
+        read = rollup.filter(month__gte=first, month__lte=month)
+        if units_total is not None:
+            # The same first villages as a subquery: 200 ids as parameters cost more to send.
+            read = read.filter(village_id__in=listed.values("pk")[:unit_limit])
+        for unit_id, village_id, m, category_id, services in read.values_list(
+            unit_key, "village_id", "month", "category_id", "services"
+        ):
             services_in[(unit_id, m)] += services
             month_villages[(unit_id, m)].add(village_id)
             if m == month:
@@ -171,7 +205,7 @@ def compute_coverage(area: Area, month: dt.date) -> Coverage:
             per_category[(unit_id, category_id)] = served
 
     heat_of = services_in if by_village else served_in
-    rows = []
+    rows: list[CoverageRow] = []
     for unit in units:
         served = served_in.get((unit.id, month), 0)
         n_villages = unit_villages.get(unit.id, 0)
@@ -187,24 +221,44 @@ def compute_coverage(area: Area, month: dt.date) -> Coverage:
                 heat=[heat_of.get((unit.id, m), 0) for m in months],
             )
         )
-    total_villages = sum(r.villages for r in rows)
-    trend = []
-    for i, m in enumerate(months):
-        served = sum(min(r.heat[i], 1) if by_village else r.heat[i] for r in rows)
-        trend.append(
-            TrendPoint(
-                month=label(m),
-                served=served,
-                villages=total_villages,
-                percent=percent(served, total_villages),
+    if units_total is None:
+        total_villages = sum(r.villages for r in rows)
+        served_per_month = [
+            sum(min(r.heat[i], 1) if by_village else r.heat[i] for r in rows)
+            for i in range(len(months))
+        ]
+        services_total = sum(r.services for r in rows)
+        # Each village lies in one unit, so the area's served villages per category add up.
+        by_category_total = {
+            c.id: sum(
+                min(r.by_category[c.id], 1) if by_village else r.by_category[c.id] for r in rows
             )
+            for c in cats
+        }
+        heat_max = max((v for r in rows for v in r.heat), default=0)
+    else:
+        # A page of a town's first villages: the same sums over every village, in SQL.
+        total_villages = units_total
+        every = rollup.filter(village_id__in=villages.values("pk"))
+        served_per_month, services_total, by_category_total, heat_max = _village_tallies(
+            every, months, cats
         )
+    trend = [
+        TrendPoint(
+            month=label(m),
+            served=served,
+            villages=total_villages,
+            percent=percent(served, total_villages),
+        )
+        for m, served in zip(months, served_per_month, strict=True)
+    ]
     served_total = trend[-1].served
-    # Each village lies in one unit, so the area's served villages per category add up.
-    by_category_total = {
-        c.id: sum(min(r.by_category[c.id], 1) if by_village else r.by_category[c.id] for r in rows)
-        for c in cats
-    }
+    gap_list = gaps(area, month, villages=villages, limit=gap_limit)
+    gaps_total = (
+        len(gap_list)
+        if gap_limit is None or len(gap_list) < gap_limit
+        else unserved(villages, month).count()
+    )
     return Coverage(
         month=label(month),
         months=[label(m) for m in months],
@@ -216,23 +270,71 @@ def compute_coverage(area: Area, month: dt.date) -> Coverage:
             villages=total_villages,
             served=served_total,
             percent=percent(served_total, total_villages),
-            services=sum(r.services for r in rows),
+            services=services_total,
             by_category=by_category_total,
         ),
         rows=rows,
         trend=trend,
-        gaps=gaps(area, month, villages=villages),
+        gaps=gap_list,
+        rows_total=len(rows) if units_total is None else units_total,
+        heat_max=heat_max,
+        gaps_total=gaps_total,
     )
 
 
-def gaps(area: Area, month: dt.date, *, villages=None) -> list[Gap]:
+def _village_tallies(
+    rollup: QuerySet[VillageMonthCategory], months: list[dt.date], cats: list[Named]
+) -> tuple[list[int], int, dict[int, int], int]:
+    """Over the village rows with a service (``rollup``): villages served per month of
+    ``months``, services in the last month, villages served per category in the last month,
+    and the most services of one village in one month."""
+    first, month = months[0], months[-1]
+    span = rollup.filter(month__gte=first, month__lte=month)
+    per_month = {
+        m: (served, services)
+        for m, served, services in span.values("month")
+        .annotate(served=Count("village_id", distinct=True), services=Sum("services"))
+        .order_by()
+        .values_list("month", "served", "services")
+    }
+    per_category = dict(
+        rollup.filter(month=month)
+        .values("category_id")
+        .annotate(served=Count("village_id", distinct=True))
+        .order_by()
+        .values_list("category_id", "served")
+    )
+    most = (
+        span.values("village_id", "month")
+        .annotate(n=Sum("services"))
+        .order_by("-n")
+        .values_list("n", flat=True)[:1]
+    )
+    return (
+        [per_month.get(m, (0, 0))[0] for m in months],
+        per_month.get(month, (0, 0))[1],
+        {c.id: per_category.get(c.id, 0) for c in cats},
+        next(iter(most), 0),
+    )
+
+
+def unserved(villages: QuerySet[Village], month: dt.date) -> QuerySet[Village]:
+    """The villages among ``villages`` with no service in ``month``: the gap list's rows."""
+    served = VillageMonthCategory.objects.filter(
+        village_id=OuterRef("pk"), month=month, services__gt=0
+    )
+    return villages.filter(~Exists(served))
+
+
+def gaps(area: Area, month: dt.date, *, villages=None, limit: int | None = None) -> list[Gap]:
     """Villages with no service in ``month``, their station head, the months in a row, and
     what else their station lacks.
 
     ``months_without`` counts ``month`` and the months before it back to the last month with a
     service; ``None`` means no service has ever been recorded for the village. ``lacks`` lists
     the five standards the village's station misses in ``month`` (``None``: no active station):
-    what officials follow up along with the missing service. One query, however many villages.
+    what officials follow up along with the missing service. One query, however many villages;
+    ``limit``: only the first ``limit`` villages of the list.
     """
     villages = (
         villages
@@ -255,8 +357,8 @@ def gaps(area: Area, month: dt.date, *, villages=None) -> list[Gap]:
         grouped = queryset.order_by().values(village).annotate(n=aggregate).values("n")
         return Coalesce(Subquery(grouped[:1]), 0)
 
-    rows = list(
-        villages.filter(~Exists(in_month.filter(services__gt=0)))
+    listed = (
+        unserved(villages, month)
         .annotate(
             station=FilteredRelation(
                 "positions",
@@ -278,7 +380,8 @@ def gaps(area: Area, month: dt.date, *, villages=None) -> list[Gap]:
             rated=per_village(in_month, "village_id", Sum("orders_rated")),
             stars=per_village(in_month, "village_id", Sum("stars_sum")),
         )
-        .order_by("town__sort_order", "town__name", "name")
+        # The id last: a page's first rows are the first rows of the full list.
+        .order_by("town__sort_order", "town__name", "name", "pk")
         .values(
             "id",
             "name",
@@ -297,6 +400,7 @@ def gaps(area: Area, month: dt.date, *, villages=None) -> list[Gap]:
             "stars",
         )
     )
+    rows = list(listed if limit is None else listed[:limit])
     out = []
     for row in rows:
         previous = row["last"]

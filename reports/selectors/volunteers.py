@@ -8,6 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Count, Q, Sum
 
 from core.months import bounds, label
@@ -118,15 +120,6 @@ def volunteers(area: Area, start: dt.date, end: dt.date, *, top: int = 10) -> Vo
         for tid in sorted(town_ids, key=lambda t: town_names.get(t, ""))
     ]
 
-    per_team: dict[int | None, dict] = defaultdict(lambda: {"hours": Decimal(0), "services": 0})
-    for row in (
-        OrderFact.objects.filter(area.q(), completed_month__gte=start, completed_month__lte=end)
-        .values("team_id")
-        .annotate(h=Sum("hours"), n=Count("order_id"))
-        .order_by()
-    ):
-        per_team[row["team_id"]]["hours"] += row["h"] or 0
-        per_team[row["team_id"]]["services"] += row["n"]
     # A done event is a service in the month it ends (``figures.event_service_month_field``).
     field = figures.event_service_month_field
     done = Event.objects.filter(
@@ -135,6 +128,40 @@ def volunteers(area: Area, start: dt.date, end: dt.date, *, top: int = 10) -> Vo
         village__isnull=False,
         **{f"{field}__gte": lo, f"{field}__lt": hi},
     )
+    served = OrderFact.objects.filter(
+        area.q(), completed_month__gte=start, completed_month__lte=end
+    )
+    try:
+        by_team = _teams_in_database(served, done, top)
+    except EmptyResultSet:  # an area with no town and no village: nothing to count
+        by_team = None
+    if by_team is None:
+        by_team = _teams_in_python(served, done, top)
+    detachments, top_teams = by_team
+    return VolunteersReport(
+        start=label(start),
+        to=label(end),
+        level=area.level,
+        totals=VolunteerTotals(
+            active_volunteers=sum(active.values()),
+            hours=float(sum((Decimal(h.get("h") or 0) for h in hours.values()), Decimal(0))),
+            points_earned=sum(t.points_earned for t in towns),
+            points_redeemed=sum(t.points_redeemed for t in towns),
+        ),
+        towns=towns,
+        detachments=detachments,
+        top_teams=top_teams,
+    )
+
+
+def _teams_in_python(served, done, top: int) -> tuple[list[TeamHours], list[TeamHours]]:
+    """Hours and services per detachment and the ``top`` teams, from every team's figures read
+    here (SQLite; and the reference the database's figures are tested against). ``served``:
+    the order facts completed in the range; ``done``: the events done in it."""
+    per_team: dict[int | None, dict] = defaultdict(lambda: {"hours": Decimal(0), "services": 0})
+    for row in served.values("team_id").annotate(h=Sum("hours"), n=Count("order_id")).order_by():
+        per_team[row["team_id"]]["hours"] += row["h"] or 0
+        per_team[row["team_id"]]["services"] += row["n"]
     for row in done.values("organiser_team_id").annotate(n=Count("id")).order_by():
         per_team[row["organiser_team_id"]]["services"] += row["n"]
     for row in (
@@ -191,19 +218,76 @@ def volunteers(area: Area, start: dt.date, end: dt.date, *, top: int = 10) -> Vo
             for tid, v in per_team.items()
             if tid is not None and tid in teams
         ),
-        key=lambda r: (-r.services, -r.hours, r.team),
+        # The id last: teams equal in all else in one order, as in ``_teams_in_database``.
+        key=lambda r: (-r.services, -r.hours, r.team, r.team_id),
     )[:top]
-    return VolunteersReport(
-        start=label(start),
-        to=label(end),
-        level=area.level,
-        totals=VolunteerTotals(
-            active_volunteers=sum(active.values()),
-            hours=float(sum((Decimal(h.get("h") or 0) for h in hours.values()), Decimal(0))),
-            points_earned=sum(t.points_earned for t in towns),
-            points_redeemed=sum(t.points_redeemed for t in towns),
-        ),
-        towns=towns,
-        detachments=detachments,
-        top_teams=top_teams,
-    )
+    return detachments, top_teams
+
+
+def _teams_in_database(served, done, top: int) -> tuple[list[TeamHours], list[TeamHours]] | None:
+    """The same in one PostgreSQL statement: each team's figures summed there, its detachment
+    found by walking up its parents (a recursive query, stopping at a cycle as
+    ``detachment_of`` does), and only the detachments' sums and the ``top`` teams sent back,
+    so a province's 73,000 teams are not read into Python. None where the database cannot.
+    ``tests/reports/test_volunteers_in_sql.py`` holds the two paths equal."""
+    if connection.vendor != "postgresql":
+        return None
+    orders_sql, orders_params = (
+        served.values("team_id").annotate(h=Sum("hours"), n=Count("order_id")).order_by()
+    ).query.sql_with_params()
+    events_sql, events_params = (
+        done.values("organiser_team_id").annotate(n=Count("id")).order_by()
+    ).query.sql_with_params()
+    hours_sql, hours_params = (
+        EventVolunteer.objects.filter(figures.counted_event_hours, event__in=done)
+        .values("event__organiser_team_id")
+        .annotate(h=Sum("hours"))
+        .order_by()
+    ).query.sql_with_params()
+    team_table = connection.ops.quote_name(Team._meta.db_table)
+    kinds = sorted(DETACHMENT_KINDS)
+    # ``"C"``: names in code-point order, as Python compares strings.
+    sql = f"""
+        WITH RECURSIVE per_source(team, h, n) AS (
+            SELECT team, h, n FROM ({orders_sql}) AS o(team, h, n)
+            UNION ALL SELECT team, 0, n FROM ({events_sql}) AS e(team, n)
+            UNION ALL SELECT team, h, 0 FROM ({hours_sql}) AS v(team, h)
+        ), per_team(team, h, n) AS (
+            SELECT team, coalesce(sum(h), 0), sum(n) FROM per_source GROUP BY team
+        ), up(start, cur, path) AS (
+            SELECT team, team, ARRAY[team] FROM per_team WHERE team IS NOT NULL
+            UNION ALL
+            SELECT up.start, t.parent_id, up.path || t.parent_id
+            FROM up JOIN {team_table} t ON t.id = up.cur
+            WHERE t.kind NOT IN (%s, %s) AND t.parent_id IS NOT NULL
+              AND NOT t.parent_id = ANY(up.path)
+        ), detachment(start, team) AS (
+            SELECT up.start, up.cur FROM up JOIN {team_table} t ON t.id = up.cur
+            WHERE t.kind IN (%s, %s)
+        )
+        SELECT 'detachment', d.team, t.name, t.kind, sum(x.h), sum(x.n)
+        FROM per_team x LEFT JOIN detachment d ON d.start = x.team
+            LEFT JOIN {team_table} t ON t.id = d.team
+        GROUP BY d.team, t.name, t.kind
+        UNION ALL (
+            SELECT 'team', x.team, t.name, t.kind, x.h, x.n
+            FROM per_team x JOIN {team_table} t ON t.id = x.team
+            ORDER BY x.n DESC, x.h DESC, t.name COLLATE "C", x.team
+            LIMIT %s
+        )
+    """  # noqa: S608 - names from _meta; values are parameters
+    params = [*orders_params, *events_params, *hours_params, *kinds, *kinds, top]
+    detachments, top_teams = [], []
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for what, tid, name, kind, hours, services in cursor.fetchall():
+            row = TeamHours(
+                team_id=tid,
+                team=name or "",
+                kind=kind or "",
+                hours=float(hours),
+                services=int(services),
+            )
+            (detachments if what == "detachment" else top_teams).append(row)
+    detachments.sort(key=lambda r: (-r.hours, -r.services, r.team))
+    return detachments, top_teams

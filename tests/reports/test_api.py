@@ -78,3 +78,50 @@ def test_schema_documents_the_endpoints(client, city_admin):
         assert path in schema["paths"]
     params = {p["name"] for p in schema["paths"]["/api/reports/orders/"]["get"]["parameters"]}
     assert {"from", "to", "town"} <= params
+
+
+def test_coverage_json_is_kept_until_what_it_shows_changes(client, town_admin, october, menu_item):
+    """The coverage answer is kept as bytes under the report tokens: a repeat is the same
+    bytes with an ETag (304 when sent back); a service in the town and an edited station
+    phone show on the next request."""
+    from tests.reports.factories import at, make_order
+
+    first = api(client, town_admin, "coverage", month="2026-10")
+    assert first.status_code == 200 and first["Content-Type"] == "application/json"
+    assert first.json()["gaps_total"] == 1 and first["Cache-Control"] == "private, no-cache"
+    again = api(client, town_admin, "coverage", month="2026-10")
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    unchanged = client.get(
+        reverse("reports-api:coverage"), {"month": "2026-10"}, HTTP_IF_NONE_MATCH=first["ETag"]
+    )
+    assert unchanged.status_code == 304
+
+    make_order(
+        village=october["hongqi"],
+        menu_item=menu_item,
+        status="completed",
+        created_at=at(2026, 10, 2),
+        accepted_at=at(2026, 10, 2, 13),
+        completed_at=at(2026, 10, 3),
+        hours=1,
+        accepted_team=october["team"],
+    )
+    after = client.get(
+        reverse("reports-api:coverage"), {"month": "2026-10"}, HTTP_IF_NONE_MATCH=first["ETag"]
+    )
+    assert after.status_code == 200 and after["ETag"] != first["ETag"]
+    body = after.json()
+    assert body["gaps"] == [] and body["gaps_total"] == 0 and body["totals"]["served"] == 3
+
+    october["stations"]["qianjin"].head_phone = "13999999999"
+    october["stations"]["qianjin"].save()
+    gaps = api(client, town_admin, "coverage", month="2026-11").json()["gaps"]
+    assert {g["village"]: g["head_phone"] for g in gaps}["前进村"] == "13999999999"
+
+
+def test_browsable_coverage_is_rendered_as_before(client, city_admin, october):
+    client.force_login(city_admin)
+    response = client.get(
+        reverse("reports-api:coverage"), {"month": "2026-10"}, HTTP_ACCEPT="text/html"
+    )
+    assert response.status_code == 200 and "ETag" not in response

@@ -15,7 +15,9 @@ platform; stations lacking an address or opening hours (blank or only spaces).
 """
 
 import datetime as dt
+import json
 import random
+import re
 import statistics
 from collections import defaultdict
 from decimal import Decimal
@@ -26,8 +28,8 @@ from django.urls import reverse
 
 from events.models import Event, EventVolunteer, MonthlyPlan
 from orders.models import Order
-from reports import services
-from stations.models import Position, Village
+from reports import services, tables
+from stations.models import Position, Town, Village
 from tests import factories as f
 from tests.reports.factories import SH, add_helper, make_event, make_order, submit_plan
 from tests.reports.test_rollups import changes, overdue, random_path, standing_acceptance
@@ -435,3 +437,96 @@ def test_the_recount_sees_each_case(world):
         for p in Position.objects.filter(level="station")
     ]
     assert venues.count(True) >= 1 and venues.count(False) == 3
+
+
+@pytest.mark.parametrize("month", MONTHS, ids=lambda m: f"{m:%Y-%m}")
+def test_a_page_lists_its_first_gaps_and_counts_every_one(
+    client, city_admin, world, month, monkeypatch
+):
+    """A page reads only the gap villages it shows (``PAGE_ROWS``) and counts the rest in SQL:
+    its count, its first rows and the export's full list agree with the recount."""
+    monkeypatch.setattr(tables, "PAGE_ROWS", 1)
+    client.force_login(city_admin)
+    # Villages never served, in both towns, one with a station: more gaps than a page shows.
+    for i, town in enumerate(Town.objects.order_by("pk")):
+        f.StationFactory(village=f.VillageFactory(town=town, name=f"新村{i}"))
+        f.VillageFactory(town=town, name=f"新村{i}")  # the same name: the id decides the order
+    served = recount_services(month)
+    villages = Village.objects.order_by("town__sort_order", "town__name", "name", "pk")
+    unserved = [v for v in villages if not served.get(v.pk, [0])[0]]
+    assert len(unserved) >= 2, "more gaps than the page shows"
+    params = {"month": f"{month:%Y-%m}"}
+    for where in ({}, {"town": unserved[0].town_id}):
+        expected = [v for v in unserved if not where or v.town_id == where["town"]]
+        with time_machine.travel(NOW, tick=False):
+            page = client.get(reverse("reports:coverage"), {**params, **where})
+            html = page.content.decode()
+            export = client.get(
+                reverse("reports:export", args=["coverage", "gaps", "csv"]), {**params, **where}
+            ).content.decode("utf-8-sig")
+            api = client.get(reverse("reports-api:coverage"), {**params, **where}).json()
+        assert f"<dt>未服务</dt><dd>{len(expected)}</dd>" in html
+        section = html[html.index('id="t-gaps"') :]
+        section = section[: section.index("</section>")]
+        listed = re.findall(r'<tr><th scope="row"><a href="[^"]*">([^<]*)</a>', section)
+        assert listed == [expected[0].name]
+        if len(expected) > 1:
+            assert f"页面显示前 1 行，共 {len(expected)} 行" in section
+        assert [line.split(",")[0] for line in export.splitlines()[1:]] == [
+            v.name for v in expected
+        ]
+        assert api["gaps_total"] == len(api["gaps"]) == len(expected)
+        # The page's figures are the full report's, its rows the first of the full list.
+        shown = json.loads(json.dumps(page.context["data"].as_dict()))  # keys as JSON's
+        for key in ("totals", "trend", "heat_max", "gaps_total", "rows_total"):
+            assert shown[key] == api[key], key
+        if where:  # a town's rows are its villages: the page reads the first
+            assert api["rows_total"] == len(api["rows"]) > 1
+            assert shown["rows"] == api["rows"][:1]
+            assert f"页面显示前 1 行，共 {api['rows_total'] + 1} 行" in html  # and the total row
+        else:
+            assert shown["rows"] == api["rows"]
+
+
+@pytest.mark.parametrize("month", MONTHS, ids=lambda m: f"{m:%Y-%m}")
+def test_a_five_standards_page_lists_its_first_stations_and_tallies_every_one(
+    client, city_admin, world, month, monkeypatch
+):
+    """The page scores every station for its totals and towns, and lists only the first
+    (``PAGE_ROWS``): its figures are the full report's, its rows the first of the full list."""
+    monkeypatch.setattr(tables, "PAGE_ROWS", 1)
+    client.force_login(city_admin)
+    params = {"month": f"{month:%Y-%m}"}
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(reverse("reports:standards"), params)
+        api = client.get(reverse("reports-api:five-standards"), params).json()
+    shown = json.loads(json.dumps(page.context["data"].as_dict()))
+    for key in ("totals", "towns", "rules", "stations_total"):
+        assert shown[key] == api[key], key
+    assert api["stations_total"] == len(api["stations"]) == 5
+    assert shown["stations"] == api["stations"][:1]
+    html = page.content.decode()
+    section = html[html.index('id="t-stations"') :]
+    assert "页面显示前 1 行，共 5 行" in section[: section.index("</section>")]
+
+
+@pytest.mark.parametrize("month", MONTHS, ids=lambda m: f"{m:%Y-%m}")
+def test_an_orders_page_lists_its_first_teams_and_tallies_every_order(
+    client, city_admin, world, month, monkeypatch
+):
+    """The page names and lists only the first teams (``PAGE_ROWS``): its figures are the full
+    report's, its team rows the first of the full list."""
+    monkeypatch.setattr(tables, "PAGE_ROWS", 1)
+    client.force_login(city_admin)
+    span = {"from": f"{month:%Y-%m}", "to": f"{month:%Y-%m}"}
+    with time_machine.travel(NOW, tick=False):
+        page = client.get(reverse("reports:orders"), span)
+        api = client.get(reverse("reports-api:orders"), span).json()
+    shown = json.loads(json.dumps(page.context["data"].as_dict()))
+    assert api["by_team_total"] == len(api["by_team"]) >= 2
+    assert shown.pop("by_team") == api.pop("by_team")[:1]
+    assert shown == api
+    html = page.content.decode()
+    section = html[html.index('id="t-team"') :]
+    note = f"页面显示前 1 行，共 {api['by_team_total']} 行"
+    assert note in section[: section.index("</section>")]

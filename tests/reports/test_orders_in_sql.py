@@ -66,8 +66,52 @@ def test_database_tallies_are_the_python_tallies(request, varied, monkeypatch, w
     area = resolve_area(scope_for(request.getfixturevalue(who)))
     start, end = (dt.date.fromisoformat(f"{m}-01") for m in months)
     in_sql = orders_report.orders(area, start, end)
-    monkeypatch.setattr(orders_report, "_tally_in_database", lambda *args: None)
+    monkeypatch.setattr(orders_report, "_tally_in_database", lambda *args, **kwargs: None)
     in_python = orders_report.orders(area, start, end)
     assert in_sql.as_dict() == in_python.as_dict()
     assert in_sql.fresh_until == in_python.fresh_until
     assert in_sql.totals.received > 0
+
+
+@pytest.mark.parametrize("who", ["city_admin", "town_admin"])
+def test_a_page_ranks_the_first_teams_in_the_database_as_the_whole_report_does(
+    request, varied, who
+):
+    """A page's teams (``team_limit``) are ranked and tallied in a statement of their own:
+    they are the first rows of the full report, ties on the counts and the name decided by the
+    id, and every other figure is the full report's."""
+    for _ in range(2):  # two teams of one name with one order each: a tie but for the id
+        make_order(
+            village=varied["qianjin"],
+            menu_item=varied["orders"]["A"].menu_item,
+            status=S.ACCEPTED,
+            created_at=at(2026, 10, 5),
+            accepted_at=at(2026, 10, 5, 13),
+            accepted_team=f.TeamFactory(name="同名队", village=varied["qianjin"]),
+            notify=False,
+        )
+    # One order each: 甲队's completed ranks it first, though 乙队 comes first by name.
+    for name, completed in (("甲队", at(2026, 10, 6)), ("乙队", None)):
+        make_order(
+            village=varied["qianjin"],
+            menu_item=varied["orders"]["A"].menu_item,
+            status=S.COMPLETED if completed else S.ACCEPTED,
+            created_at=at(2026, 10, 5),
+            accepted_at=at(2026, 10, 5, 13),
+            completed_at=completed,
+            hours=1 if completed else None,
+            accepted_team=f.TeamFactory(name=name, village=varied["qianjin"]),
+            notify=False,
+        )
+    services.rebuild()
+    area = resolve_area(scope_for(request.getfixturevalue(who)))
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 1)
+    full = orders_report.orders(area, start, end).as_dict()
+    teams = full.pop("by_team")
+    assert [t["name"] for t in teams if t["name"] in ("甲队", "乙队")] == ["甲队", "乙队"]
+    assert full["by_team_total"] == len(teams) >= 5
+    assert [t["name"] for t in teams].count("同名队") == 2
+    for limit in range(1, len(teams) + 2):  # every edge, the tie's too
+        page = orders_report.orders(area, start, end, team_limit=limit).as_dict()
+        assert page.pop("by_team") == teams[:limit], limit
+        assert page == full

@@ -107,6 +107,10 @@ PINNED = {
     "reports-api:five-standards": 7,
     "reports-api:orders": 8,
 }
+if connection.vendor == "postgresql":
+    # The orders page ranks the teams in a second statement and reads only the first 200; the
+    # volunteers report sums the teams' figures in one statement instead of four reads.
+    PINNED |= {"reports:orders": 11, "reports:volunteers": 10}
 
 
 @pytest.mark.parametrize(("name", "params"), PAGES)

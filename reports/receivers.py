@@ -51,6 +51,18 @@ def on_event_volunteer_saved(sender, instance, created, **kwargs) -> None:
     on_event_state_changed(sender, event_id=instance.event_id)
 
 
+def on_event_saved(sender, instance, created, **kwargs) -> None:
+    """An event edited outside its transitions (the admin changing a done event's category or
+    times) moves its figures between rollup rows: refresh its village."""
+    if not created:
+        services.rollup_mark(village_ids=[instance.village_id], event_id=instance.pk)
+
+
+def on_event_volunteer_deleted(sender, instance, **kwargs) -> None:
+    """A helper taken off an event (the admin's inline) changes its volunteers' figures."""
+    on_event_state_changed(sender, event_id=instance.event_id)
+
+
 def on_service_records_changed(sender, *, source_kind, source_id, **kwargs) -> None:
     """Confirmed hours moved (a confirmation, correction or revocation): the reports count
     confirmed hours only, so the order's or event's rows follow."""
@@ -111,6 +123,10 @@ def connect() -> None:
         on_event_change_saved, sender=EventStateChange, dispatch_uid="reports.event_change"
     )
     post_save.connect(on_event_volunteer_saved, sender=EventVolunteer, dispatch_uid="reports.ev")
+    post_delete.connect(
+        on_event_volunteer_deleted, sender=EventVolunteer, dispatch_uid="reports.ev.delete"
+    )
+    post_save.connect(on_event_saved, sender=Event, dispatch_uid="reports.event")
     pre_save.connect(on_volunteer_saving, sender=Volunteer, dispatch_uid="reports.vol.pre")
     for name, signal in (("saved", post_save), ("deleted", post_delete)):
         signal.connect(on_volunteer_saved, sender=Volunteer, dispatch_uid=f"reports.vol.{name}")

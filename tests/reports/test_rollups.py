@@ -647,3 +647,45 @@ def test_only_confirmed_order_hours_count(world):
     row = VillageMonthCategory.objects.get(village=villages[0], month=dt.date(2026, 3, 1))
     assert (row.orders_completed, row.volunteer_hours) == (1, 0)
     assert OrderFact.objects.get(pk=order.pk).hours is None
+
+
+def test_a_done_events_category_edited_in_the_admin_moves_its_figures(
+    city_admin, tuanjie, lecture_category, django_capture_on_commit_callbacks
+):
+    """Staff may correct a done event's category in the admin (which saves the event): the
+    rollup rows follow at the next refresh, not at the nightly rebuild."""
+    from events import services as event_services
+
+    event = make_event(
+        village=tuanjie,
+        category=lecture_category,
+        start=dt.datetime(2026, 4, 3, 9, tzinfo=SH),
+        end=dt.datetime(2026, 4, 3, 11, tzinfo=SH),
+        state="published",
+        notify=False,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        event_services.event_complete(user=city_admin, event=event, attendance=12)
+    other = f.ServiceCategoryFactory(name="移风易俗", code="customs")
+    with django_capture_on_commit_callbacks(execute=True):
+        event.category = other
+        event.save()
+    rows = {
+        r.category_id: r.events_done for r in VillageMonthCategory.objects.filter(village=tuanjie)
+    }
+    assert rows.get(other.pk) == 1 and not rows.get(lecture_category.pk)
+
+
+def test_a_helper_taken_off_an_event_marks_its_village(city_admin, tuanjie, lecture_category):
+    event = make_event(
+        village=tuanjie,
+        category=lecture_category,
+        start=dt.datetime(2026, 4, 3, 9, tzinfo=SH),
+        end=dt.datetime(2026, 4, 3, 11, tzinfo=SH),
+        state="published",
+        notify=False,
+    )
+    helper = add_helper(event, f.VolunteerFactory(home_village=tuanjie), 2, notify=False)
+    RollupPending.objects.all().delete()
+    helper.delete()
+    assert RollupPending.objects.filter(village_id=tuanjie.pk, event_id=event.pk).exists()

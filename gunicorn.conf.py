@@ -13,8 +13,21 @@ with the request id and user (``wenming.request``), so the access log is off by 
 import os
 
 import gunicorn.http.wsgi
+from gunicorn.glogging import Logger
 
 gunicorn.http.wsgi.SERVER = "wenming"
+
+
+class _Logger(Logger):
+    """gunicorn turns its access log on whenever ``logconfig_dict`` is set (below), so every
+    request was logged twice, and each worker formatted a line per request that nobody asked
+    for (issue 19's benches). The access log is on only when asked for (``--access-logfile``)."""
+
+    def _compute_access_log_enabled(self):
+        return bool(self.cfg.accesslog)
+
+
+logger_class = _Logger
 
 _debug = os.environ.get("DJANGO_DEBUG", "0").strip().lower() in {"1", "true", "yes", "on"}
 _format = os.environ.get("WENMING_LOG_FORMAT") or ("plain" if _debug else "json")

@@ -31,6 +31,10 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 @pytest.fixture
 def gunicorn_url():
+    yield from _gunicorn()
+
+
+def _gunicorn(*args: str, logs: list | None = None):
     port = _free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "WENMING_"))},
@@ -38,7 +42,7 @@ def gunicorn_url():
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
     }
     proc = subprocess.Popen(  # noqa: S603 - fixed executable and arguments
-        [str(GUNICORN), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        [str(GUNICORN), "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1", *args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -59,6 +63,8 @@ def gunicorn_url():
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        if logs is not None:
+            logs.append(proc.stderr.read().decode())
 
 
 def _head(url: str, **headers: str):
@@ -83,3 +89,18 @@ def test_no_server_software_and_https_by_default(gunicorn_url):
     assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
     assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
     assert "camera=()" in response.headers["Permissions-Policy"]
+
+
+@pytest.mark.parametrize("args, access_lines", [((), 0), (("--access-logfile", "-"), 2)])
+def test_gunicorn_logs_each_request_once_unless_its_access_log_is_asked_for(args, access_lines):
+    """The app writes one line per request (wenming.request); gunicorn's access log comes on
+    only with --access-logfile (gunicorn.conf.py), not whenever a logging config is set."""
+    logs: list[str] = []
+    server = _gunicorn(*args, logs=logs)
+    url = next(server)
+    for _ in range(2):
+        _head(f"{url}/api/no-such-thing/", **{"X-Forwarded-Proto": "https"})
+    server.close()
+    (output,) = logs
+    assert output.count('"logger": "wenming.request"') == 2
+    assert output.count('"logger": "gunicorn.access"') == access_lines

@@ -9,7 +9,10 @@ from celery import shared_task
 from core.months import add_months, current_month, parse_month_param
 
 
-@shared_task(name="reports.refresh_pending")
+# No stored results: these run after every batch of changes and every minute from beat, and
+# nothing reads their results (each run logs its summary), which left a result key per run in
+# Redis for a day (3,700 after one session's benches).
+@shared_task(name="reports.refresh_pending", ignore_result=True)
 def refresh_pending() -> dict:
     """Recompute the rollups of every village marked stale (after each change, and every
     minute from beat for whatever a broker outage or a failure left). Idempotent; two at
@@ -22,14 +25,14 @@ def refresh_pending() -> dict:
 
 
 # Kept for messages already queued by an earlier release; nothing queues these now.
-@shared_task(name="reports.refresh_order")
+@shared_task(name="reports.refresh_order", ignore_result=True)
 def refresh_order(order_id: int) -> None:
     from reports import services
 
     services.refresh_order(order_id=order_id)
 
 
-@shared_task(name="reports.refresh_event")
+@shared_task(name="reports.refresh_event", ignore_result=True)
 def refresh_event(event_id: int, village_id: int | None = None) -> None:
     from reports import services
 

@@ -14,8 +14,9 @@ What it does, in order:
    calendar.
 3. Starts gunicorn as production does (``DJANGO_DEBUG=0``, 3 workers, ``gunicorn.conf.py``) with
    ``bench/http_settings.py``, which adds ``/bench/empty/`` (a view that does nothing) behind the
-   same middleware, and two floors (``bench/http_urls.py``): a signed-in request that does
-   nothing else, and a POST that writes only an order and its status row; and one Celery
+   same middleware, and the floors (``bench/http_urls.py``): a signed-in request that does
+   nothing else, one that renders the site's frame, the frame and one query, and a POST that
+   writes only an order and its status row; and one Celery
    worker on Redis (the rollup refresh and notifications run there, as in production;
    ``--no-worker`` to leave it out).
 4. Drives each path with ``wrk`` (16 connections, 2 threads; POSTs from a Lua script with a
@@ -342,6 +343,12 @@ def cases(ctx: dict, args: argparse.Namespace) -> list[Case]:
             "page_floor",
             "floor: signed in, the site's frame",
             "/bench/page/",
+            headers=cookie["town"],
+        ),
+        Case(
+            "page_query_floor",
+            "floor: the frame and one query",
+            "/bench/page-query/",
             headers=cookie["town"],
         ),
         Case(

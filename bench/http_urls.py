@@ -8,6 +8,9 @@ throughput can be read against what no page can go below:
 - ``/bench/page/``: a signed-in request that renders the site's frame (``base.html``: the
   header, the navigation by role, the inbox bell) around nothing, the floor of the logged-in
   HTML pages.
+- ``/bench/page-query/``: the frame plus one query of a page's own (the ids of the newest 20
+  orders): what one query adds to a signed-in HTML page, the floor of any page that reads
+  anything beyond the session and the user.
 - ``/bench/write/``: POST; the least an order submission writes (an order row and its first
   status row, in one transaction, with none of the checks, rate limits or notices): the floor of
   the order POST and of the claim.
@@ -50,6 +53,17 @@ def page(request):
     return HttpResponse(_FRAME.render({}, request))
 
 
+def page_query(request):
+    if not request.user.is_authenticated:
+        return HttpResponse(b"login", status=403, content_type="text/plain")
+    from orders.models import Order
+
+    ids = list(Order.objects.order_by("-id").values_list("id", flat=True)[:20])
+    response = page(request)
+    response["X-Rows"] = str(len(ids))  # the query's rows are used, as a page's would be
+    return response
+
+
 @csrf_exempt
 @require_POST
 def write(request):
@@ -76,6 +90,7 @@ urlpatterns = [
     path("bench/empty/", empty),
     path("bench/signed-in/", signed_in),
     path("bench/page/", page),
+    path("bench/page-query/", page_query),
     path("bench/write/", write),
     *app_urlpatterns,
 ]

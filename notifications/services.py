@@ -385,8 +385,15 @@ def deliver_due(which: Q, *, now: dt.datetime | None = None) -> int:
         Notification.objects.filter(pk__in=[n.pk for n in held]).update(
             state=State.SENDING, next_attempt_at=now + LEASE
         )
-    sent = [n for n in held if not _held_back(n, now) and _send(n, now)]
-    _mark_sent(sent)
+    sent: list[Notification] = []
+    # Marked even when the loop stops half-way (a task's soft time limit, a backend's bug):
+    # what went out must not be due again when the lease ends, or the sweep sends it twice.
+    try:
+        for n in held:
+            if not _held_back(n, now) and _send(n, now):
+                sent.append(n)
+    finally:
+        _mark_sent(sent)
     return len(sent)
 
 

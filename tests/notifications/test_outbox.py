@@ -365,3 +365,39 @@ def test_a_causes_messages_are_held_and_marked_in_one_statement_each(db, frozen)
     assert {(n.state, n.attempts) for n in rows} == {(State.SENT, 1)}
     assert services.deliver_cause(cause="c:many") == 0  # nothing due: nothing sent twice
     assert tasks.deliver_causes(["c:many"]) == 0
+
+
+def test_messages_sent_before_a_task_is_stopped_are_marked_sent(db, frozen):
+    """``deliver_due`` sends one by one and marks them at the end: a worker stopped half-way (the
+    soft time limit of a batch of causes) must still mark those that went out, or the sweep
+    sends them again once the lease ends."""
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    phones = ["13900000001", "13900000002", "13900000003"]
+    payload = {"number": "WM-202612-000001", "item": "宣讲", "url": "/orders/t/x/"}
+    services.notify(cause="c:stop", kind=Kind.ORDER_RECEIVED, payload=payload, phones=phones)
+    went_out = []
+
+    class Backend:
+        def send(self, n):
+            if len(went_out) == 2:
+                raise SoftTimeLimitExceeded()
+            went_out.append(n.address)
+
+    with (
+        mock.patch.object(services.backends, "for_channel", return_value=Backend()),
+        pytest.raises(SoftTimeLimitExceeded),
+    ):
+        services.deliver_cause(cause="c:stop")
+    sent = set(
+        Notification.objects.filter(cause="c:stop", state=State.SENT).values_list(
+            "address", flat=True
+        )
+    )
+    assert sent == set(went_out)
+    # After the lease the third is due again, and only it.
+    frozen.shift(services.LEASE.total_seconds() + 1)
+    later = timezone.now()
+    assert set(
+        Notification.objects.filter(services._due(later)).values_list("address", flat=True)
+    ) == {"13900000003"}

@@ -12,6 +12,8 @@ each value in turn and checks that the page follows.
 
 from __future__ import annotations
 
+import secrets
+
 from django import template
 from django.core.signals import setting_changed
 from django.urls import get_script_prefix, get_urlconf
@@ -25,7 +27,9 @@ register = template.Library()
 
 TEMPLATE = "_site_header.html"
 # Stands for the CSRF token while the header is rendered; replaced with the request's own.
-_TOKEN = "csrf-token-of-this-request"  # noqa: S105 — a placeholder, not a secret
+# Random per process, as core.pages' is: a fixed one could be written into a URL (the header
+# prints the path) and would come back as the reader's token, in a link and in their logs.
+_TOKEN = f"csrf{secrets.token_hex(16)}"
 # Per worker: a header is ≈ 2.5 KB; keys vary by login, path and language.
 _KEPT = LocalBlobs(size=2048)
 

@@ -91,3 +91,16 @@ def test_an_anonymous_header_offers_the_login_for_this_page(client):
     path = reverse("events:calendar")
     assert f'{reverse("login")}?next={path}"' in page(client, path)
     assert f'{reverse("login")}?next=/"' in page(client, "/")
+
+
+def test_a_path_naming_the_placeholder_does_not_get_the_token(client, station_head):
+    """The token goes where the header's placeholder was, and nowhere a URL can put text: a
+    link whose query names the placeholder must not copy the reader's CSRF token into the
+    language form's ``next`` (and from there into the address bar and the logs)."""
+    client.force_login(station_head)
+    # The placeholder this header used to have: a fixed text anyone could read in the source.
+    response = client.get("/", {"q": "csrf-token-of-this-request"})
+    html = response.content.decode()
+    token = TOKEN.search(html).group(1)
+    nxt = re.search(r'name="next" type="hidden" value="([^"]*)"', html).group(1)
+    assert token not in nxt

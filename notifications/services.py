@@ -165,7 +165,8 @@ def notify(
     spec = SPECS[kind]
     quiet = None if spec.urgent else sms_quiet_until(now)
     user_ids = sorted({int(u) for u in users if u})
-    targets = _channels_of(user_ids, kind) if user_ids else []
+    # A copy: in a batch the list is shared by every cause for these logins (``_channels_of``).
+    targets = list(_channels_of(user_ids, kind)) if user_ids else []
     if Channel.SMS in spec.allowed:
         targets += [(None, Channel.SMS, p) for p in sorted({_mobile(p) for p in phones} - {""})]
     rows = []

@@ -401,3 +401,17 @@ def test_messages_sent_before_a_task_is_stopped_are_marked_sent(db, frozen):
     assert set(
         Notification.objects.filter(services._due(later)).values_list("address", flat=True)
     ) == {"13900000003"}
+
+
+def test_a_batch_sends_each_cause_to_its_own_phones(db, member, frozen):
+    """In a batch (``services.batched``) each login's channels are asked once and reused: the
+    phones one cause adds must not stick to that list and go out with the next cause."""
+    payload = {"number": "WM-202612-000001", "item": "宣讲", "url": "/orders/t/x/"}
+    with transaction.atomic(), services.batched():
+        services.notify(
+            cause="c:1", kind=Kind.ORDER_NEW, payload=payload, users=[member.pk], phones=[PHONE]
+        )
+        services.notify(cause="c:2", kind=Kind.ORDER_NEW, payload=payload, users=[member.pk])
+    assert set(
+        Notification.objects.filter(channel=Channel.SMS).values_list("cause", "address")
+    ) == {("c:1", PHONE)}

@@ -220,47 +220,71 @@ def send_due() -> dict[str, int]:
     """
     sent = failed = 0
     skip: set[int] = set()
+    size = BATCH
     while True:
-        with transaction.atomic():
-            batch = list(
-                OrderNoticeDue.objects.select_for_update(skip_locked=True)
-                .exclude(pk__in=skip)
-                .select_related("change")
-                .order_by("pk")[:BATCH]
-            )
-            if not batch:
-                break
-            orders = Order.objects.select_related(
-                "village", "town", "menu_item", "accepted_by", "accepted_team", "escalated_team"
-            ).in_bulk([due.change.order_id for due in batch])
-            done = []
-            # The batch's notifications are written at once, and who heads a village and how
-            # each login is reached are asked once per batch: the fan-out, coalesced.
-            heads = _village_heads.set({})
-            try:
-                with batched() as outbox:
-                    for due in batch:
-                        order = orders.get(due.change.order_id)
-                        mark = outbox.mark()
-                        try:
-                            with transaction.atomic():  # a failure undoes only its notices
-                                if order is not None:  # deleted since (a demo reset)
-                                    state = due.order_state
-                                    on_change(change=due.change, order=_as_of(order, state))
-                        except Exception:
-                            outbox.discard_after(mark)
-                            failed += 1
-                            skip.add(due.pk)
-                            logger.exception(
-                                "could not write the notices of change %s", due.change_id
-                            )
-                        else:
-                            done.append(due.pk)
-            finally:
-                _village_heads.reset(heads)
-            OrderNoticeDue.objects.filter(pk__in=done).delete()
-            sent += len(done)
-    return {"changes": sent, "failed": failed}
+        taken: list[int] = []
+        try:
+            done, failing = _send_batch(size, skip, taken)
+        except Exception:
+            # The batch's one write failed (a row the database refuses): nothing of the batch
+            # was written. Go on one marker per transaction for the rest of this run, so a bad
+            # marker holds back only itself, not every order's notices behind it.
+            if not taken:
+                raise  # not even the markers could be read: the task fails and is retried
+            if len(taken) == 1:
+                skip.update(taken)
+                failed += 1
+                logger.exception("could not write the notices of marker %s", taken[0])
+            size = 1
+            continue
+        if not taken:
+            return {"changes": sent, "failed": failed}
+        sent += done
+        failed += len(failing)
+        skip.update(failing)
+
+
+def _send_batch(size: int, skip: set[int], taken: list[int]) -> tuple[int, list[int]]:
+    """One transaction: up to ``size`` markers' notices written and those markers deleted.
+    ``taken`` gets the markers read. Returns how many were handled, and the markers whose
+    own notices failed (kept for the next run)."""
+    failing: list[int] = []
+    with transaction.atomic():
+        batch = list(
+            OrderNoticeDue.objects.select_for_update(skip_locked=True)
+            .exclude(pk__in=skip)
+            .select_related("change")
+            .order_by("pk")[:size]
+        )
+        if not batch:
+            return 0, failing
+        taken.extend(due.pk for due in batch)
+        orders = Order.objects.select_related(
+            "village", "town", "menu_item", "accepted_by", "accepted_team", "escalated_team"
+        ).in_bulk([due.change.order_id for due in batch])
+        done = []
+        # The batch's notifications are written at once, and who heads a village and how
+        # each login is reached are asked once per batch: the fan-out, coalesced.
+        heads = _village_heads.set({})
+        try:
+            with batched() as outbox:
+                for due in batch:
+                    order = orders.get(due.change.order_id)
+                    mark = outbox.mark()
+                    try:
+                        with transaction.atomic():  # a failure undoes only its notices
+                            if order is not None:  # deleted since (a demo reset)
+                                on_change(change=due.change, order=_as_of(order, due.order_state))
+                    except Exception:
+                        outbox.discard_after(mark)
+                        failing.append(due.pk)
+                        logger.exception("could not write the notices of change %s", due.change_id)
+                    else:
+                        done.append(due.pk)
+        finally:
+            _village_heads.reset(heads)
+        OrderNoticeDue.objects.filter(pk__in=done).delete()
+    return len(done), failing
 
 
 def on_change(*, change: OrderStatusChange, order: Order) -> None:

@@ -119,6 +119,36 @@ def test_a_failed_notice_is_kept_and_written_by_the_next_run(
     assert not OrderNoticeDue.objects.exists()
 
 
+def test_a_marker_the_database_refuses_holds_back_only_itself(
+    head, tuanjie, menu_item, monkeypatch, caplog
+):
+    """The batch's notifications are one insert: when the database refuses it (one bad row),
+    the drain goes on marker by marker, so every other order's notices still go out."""
+    from django.db import DataError
+
+    from notifications import services as notification_services
+
+    first = submit_order(tuanjie, menu_item, phone=PHONE)
+    second = submit_order(tuanjie, menu_item, phone="13912345678")
+    real = notification_services._write
+
+    def refusing_the_first(rows):
+        if any(row.cause.startswith(f"order:{first.pk}:") for row in rows):
+            raise DataError("value too long for type character varying")
+        return real(rows)
+
+    monkeypatch.setattr(notification_services, "_write", refusing_the_first)
+    with caplog.at_level(logging.ERROR):
+        assert tasks.send_notices() == {"changes": 1, "failed": 1}
+    assert "could not write the notices of marker" in caplog.text
+    assert Notification.objects.filter(payload__number=second.number).count() == 3
+    assert not Notification.objects.filter(payload__number=first.number).exists()
+    assert OrderNoticeDue.objects.get().change.order_id == first.pk
+    monkeypatch.setattr(notification_services, "_write", real)
+    assert tasks.send_notices() == {"changes": 1, "failed": 0}
+    assert Notification.objects.filter(payload__number=first.number).count() == 3
+
+
 def test_beat_drains_the_markers_every_minute(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["orders-send-notices"]
     assert entry == {"task": "orders.send_notices", "schedule": 60}

@@ -167,3 +167,17 @@ def submit_plan(position, month: dt.date, *, submitted=True):
         status=MonthlyPlan.Status.SUBMITTED if submitted else MonthlyPlan.Status.DRAFT,
         submitted_at=at(month.year, month.month, 1) if submitted else None,
     )
+
+
+def serve_hongqi_in_october(october, menu_item):
+    """红旗村 (a gap of the ``october`` fixture) served on 3 October 2026 by 团结村's team."""
+    return make_order(
+        village=october["hongqi"],
+        menu_item=menu_item,
+        status="completed",
+        created_at=at(2026, 10, 2),
+        accepted_at=at(2026, 10, 2, 13),
+        completed_at=at(2026, 10, 3),
+        hours=1,
+        accepted_team=october["team"],
+    )

@@ -84,7 +84,7 @@ def test_coverage_json_is_kept_until_what_it_shows_changes(client, town_admin, o
     """The coverage answer is kept as bytes under the report tokens: a repeat is the same
     bytes with an ETag (304 when sent back); a service in the town and an edited station
     phone show on the next request."""
-    from tests.reports.factories import at, make_order
+    from tests.reports.factories import serve_hongqi_in_october
 
     first = api(client, town_admin, "coverage", month="2026-10")
     assert first.status_code == 200 and first["Content-Type"] == "application/json"
@@ -96,16 +96,7 @@ def test_coverage_json_is_kept_until_what_it_shows_changes(client, town_admin, o
     )
     assert unchanged.status_code == 304
 
-    make_order(
-        village=october["hongqi"],
-        menu_item=menu_item,
-        status="completed",
-        created_at=at(2026, 10, 2),
-        accepted_at=at(2026, 10, 2, 13),
-        completed_at=at(2026, 10, 3),
-        hours=1,
-        accepted_team=october["team"],
-    )
+    serve_hongqi_in_october(october, menu_item)
     after = client.get(
         reverse("reports-api:coverage"), {"month": "2026-10"}, HTTP_IF_NONE_MATCH=first["ETag"]
     )

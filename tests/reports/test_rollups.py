@@ -649,6 +649,17 @@ def test_only_confirmed_order_hours_count(world):
     assert OrderFact.objects.get(pk=order.pk).hours is None
 
 
+def _published_event(village, category):
+    return make_event(
+        village=village,
+        category=category,
+        start=dt.datetime(2026, 4, 3, 9, tzinfo=SH),
+        end=dt.datetime(2026, 4, 3, 11, tzinfo=SH),
+        state="published",
+        notify=False,
+    )
+
+
 def test_a_done_events_category_edited_in_the_admin_moves_its_figures(
     city_admin, tuanjie, lecture_category, django_capture_on_commit_callbacks
 ):
@@ -656,14 +667,7 @@ def test_a_done_events_category_edited_in_the_admin_moves_its_figures(
     rollup rows follow at the next refresh, not at the nightly rebuild."""
     from events import services as event_services
 
-    event = make_event(
-        village=tuanjie,
-        category=lecture_category,
-        start=dt.datetime(2026, 4, 3, 9, tzinfo=SH),
-        end=dt.datetime(2026, 4, 3, 11, tzinfo=SH),
-        state="published",
-        notify=False,
-    )
+    event = _published_event(tuanjie, lecture_category)
     with django_capture_on_commit_callbacks(execute=True):
         event_services.event_complete(user=city_admin, event=event, attendance=12)
     other = f.ServiceCategoryFactory(name="移风易俗", code="customs")
@@ -677,14 +681,7 @@ def test_a_done_events_category_edited_in_the_admin_moves_its_figures(
 
 
 def test_a_helper_taken_off_an_event_marks_its_village(city_admin, tuanjie, lecture_category):
-    event = make_event(
-        village=tuanjie,
-        category=lecture_category,
-        start=dt.datetime(2026, 4, 3, 9, tzinfo=SH),
-        end=dt.datetime(2026, 4, 3, 11, tzinfo=SH),
-        state="published",
-        notify=False,
-    )
+    event = _published_event(tuanjie, lecture_category)
     helper = add_helper(event, f.VolunteerFactory(home_village=tuanjie), 2, notify=False)
     RollupPending.objects.all().delete()
     helper.delete()

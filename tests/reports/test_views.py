@@ -366,21 +366,12 @@ def test_every_table_exports_to_csv(client, city_admin, october):
 
 def test_cached_coverage_follows_new_services(client, town_admin, october, menu_item):
     """The coverage report is cached; a rollup refresh makes the next page current."""
-    from tests.reports.factories import at, make_order
+    from tests.reports.factories import serve_hongqi_in_october
 
     assert [
         g["village"] for g in get(client, town_admin, COVERAGE).context["data"].as_dict()["gaps"]
     ] == ["红旗村"]
-    make_order(
-        village=october["hongqi"],
-        menu_item=menu_item,
-        status="completed",
-        created_at=at(2026, 10, 2),
-        accepted_at=at(2026, 10, 2, 13),
-        completed_at=at(2026, 10, 3),
-        hours=1,
-        accepted_team=october["team"],
-    )
+    serve_hongqi_in_october(october, menu_item)
     data = get(client, town_admin, COVERAGE).context["data"].as_dict()
     assert data["gaps"] == [] and data["totals"]["served"] == 3
     # Editing a station head's phone shows at once too.
